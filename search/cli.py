@@ -1,0 +1,513 @@
+"""The `search` command: parses arguments, calls the library, prints.
+
+Exit status, as grep and ripgrep: 0 something matched, 1 nothing did, 2 error.
+Every library error (SearchError) becomes one line on stderr and exit 2 here,
+in `SearchGroup.invoke`, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import SearchError
+
+DEFAULT_INDEX_DIR = "index"
+DEFAULT_SEEDS = "seeds"
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class CommandError(click.ClickException):
+    """A one-line error that exits 2 (Click's default for ClickException is 1)."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"search: {self.format_message()}", err=True)
+
+
+class NoMatch(Exception):
+    """Raised by a command that ran fine and found nothing: exit 1."""
+
+
+class SearchGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NoMatch:
+            ctx.exit(1)
+        except SearchError as error:
+            raise CommandError(str(error)) from None
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+            ctx.exit(0)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            if os.environ.get("SEARCH_DEBUG"):
+                raise
+            raise CommandError(
+                f"unexpected error ({type(error).__name__}: {error}); "
+                "set SEARCH_DEBUG=1 for details and please report it"
+            ) from None
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader went away (`search query x | head`): stop quietly, as grep does."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def index_dir_option(function):
+    return click.option(
+        "--index-dir",
+        type=click.Path(file_okay=True, dir_okay=True, path_type=Path),
+        default=DEFAULT_INDEX_DIR,
+        envvar="SEARCH_INDEX_DIR",
+        show_default=True,
+        show_envvar=True,
+        help="Folder of the index.",
+    )(function)
+
+
+def json_option(function):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON Lines.")(function)
+
+
+def color_option(function):
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Color output; auto colors a terminal unless NO_COLOR is set.",
+    )(function)
+
+
+def _terminal_width(color: bool) -> int | None:
+    """Wrap for a terminal only; piped output keeps one line per sentence."""
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def _echo_lines(lines) -> None:
+    for line in lines:
+        click.echo(line, color=True)
+
+
+@click.group(cls=SearchGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="search")
+def cli() -> None:
+    """Keyword search over news articles: every hit is one sentence.
+
+    \b
+    Example:
+        search index seeds/
+        search query "Turkey peacekeeping"
+    """
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_dir_option
+@click.option("--rebuild", is_flag=True, help="Build a fresh index and swap it in when complete.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another process that is writing the index.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print no summary line.")
+def index_command(paths, index_dir: Path, rebuild: bool, wait: float, quiet: bool) -> None:
+    """Split articles into sentences and index them (incrementally).
+
+    PATHS are .txt files or folders (searched recursively for *.txt);
+    with none, seeds/ is indexed. Files unchanged since the last run are
+    skipped, changed ones replaced, and files gone from a folder given
+    again are removed.
+
+    \b
+    Example:
+        search index seeds/ ~/articles/
+        search index --rebuild seeds/
+    """
+    from .indexer import index_error_summary, update_index
+
+    targets = list(paths) or [Path(DEFAULT_SEEDS)]
+    progress = None if quiet or not sys.stderr.isatty() else _progress_bar
+    try:
+        report = update_index(index_dir, targets, rebuild=rebuild, wait=wait, progress=progress)
+    finally:
+        _close_progress_bar()
+    for warning in report.skipped:
+        click.echo(f"search: warning: {warning}", err=True)
+    if not quiet:
+        click.echo(_summary(report, index_dir), err=True)
+    failure = index_error_summary(report)
+    if failure:
+        raise failure
+
+
+_bar = None
+
+
+def _progress_bar(total: int):
+    """Click's progress bar on stderr, for runs large enough to need one."""
+    global _bar
+    if total < 50:
+        return None
+    _bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+    _bar.__enter__()
+    return _bar.update
+
+
+def _close_progress_bar() -> None:
+    global _bar
+    if _bar is not None:
+        _bar.__exit__(None, None, None)
+        _bar = None
+
+
+def _summary(report, index_dir: Path) -> str:
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    from .store import describe
+
+    return (
+        f"Indexed {plural(report.articles, 'article')}: {report.added} added, "
+        f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged; "
+        f"{plural(report.sentences, 'sentence')} in {describe(index_dir)} "
+        f"in {report.seconds:.1f} s"
+    )
+
+
+QUERY_HELP = """Print the sentences that best match QUERY, best first.
+
+\b
+Every word must match (--any: one is enough); words are case-insensitive
+and stemmed, so negotiation finds "negotiations".
+\b
+  Turkey peacekeeping            both words
+  Turkey OR Russia               either word
+  Turkey NOT Russia, Turkey -Russia     without a word
+  (Turkey OR Russia) ceasefire   grouping
+  "peacekeeping troops"          a phrase
+  "peacekeeping Ukraine"~3       words within 3 positions of each other
+  peace*                         a prefix
+  peacekeping~  peacekepping~2   fuzzy: one edit, or two
+  article:000_88                 sentences of an article (a prefix of its name)
+  date:2025-03-11 date:2025-03   a day, a month (from the article's dateline)
+  date:[2025-01-01 TO 2025-06-30]   a range of dates
+\b
+Exit status: 0 if something matched, 1 if nothing did, 2 on error.
+\b
+Example:
+    search query "Turkey peacekeeping"
+    search query -C 1 --since 2025-03-01 ceasefire
+    search query --json -n 3 'peace* NOT Russia'
+"""
+
+
+@cli.command("query", help=QUERY_HELP)
+@click.argument("query", nargs=-1, required=True)
+@index_dir_option
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Print at most N sentences.",
+)
+@click.option("--all", "show_all", is_flag=True, help="Print every matching sentence.")
+@click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date", "article"]),
+    default="relevance",
+    show_default=True,
+    help="Order of the hits (date: newest first).",
+)
+@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "-C",
+    "--context",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Show N sentences before and after each hit.",
+)
+@click.option(
+    "-B",
+    "--before-context",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Show N sentences before each hit.",
+)
+@click.option(
+    "-A",
+    "--after-context",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Show N sentences after each hit.",
+)
+@click.option(
+    "-c", "--count", "count_only", is_flag=True, help="Print only the number of matching sentences."
+)
+@click.option(
+    "-l",
+    "--articles",
+    "articles_only",
+    is_flag=True,
+    help="Print only the matching articles, with their hits and date.",
+)
+@json_option
+@color_option
+def query_command(
+    query,
+    index_dir: Path,
+    limit: int,
+    show_all: bool,
+    match_any: bool,
+    sort: str,
+    since,
+    until,
+    context,
+    before_context,
+    after_context,
+    count_only: bool,
+    articles_only: bool,
+    as_json: bool,
+    color: str,
+) -> None:
+    from . import output, searching
+    from .query import check_date, parse_query
+
+    text = " ".join(query)
+    since = check_date(since, "--since") if since else None
+    until = check_date(until, "--until") if until else None
+    parsed = parse_query(text, match_any=match_any, since=since, until=until)
+    before = before_context if before_context is not None else (context or 0)
+    after = after_context if after_context is not None else (context or 0)
+    style = output.Style(output.use_color(color, sys.stdout))
+
+    if count_only:
+        total = searching.count(index_dir, parsed)
+        click.echo(output.to_json({"count": total}) if as_json else str(total))
+        if not total:
+            _no_match(index_dir, parsed, match_any, since, until, as_json)
+        return
+    if articles_only:
+        found = searching.articles(index_dir, parsed, None if show_all else limit)
+        for entry in found:
+            click.echo(
+                output.to_json(entry) if as_json else output.format_article_hits(entry, style),
+                color=True,
+            )
+        if not found:
+            _no_match(index_dir, parsed, match_any, since, until, as_json)
+        return
+
+    hits = searching.find(
+        index_dir, parsed, limit=None if show_all else limit, sort=sort, before=before, after=after
+    )
+    with_context = bool(before or after)
+    width = _terminal_width(style.color)
+    for number, hit in enumerate(hits):
+        if as_json:
+            click.echo(output.to_json(output.hit_json(hit, with_context)))
+            continue
+        if number and with_context:
+            click.echo(style.dim("--"), color=True)
+        _echo_lines(output.format_hit(hit, style, width, with_context))
+    if not hits:
+        _no_match(index_dir, parsed, match_any, since, until, as_json)
+
+
+def _no_match(index_dir: Path, parsed, match_any, since, until, as_json) -> None:
+    """Exit 1, saying on stderr what the user probably meant when the index knows better."""
+    from . import searching
+    from .errors import QueryError
+    from .query import parse_query
+    from .suggest import suggest
+
+    def has_hits(candidate: str) -> bool:
+        try:
+            corrected = parse_query(candidate, match_any=match_any, since=since, until=until)
+        except QueryError:
+            return False
+        return searching.count(index_dir, corrected) > 0
+
+    suggestion = suggest(index_dir, parsed.text, has_hits)
+    if suggestion:
+        click.echo(f'No matches for "{parsed.text}". Did you mean: {suggestion}?', err=True)
+    raise NoMatch()
+
+
+@cli.command("split")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+def split_command(file: Path, as_json: bool) -> None:
+    """Print the sentences of FILE exactly as the indexer stores them, numbered.
+
+    \b
+    Example:
+        search split seeds/000_88ce9bbce3777626.txt
+        search split --json article.txt
+    """
+    from . import output
+    from .errors import InputError
+    from .reading import decode_article, read_bytes
+    from .split import split_article
+
+    if not file.exists():
+        raise InputError(f"{file}: no such file")
+    if file.is_dir():
+        raise InputError(f"{file}: is a folder; give one article file")
+    article = split_article(decode_article(read_bytes(file), str(file)))
+    date = article.date.isoformat() if article.date else None
+    style = output.Style(False)
+    width = _terminal_width(False)
+    if not as_json and date:
+        click.echo(f"date: {date}")
+    for sentence in article.sentences:
+        if as_json:
+            record = {
+                "sentence": sentence.number,
+                "text": sentence.text,
+                "start": sentence.start,
+                "end": sentence.end,
+                "date": date,
+            }
+            click.echo(output.to_json(record))
+        else:
+            _echo_lines(output.format_numbered(sentence.number, sentence.text, style, width))
+
+
+@cli.command("status")
+@index_dir_option
+@click.option("--verify", is_flag=True, help="Check every index file against its checksum.")
+@json_option
+def status_command(index_dir: Path, verify: bool, as_json: bool) -> None:
+    """Show what the index holds and which indexed files changed on disk.
+
+    \b
+    Example:
+        search status
+        search status --verify --json
+    """
+    from . import output
+    from .errors import IndexDamagedError
+    from .status import index_status
+
+    status = index_status(index_dir, verify=verify)
+    if as_json:
+        click.echo(output.to_json(status))
+    else:
+        lines = [
+            f"index:     {status.index_dir}",
+            f"articles:  {status.articles}",
+            f"sentences: {status.sentences}",
+            f"size:      {_size(status.size_bytes)}",
+            f"updated:   {status.updated or '-'}",
+            f"schema:    {status.schema_version}",
+            f"stale:     {len(status.stale)}",
+            *[f"  {path}" for path in status.stale],
+            f"missing:   {len(status.missing)}",
+            *[f"  {path}" for path in status.missing],
+        ]
+        if status.damaged is not None:
+            lines.append(f"damaged:   {len(status.damaged)}")
+            lines += [f"  {name}" for name in status.damaged]
+        _echo_lines(lines)
+    if status.damaged:
+        names = ", ".join(status.damaged)
+        raise IndexDamagedError(
+            f'the index in {index_dir} is damaged ({names}); run "search index --rebuild"'
+        )
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+    return str(count)
+
+
+@cli.command("show")
+@click.argument("article")
+@index_dir_option
+@click.option(
+    "-C",
+    "--context",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="With ARTICLE:N, also show N sentences before and after.",
+)
+@json_option
+@color_option
+def show_command(article: str, index_dir: Path, context: int, as_json: bool, color: str) -> None:
+    """Print an indexed article, numbered, or one sentence of it (ARTICLE:N).
+
+    \b
+    Example:
+        search show 000_88ce9bbce3777626
+        search show 000_88ce9bbce3777626:11 -C 1
+    """
+    from . import output, searching
+    from .errors import InputError
+
+    name, number = article, None
+    head, _, tail = article.rpartition(":")
+    if head and tail.isdigit():
+        name, number = head, int(tail)
+    found = searching.show(index_dir, name)
+    sentences = found.sentences
+    if number is not None:
+        if not any(s.sentence == number for s in sentences):
+            raise InputError(f"{found.article} has no sentence {number} (it has {len(sentences)})")
+        sentences = [s for s in sentences if abs(s.sentence - number) <= context]
+    style = output.Style(output.use_color(color, sys.stdout))
+    width = _terminal_width(style.color)
+    if as_json:
+        for s in sentences:
+            click.echo(
+                output.to_json(
+                    {
+                        "article": found.article,
+                        "path": found.path,
+                        "sentence": s.sentence,
+                        "date": found.date,
+                        "text": s.text,
+                    }
+                )
+            )
+        return
+    click.echo(
+        f"{style.location(found.article)}  {style.date(found.date or '-')}  {found.path}",
+        color=True,
+    )
+    for s in sentences:
+        dim = number is not None and s.sentence != number
+        _echo_lines(output.format_numbered(s.sentence, s.text, style, width, dim=dim))
+
+
+def main() -> None:
+    cli(prog_name="search")

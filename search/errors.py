@@ -1,0 +1,42 @@
+"""The exceptions the library raises.
+
+Every error a user can cause or meet is one of these. The CLI turns each into
+one line on stderr and exit status 2, in one place; nothing below the CLI
+prints or exits.
+"""
+
+
+class SearchError(Exception):
+    """Base class: the message is one line that says what is wrong and what to do."""
+
+
+class NoIndexError(SearchError):
+    """Raised when the index folder holds no index yet."""
+
+
+class NotAnIndexError(SearchError):
+    """Raised when the index folder exists but holds something that is not our index."""
+
+
+class IndexDamagedError(SearchError):
+    """Raised when index files are missing, truncated or corrupt."""
+
+
+class IndexVersionError(SearchError):
+    """Raised when the index was written by an incompatible version of search."""
+
+
+class IndexLockedError(SearchError):
+    """Raised when another process holds the index's write lock past the wait time."""
+
+
+class QueryError(SearchError):
+    """Raised when a query cannot be run: empty, too long, too deep, or meaningless."""
+
+
+class InputError(SearchError):
+    """Raised for a path that does not exist or cannot be read."""
+
+
+class BinaryFileError(InputError):
+    """Raised when a file is not text in any accepted encoding."""

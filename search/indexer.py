@@ -1,0 +1,248 @@
+"""Keeping the index in step with article files.
+
+A run compares each file with what the index recorded for it: size and mtime
+first (so unchanged files are not read at all), then the content hash (so a
+file that was only touched is not re-split). Changed files have all their
+sentences replaced; files gone from a folder given again are removed. All of
+it is one Whoosh commit: a run either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.index import LockError
+
+from . import store
+from .errors import BinaryFileError, InputError, SearchError
+from .reading import SourceFile, content_hash, decode_article, find_articles, read_bytes
+from .schema import ARTICLE, SENTENCE
+from .split import split_article
+
+DEFAULT_WAIT = 10.0
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class IndexReport:
+    """What one `search index` run did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    sentences: int = 0
+    articles_in_index: int = 0
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def articles(self) -> int:
+        return self.added + self.updated + self.removed + self.unchanged
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """What the index recorded about one article file."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    sentences: int
+    date: str | None
+
+
+def update_index(
+    folder: Path,
+    paths: Sequence[str | os.PathLike],
+    *,
+    rebuild: bool = False,
+    wait: float = DEFAULT_WAIT,
+    progress: Callable[[int], Progress] | None = None,
+) -> IndexReport:
+    """Bring the index in `folder` in step with the article files under `paths`.
+
+    `progress`, if given, is called with the number of files to look at and
+    returns a callable that is told how many more files were done.
+    Raises SearchError subclasses; a file that is not text is skipped and named
+    in the report instead, so one bad file does not stop the run.
+    """
+    started = time.perf_counter()
+    sources = find_articles(paths)
+    store.prepare_folder(folder)
+    with store.write_lock(folder, wait):
+        fresh = rebuild or not (folder / store.POINTER).exists()
+        if fresh:
+            generation, index = store.new_generation(folder)
+        else:
+            index = store.open_index(folder)
+            generation = folder / store.read_pointer(folder).generation
+        try:
+            report = _apply(folder, index, sources, paths, fresh, wait, progress)
+        except BaseException:
+            if fresh:
+                store.discard(generation)
+            raise
+        if fresh:
+            store.publish(folder, generation)
+        else:
+            store.seal(generation)
+            store.fsync_folder(generation)
+            store.remove_stale_generations(folder, keep=generation.name)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
+    report = IndexReport()
+    known = {} if fresh else _stored_articles(folder, index)
+    tick = progress(len(sources)) if progress else None
+    try:
+        writer = index.writer(timeout=max(wait, 0.0))
+    except store.DAMAGE_ERRORS as error:
+        raise store.damaged(folder, error) from None
+    except LockError:
+        raise store.locked(folder, wait) from None
+    with writer:
+        seen: set[str] = set()
+        for source in sources:
+            key = str(source.path)
+            seen.add(key)
+            outcome = _index_file(writer, source, known.get(key), report)
+            if outcome is not None:
+                setattr(report, outcome, getattr(report, outcome) + 1)
+            if tick:
+                tick(1)
+        for gone in _removed_paths(known, seen, paths, sources):
+            writer.delete_by_term("path", gone)
+            report.removed += 1
+    report.articles_in_index, report.sentences = _totals(index, folder)
+    return report
+
+
+def _index_file(writer, source: SourceFile, stored: StoredArticle | None, report) -> str | None:
+    """Add, replace or keep one article; the name of the report counter to bump."""
+    path = source.path
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read file ({error.strerror})") from None
+    if stored and stored.size == status.st_size and stored.mtime_ns == status.st_mtime_ns:
+        return "unchanged"
+    data = read_bytes(path)
+    digest = content_hash(data)
+    if stored and stored.sha256 == digest:
+        _replace_article_record(writer, path, digest, status, stored)
+        return "unchanged"
+    try:
+        text = decode_article(data, str(path))
+    except BinaryFileError as error:
+        report.skipped.append(str(error))
+        return None
+    if stored:
+        writer.delete_by_term("path", str(path))
+    _add_article(writer, path, text, digest, status)
+    return "updated" if stored else "added"
+
+
+def _add_article(writer, path: Path, text: str, digest: str, status) -> None:
+    article = split_article(text)
+    name = path.stem
+    key = str(path)
+    date = _as_datetime(article.date)
+    for sentence in article.sentences:
+        writer.add_document(
+            kind=SENTENCE,
+            path=key,
+            article=name,
+            sentence=sentence.number,
+            date=date,
+            text=sentence.text,
+        )
+    _add_article_record(writer, path, date, digest, status, len(article.sentences))
+
+
+def _add_article_record(writer, path: Path, date, digest: str, status, sentences: int) -> None:
+    writer.add_document(
+        kind=ARTICLE,
+        path=str(path),
+        article=path.stem,
+        date=date,
+        info={
+            "size": status.st_size,
+            "mtime_ns": status.st_mtime_ns,
+            "sha256": digest,
+            "sentences": sentences,
+        },
+    )
+
+
+def _replace_article_record(writer, path: Path, digest: str, status, stored: StoredArticle) -> None:
+    """A touched but unchanged file: record its new mtime, keep its sentences."""
+    from whoosh.query import And, Term
+
+    writer.delete_by_query(And([Term("kind", ARTICLE), Term("path", str(path))]))
+    _add_article_record(writer, path, stored.date, digest, status, stored.sentences)
+
+
+def _as_datetime(date: dt.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
+def _stored_articles(folder: Path, index) -> dict[str, StoredArticle]:
+    articles = {}
+    try:
+        with index.searcher() as searcher:
+            for fields in searcher.documents(kind=ARTICLE):
+                info = fields.get("info") or {}
+                articles[fields["path"]] = StoredArticle(
+                    fields["path"],
+                    int(info.get("size", -1)),
+                    int(info.get("mtime_ns", -1)),
+                    str(info.get("sha256", "")),
+                    int(info.get("sentences", 0)),
+                    fields.get("date"),
+                )
+    except store.DAMAGE_ERRORS as error:
+        raise store.damaged(folder, error) from None
+    return articles
+
+
+def _removed_paths(known, seen, paths, sources) -> Iterable[str]:
+    """Indexed files that lay under a folder given this run and are gone from it."""
+    roots = {source.root for source in sources if source.root is not None}
+    roots |= {Path(p).resolve() for p in paths if Path(p).is_dir()}
+    for stored_path in known:
+        if stored_path in seen:
+            continue
+        parent = Path(stored_path)
+        if any(parent.is_relative_to(root) for root in roots) and not parent.exists():
+            yield stored_path
+
+
+def _totals(index, folder: Path) -> tuple[int, int]:
+    try:
+        with index.refresh().searcher() as searcher:
+            articles = sentences = 0
+            for fields in searcher.documents(kind=ARTICLE):
+                articles += 1
+                sentences += int((fields.get("info") or {}).get("sentences", 0))
+            return articles, sentences
+    except store.DAMAGE_ERRORS as error:
+        raise store.damaged(folder, error) from None
+
+
+def index_error_summary(report: IndexReport) -> SearchError | None:
+    """The error a run ends with when files were skipped (exit 2 so scripts notice)."""
+    if not report.skipped:
+        return None
+    count = len(report.skipped)
+    noun = "file was" if count == 1 else "files were"
+    return SearchError(f"{count} {noun} not indexed; see the warnings above")

@@ -1,0 +1,156 @@
+"""Turning results into text: for eyes (colors, wrapping) and for scripts (JSON Lines).
+
+Every command's records go through the same two paths: `to_json` gives the
+JSON object of a record, and a `format_*` function gives its human lines.
+Color is decided once (`use_color`) and carried by a `Style`, so formatting
+code never asks where its output goes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, is_dataclass
+from typing import TextIO
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def use_color(mode: str, stream: TextIO) -> bool:
+    """`always` wins over everything; `auto` colors only a terminal, and only without NO_COLOR."""
+    if mode == "always":
+        return True
+    if mode == "never" or os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@dataclass(frozen=True)
+class Style:
+    """ANSI styling that collapses to plain text when color is off."""
+
+    color: bool
+
+    def _sgr(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
+
+    def location(self, text: str) -> str:
+        return self._sgr(text, "35")
+
+    def date(self, text: str) -> str:
+        return self._sgr(text, "32")
+
+    def rank(self, text: str) -> str:
+        return self._sgr(text, "1")
+
+    def match(self, text: str) -> str:
+        return self._sgr(text, "1;31")
+
+    def dim(self, text: str) -> str:
+        return self._sgr(text, "2")
+
+
+def to_json(record) -> str:
+    """One JSON Lines line for a record (a dataclass or a dict)."""
+    data = asdict(record) if is_dataclass(record) else record
+    return json.dumps(data, ensure_ascii=False)
+
+
+def hit_json(hit, with_context: bool) -> dict:
+    data = {
+        "rank": hit.rank,
+        "score": hit.score,
+        "article": hit.article,
+        "path": hit.path,
+        "sentence": hit.sentence,
+        "date": hit.date,
+        "text": hit.text,
+        "matches": [list(span) for span in hit.matches],
+    }
+    if with_context:
+        data["context"] = {
+            "before": [asdict(s) for s in hit.before],
+            "after": [asdict(s) for s in hit.after],
+        }
+    return data
+
+
+def format_hit(hit, style: Style, width: int | None, with_context: bool) -> list[str]:
+    """A header line (rank, article:sentence, date), then the highlighted sentence."""
+    header = f"{style.rank(f'{hit.rank}.')} {style.location(f'{hit.article}:{hit.sentence}')}"
+    if hit.date:
+        header += f"  {style.date(hit.date)}"
+    lines = [header]
+    indent = "   "
+    for context in hit.before if with_context else ():
+        lines += _context_lines(context, style, width, indent)
+    lines += [indent + line for line in highlight_lines(hit.text, hit.matches, style, width, 3)]
+    for context in hit.after if with_context else ():
+        lines += _context_lines(context, style, width, indent)
+    return lines
+
+
+def _context_lines(context, style: Style, width: int | None, indent: str) -> list[str]:
+    label = f"{context.sentence}-"
+    wrapped = wrap(context.text, None if width is None else width - len(indent) - len(label) - 1)
+    return [
+        style.dim(f"{indent}{label if i == 0 else ' ' * len(label)} {line}")
+        for i, line in enumerate(wrapped)
+    ]
+
+
+def highlight_lines(
+    text: str, spans: Iterable[tuple[int, int]], style: Style, width: int | None, indent: int = 0
+) -> list[str]:
+    """`text` wrapped to `width` (None: one line), with each span styled as a match."""
+    spans = sorted(spans)
+    lines = []
+    position = 0
+    for line in wrap(text, None if width is None else width - indent):
+        start = text.index(line, position)
+        end = start + len(line)
+        position = end
+        lines.append(_styled(text, start, end, spans, style))
+    return lines
+
+
+def _styled(text: str, start: int, end: int, spans, style: Style) -> str:
+    out = []
+    cursor = start
+    for span_start, span_end in spans:
+        a, b = max(span_start, start), min(span_end, end)
+        if a >= b:
+            continue
+        out.append(text[cursor:a])
+        out.append(style.match(text[a:b]))
+        cursor = b
+    out.append(text[cursor:end])
+    return "".join(out)
+
+
+def wrap(text: str, width: int | None) -> list[str]:
+    """Lines of at most `width` characters, breaking only at spaces (None or tiny: no wrap)."""
+    if width is None or width < 20 or len(text) <= width:
+        return [text]
+    return textwrap.wrap(
+        text, width, break_long_words=False, break_on_hyphens=False, replace_whitespace=False
+    ) or [text]
+
+
+def format_article_hits(entry, style: Style) -> str:
+    date = entry.date or "-"
+    noun = "hit" if entry.hits == 1 else "hits"
+    return f"{style.location(entry.article)}  {entry.hits} {noun}  {style.date(date)}"
+
+
+def format_numbered(
+    number: int, text: str, style: Style, width: int | None, dim=False
+) -> list[str]:
+    """A sentence with its number in front, as `split` and `show` print it."""
+    label = f"{number:>3}  "
+    lines = wrap(text, None if width is None else width - len(label))
+    out = [(label if i == 0 else " " * len(label)) + line for i, line in enumerate(lines)]
+    return [style.dim(line) for line in out] if dim else out

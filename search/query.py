@@ -1,0 +1,169 @@
+"""Turning what a user types into a Whoosh query, safely.
+
+The language is Whoosh's, with the edges a user from grep, FTS5 or web search
+expects: every word must match (or any, with `match_any`), `OR`/`AND`/`NOT`,
+`-word`, parentheses, `"phrases"`, `"near words"~N`, `prefix*`, `fuzzy~`
+(`~2` for two edits), `article:NAME` (a prefix of the name is enough) and
+`date:YYYY[-MM[-DD]]` or `date:[FROM TO TO]`.
+
+Whoosh's parser is forgiving (a stray quote or parenthesis is taken
+literally) but it has two cliffs: time quadratic in the length of one word
+and RecursionError on deep nesting. `parse_query` refuses both with a limit
+before Whoosh sees them, and refuses queries that leave nothing to search.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .errors import QueryError
+from .schema import QUERY_FIELDS, SENTENCE, build_schema
+
+MAX_QUERY_CHARS = 2000
+MAX_WORD_CHARS = 200
+MAX_NESTING = 20
+
+_DATE_VALUE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+# A quoted phrase (kept whole), or a minus that starts a word or phrase.
+_PHRASE_OR_MINUS = re.compile(r'("[^"]*")|(?:^|(?<=[\s(]))-(?=[^\s)-])')
+MAX_FUZZY_EDITS = 2
+_WORDS = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A Whoosh query over sentence documents, and the text it came from."""
+
+    text: str
+    query: object  # whoosh.query.Query
+
+
+def parse_query(
+    text: str,
+    *,
+    match_any: bool = False,
+    since: str | None = None,
+    until: str | None = None,
+) -> ParsedQuery:
+    """Parse a user's query; raise QueryError with a one-line reason if it cannot run."""
+    from whoosh import query as wq
+
+    text = text.strip()
+    _check_limits(text)
+    parsed = _parser(match_any).parse(_minus_as_not(text))
+    parsed = _rewrite(parsed).normalize()
+    if parsed is wq.NullQuery:
+        raise QueryError(
+            f"nothing to search for in {_quoted(text)}: common words (the, and, of...), "
+            "punctuation and lone operators are not indexed; add a word"
+        )
+    if _is_everything(parsed):
+        raise QueryError(f"{_quoted(text)} would match every sentence; add letters, e.g. peace*")
+    parts = [parsed, wq.Term("kind", SENTENCE)]
+    if since or until:
+        parts.append(wq.TermRange("date", since, until, startexcl=False, endexcl=False))
+    return ParsedQuery(text, wq.And(parts))
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    return '"' + (text if len(text) <= limit else text[: limit - 3] + "...") + '"'
+
+
+def check_date(value: str, option: str) -> str:
+    """`value` if it is YYYY-MM-DD (or YYYY-MM / YYYY for --until ends), else QueryError."""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise QueryError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _check_limits(text: str) -> None:
+    if not text:
+        raise QueryError('empty query; give at least one word, e.g. search query "Turkey"')
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})")
+    longest = max((len(word) for word in _WORDS.findall(text)), default=0)
+    if longest > MAX_WORD_CHARS:
+        raise QueryError(
+            f"a word in the query is too long ({longest} characters; the limit is {MAX_WORD_CHARS})"
+        )
+    depth = deepest = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth = max(depth - 1, 0)
+    if deepest > MAX_NESTING:
+        raise QueryError(f"parentheses nested too deep ({deepest}; the limit is {MAX_NESTING})")
+
+
+def _minus_as_not(text: str) -> str:
+    """`-word` at the start of a word, outside quotes, means NOT word; `Russia-Ukraine` does not."""
+    return _PHRASE_OR_MINUS.sub(lambda match: match.group(1) or "NOT ", text)
+
+
+def _parser(match_any: bool):
+    from whoosh import qparser
+    from whoosh.fields import Schema
+
+    schema = build_schema()
+    visible = Schema(**{name: schema[name] for name in QUERY_FIELDS})
+    group = qparser.OrGroup if match_any else qparser.AndGroup
+    parser = qparser.QueryParser("text", visible, group=group)
+    parser.remove_plugin_class(qparser.SingleQuotePlugin)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    return parser
+
+
+def _rewrite(node):
+    """Article names match by prefix; date values are checked and months become prefixes."""
+    from whoosh import query as wq
+
+    if isinstance(node, wq.Term) and node.fieldname == "article":
+        return wq.Prefix("article", node.text, boost=node.boost)
+    if isinstance(node, wq.Term | wq.Prefix) and node.fieldname == "date":
+        value = node.text.rstrip("*")
+        if not _valid_date_prefix(value):
+            raise QueryError(f"date:{node.text} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+        if len(value) == 10:
+            return wq.Term("date", value)
+        return wq.Prefix("date", value)
+    if isinstance(node, wq.TermRange) and node.fieldname == "date":
+        for end in (node.start, node.end):
+            if end is not None and not _valid_date_prefix(end):
+                raise QueryError(f"date range end {end!r} is not a date; use YYYY-MM-DD")
+        end = node.end
+        if end is not None and len(end) < 10:
+            end = end + "\uffff"
+        return wq.TermRange("date", node.start, end, node.startexcl, node.endexcl)
+    if isinstance(node, wq.FuzzyTerm) and node.maxdist > MAX_FUZZY_EDITS:
+        raise QueryError(
+            f"fuzzy words allow at most {MAX_FUZZY_EDITS} edits; use word~ (one) or word~2 (two)"
+        )
+    if isinstance(node, wq.Term | wq.Prefix | wq.Wildcard | wq.FuzzyTerm) and not node.text:
+        return wq.NullQuery
+    if hasattr(node, "apply"):
+        return node.apply(_rewrite)
+    return node
+
+
+def _valid_date_prefix(value: str) -> bool:
+    if not _DATE_VALUE.match(value):
+        return False
+    padded = value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value
+    try:
+        dt.date.fromisoformat(padded)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_everything(node) -> bool:
+    from whoosh import query as wq
+
+    if isinstance(node, wq.Every):
+        return True
+    return isinstance(node, wq.Wildcard | wq.Prefix) and not node.text.strip("*?")

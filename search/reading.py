@@ -1,0 +1,132 @@
+"""Finding article files and reading them as text.
+
+Articles arrive from many tools: UTF-8 with or without a BOM, UTF-16 from
+Windows editors, Windows-1252 or Latin-1 from older systems. `decode_article`
+accepts all of these and refuses only what is not text at all (NUL bytes,
+control characters), so one stray binary file never poisons the index.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BinaryFileError, InputError
+
+ARTICLE_SUFFIX = ".txt"
+
+# C0 control characters other than tab, newline, vertical tab, form feed and
+# carriage return: text files do not contain them, binary files are full of them.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_MAX_CONTROL_RATIO = 0.01
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """An article file found on disk, and the folder it was found under (if any)."""
+
+    path: Path
+    root: Path | None
+
+
+def find_articles(paths: Iterable[str | os.PathLike]) -> list[SourceFile]:
+    """The article files named by `paths`: files as given, folders searched recursively.
+
+    Raises InputError for a path that does not exist or a folder that cannot be read.
+    Files in a folder are returned in sorted order; each file appears once.
+    """
+    found: dict[Path, SourceFile] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(f"{raw}: no such file or folder")
+        resolved = path.resolve()
+        if resolved.is_dir():
+            for file in _walk_folder(resolved, raw):
+                found.setdefault(file, SourceFile(file, resolved))
+        elif resolved.is_file():
+            found.setdefault(resolved, SourceFile(resolved, None))
+        else:
+            raise InputError(f"{raw}: not a regular file or folder")
+    return list(found.values())
+
+
+def _walk_folder(folder: Path, shown: str | os.PathLike) -> Iterator[Path]:
+    def fail(error: OSError) -> None:
+        where = error.filename or shown
+        raise InputError(f"{where}: cannot read folder ({error.strerror}); check its permissions")
+
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise InputError(f"{shown}: cannot read folder (permission denied); check its permissions")
+    files = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=fail):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if name.endswith(ARTICLE_SUFFIX) and not name.startswith("."):
+                files.append(Path(dirpath, name))
+    return iter(sorted(files))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; InputError (naming the file) if it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read file ({error.strerror})") from None
+
+
+def content_hash(data: bytes) -> str:
+    """The hash used to tell whether an article's content changed."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode_article(data: bytes, name: str = "file") -> str:
+    """The text of an article file, whatever its encoding.
+
+    Accepted: UTF-8 (with or without BOM), UTF-16 with a BOM, and Windows-1252
+    (a superset of the printable part of Latin-1) for anything else that is text.
+    Raises BinaryFileError for NUL bytes or many control characters.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return _checked(data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), name)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _checked(data.decode("utf-16", errors="replace"), name)
+    if b"\x00" in data:
+        raise BinaryFileError(
+            f"{name}: binary file (NUL bytes), skipped; only text files are indexed"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = (
+            data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
+        )
+    return _checked(text, name)
+
+
+def _is_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _checked(text: str, name: str) -> str:
+    if "\x00" in text:
+        raise BinaryFileError(
+            f"{name}: binary file (NUL characters), skipped; only text is indexed"
+        )
+    if text:
+        sample = text[:65536]
+        controls = len(_CONTROL.findall(sample))
+        if controls > _MAX_CONTROL_RATIO * len(sample):
+            raise BinaryFileError(
+                f"{name}: binary file (control characters), skipped; only text files are indexed"
+            )
+    return text

@@ -1,0 +1,322 @@
+"""Split a news article into its dateline and numbered sentences.
+
+Why regex-driven: the splitter has to run at tens of MB/s in pure Python, so compiled regular
+expressions do all the scanning (finding paragraph breaks and places where a sentence *could*
+end) and Python code runs only once per such place, with a few string and set operations.
+
+How a text is read:
+
+1. Line breaks. ``\\r\\n`` becomes `` \\n`` and a lone ``\\r`` becomes ``\\n``. Both keep the
+   length, so every offset still points into the caller's string; from then on ``\\n`` is the only
+   line break (other Unicode separators such as U+2028 are ordinary whitespace).
+2. Dateline. If the first non-blank line is only a date (`search.dateline.parse_dateline`) it
+   becomes `Article.date` and the sentences start after it.
+3. Paragraphs. A whitespace run with two or more line breaks (a blank line) ends a paragraph, and
+   no sentence crosses it, so an unpunctuated headline above a blank line is a sentence of its
+   own. A single line break is only a space: hard-wrapped lines join.
+4. Lists. A paragraph that starts with a bullet (``•``, or ``-``/``*`` at line starts) or with a
+   list label (``1.``, ``1)``, ``1.)``, ``a.``) is cut before each further bullet, or before each
+   following label in sequence (``2.``, ``3.`` or ``b.``, ``c.``), even without punctuation.
+5. Boundary candidates. Within a paragraph `_CANDIDATE` finds each run of terminal punctuation
+   (``.``, ``!``, ``?``, ``…``), with the closing quotes and brackets after it, that is followed
+   by whitespace. ``3.5%``, ``$1.2``, ``example.com`` or ``Jr.'s`` are never candidates.
+6. Deciding a candidate, from the word before it and the token after it:
+
+   - the next token starts with a lowercase letter (after opening quotes/brackets): no break
+     (``"Ready," he said``, ``Co. at noon``, ``U.S. troops``); likewise when it starts with
+     punctuation such as a dash or a comma;
+   - ``?`` and ``!``: a break, except ``"Why?" Smith asked.`` (a quote closed by ``?``/``!`` then a
+     speech verb);
+   - ellipses: ``...`` or ``…`` breaks only before a capital letter, and never as ``[...]``; four dots are an ellipsis
+     plus a period; a spaced ``. . .`` never breaks, except ``. . . .`` (its fourth dot is a
+     period) and ``word. . . . Capital`` (a period, then an ellipsis opening the next sentence);
+   - a single period: the word before it is looked up in small sets. Titles and Latin
+     abbreviations (Mr., Dr., Gen., Lt., Col., vs., e.g.) never end a sentence. Number
+     prefixes and months (No., p., Jan., Sept.) do not before a digit (``No. 5``, ``Jan. 5``).
+     Ambiguous ones (U.S., Co., Inc., Jr., St., etc., a.m., p.m., state abbreviations, single
+     initials) end a sentence only when the next word is a common sentence starter (a pronoun,
+     determiner, question word, conjunction, auxiliary: ``I live in the U.S. How about you?``
+     but ``the U.S. Government``; ``you and I. Did`` but ``Albert I. Jones``), or is Mr./Mrs./Ms.
+     unless what comes before is a short opener such as ``At 5 a.m.``. Any other word ends a
+     sentence;
+   - a "sentence" that would be only a list label (``1.``, ``a.``, ``• 9.``) or only punctuation
+     is not cut off.
+
+Every non-whitespace character after the dateline lies in exactly one sentence, in order.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from search.dateline import parse_dateline
+
+__all__ = ["Article", "Sentence", "split_article", "split_sentences"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an article."""
+
+    number: int  # 1-based within the article (the dateline is not a sentence)
+    text: str  # original words; a whitespace run holding a line break becomes one space
+    start: int  # offset of the first character in the text passed in
+    end: int  # offset just past the last character: text[start:end] is the raw sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article's dateline date (None without one) and its sentences."""
+
+    date: datetime.date | None
+    sentences: list[Sentence]
+
+
+_OPENERS = "\"'“‘«‹([{"
+_BULLETS = "•⁃▪◦‣"
+_SYMBOL_STARTS = "$£€¥#@¿¡" + _BULLETS
+
+_CANDIDATE = re.compile(r"[.!?…‽]+([\"'”’»›)\]}]*)(?=\s|\Z)")
+_PARA_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+\s*")
+_NONSPACE = re.compile(r"\S")
+_ALNUM = re.compile(r"[^\W_]")
+_WORD = re.compile(r"[^\W\d_]+")
+_INITIALISM = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")  # U.S, a.m, U.S.A, Ph.D, W.Va
+_LIST_LABEL = re.compile(r"[•⁃▪◦‣*-]?\s*(?:\d{1,3}|[^\W\d_]|[ivxIVX]{1,5})")
+_LIST_START = re.compile(r"(\d{1,2}|[A-Za-z])(\.\)|\)|\.)(?=\s+[^\s.]{2})")
+_FOURTH_DOT = re.compile(r"\s\.\s\.\s\.\s")
+_DOTS_THEN_WORD = re.compile(r"[.…](?:\s?[.…])*\s+[\"'“‘«‹(\[{]*(\w)")
+_SPEECH = re.compile(
+    r"(?:[A-Z][\w.'’-]*\s+){1,3}(?:said|says|asked|asks|added|adds|told|tells|wrote|writes"
+    r"|replied|replies|shouted|yelled|cried|exclaimed|wondered|insisted|continued|explained"
+    r"|noted|recalled|declared|announced|tweeted|posted)\b"
+)
+
+
+def _words(s: str) -> frozenset[str]:
+    return frozenset(s.split())
+
+
+# Looked up lowercased: a title or Latin abbreviation, never the end of a sentence.
+_NEVER = _words(
+    "mr mrs ms messrs mme mlle dr prof gen lt col maj capt cmdr adm brig sgt cpl pvt gov pres"
+    " supt insp hon rev fr atty msgr vs e.g i.e cf viz approx"
+)
+_NEVER_EXACT = _words("Sen Sens Rep Reps Det v")  # lowercase "sen.", "rep." are other words
+# Looked up lowercased: not the end of a sentence before a digit ("No. 5", "p. 55", "Jan. 5").
+_NUMBERED = _words(
+    "no nos nr n° p pp vol vols art fig figs ch chap sec sect para op ext"
+    " jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+# Looked up lowercased: the end of a sentence only before a sentence starter.
+_AMBIGUOUS = _words(
+    "co cos corp inc ltd llc plc bros jr sr st mt ft ave blvd rd hwy dept univ assn est etc al ca"
+)
+_AMBIGUOUS_EXACT = _words(
+    "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo"
+    " Mont Neb Nebr Nev Okla Ore Pa Penn Tenn Tex Vt Va Wash Wis Wisc Wyo Ont Que"
+)
+# Words that commonly open a sentence (exact case); they decide after an ambiguous abbreviation.
+_STARTERS = _words(
+    "I He She It We They You This That These Those There Here The A An Its His Her Their Our My"
+    " Your Some Many Most All Each Every Both Several Such Another Other Few No Not None Nor"
+    " Neither Either One How What Why When Where Who Whom Whose Which While Whether But And Or So"
+    " Yet However Meanwhile Still Also Then Now Later Earlier In On At For After Before Since"
+    " Although Though If As Because With Without By From To Under Despite During Over Instead"
+    " Indeed Moreover Furthermore Nevertheless Nonetheless Thus Therefore Hence Yes Only Even"
+    " Last Next Today Yesterday Tomorrow Is Are Was Were Do Does Did Can Could Will Would Should"
+    " Has Have Had Might Must Shall Let Please Perhaps Maybe"
+)
+_TITLE_STARTERS = _words("Mr Mrs Ms Messrs")
+_OPENING_PREPOSITIONS = _words("at on by in before after around until till since from about near")
+
+
+def _starts_sentence(t: str, k: int, b: int, start: int, s: int) -> bool:
+    """Whether the word at t[k] opens a sentence after an ambiguous abbreviation ending at s."""
+    m = _WORD.match(t, k, b)
+    if m is None:
+        return False
+    word, after = m.group(), m.end()
+    if after < b and t[after] == ".":
+        if word not in _TITLE_STARTERS:
+            return False
+        head = t[start:s]  # "At 5 a.m. Mr. Smith went" is one sentence
+        return len(head) > 24 or head.split(None, 1)[0].lower() not in _OPENING_PREPOSITIONS
+    return word in _STARTERS
+
+
+def _period_ends(t: str, s: int, k: int, c: str, start: int, b: int) -> bool:
+    """Whether the period at t[s], attached to the word before it, ends the sentence."""
+    lo = s - 24 if s - 24 > start else start
+    word = t[lo:s].rsplit(None, 1)[-1]
+    if lo > start and len(word) == s - lo:
+        return True  # longer than any abbreviation: a URL, a long number, a word
+    word = word.lstrip(_OPENERS)
+    low = word.lower()
+    if low in _NEVER or word in _NEVER_EXACT:
+        return False
+    if low in _NUMBERED:
+        return not c.isdigit()
+    if (
+        low in _AMBIGUOUS
+        or word in _AMBIGUOUS_EXACT
+        or (len(word) == 1 and word.isalpha())
+        or ("." in word and _INITIALISM.fullmatch(word))
+    ):
+        return _starts_sentence(t, k, b, start, s)
+    return True
+
+
+def _ends_sentence(t: str, s: int, r: int, e: int, n: int, start: int, b: int) -> bool:
+    """Decide the candidate t[s:e]: terminal run t[s:r], closers t[r:e], next token at t[n].
+
+    `start` is where the current sentence starts and `b` the end of the paragraph.
+    """
+    if s - start <= 8 and (_LIST_LABEL.fullmatch(t, start, s) or not _ALNUM.search(t, start, s)):
+        return False  # "1." or "• 9." or "..." alone is no sentence
+    run = t[s:r]
+    c = t[n]
+    if c in ".…":  # "compounds. . . . The practice": a period, then an ellipsis opening the next
+        if run != "." or t[s - 1].isspace():
+            return False
+        m = _DOTS_THEN_WORD.match(t, n, b)
+        return m is not None and m.group(1).isupper()
+    k = n
+    while c in _OPENERS:
+        k += 1
+        if k >= b:
+            return False
+        c = t[k]
+    if c.islower() or not (c.isalnum() or c in _SYMBOL_STARTS):
+        return False
+    if run == ".":
+        if not t[s - 1].isspace():
+            return _period_ends(t, s, k, c, start, b)
+        if s - 7 >= start and _FOURTH_DOT.fullmatch(t, s - 7, s):
+            return True  # ". . . ." : the fourth dot is a period
+        return t[s - 2] != "."  # a dot of a spaced ". . ." does not end a sentence
+    if "?" in run or "!" in run or "‽" in run:
+        return r == e or _SPEECH.match(t, k, b) is None
+    if run == "..." or run == "…":  # "[...]" marks an omission, inside the sentence
+        return c.isupper() and not (t[s - 1] == "[" and t[r : r + 1] == "]")
+    return True  # "....", "…." and the like: an ellipsis and a period
+
+
+def _next_label(label: str) -> str | None:
+    if label.isdigit():
+        return str(int(label) + 1)
+    if label in "yY" or label in "zZ":
+        return None
+    return chr(ord(label) + 1)
+
+
+def _list_item_starts(t: str, a: int, b: int) -> list[int]:
+    """Where list items after the first begin, if the paragraph t[a:b] is a list."""
+    c = t[a]
+    if c in _BULLETS or (c in "-*" and t[a + 1 : a + 2] in (" ", "\t")):
+        return [m.start(1) for m in _bullet_re(c).finditer(t, a, b)]
+    m = _LIST_START.match(t, a, b)
+    if m is None:
+        return []
+    label, style = m.groups()
+    starts = []
+    pos = m.end()
+    while (label := _next_label(label)) is not None:
+        item = re.compile(r"\s(" + re.escape(label + style) + r")(?=\s+[^\s.]{2})").search(
+            t, pos, b
+        )
+        if item is None:
+            break
+        starts.append(item.start(1))
+        pos = item.end()
+    return starts
+
+
+def _bullet_re(c: str) -> re.Pattern[str]:
+    if c in "-*":
+        return re.compile(r"\n[^\S\n]*(" + re.escape(c) + r")\s")
+    return re.compile(r"\s(" + re.escape(c) + ")")
+
+
+def _trim_end(t: str, a: int, y: int) -> int:
+    """The offset just past the last non-whitespace character of t[a:y] (t[a] is one)."""
+    while t[y - 1].isspace():
+        y -= 1
+    return y
+
+
+def _split_span(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
+    """Append the (start, end) of each sentence of t[a:b]; t[a] and t[b - 1] are non-space."""
+    start = a
+    for m in _CANDIDATE.finditer(t, a, b):
+        e = m.end()
+        if e >= b:
+            break
+        n = e + 1
+        if t[n].isspace():
+            n = _NONSPACE.search(t, n, b).start()
+        if _ends_sentence(t, m.start(), m.start(1), e, n, start, b):
+            spans.append((start, e))
+            start = n
+    spans.append((start, b))
+
+
+def _split_paragraph(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
+    c = t[a]
+    if c in _BULLETS or c in "-*" or c.isdigit() or t[a + 1 : a + 2] in (".", ")"):
+        for item in _list_item_starts(t, a, b):
+            _split_span(t, a, _trim_end(t, a, item), spans)
+            a = item
+    _split_span(t, a, b, spans)
+
+
+def _sentence_spans(t: str, pos: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    first = _NONSPACE.search(t, pos)
+    if first is None:
+        return spans
+    a = first.start()
+    for m in _PARA_BREAK.finditer(t, a):
+        _split_paragraph(t, a, _trim_end(t, a, m.start()), spans)
+        a = m.end()
+    if a < len(t):
+        _split_paragraph(t, a, _trim_end(t, a, len(t)), spans)
+    return spans
+
+
+def _normalise(text: str) -> str:
+    """Turn CR LF into " LF" and a lone CR into LF: offsets stay valid, LF is the only break."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", " \n").replace("\r", "\n")
+
+
+def _sentences(t: str, pos: int) -> list[Sentence]:
+    out = []
+    for number, (s, e) in enumerate(_sentence_spans(t, pos), 1):
+        raw = t[s:e]
+        if "\n" in raw:
+            raw = " ".join([line.strip() for line in raw.split("\n")])
+        out.append(Sentence(number, raw, s, e))
+    return out
+
+
+def split_article(text: str) -> Article:
+    """Whole file text (already decoded str) -> dateline + numbered sentences."""
+    t = _normalise(text)
+    first = _NONSPACE.search(t)
+    if first is None:
+        return Article(None, [])
+    line_start = t.rfind("\n", 0, first.start()) + 1
+    line_end = t.find("\n", first.start())
+    if line_end < 0:
+        line_end = len(t)
+    date = parse_dateline(t[line_start:line_end])
+    return Article(date, _sentences(t, line_end if date else 0))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Plain text (one paragraph or more) -> sentence strings. Used by golden-rule tests."""
+    return [s.text for s in _sentences(_normalise(text), 0)]

@@ -1,0 +1,413 @@
+"""Where the index lives on disk, and the only module that touches Whoosh's storage.
+
+Layout of an index folder (default `index/`)::
+
+    index/
+      CURRENT            which generation folder is live, and its schema version (JSON)
+      write.lock         held (flock) by the one process allowed to write
+      ix-<token>/        a Whoosh index, plus checksums.json of its files
+
+Why the indirection: `search index --rebuild` (and the very first run) builds a
+complete index in a fresh `ix-<token>/` folder and publishes it by atomically
+replacing CURRENT. A run that fails or is killed part-way leaves CURRENT, and so
+the live index, untouched. Incremental runs write into the live folder through
+Whoosh's own commit, which publishes a new table of contents by rename.
+
+Whoosh never calls fsync and keeps no checksums; after each commit this module
+fsyncs the new files and the folders, and records a SHA-256 of every index file
+so that `search status --verify` can find damage that Whoosh would not notice.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import pickle
+import re
+import shutil
+import struct
+import time
+import uuid
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import (
+    IndexDamagedError,
+    IndexLockedError,
+    IndexVersionError,
+    NoIndexError,
+    NotAnIndexError,
+)
+from .schema import SCHEMA_VERSION
+
+POINTER = "CURRENT"
+LOCK = "write.lock"
+CHECKSUMS = "checksums.json"
+GENERATION_PREFIX = "ix-"
+FORMAT = "search-index"
+
+REBUILD_HINT = 'run "search index --rebuild"'
+
+# What Whoosh raises when its files are truncated, overwritten or missing
+# (each observed on damaged indexes).
+DAMAGE_ERRORS = (
+    zlib.error,
+    struct.error,
+    EOFError,
+    pickle.UnpicklingError,
+    UnicodeDecodeError,
+    FileNotFoundError,
+    ValueError,
+    IndexError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    MemoryError,
+)
+
+
+def _whoosh():
+    import whoosh.index
+
+    return whoosh.index
+
+
+@dataclass(frozen=True)
+class Pointer:
+    generation: str
+    schema_version: int
+
+
+def describe(folder: Path) -> str:
+    """How to name the index folder in messages: as the user would type it."""
+    text = str(folder)
+    return text if text.endswith(os.sep) else text + os.sep
+
+
+def read_pointer(folder: Path) -> Pointer:
+    """The live generation of the index in `folder`.
+
+    Raises NoIndexError when there is no index yet, NotAnIndexError when the
+    folder holds something else, IndexDamagedError when CURRENT is unreadable.
+    """
+    where = describe(folder)
+    if folder.exists() and not folder.is_dir():
+        raise NotAnIndexError(f"{folder} is a file, not an index folder; pass --index-dir a folder")
+    pointer_file = folder / POINTER
+    try:
+        raw = pointer_file.read_bytes()
+    except FileNotFoundError:
+        if folder.is_dir() and _foreign_entries(folder):
+            raise NotAnIndexError(
+                f"{where} holds files that are not a search index; "
+                "pass --index-dir an empty or index folder"
+            ) from None
+        raise NoIndexError(f'no index in {where}; run "search index" first') from None
+    except NotADirectoryError:
+        raise NotAnIndexError(
+            f"{folder} is a file, not an index folder; pass --index-dir a folder"
+        ) from None
+    except PermissionError:
+        raise NoIndexError(f"cannot read the index in {where} (permission denied)") from None
+    try:
+        data = json.loads(raw)
+        if data.get("format") != FORMAT:
+            raise ValueError("not our format")
+        pointer = Pointer(str(data["generation"]), int(data["schema_version"]))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise IndexDamagedError(
+            f"the index in {where} is damaged ({POINTER}); {REBUILD_HINT}"
+        ) from None
+    if pointer.schema_version != SCHEMA_VERSION:
+        raise IndexVersionError(
+            f"the index in {where} was written by another version of search "
+            f"(schema {pointer.schema_version}, this is {SCHEMA_VERSION}); {REBUILD_HINT}"
+        )
+    if "/" in pointer.generation or not pointer.generation.startswith(GENERATION_PREFIX):
+        raise IndexDamagedError(f"the index in {where} is damaged ({POINTER}); {REBUILD_HINT}")
+    return pointer
+
+
+def _foreign_entries(folder: Path) -> list[str]:
+    ours = {POINTER, LOCK}
+    return [
+        name
+        for name in os.listdir(folder)
+        if not name.startswith(".") and name not in ours and not name.startswith(GENERATION_PREFIX)
+    ]
+
+
+def open_index(folder: Path):
+    """The live Whoosh index in `folder`, checked against this version's schema."""
+    pointer = read_pointer(folder)
+    live = folder / pointer.generation
+    return _open_generation(folder, live)
+
+
+def _open_generation(folder: Path, live: Path):
+    from .schema import schema_matches
+
+    where = describe(folder)
+    index_module = _whoosh()
+    try:
+        if not live.is_dir() or not index_module.exists_in(str(live)):
+            raise IndexDamagedError(
+                f"the index in {where} is damaged (files missing); {REBUILD_HINT}"
+            )
+        index = index_module.open_dir(str(live))
+    except IndexDamagedError:
+        raise
+    except index_module.IndexVersionError:
+        raise IndexVersionError(
+            f"the index in {where} was written by an incompatible Whoosh; {REBUILD_HINT}"
+        ) from None
+    except (index_module.IndexError, *DAMAGE_ERRORS, OSError) as error:
+        raise damaged(folder, error) from None
+    if not schema_matches(index.schema):
+        raise IndexVersionError(
+            f"the index in {where} was written by another version of search; {REBUILD_HINT}"
+        )
+    return index
+
+
+def damaged(folder: Path, error: BaseException) -> IndexDamagedError:
+    """The error to raise when Whoosh fails on a damaged index."""
+    detail = type(error).__name__
+    return IndexDamagedError(
+        f"the index in {describe(folder)} is damaged ({detail}); {REBUILD_HINT}"
+    )
+
+
+@contextmanager
+def reading(folder: Path):
+    """A Whoosh searcher on the live index; Whoosh's failures become IndexDamagedError."""
+    index = open_index(folder)
+    try:
+        searcher = index.searcher()
+    except DAMAGE_ERRORS + (OSError,) as error:
+        raise damaged(folder, error) from None
+    try:
+        with searcher:
+            yield searcher
+    except DAMAGE_ERRORS + (OSError,) as error:
+        if isinstance(error, OSError) and not isinstance(error, FileNotFoundError):
+            raise
+        raise damaged(folder, error) from None
+
+
+# Writing ---------------------------------------------------------------------------
+
+
+@contextmanager
+def write_lock(folder: Path, wait: float) -> Iterator[None]:
+    """Hold the index's write lock, waiting up to `wait` seconds for another writer.
+
+    flock locks vanish with the process that held them, so a killed writer
+    never leaves a stale lock behind.
+    """
+    descriptor = os.open(folder / LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        deadline = time.monotonic() + max(wait, 0.0)
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise locked(folder, wait) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def locked(folder: Path, wait: float) -> IndexLockedError:
+    return IndexLockedError(
+        f"another process is writing the index in {describe(folder)} "
+        f"(waited {wait:g} s); try again when it finishes, or pass --wait SECONDS"
+    )
+
+
+def prepare_folder(folder: Path) -> None:
+    """Create the index folder if needed; refuse a file or a folder of other things."""
+    if folder.exists() and not folder.is_dir():
+        raise NotAnIndexError(f"{folder} is a file, not an index folder; pass --index-dir a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise NotAnIndexError(f"cannot create index folder {folder}: {error.strerror}") from None
+    if not (folder / POINTER).exists() and _foreign_entries(folder):
+        raise NotAnIndexError(
+            f"{describe(folder)} holds files that are not a search index; "
+            "pass --index-dir an empty or index folder"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise NotAnIndexError(
+            f"cannot write to index folder {describe(folder)} (permission denied)"
+        )
+
+
+def new_generation(folder: Path):
+    """Create an empty Whoosh index in a fresh generation folder (not yet live)."""
+    from .schema import build_schema
+
+    live = folder / f"{GENERATION_PREFIX}{uuid.uuid4().hex[:12]}"
+    live.mkdir()
+    return live, _whoosh().create_in(str(live), build_schema())
+
+
+def publish(folder: Path, generation: Path) -> None:
+    """Make `generation` the live index: fsync it, then replace CURRENT atomically."""
+    seal(generation)
+    data = {"format": FORMAT, "generation": generation.name, "schema_version": SCHEMA_VERSION}
+    _atomic_write(folder / POINTER, json.dumps(data).encode() + b"\n")
+    remove_stale_generations(folder, keep=generation.name)
+
+
+def remove_stale_generations(folder: Path, keep: str) -> None:
+    """Remove generation folders left by replaced indexes or interrupted runs."""
+    for entry in folder.iterdir():
+        if entry.name.startswith(GENERATION_PREFIX) and entry.name != keep and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def discard(generation: Path) -> None:
+    shutil.rmtree(generation, ignore_errors=True)
+
+
+def seal(generation: Path) -> None:
+    """After a commit: drop Whoosh's leftovers, checksum and fsync new files, fsync the folder.
+
+    Segment files never change once written, so only files new since the last
+    seal are hashed and synced; the checksums name the TOC they belong to.
+    """
+    for leftover in generation.glob("_*.toc.*"):
+        leftover.unlink(missing_ok=True)
+    previous = load_checksums(generation).files
+    files: dict[str, str] = {}
+    for entry in sorted(generation.iterdir()):
+        if not entry.is_file() or not _is_index_file(entry.name):
+            continue
+        digest = previous.get(entry.name)
+        if digest is None:
+            digest = _sha256(entry)
+            _fsync_file(entry)
+        files[entry.name] = digest
+    record = {"toc": _latest_toc(files), "files": files}
+    _atomic_write(generation / CHECKSUMS, json.dumps(record, indent=0).encode())
+
+
+def _is_index_file(name: str) -> bool:
+    return name.endswith((".toc", ".seg")) or (name.startswith("MAIN_") and "." in name)
+
+
+def _latest_toc(names) -> str | None:
+    tocs = [name for name in names if _TOC.match(name)]
+    return max(tocs, key=lambda name: int(_TOC.match(name).group(1))) if tocs else None
+
+
+_TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
+
+
+@dataclass(frozen=True)
+class Checksums:
+    toc: str | None
+    files: dict[str, str]
+
+
+def load_checksums(generation: Path) -> Checksums:
+    try:
+        data = json.loads((generation / CHECKSUMS).read_bytes())
+        return Checksums(data.get("toc"), dict(data["files"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Checksums(None, {})
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of checking index files against their recorded checksums."""
+
+    damaged: list[str]
+    missing: list[str]
+    unrecorded: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.damaged and not self.missing
+
+
+def verify(folder: Path) -> Verification:
+    """Compare the live index's files with the checksums recorded at their commit.
+
+    A file that is recorded but gone counts as missing only when the checksums
+    belong to the live TOC; otherwise a run was stopped between Whoosh's commit
+    and the seal, and the new files are merely unrecorded until the next run.
+    """
+    pointer = read_pointer(folder)
+    generation = folder / pointer.generation
+    recorded = load_checksums(generation)
+    present = {e.name for e in generation.iterdir() if e.is_file() and _is_index_file(e.name)}
+    live_toc = _latest_toc(present)
+    damaged_files, missing, unrecorded = [], [], []
+    if live_toc is None:
+        missing.append("_MAIN_*.toc")
+    for name in sorted(present):
+        if name not in recorded.files:
+            unrecorded.append(name)
+        elif _sha256(generation / name) != recorded.files[name]:
+            damaged_files.append(name)
+    if recorded.toc is not None and recorded.toc == live_toc:
+        missing.extend(sorted(set(recorded.files) - present))
+    return Verification(damaged_files, missing, unrecorded)
+
+
+def size_on_disk(folder: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            with suppress(OSError):
+                total += os.path.getsize(os.path.join(root, name))
+    return total
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync_file(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path)
+    fsync_folder(path.parent)
