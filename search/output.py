@@ -79,37 +79,61 @@ def hit_json(hit, with_context: bool) -> dict:
 
 
 def format_hit(hit, style: Style, width: int | None, with_context: bool) -> list[str]:
-    """A header line (rank, article:sentence, date), then the highlighted sentence."""
+    """A header line (rank, article:sentence, date), then the highlighted sentence.
+
+    With context, every sentence line is numbered as grep numbers lines: `6:` for
+    the hit, `5-` and `7-` (dimmed) for its neighbours.
+    """
     header = f"{style.rank(f'{hit.rank}.')} {style.location(f'{hit.article}:{hit.sentence}')}"
     if hit.date:
         header += f"  {style.date(hit.date)}"
     lines = [header]
-    indent = "   "
-    for context in hit.before if with_context else ():
-        lines += _context_lines(context, style, width, indent)
-    lines += [indent + line for line in highlight_lines(hit.text, hit.matches, style, width, 3)]
-    for context in hit.after if with_context else ():
-        lines += _context_lines(context, style, width, indent)
+    if not with_context:
+        return lines + [
+            "   " + line for line in highlight_lines(hit.text, hit.matches, style, _less(width, 3))
+        ]
+    numbers = [c.sentence for c in hit.before + hit.after] + [hit.sentence]
+    label_width = len(str(max(numbers))) + 1
+    for context in hit.before:
+        lines += _numbered(
+            f"{context.sentence}-",
+            label_width,
+            wrap(context.text, _less(width, label_width + 4)),
+            style.dim,
+        )
+    label = f"{hit.sentence}:"
+    body = highlight_lines(hit.text, hit.matches, style, _less(width, label_width + 4))
+    lines += _numbered(label, label_width, body, None)
+    for context in hit.after:
+        lines += _numbered(
+            f"{context.sentence}-",
+            label_width,
+            wrap(context.text, _less(width, label_width + 4)),
+            style.dim,
+        )
     return lines
 
 
-def _context_lines(context, style: Style, width: int | None, indent: str) -> list[str]:
-    label = f"{context.sentence}-"
-    wrapped = wrap(context.text, None if width is None else width - len(indent) - len(label) - 1)
-    return [
-        style.dim(f"{indent}{label if i == 0 else ' ' * len(label)} {line}")
-        for i, line in enumerate(wrapped)
-    ]
+def _less(width: int | None, indent: int) -> int | None:
+    return None if width is None else width - indent
+
+
+def _numbered(label: str, label_width: int, body: list[str], paint) -> list[str]:
+    out = []
+    for i, line in enumerate(body):
+        prefix = f"   {(label if i == 0 else ''):>{label_width}} "
+        out.append(paint(prefix + line) if paint else prefix + line)
+    return out
 
 
 def highlight_lines(
-    text: str, spans: Iterable[tuple[int, int]], style: Style, width: int | None, indent: int = 0
+    text: str, spans: Iterable[tuple[int, int]], style: Style, width: int | None
 ) -> list[str]:
     """`text` wrapped to `width` (None: one line), with each span styled as a match."""
     spans = sorted(spans)
     lines = []
     position = 0
-    for line in wrap(text, None if width is None else width - indent):
+    for line in wrap(text, width):
         start = text.index(line, position)
         end = start + len(line)
         position = end

@@ -111,6 +111,8 @@ def _parser(match_any: bool):
 
     schema = build_schema()
     visible = Schema(**{name: schema[name] for name in QUERY_FIELDS})
+    # A word the analyzer splits (`Russia-Ukraine`, `9/11`) means its parts in that order.
+    visible["text"].multitoken_query = "phrase"
     group = qparser.OrGroup if match_any else qparser.AndGroup
     parser = qparser.QueryParser("text", visible, group=group)
     parser.remove_plugin_class(qparser.SingleQuotePlugin)

@@ -99,26 +99,43 @@ def _words(s: str) -> frozenset[str]:
     return frozenset(s.split())
 
 
-# Looked up lowercased: a title or Latin abbreviation, never the end of a sentence.
-_NEVER = _words(
-    "mr mrs ms messrs mme mlle dr prof gen lt col maj capt cmdr adm brig sgt cpl pvt gov pres"
-    " supt insp hon rev fr atty msgr vs e.g i.e cf viz approx"
-)
-_NEVER_EXACT = _words("Sen Sens Rep Reps Det v")  # lowercase "sen.", "rep." are other words
-# Looked up lowercased: not the end of a sentence before a digit ("No. 5", "p. 55", "Jan. 5").
-_NUMBERED = _words(
-    "no nos nr n° p pp vol vols art fig figs ch chap sec sect para op ext"
-    " jan feb mar apr jun jul aug sep sept oct nov dec"
-)
-# Looked up lowercased: the end of a sentence only before a sentence starter.
-_AMBIGUOUS = _words(
-    "co cos corp inc ltd llc plc bros jr sr st mt ft ave blvd rd hwy dept univ assn est etc al ca"
-)
-_AMBIGUOUS_EXACT = _words(
-    "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo"
-    " Mont Neb Nebr Nev Okla Ore Pa Penn Tenn Tex Vt Va Wash Wis Wisc Wyo Ont Que"
-)
-# Words that commonly open a sentence (exact case); they decide after an ambiguous abbreviation.
+# How a word before a period is read. Looked up lowercased in _KINDS, else as written in
+# _KINDS_EXACT (where the lowercase word is an ordinary one: "sen.", "ill.", "wash.").
+_NEVER = "never"  # a title or Latin abbreviation, never the end of a sentence
+_NUMBERED = "numbered"  # not the end before a digit: "No. 5", "p. 55", "Jan. 5"
+_NAME = "name"  # ends a sentence only before a sentence starter: "U.S.", "J.", "St."
+_COMPANY = "company"  # ends one unless a company title follows: "Inc. Chief Executive"
+_TIME = "time"  # ends one unless a day, month or time zone follows: "5 p.m. Friday"
+_KINDS = {
+    **dict.fromkeys(
+        _words(
+            "mr mrs ms messrs mme mlle dr prof gen lt col maj capt cmdr adm brig sgt cpl pvt gov"
+            " pres supt insp hon rev fr atty msgr vs e.g i.e cf viz approx"
+        ),
+        _NEVER,
+    ),
+    **dict.fromkeys(
+        _words(
+            "no nos nr n° p pp vol vols art fig figs ch chap sec sect para op ext"
+            " jan feb mar apr jun jul aug sep sept oct nov dec"
+        ),
+        _NUMBERED,
+    ),
+    **dict.fromkeys(_words("jr sr st mt ft ave blvd rd hwy dept univ assn est al ca"), _NAME),
+    **dict.fromkeys(_words("co cos corp inc ltd llc plc bros"), _COMPANY),
+    **dict.fromkeys(_words("a.m p.m"), _TIME),
+}
+_KINDS_EXACT = {
+    **dict.fromkeys(_words("Sen Sens Rep Reps Det v"), _NEVER),
+    **dict.fromkeys(
+        _words(
+            "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss"
+            " Mo Mont Neb Nebr Nev Okla Ore Pa Penn Tenn Tex Vt Va Wash Wis Wisc Wyo Ont Que"
+        ),
+        _NAME,
+    ),
+}
+# Words that commonly open a sentence (exact case): after a _NAME abbreviation only these break.
 _STARTERS = _words(
     "I He She It We They You This That These Those There Here The A An Its His Her Their Our My"
     " Your Some Many Most All Each Every Both Several Such Another Other Few No Not None Nor"
@@ -129,25 +146,45 @@ _STARTERS = _words(
     " Last Next Today Yesterday Tomorrow Is Are Was Were Do Does Did Can Could Will Would Should"
     " Has Have Had Might Must Shall Let Please Perhaps Maybe"
 )
+_COMPANY_FOLLOWERS = _words(
+    "CEO CFO COO CTO Chief Chairman Chairwoman Chair President Vice Executive Director Founder"
+    " Managing Board Group Holdings Unit Subsidiary"
+)
+_TIME_FOLLOWERS = _words(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May"
+    " June July August September October November December ET EST EDT CT CST CDT MT MST MDT PT"
+    " PST PDT GMT UTC BST CET CEST Eastern Central Mountain Pacific Greenwich Local"
+)
 _TITLE_STARTERS = _words("Mr Mrs Ms Messrs")
 _OPENING_PREPOSITIONS = _words("at on by in before after around until till since from about near")
 
 
-def _starts_sentence(t: str, k: int, b: int, start: int, s: int) -> bool:
-    """Whether the word at t[k] opens a sentence after an ambiguous abbreviation ending at s."""
+def _is_opener(t: str, start: int, s: int) -> bool:
+    """Whether t[start:s] is a short opening phrase such as "At 5 a.m", not a sentence."""
+    return s - start <= 24 and t[start:s].split(None, 1)[0].lower() in _OPENING_PREPOSITIONS
+
+
+def _abbreviation_ends(kind: str, t: str, k: int, b: int, start: int, s: int) -> bool:
+    """Whether an abbreviation of `kind` ending at t[s] ends the sentence; t[k] is next."""
     m = _WORD.match(t, k, b)
-    if m is None:
-        return False
+    if m is None:  # a digit or a symbol: "the U.S. 10-year yield", "Inc. 2024 was"
+        return kind is not _NAME
     word, after = m.group(), m.end()
-    if after < b and t[after] == ".":
-        if word not in _TITLE_STARTERS:
-            return False
-        head = t[start:s]  # "At 5 a.m. Mr. Smith went" is one sentence
-        return len(head) > 24 or head.split(None, 1)[0].lower() not in _OPENING_PREPOSITIONS
-    return word in _STARTERS
+    if after < b and t[after] == ".":  # another abbreviation: "a.m. Mr. Smith", "U.S. Rep."
+        titles = _TITLE_STARTERS if kind is _NAME else _TITLE_STARTERS | {"Dr", "Gen", "Sen"}
+        return word in titles and not _is_opener(t, start, s)
+    if kind is _NAME:
+        return word in _STARTERS
+    if kind is _COMPANY:
+        return word not in _COMPANY_FOLLOWERS
+    return (
+        word not in _TIME_FOLLOWERS
+        and not t.startswith(" time", after)
+        and not _is_opener(t, start, s)
+    )
 
 
-def _period_ends(t: str, s: int, k: int, c: str, start: int, b: int) -> bool:
+def _period_ends(t: str, s: int, k: int, c: str, start: int, b: int, headline: bool) -> bool:
     """Whether the period at t[s], attached to the word before it, ends the sentence."""
     lo = s - 24 if s - 24 > start else start
     word = t[lo:s].rsplit(None, 1)[-1]
@@ -155,18 +192,19 @@ def _period_ends(t: str, s: int, k: int, c: str, start: int, b: int) -> bool:
         return True  # longer than any abbreviation: a URL, a long number, a word
     word = word.lstrip(_OPENERS)
     low = word.lower()
-    if low in _NEVER or word in _NEVER_EXACT:
+    kind = _KINDS.get(low) or _KINDS_EXACT.get(word)
+    if kind is None:
+        if len(word) == 1 and word.isalpha() or "." in word and _INITIALISM.fullmatch(word):
+            kind = _NAME
+        else:
+            return True
+    if kind is _NEVER:
         return False
-    if low in _NUMBERED:
+    if kind is _NUMBERED:
         return not c.isdigit()
-    if (
-        low in _AMBIGUOUS
-        or word in _AMBIGUOUS_EXACT
-        or (len(word) == 1 and word.isalpha())
-        or ("." in word and _INITIALISM.fullmatch(word))
-    ):
-        return _starts_sentence(t, k, b, start, s)
-    return True
+    if headline:  # "U.S. To Send Troops", "Pitt, Briggs & Co. Weighs Options"
+        return False
+    return _abbreviation_ends(kind, t, k, b, start, s)
 
 
 def _ends_sentence(t: str, s: int, r: int, e: int, n: int, start: int, b: int) -> bool:

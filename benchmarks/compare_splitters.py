@@ -1,0 +1,246 @@
+"""Compare our sentence splitter with pySBD and sentencex: accuracy and speed.
+
+Run from the repository root:
+
+    python benchmarks/compare_splitters.py [--mb 4] [--runs 5] [--other-kb 300]
+
+For each splitter it prints the English Golden Rules score (tests/data/golden_rules_en.json,
+sentences compared after whitespace normalisation), the number of sentences it finds in the
+seed article (the right answer is 20: its dateline is no sentence and sentence 11 is
+hard-wrapped) and its speed in MB/s (MB = len(text.encode()) / 1e6, best of --runs timed with
+time.perf_counter) on a synthetic news corpus: articles with datelines, headlines, hard-wrapped
+and CRLF files, abbreviations, initials, quotes, money, percentages, times, URLs and
+ellipses, built from a fixed random seed. Ours splits the whole corpus (--mb); pySBD and
+sentencex, being far slower, split its first --other-kb kilobytes (whole articles).
+
+pySBD and sentencex are optional: a splitter whose package is missing is reported as skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from search.split import split_article  # noqa: E402
+
+GOLDEN = ROOT / "tests" / "data" / "golden_rules_en.json"
+SEED = ROOT / "seeds" / "000_88ce9bbce3777626.txt"
+
+_FIRST = "John Maria Ahmed Olena Carlos Wei Fatima Peter Anna Kwame Sofia David Laura Mehmet".split()
+_LAST = "Smith Kovalenko Garcia Chen Okafor Yilmaz Novak Rossi Haddad Brown Ivanova Park".split()
+_TITLES = ["Gen.", "Lt. Col.", "Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "Prof.", "Sgt."]
+_ORGS = [
+    "Acme Corp.",
+    "Pitt, Briggs & Co.",
+    "Globex Inc.",
+    "the U.N.",
+    "the E.U.",
+    "NATO",
+    "the Pentagon",
+    "the World Bank",
+    "Initech Ltd.",
+]
+_PLACES = [
+    "Kyiv",
+    "Washington, D.C.",
+    "St. Louis",
+    "the U.S.",
+    "the U.K.",
+    "Ankara",
+    "Riyadh",
+    "Brussels",
+    "Portland, Ore.",
+    "Sacramento, Calif.",
+    "Mt. Vernon",
+]
+_MONTHS = ["Jan.", "Feb.", "March", "April", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+_VERBS = ["said", "told reporters", "warned", "added", "wrote in a statement", "argued"]
+_TOPICS = [
+    "the ceasefire talks",
+    "the budget deficit",
+    "interest rates",
+    "the peacekeeping plan",
+    "energy prices",
+    "the election results",
+    "grain exports",
+    "the trade agreement",
+]
+_TEMPLATES = [
+    "{title} {name} {verb} that {topic} would dominate the agenda at the summit in {place}.",
+    "The deal, worth ${money} billion, was signed on {month} {day} after months of talks.",
+    "Inflation rose {pct}% in {month}, the fastest pace since {year}, according to {org}.",
+    '"We are ready," {title} {name} {verb}, adding that {topic} could not wait.',
+    '"We are ready." {name} left the room without taking questions.',
+    "At {hour} a.m. {title} {name} arrived at {place} for talks on {topic}.",
+    "The meeting ended at {hour} p.m. Officials declined to comment on {topic}.",
+    "Shares of {org} fell {pct}% to ${price} in early trading in New York.",
+    "{initials} {last}, a spokesman for {org}, {verb} the figures were preliminary.",
+    "Is this the end of {topic}? Analysts in {place} are not so sure.",
+    "Prices fell sharply! Traders blamed {topic} and a stronger dollar.",
+    "The report (published on {month} {day}) is available at https://www.example.org/r/{year}.",
+    "Questions can be sent to press.office@example.com. Replies take about {day} days.",
+    "Turnout was {pct}% in District No. {day}, up from {pct2}% in {year}.",
+    "The {year} treaty, signed in {place}, covers troops, tanks, aircraft, etc. It expires soon.",
+    "Critics of {org} vs. {org2} said the case would take years... The court disagreed.",
+    "{title} {name} met {title2} {name2} in {place} to discuss {topic} and {topic2}.",
+    "Roughly {thousands},000 people live in the area, about {pct}% of them refugees.",
+    "It was the first visit by a U.S. president to {place} since {year}.",
+    "The company, based in {place}, employs about {thousands},000 people worldwide.",
+    "Officials in {place} said the talks would resume on {month} {day} at {hour}:30 a.m.",
+    "He described {topic} as \u201ca test of resolve\u201d and said more talks were needed.",
+    "The vote was {day} to {hour}, with {day2} abstentions, a result few had predicted.",
+    "{name} {last} Jr. said the family had lived in {place} for {day} years.",
+]
+
+
+def _sentence(rng: random.Random) -> str:
+    def person() -> str:
+        return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+
+    text = rng.choice(_TEMPLATES).format(
+        title=rng.choice(_TITLES),
+        title2=rng.choice(_TITLES),
+        name=person(),
+        name2=person(),
+        last=rng.choice(_LAST),
+        initials=f"{rng.choice('ABCDJKMRT')}. {rng.choice('ABCDJKMRT')}.",
+        verb=rng.choice(_VERBS),
+        topic=rng.choice(_TOPICS),
+        topic2=rng.choice(_TOPICS),
+        place=rng.choice(_PLACES),
+        org=rng.choice(_ORGS),
+        org2=rng.choice(_ORGS),
+        month=rng.choice(_MONTHS),
+        day=rng.randint(1, 28),
+        day2=rng.randint(1, 9),
+        year=rng.randint(1990, 2024),
+        hour=rng.randint(1, 11),
+        money=f"{rng.randint(1, 99)}.{rng.randint(1, 9)}",
+        price=f"{rng.randint(5, 500)}.{rng.randint(10, 99)}",
+        pct=f"{rng.randint(1, 20)}.{rng.randint(1, 9)}",
+        pct2=rng.randint(1, 60),
+        thousands=rng.randint(2, 900),
+    )
+    return re.sub(r"(?<=\w)\.\.(?!\.)", ".", text)  # "Acme Corp.." at a sentence end
+
+
+def _article(rng: random.Random) -> str:
+    date = f"{rng.choice(['March', 'Sept.', 'Jan.', 'July'])} {rng.randint(1, 28)}, 2025"
+    paragraphs = [
+        " ".join(_sentence(rng) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(4, 12))
+    ]
+    style = rng.random()
+    if style < 0.3:  # one sentence per line, no blank lines, like the seed
+        body = "\n".join(paragraphs)
+    elif style < 0.6:  # hard-wrapped at 72 columns, blank lines between paragraphs
+        body = "\n\n".join(textwrap.fill(p, 72) for p in paragraphs)
+    else:
+        body = "\n\n".join(paragraphs)
+    headline = f"{rng.choice(_ORGS).title()} Weighs Options on {rng.choice(_TOPICS).title()}"
+    text = f"{date}\n{headline}\n\n{body}\n"
+    return text.replace("\n", "\r\n") if rng.random() < 0.1 else text
+
+
+def news_corpus(megabytes: float, seed: int = 0) -> list[str]:
+    """Synthetic news articles (plus the seed article) totalling about `megabytes` MB."""
+    rng = random.Random(seed)
+    articles = [SEED.read_text(encoding="utf-8")]
+    size = len(articles[0].encode())
+    while size < megabytes * 1e6:
+        articles.append(_article(rng))
+        size += len(articles[-1].encode())
+    return articles
+
+
+def _ours(text: str) -> list[str]:
+    return [s.text for s in split_article(text).sentences]
+
+
+def _splitters() -> dict[str, Callable[[str], list[str]] | str]:
+    """Name -> function returning the sentences of a text, or a reason it is skipped."""
+    found: dict[str, Callable[[str], list[str]] | str] = {"search.split (ours)": _ours}
+    try:
+        import pysbd
+
+        segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
+        found["pySBD " + getattr(pysbd, "__version__", "")] = segmenter.segment
+    except ImportError:
+        found["pySBD"] = "skipped: pysbd is not installed (pip install pysbd)"
+    try:
+        import sentencex
+
+        found["sentencex"] = lambda text: list(sentencex.segment("en", text))
+    except ImportError:
+        found["sentencex"] = "skipped: sentencex is not installed (pip install sentencex)"
+    return found
+
+
+def _normal(sentences: list[str]) -> list[str]:
+    return [" ".join(s.split()) for s in sentences if s.strip()]
+
+
+def golden_score(split: Callable[[str], list[str]]) -> tuple[int, int, list[str]]:
+    cases = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
+    failed = [c["id"] for c in cases if _normal(split(c["text"])) != _normal(c["expect"])]
+    return len(cases) - len(failed), len(cases), failed
+
+
+def seed_count(name: str, split: Callable[[str], list[str]]) -> int:
+    text = SEED.read_text(encoding="utf-8")
+    if split is not _ours:  # the others know no datelines: give them the body
+        text = text.split("\n", 1)[1]
+    return len(_normal(split(text)))
+
+
+def mb_per_s(split: Callable[[str], list[str]], articles: list[str], runs: int) -> float:
+    megabytes = sum(len(a.encode()) for a in articles) / 1e6
+    best = float("inf")
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        for article in articles:
+            split(article)
+        best = min(best, time.perf_counter() - t0)
+    return megabytes / best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=4.0, help="corpus size for ours (MB)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs, best is kept")
+    parser.add_argument("--other-kb", type=float, default=300, help="corpus prefix for others")
+    args = parser.parse_args()
+
+    articles = news_corpus(args.mb)
+    prefix, size = [], 0
+    for article in articles:
+        if size >= args.other_kb * 1e3:
+            break
+        prefix.append(article)
+        size += len(article.encode())
+    total = sum(len(a.encode()) for a in articles) / 1e6
+    print(f"corpus: {len(articles)} articles, {total:.2f} MB; others timed on {size / 1e6:.2f} MB")
+    print(f"{'splitter':<22} {'golden /48':>10} {'seed (20)':>10} {'MB/s':>9}  failed ids")
+    for name, split in _splitters().items():
+        if isinstance(split, str):
+            print(f"{name:<22} {split}")
+            continue
+        ok, n, failed = golden_score(split)
+        seed = seed_count(name, split)
+        runs = args.runs if split is _ours else max(1, args.runs // 2)
+        speed = mb_per_s(split, articles if split is _ours else prefix, runs)
+        ids = ", ".join(map(str, failed)) or "-"
+        print(f"{name:<22} {f'{ok}/{n}':>10} {seed:>10} {speed:>9.2f}  {ids}")
+
+
+if __name__ == "__main__":
+    main()

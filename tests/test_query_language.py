@@ -1,0 +1,220 @@
+"""The query language and the output options, on the seed plus a small corpus of our own."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import SEED_NAME, invoke
+
+S = SEED_NAME
+C = "2025-01_ceasefire"
+E = "2025-06_elections"
+U = "undated_briefing"
+SEED_PEACEKEEPING = {(S, n) for n in (1, 3, 6, 9, 15, 20)}
+
+
+def hits(index_dir, *args) -> list[dict]:
+    result = invoke("query", *args, "--all", "--json", "--index-dir", str(index_dir))
+    assert result.exit_code in (0, 1), result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def found(index_dir, *args) -> set[tuple[str, int]]:
+    return {(hit["article"], hit["sentence"]) for hit in hits(index_dir, *args)}
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["ceasefire"], {(C, 1), (U, 2), (S, 6)}),
+        (["ceasefire talks"], {(C, 1)}),
+        (["CEASEFIRE", "Talks"], {(C, 1)}),
+        (["ceasefire OR elections"], {(C, 1), (U, 2), (S, 6), (E, 1), (E, 2), (S, 13)}),
+        (["--any", "Geneva border"], {(C, 1), (U, 3)}),
+        (["ceasefire NOT Geneva"], {(U, 2), (S, 6)}),
+        (["ceasefire -Geneva"], {(U, 2), (S, 6)}),
+        (["ceasefire AND talks"], {(C, 1)}),
+        (["(Geneva OR border) AND (ceasefire OR peacekeeping)"], {(C, 1), (U, 3)}),
+        (['"peacekeeping troops"'], {(S, 1), (S, 6), (U, 3)}),
+        (['"troops peacekeeping"'], set()),
+        (['"offer peacekeeping"~3'], {(S, 1), (S, 6)}),
+        (["negoti*"], {(C, 2), (C, 4), (S, 13)}),
+        (["peacekeping~"], SEED_PEACEKEEPING | {(E, 3), (U, 3)}),
+        (["peacekepping~2"], SEED_PEACEKEEPING | {(E, 3), (U, 3)}),
+        (["article:2025-01"], {(C, 1), (C, 2), (C, 3), (C, 4)}),
+        (["article:2025-01_ceasefire talks"], {(C, 1), (C, 3)}),
+        (["date:2025-06"], {(E, 1), (E, 2), (E, 3)}),
+        (["date:2025-03-11 ceasefire"], {(S, 6)}),
+        (["date:2025 ceasefire"], {(C, 1), (S, 6)}),
+        (["date:[2025-01-01 TO 2025-03-31] ceasefire"], {(C, 1), (S, 6)}),
+        (["--since", "2025-03-12", "Turkey"], {(E, 1), (E, 3)}),
+        (["--until", "2025-02-01", "ceasefire"], {(C, 1)}),
+        (["--since", "2025-01-01", "--until", "2025-12-31", "Briefing"], set()),
+        (["Russia-Ukraine"], {(C, 2)}),
+        (["Turkey's opposition"], {(E, 1)}),
+        (["U.S."], {(S, 11)}),
+    ],
+)
+def test_query_syntax(corpus_index, args, expected):
+    assert found(corpus_index, *args) == expected
+
+
+@pytest.mark.parametrize(
+    "query", ['"Turkey', "Turkey)", "(Turkey", 'Turkey "', "Turkey AND", "OR Turkey"]
+)
+def test_stray_syntax_is_taken_literally(corpus_index, query):
+    assert found(corpus_index, query) == found(corpus_index, "Turkey")
+    assert len(found(corpus_index, "Turkey")) == 17
+
+
+def test_matches_cover_stemmed_prefix_and_fuzzy_variants(corpus_index):
+    for query, words in [
+        ("negotiation", {"negotiations", "Negotiators"}),
+        ("negoti*", {"negotiations", "Negotiators"}),
+        ("peacekeping~", {"peacekeeping", "Peacekeeping"}),
+    ]:
+        seen = {hit["text"][a:b] for hit in hits(corpus_index, query) for a, b in hit["matches"]}
+        assert seen == words, query
+
+
+def test_excluded_words_are_not_highlighted(corpus_index):
+    (hit,) = hits(corpus_index, "talks -resumed")
+    assert hit["sentence"] == 3
+    assert [hit["text"][a:b] for a, b in hit["matches"]] == ["talks"]
+
+
+def test_sort_by_date_is_newest_first_and_undated_last(corpus_index):
+    order = [h["date"] for h in hits(corpus_index, "ceasefire", "--sort", "date")]
+    assert order == ["2025-03-11", "2025-01-20", None]
+
+
+def test_sort_by_article_is_reading_order(corpus_index):
+    result = [
+        (h["article"], h["sentence"]) for h in hits(corpus_index, "talks", "--sort", "article")
+    ]
+    assert result == [(C, 1), (C, 3)]
+
+
+def test_context_in_json(corpus_index):
+    (hit,) = hits(corpus_index, "Geneva", "-C", "1")
+    assert hit["context"] == {
+        "before": [],
+        "after": [
+            {"sentence": 2, "text": "Negotiators from Russia and Ukraine met for six hours."}
+        ],
+    }
+    (hit,) = hits(corpus_index, "prisoner", "-B", "2", "-A", "0")
+    assert [c["sentence"] for c in hit["context"]["before"]] == [1, 2]
+    assert hit["context"]["after"] == []
+
+
+def test_no_context_key_without_context_options(corpus_index):
+    (hit,) = hits(corpus_index, "Geneva")
+    assert "context" not in hit
+
+
+def test_context_in_human_output(corpus_index):
+    result = invoke("query", "-C", "1", "Geneva", "--index-dir", str(corpus_index))
+    assert result.stdout.splitlines() == [
+        f"1. {C}:1  2025-01-20",
+        "   1: Ceasefire talks resumed in Geneva on Monday.",
+        "   2- Negotiators from Russia and Ukraine met for six hours.",
+    ]
+
+
+def test_count(corpus_index):
+    result = invoke("query", "-c", "ceasefire", "--index-dir", str(corpus_index))
+    assert (result.exit_code, result.stdout) == (0, "3\n")
+    result = invoke("query", "-c", "xylophone", "--index-dir", str(corpus_index))
+    assert (result.exit_code, result.stdout) == (1, "0\n")
+
+
+def test_articles_list(corpus_index):
+    result = invoke("query", "-l", "Russia", "--index-dir", str(corpus_index))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert sorted(lines) == sorted([f"{C}  1 hit  2025-01-20", f"{S}  7 hits  2025-03-11"])
+    result = invoke("query", "-l", "--json", "Russia", "--index-dir", str(corpus_index))
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {r["article"]: r["hits"] for r in records} == {C: 1, S: 7}
+    assert set(records[0]) == {"article", "path", "date", "hits", "score"}
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "colored"),
+    [
+        ([], {}, False),
+        (["--color", "never"], {}, False),
+        (["--color", "always"], {}, True),
+        (["--color", "always"], {"NO_COLOR": "1"}, True),
+        (["--color", "auto"], {"NO_COLOR": "1"}, False),
+    ],
+)
+def test_color(corpus_index, args, env, colored):
+    result = invoke("query", *args, "Geneva", "--index-dir", str(corpus_index), env=env)
+    assert ("\x1b[" in result.stdout) is colored
+    if colored:
+        assert "\x1b[1;31mGeneva\x1b[0m" in result.stdout
+
+
+def test_did_you_mean_on_a_miss(seed_index):
+    result = invoke("query", "peacekeping troups", "--index-dir", str(seed_index))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        'No matches for "peacekeping troups". Did you mean: peacekeeping troops?\n'
+    )
+
+
+@pytest.mark.parametrize("query", ["peacekeeping troops", "peacekeping~", "Turkey", "peace*"])
+def test_never_a_suggestion_when_there_are_hits(seed_index, query):
+    result = invoke("query", query, "--index-dir", str(seed_index))
+    assert result.exit_code == 0
+    assert "Did you mean" not in result.stderr
+
+
+def test_no_suggestion_when_nothing_is_close(seed_index):
+    result = invoke("query", "xylophone", "--index-dir", str(seed_index))
+    assert (result.exit_code, result.stderr) == (1, "")
+
+
+def test_show_whole_article_and_one_sentence(corpus_index):
+    result = invoke("show", C, "--index-dir", str(corpus_index))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{C}  2025-01-20  ")
+    assert lines[1:] == [
+        "  1  Ceasefire talks resumed in Geneva on Monday.",
+        "  2  Negotiators from Russia and Ukraine met for six hours.",
+        "  3  The talks ended without an agreement on prisoner exchanges.",
+        "  4  A second round of negotiations is planned for February.",
+    ]
+    result = invoke("show", f"{C}:3", "-C", "1", "--json", "--index-dir", str(corpus_index))
+    assert [json.loads(line)["sentence"] for line in result.stdout.splitlines()] == [2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("nothing_like_it", "no article"),
+        ("2025-0", "names 2 articles"),
+        (f"{C}:9", "no sentence 9"),
+    ],
+)
+def test_show_errors(corpus_index, name, message):
+    result = invoke("show", name, "--index-dir", str(corpus_index))
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_shell_completion_script():
+    from click.testing import CliRunner
+
+    from search.cli import cli
+
+    result = CliRunner().invoke(
+        cli, [], prog_name="search", env={"_SEARCH_COMPLETE": "bash_source"}
+    )
+    assert "_search_completion" in result.stdout
