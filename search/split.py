@@ -75,6 +75,8 @@ class Article:
 
 
 _OPENERS = "\"'“‘«‹([{"
+_CLOSERS = "\"'”’»›)]}"
+_TERMINALS = ".!?…‽"
 _BULLETS = "•⁃▪◦‣"
 _SYMBOL_STARTS = "$£€¥#@¿¡" + _BULLETS
 
@@ -156,6 +158,7 @@ _TIME_FOLLOWERS = _words(
     " PST PDT GMT UTC BST CET CEST Eastern Central Mountain Pacific Greenwich Local"
 )
 _TITLE_STARTERS = _words("Mr Mrs Ms Messrs")
+_TITLES = _TITLE_STARTERS | _words("Dr Prof Gen Sen Rep Gov")
 _OPENING_PREPOSITIONS = _words("at on by in before after around until till since from about near")
 
 
@@ -171,7 +174,7 @@ def _abbreviation_ends(kind: str, t: str, k: int, b: int, start: int, s: int) ->
         return kind is not _NAME
     word, after = m.group(), m.end()
     if after < b and t[after] == ".":  # another abbreviation: "a.m. Mr. Smith", "U.S. Rep."
-        titles = _TITLE_STARTERS if kind is _NAME else _TITLE_STARTERS | {"Dr", "Gen", "Sen"}
+        titles = _TITLE_STARTERS if kind is _NAME else _TITLES
         return word in titles and not _is_opener(t, start, s)
     if kind is _NAME:
         return word in _STARTERS
@@ -207,10 +210,13 @@ def _period_ends(t: str, s: int, k: int, c: str, start: int, b: int, headline: b
     return _abbreviation_ends(kind, t, k, b, start, s)
 
 
-def _ends_sentence(t: str, s: int, r: int, e: int, n: int, start: int, b: int) -> bool:
+def _ends_sentence(
+    t: str, s: int, r: int, e: int, n: int, start: int, b: int, headline: bool
+) -> bool:
     """Decide the candidate t[s:e]: terminal run t[s:r], closers t[r:e], next token at t[n].
 
-    `start` is where the current sentence starts and `b` the end of the paragraph.
+    `start` is where the current sentence starts, `b` the end of the paragraph (or list item),
+    `headline` whether that is one line without final punctuation.
     """
     if s - start <= 8 and (_LIST_LABEL.fullmatch(t, start, s) or not _ALNUM.search(t, start, s)):
         return False  # "1." or "• 9." or "..." alone is no sentence
@@ -231,7 +237,7 @@ def _ends_sentence(t: str, s: int, r: int, e: int, n: int, start: int, b: int) -
         return False
     if run == ".":
         if not t[s - 1].isspace():
-            return _period_ends(t, s, k, c, start, b)
+            return _period_ends(t, s, k, c, start, b, headline)
         if s - 7 >= start and _FOURTH_DOT.fullmatch(t, s - 7, s):
             return True  # ". . . ." : the fourth dot is a period
         return t[s - 2] != "."  # a dot of a spaced ". . ." does not end a sentence
@@ -288,6 +294,10 @@ def _trim_end(t: str, a: int, y: int) -> int:
 def _split_span(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
     """Append the (start, end) of each sentence of t[a:b]; t[a] and t[b - 1] are non-space."""
     start = a
+    y = b
+    while t[y - 1] in _CLOSERS and y > a + 1:
+        y -= 1
+    headline = t[y - 1] not in _TERMINALS and t.find("\n", a, b) < 0
     for m in _CANDIDATE.finditer(t, a, b):
         e = m.end()
         if e >= b:
@@ -295,7 +305,7 @@ def _split_span(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
         n = e + 1
         if t[n].isspace():
             n = _NONSPACE.search(t, n, b).start()
-        if _ends_sentence(t, m.start(), m.start(1), e, n, start, b):
+        if _ends_sentence(t, m.start(), m.start(1), e, n, start, b, headline):
             spans.append((start, e))
             start = n
     spans.append((start, b))

@@ -1,0 +1,93 @@
+"""The installed `search` command, run as a user would: a subprocess in a fresh folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import SEARCH_BIN, SEED
+
+pytestmark = pytest.mark.skipif(not SEARCH_BIN.exists(), reason="search is not installed")
+
+
+def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX_DIR"}
+    environment.update(env or {})
+    return subprocess.run(
+        [str(SEARCH_BIN), *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A folder laid out like the repository: seeds/ with the article, no index yet."""
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(SEED, tmp_path / "seeds" / SEED.name)
+    return tmp_path
+
+
+def test_readme_first_command(workdir):
+    indexed = run("index", cwd=workdir)
+    assert indexed.returncode == 0, indexed.stderr
+    assert indexed.stderr.startswith(
+        "Indexed 1 article: 1 added, 0 updated, 0 removed, 0 unchanged; 20 sentences in index/"
+    )
+    assert (workdir / "index" / "CURRENT").is_file()
+    result = run("query", "Turkey peacekeeping", cwd=workdir)
+    assert result.returncode == 0
+    headers = [line for line in result.stdout.splitlines() if not line.startswith(" ")]
+    assert sorted(int(h.split(":")[1].split()[0]) for h in headers) == [1, 3, 6, 9, 15]
+    assert "\x1b[" not in result.stdout
+
+
+def test_json_and_exit_codes(workdir):
+    run("index", cwd=workdir)
+    result = run("query", "--json", "Turkey peacekeeping", cwd=workdir)
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(hit["sentence"] for hit in hits) == [1, 3, 6, 9, 15]
+    assert run("query", "xylophone", cwd=workdir).returncode == 1
+    missing = run("query", "--index-dir", "/nowhere", "Turkey", cwd=workdir)
+    assert missing.returncode == 2
+    assert missing.stdout == ""
+    assert missing.stderr == 'search: no index in /nowhere/; run "search index" first\n'
+
+
+def test_split_joins_the_hard_wrap(workdir):
+    result = run("split", "seeds/" + SEED.name, cwd=workdir)
+    assert result.returncode == 0
+    numbered = [line for line in result.stdout.splitlines() if not line.startswith("date:")]
+    assert len(numbered) == 20
+    assert "approximately 300,000 U.S. troops, which has led to calls" in numbered[10]
+
+
+def test_no_warnings_even_when_whoosh_is_compiled_afresh(workdir, tmp_path):
+    """Whoosh 2.7.4 trips SyntaxWarnings when compiled; users must never see them."""
+    env = {"PYTHONPYCACHEPREFIX": str(tmp_path / "pycache"), "PYTHONWARNINGS": "default"}
+    indexed = run("index", "-q", cwd=workdir, env=env)
+    assert (indexed.returncode, indexed.stderr) == (0, "")
+    result = run("query", "ceasefire", cwd=workdir, env=env)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_piped_output_closed_early_is_quiet(workdir):
+    run("index", cwd=workdir)
+    pipeline = subprocess.run(
+        f"'{SEARCH_BIN}' query --all Turkey | head -1",
+        shell=True,
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert pipeline.stdout.count("\n") == 1
+    assert "Traceback" not in pipeline.stderr
