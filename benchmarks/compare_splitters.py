@@ -75,31 +75,60 @@ _TOPICS = [
     "grain exports",
     "the trade agreement",
 ]
+# Wire-copy sentences of realistic length (news averages 20-25 words, 120-150 characters).
 _TEMPLATES = [
-    "{title} {name} {verb} that {topic} would dominate the agenda at the summit in {place}.",
-    "The deal, worth ${money} billion, was signed on {month} {day} after months of talks.",
-    "Inflation rose {pct}% in {month}, the fastest pace since {year}, according to {org}.",
-    '"We are ready," {title} {name} {verb}, adding that {topic} could not wait.',
-    '"We are ready." {name} left the room without taking questions.',
-    "At {hour} a.m. {title} {name} arrived at {place} for talks on {topic}.",
-    "The meeting ended at {hour} p.m. Officials declined to comment on {topic}.",
-    "Shares of {org} fell {pct}% to ${price} in early trading in New York.",
-    "{initials} {last}, a spokesman for {org}, {verb} the figures were preliminary.",
-    "Is this the end of {topic}? Analysts in {place} are not so sure.",
-    "Prices fell sharply! Traders blamed {topic} and a stronger dollar.",
-    "The report (published on {month} {day}) is available at https://www.example.org/r/{year}.",
-    "Questions can be sent to press.office@example.com. Replies take about {day} days.",
-    "Turnout was {pct}% in District No. {day}, up from {pct2}% in {year}.",
-    "The {year} treaty, signed in {place}, covers troops, tanks, aircraft, etc. It expires soon.",
-    "Critics of {org} vs. {org2} said the case would take years... The court disagreed.",
-    "{title} {name} met {title2} {name2} in {place} to discuss {topic} and {topic2}.",
-    "Roughly {thousands},000 people live in the area, about {pct}% of them refugees.",
-    "It was the first visit by a U.S. president to {place} since {year}.",
-    "The company, based in {place}, employs about {thousands},000 people worldwide.",
-    "Officials in {place} said the talks would resume on {month} {day} at {hour}:30 a.m.",
-    "He described {topic} as \u201ca test of resolve\u201d and said more talks were needed.",
-    "The vote was {day} to {hour}, with {day2} abstentions, a result few had predicted.",
-    "{name} {last} Jr. said the family had lived in {place} for {day} years.",
+    "{title} {name} {verb} on {weekday} that {topic} would dominate the agenda when leaders"
+    " meet in {place} next month, although several delegations have yet to confirm attendance.",
+    "The deal, worth about ${money} billion over five years, was signed on {month} {day} after"
+    " months of negotiations that at one point appeared close to collapse.",
+    "Consumer prices rose {pct}% in {month} from a year earlier, the fastest pace since {year},"
+    " according to figures published by {org} on {weekday}.",
+    '"We are ready to do whatever is necessary," {title} {name} {verb}, adding that {topic}'
+    " could not wait until after the elections.",
+    '"We are ready." {name2} left the room without taking questions from the dozens of reporters'
+    " who had waited outside the ministry since early morning.",
+    "At {hour} a.m. {title} {name} arrived at the airport in {place}, where a small crowd of"
+    " supporters had gathered despite the rain and the heavy police presence.",
+    "The meeting ended shortly before {hour} p.m. Officials from both sides declined to comment"
+    " on {topic}, saying only that talks would continue.",
+    "Shares of {org} fell {pct}% to ${price} in early trading in New York after the company cut"
+    " its forecast for the rest of the year.",
+    "{initials} {last}, a spokesman for {org}, {verb} that the figures were preliminary and"
+    " could be revised once data from the remaining regions had been collected.",
+    "Is this the beginning of the end for {topic}? Analysts in {place} are not so sure, and"
+    " several of them warned against reading too much into a single month of data.",
+    "Prices fell sharply on {weekday}! Traders blamed {topic} and a stronger dollar, while some"
+    " pointed to the unusually thin volumes ahead of the holiday weekend.",
+    "The full report (published on {month} {day} and running to more than {day2}00 pages) is"
+    " available at https://www.example.org/reports/{year}/summary.html for anyone who wants it.",
+    "Questions about the program can be sent to press.office@example.com. Officials said"
+    " replies would normally take about {day} working days.",
+    "Turnout was {pct}% in District No. {day}, up from {pct2}% in {year}, a rise that election"
+    " officials attributed to the new early-voting rules.",
+    "The {year} treaty, signed in {place}, covers troops, tanks, artillery, aircraft, etc. It"
+    " expires at the end of next year unless both parliaments vote to extend it.",
+    "Critics of {org} vs. {org2} said the case could take years to resolve... The court"
+    " disagreed and set a hearing for early {month}.",
+    "{title} {name} met {title2} {name2} in {place} to discuss {topic} and {topic2}, the first"
+    " such meeting since the two sides broke off contacts in {year}.",
+    "Roughly {thousands},000 people live in the area, about {pct}% of them refugees who fled"
+    " the fighting in the east, according to estimates by local authorities.",
+    "It was the first visit by a U.S. president to {place} since {year}, and it came at a"
+    " moment when relations between the two governments were unusually strained.",
+    "The company, which is based in {place} and employs about {thousands},000 people"
+    " worldwide, said it expected the restructuring to be completed by the end of {year}.",
+    "Officials in {place} said the talks would resume on {month} {day} at {hour}:30 a.m. local"
+    " time, though they cautioned that the schedule could still change.",
+    "He described {topic} as \u201ca test of resolve for the whole alliance\u201d and said more"
+    " talks were needed before any decision could be taken.",
+    "The final vote was {day} to {hour}, with {day2} abstentions, a far narrower result than"
+    " most observers in {place} had predicted before the session began.",
+    "{name} {last} Jr. said the family had lived in {place} for more than {day} years and had"
+    " no intention of leaving, whatever the outcome of the negotiations.",
+    "According to the latest estimates from the U.N. refugee agency, more than {thousands},000"
+    " people have been displaced since the fighting began in {month}.",
+    "The minister, who took office in {year}, has repeatedly said that {topic} is a matter for"
+    " the courts and not for the government to decide.",
 ]
 
 
@@ -114,6 +143,7 @@ def _sentence(rng: random.Random) -> str:
         name2=person(),
         last=rng.choice(_LAST),
         initials=f"{rng.choice('ABCDJKMRT')}. {rng.choice('ABCDJKMRT')}.",
+        weekday=rng.choice(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]),
         verb=rng.choice(_VERBS),
         topic=rng.choice(_TOPICS),
         topic2=rng.choice(_TOPICS),

@@ -41,6 +41,11 @@ WRAP_COLUMNS = 72
 SENTENCES_PER_ARTICLE = (15, 25)
 SENTENCES_PER_PARAGRAPH = (1, 5)
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 MONTHS = [
     "January",
     "February",
@@ -71,17 +76,17 @@ MONTH_ABBREVIATIONS = [
 ]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
-FIRST_NAMES = (
+FIRST_NAMES = _words(
     "Anna Ahmet Carlos Chen Daniel Elena Fatima Hans Ingrid James Kenji Laura Lucia Maria "
     "Mehmet Mohammed Nadia Olga Omar Pablo Priya Rachel Samuel Sofia Tariq Thomas Viktor "
     "Volodymyr William Yusuf Zainab Emma Noah Amir Irina Jonas Leila Marco Ana Pierre"
-).split()
-LAST_NAMES = (
+)
+LAST_NAMES = _words(
     "Smith Johnson Garcia Kowalski Yilmaz Demir Petrov Ivanova Nakamura Okafor Rossi Schmidt "
     "Dubois Haddad Novak Silva Costa Kaya Andersen Fischer Moreau Lindqvist Mensah Brennan "
     "Oyelaran Castillo Horvath Varga Larsen Keller Romano Ferreira Sato Wagner Morales Mazur "
     "Ortiz Popescu Jansen Koval Shevchenko Erdogan Zelensky Sullivan Whitaker Abara Nguyen"
-).split()
+)
 TITLES = ["Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Lt. Col.", "President", "Minister"]
 ROLES = [
     "minister",
@@ -97,15 +102,15 @@ ROLES = [
     "mayor",
     "negotiator",
 ]
-COUNTRIES = (
+COUNTRIES = _words(
     "Turkey Ukraine Russia Germany France Poland Japan Brazil India Kenya Nigeria Mexico "
     "Canada Egypt Israel Jordan Spain Italy Sweden Norway Finland Greece Romania Hungary "
     "Argentina Chile Indonesia Vietnam Pakistan Morocco"
-).split()
-CITIES = (
+)
+CITIES = _words(
     "Ankara Kyiv Moscow Berlin Paris Warsaw Tokyo Brasilia Nairobi Lagos Geneva Brussels "
     "Washington London Riyadh Istanbul Vienna Madrid Rome Stockholm Oslo Helsinki Athens"
-).split()
+)
 ORGANIZATIONS = [
     "the U.N. Security Council",
     "the E.U. Commission",
@@ -120,7 +125,7 @@ ORGANIZATIONS = [
     "the U.S. State Department",
     "the election commission",
 ]
-NOUNS = (
+NOUNS = _words(
     "government ceasefire agreement budget economy election treaty sanctions tariffs "
     "negotiations reform parliament minister troops border pipeline inflation market "
     "proposal coalition referendum summit delegation investment infrastructure security "
@@ -129,20 +134,20 @@ NOUNS = (
     "peace war army navy industry workers union farmers prices wages loans banks report "
     "investigation inquiry scandal campaign candidate majority minority constitution "
     "sovereignty diplomacy embassy relations partnership framework mission deployment"
-).split()
-ADJECTIVES = (
+)
+ADJECTIVES = _words(
     "new significant critical major historic controversial fragile ambitious long-awaited "
     "urgent regional national international economic political military diplomatic "
     "temporary permanent bilateral strategic uncertain modest sweeping rare broad"
-).split()
-VERBS_PAST = (
+)
+VERBS_PAST = _words(
     "announced approved rejected signed criticized proposed delayed extended suspended "
     "welcomed questioned negotiated endorsed revised blocked reviewed defended unveiled"
-).split()
-VERBS_BASE = (
+)
+VERBS_BASE = _words(
     "support reject sign review extend delay approve negotiate strengthen weaken secure "
     "renew finance monitor restore"
-).split()
+)
 PHRASES = [
     "the peace talks",
     "the ceasefire agreement",
@@ -185,7 +190,10 @@ class NewsWriter:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
         self.long_tail = _long_tail_vocabulary(random.Random(seed + 1), LONG_TAIL_WORDS)
-        weights = [1.0 / (rank + ZIPF_OFFSET) ** ZIPF_EXPONENT for rank in range(1, len(self.long_tail) + 1)]
+        weights = [
+            1.0 / (rank + ZIPF_OFFSET) ** ZIPF_EXPONENT
+            for rank in range(1, len(self.long_tail) + 1)
+        ]
         self.cum_weights = list(itertools.accumulate(weights))
         self.templates: list[Callable[[], str]] = [
             self.statement,
@@ -265,8 +273,9 @@ class NewsWriter:
 
     def ranking(self) -> str:
         return (
-            f"{_capitalized(self.pick(ORGANIZATIONS))} ranked the plan No. {self.rng.randint(1, 9)} "
-            f"among {self.rng.randint(10, 40)} proposals on {self.filler()}."
+            f"{_capitalized(self.pick(ORGANIZATIONS))} ranked the plan "
+            f"No. {self.rng.randint(1, 9)} among {self.rng.randint(10, 40)} "
+            f"proposals on {self.filler()}."
         )
 
     def us_and_eu(self) -> str:
@@ -362,9 +371,7 @@ def _long_tail_vocabulary(rng: random.Random, size: int) -> list[str]:
 
 
 def _wrap(paragraph: str) -> str:
-    return textwrap.fill(
-        paragraph, WRAP_COLUMNS, break_long_words=False, break_on_hyphens=False
-    )
+    return textwrap.fill(paragraph, WRAP_COLUMNS, break_long_words=False, break_on_hyphens=False)
 
 
 def article_text(writer: NewsWriter, sentences: list[str], headline: str | None) -> str:

@@ -12,6 +12,7 @@ wrapper's own start-up is not counted.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
@@ -73,7 +74,9 @@ def run_process(argv: Sequence[str], cwd: Path | None = None) -> ProcessRun:
         if not report.exists():
             raise RuntimeError(f"the measuring wrapper failed: {stderr.strip()[-500:]}")
         measured = json.loads(report.read_text())
-    return ProcessRun(measured["seconds"], measured["status"], measured["max_rss_kb"], stdout, stderr)
+    return ProcessRun(
+        measured["seconds"], measured["status"], measured["max_rss_kb"], stdout, stderr
+    )
 
 
 def time_call(function: Callable[[], object]) -> float:
@@ -101,8 +104,6 @@ def folder_size(folder: Path) -> int:
     total = 0
     for root, _dirs, files in os.walk(folder):
         for name in files:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 total += (Path(root) / name).stat().st_size
-            except FileNotFoundError:
-                pass
     return total

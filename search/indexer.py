@@ -21,7 +21,7 @@ from whoosh.index import LockError
 from . import store
 from .errors import BinaryFileError, InputError, SearchError
 from .reading import SourceFile, content_hash, decode_article, find_articles, read_bytes
-from .schema import ARTICLE, SENTENCE
+from .schema import ARTICLE
 from .split import split_article
 
 DEFAULT_WAIT = 10.0
@@ -159,7 +159,6 @@ def _add_article(writer, path: Path, text: str, digest: str, status) -> None:
     date = _as_datetime(article.date)
     for sentence in article.sentences:
         writer.add_document(
-            kind=SENTENCE,
             path=key,
             article=name,
             sentence=sentence.number,

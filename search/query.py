@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import QueryError
-from .schema import QUERY_FIELDS, SENTENCE, build_schema
+from .schema import QUERY_FIELDS, build_schema
 
 MAX_QUERY_CHARS = 2000
 MAX_WORD_CHARS = 200
@@ -61,10 +61,10 @@ def parse_query(
         )
     if _is_everything(parsed):
         raise QueryError(f"{_quoted(text)} would match every sentence; add letters, e.g. peace*")
-    parts = [parsed, wq.Term("kind", SENTENCE)]
     if since or until:
-        parts.append(wq.TermRange("date", since, until, startexcl=False, endexcl=False))
-    return ParsedQuery(text, wq.And(parts))
+        dates = wq.TermRange("date", since, until, startexcl=False, endexcl=False)
+        parsed = wq.And([parsed, dates])
+    return ParsedQuery(text, parsed)
 
 
 def _quoted(text: str, limit: int = 60) -> str:

@@ -3,8 +3,14 @@
 Sentence documents carry the text that queries match. Article documents carry
 what incremental indexing needs to tell whether a file changed (size, mtime,
 content hash) and how many sentences it gave; they have no `text`, so word
-queries never reach them, and every search filters on `kind` anyway. Keeping
-both kinds in one index means one commit updates them together.
+queries never reach them, and every search masks them out (`ARTICLE_RECORDS`).
+Keeping both kinds in one index means one commit updates them together.
+
+Each indexed field costs Whoosh a posting per document (and, for unscored
+fields, a file-system check per posting when it flushes), so sentence
+documents index only what queries need: `text`, `path` (to replace an
+article's sentences), `article` and `date` (filters). `kind` is set on article
+records alone, and sentence numbers are stored, not indexed.
 
 SCHEMA_VERSION changes whenever a field changes; an index written with another
 version is refused and must be rebuilt.
@@ -13,11 +19,10 @@ version is refused and must be rebuilt.
 from __future__ import annotations
 
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, TEXT, Schema
 
 SCHEMA_VERSION = 1
 
-SENTENCE = "sentence"
 ARTICLE = "article"
 
 # Fields a user may name in a query (`article:...`, `date:...`); `text` is the default.
@@ -35,11 +40,18 @@ def build_schema() -> Schema:
         kind=ID(stored=True),
         path=ID(stored=True),
         article=ID(stored=True),
-        sentence=NUMERIC(int, stored=True, signed=False),
+        sentence=STORED(),
         date=ID(stored=True),
         text=TEXT(analyzer=analyzer(), stored=True, phrase=True),
         info=STORED(),
     )
+
+
+def article_records():
+    """The query that matches article records: the mask of every sentence search."""
+    from whoosh.query import Term
+
+    return Term("kind", ARTICLE)
 
 
 def schema_matches(schema: Schema) -> bool:

@@ -10,7 +10,7 @@ from . import store
 from .errors import InputError
 from .highlight import Span, match_spans, matched_terms
 from .query import ParsedQuery
-from .schema import ARTICLE, SENTENCE
+from .schema import ARTICLE, article_records
 
 SORTS = ("relevance", "date", "article")
 
@@ -60,7 +60,7 @@ def find(
     """The best `limit` sentences for the query (all if None), in `sort` order."""
     with store.reading(folder) as searcher:
         wanted = None if sort != "relevance" else limit
-        results = searcher.search(parsed.query, limit=wanted)
+        results = searcher.search(parsed.query, limit=wanted, mask=article_records())
         rows = [(result.score, result.fields()) for result in results]
         if sort != "relevance":
             rows.sort(key=_sort_key(sort))
@@ -104,14 +104,15 @@ def _date_number(date: str | None) -> int:
 def count(folder: Path, parsed: ParsedQuery) -> int:
     """How many sentences match."""
     with store.reading(folder) as searcher:
-        return len(searcher.search(parsed.query, limit=None, scored=False))
+        results = searcher.search(parsed.query, limit=None, scored=False, mask=article_records())
+        return len(results)
 
 
 def articles(folder: Path, parsed: ParsedQuery, limit: int | None = None) -> list[ArticleHits]:
     """The articles with matching sentences, best first (by their best sentence's score)."""
     with store.reading(folder) as searcher:
         grouped: dict[str, list] = {}
-        for result in searcher.search(parsed.query, limit=None):
+        for result in searcher.search(parsed.query, limit=None, mask=article_records()):
             fields = result.fields()
             entry = grouped.setdefault(fields["path"], [fields, 0, 0.0])
             entry[1] += 1
@@ -147,16 +148,14 @@ def _context(searcher, hit: Hit, before: int, after: int):
 def _sentences_between(searcher, path: str, first: int, last: int) -> Iterator[tuple[int, str]]:
     from whoosh import query as wq
 
-    query = wq.And(
-        [
-            wq.Term("kind", SENTENCE),
-            wq.Term("path", path),
-            wq.NumericRange("sentence", max(first, 1), last),
-        ]
+    results = searcher.search(
+        wq.Term("path", path), limit=None, scored=False, mask=article_records()
     )
-    for result in searcher.search(query, limit=None, scored=False):
+    for result in results:
         fields = result.fields()
-        yield int(fields["sentence"]), fields.get("text", "")
+        number = int(fields["sentence"])
+        if first <= number <= last:
+            yield number, fields.get("text", "")
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,8 @@ _TERMINALS = ".!?…‽"
 _BULLETS = "•⁃▪◦‣"
 _SYMBOL_STARTS = "$£€¥#@¿¡" + _BULLETS
 
-_CANDIDATE = re.compile(r"[.!?…‽]+([\"'”’»›)\]}]*)(?=\s|\Z)")
+# One terminal char first (not "[...]+"): then re can skip ahead to the next terminal fast.
+_CANDIDATE = re.compile(r"[.!?…‽][.!?…‽]*([\"'”’»›)\]}]*)(?=\s|\Z)")
 _PARA_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+\s*")
 _NONSPACE = re.compile(r"\S")
 _ALNUM = re.compile(r"[^\W_]")
@@ -189,6 +190,8 @@ def _abbreviation_ends(kind: str, t: str, k: int, b: int, start: int, s: int) ->
 
 def _period_ends(t: str, s: int, k: int, c: str, start: int, b: int, headline: bool) -> bool:
     """Whether the period at t[s], attached to the word before it, ends the sentence."""
+    if s - 7 >= start and t[s - 7 : s].isalpha():
+        return True  # a word of 7 letters or more is no abbreviation
     lo = s - 24 if s - 24 > start else start
     word = t[lo:s].rsplit(None, 1)[-1]
     if lo > start and len(word) == s - lo:
@@ -303,8 +306,12 @@ def _split_span(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
         if e >= b:
             break
         n = e + 1
-        if t[n].isspace():
+        c = t[n]
+        if c.isspace():
             n = _NONSPACE.search(t, n, b).start()
+            c = t[n]
+        if c.islower():  # the commonest non-boundary, decided without a call
+            continue
         if _ends_sentence(t, m.start(), m.start(1), e, n, start, b, headline):
             spans.append((start, e))
             start = n
