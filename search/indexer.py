@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.index import LockError
-
 from . import store
 from .errors import BinaryFileError, InputError, SearchError
 from .reading import SourceFile, content_hash, decode_article, find_articles, read_bytes
@@ -25,6 +23,9 @@ from .schema import ARTICLE
 from .split import split_article
 
 DEFAULT_WAIT = 10.0
+
+# Runs that read at least this much new text use Whoosh's multi-process writer.
+PARALLEL_BYTES = 2_000_000
 
 Progress = Callable[[int], None]
 
@@ -103,39 +104,46 @@ def update_index(
 def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
     report = IndexReport()
     known = {} if fresh else _stored_articles(folder, index)
+    sentences = {path: stored.sentences for path, stored in known.items()}
     tick = progress(len(sources)) if progress else None
-    try:
-        writer = index.writer(timeout=max(wait, 0.0))
-    except store.DAMAGE_ERRORS as error:
-        raise store.damaged(folder, error) from None
-    except LockError:
-        raise store.locked(folder, wait) from None
-    with writer:
-        seen: set[str] = set()
-        for source in sources:
-            key = str(source.path)
-            seen.add(key)
-            outcome = _index_file(writer, source, known.get(key), report)
+    to_read = []
+    for source in sources:
+        stored = known.get(str(source.path))
+        status = _stat(source.path)
+        if stored and (stored.size, stored.mtime_ns) == (status.st_size, status.st_mtime_ns):
+            report.unchanged += 1
+            if tick:
+                tick(1)
+        else:
+            to_read.append((source, stored, status))
+    new_bytes = sum(status.st_size for _source, _stored, status in to_read)
+    with store.open_writer(folder, index, wait, parallel=new_bytes >= PARALLEL_BYTES) as writer:
+        for source, stored, status in to_read:
+            outcome = _index_file(writer, source, stored, status, report, sentences)
             if outcome is not None:
                 setattr(report, outcome, getattr(report, outcome) + 1)
             if tick:
                 tick(1)
+        seen = {str(source.path) for source in sources}
         for gone in _removed_paths(known, seen, paths, sources):
             writer.delete_by_term("path", gone)
+            sentences.pop(gone, None)
             report.removed += 1
-    report.articles_in_index, report.sentences = _totals(index, folder)
+    report.articles_in_index = len(sentences)
+    report.sentences = sum(sentences.values())
     return report
 
 
-def _index_file(writer, source: SourceFile, stored: StoredArticle | None, report) -> str | None:
-    """Add, replace or keep one article; the name of the report counter to bump."""
-    path = source.path
+def _stat(path: Path) -> os.stat_result:
     try:
-        status = path.stat()
+        return path.stat()
     except OSError as error:
         raise InputError(f"{path}: cannot read file ({error.strerror})") from None
-    if stored and stored.size == status.st_size and stored.mtime_ns == status.st_mtime_ns:
-        return "unchanged"
+
+
+def _index_file(writer, source: SourceFile, stored, status, report, sentences) -> str | None:
+    """Add, replace or keep one article; the name of the report counter to bump."""
+    path = source.path
     data = read_bytes(path)
     digest = content_hash(data)
     if stored and stored.sha256 == digest:
@@ -148,11 +156,11 @@ def _index_file(writer, source: SourceFile, stored: StoredArticle | None, report
         return None
     if stored:
         writer.delete_by_term("path", str(path))
-    _add_article(writer, path, text, digest, status)
+    sentences[str(path)] = _add_article(writer, path, text, digest, status)
     return "updated" if stored else "added"
 
 
-def _add_article(writer, path: Path, text: str, digest: str, status) -> None:
+def _add_article(writer, path: Path, text: str, digest: str, status) -> int:
     article = split_article(text)
     name = path.stem
     key = str(path)
@@ -166,6 +174,7 @@ def _add_article(writer, path: Path, text: str, digest: str, status) -> None:
             text=sentence.text,
         )
     _add_article_record(writer, path, date, digest, status, len(article.sentences))
+    return len(article.sentences)
 
 
 def _add_article_record(writer, path: Path, date, digest: str, status, sentences: int) -> None:
@@ -224,18 +233,6 @@ def _removed_paths(known, seen, paths, sources) -> Iterable[str]:
         parent = Path(stored_path)
         if any(parent.is_relative_to(root) for root in roots) and not parent.exists():
             yield stored_path
-
-
-def _totals(index, folder: Path) -> tuple[int, int]:
-    try:
-        with index.refresh().searcher() as searcher:
-            articles = sentences = 0
-            for fields in searcher.documents(kind=ARTICLE):
-                articles += 1
-                sentences += int((fields.get("info") or {}).get("sentences", 0))
-            return articles, sentences
-    except store.DAMAGE_ERRORS as error:
-        raise store.damaged(folder, error) from None
 
 
 def index_error_summary(report: IndexReport) -> SearchError | None:

@@ -119,7 +119,7 @@ _KINDS = {
     ),
     **dict.fromkeys(
         _words(
-            "no nos nr n° p pp vol vols art fig figs ch chap sec sect para op ext"
+            "no nos nr n° vol vols art fig figs ch chap sec sect para op ext"
             " jan feb mar apr jun jul aug sep sept oct nov dec"
         ),
         _NUMBERED,
@@ -130,6 +130,7 @@ _KINDS = {
 }
 _KINDS_EXACT = {
     **dict.fromkeys(_words("Sen Sens Rep Reps Det v"), _NEVER),
+    **dict.fromkeys(_words("p pp"), _NUMBERED),  # "P." is an initial
     **dict.fromkeys(
         _words(
             "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss"
@@ -254,7 +255,7 @@ def _ends_sentence(
 def _next_label(label: str) -> str | None:
     if label.isdigit():
         return str(int(label) + 1)
-    if label in "yY" or label in "zZ":
+    if label in "yzYZ":
         return None
     return chr(ord(label) + 1)
 
@@ -312,7 +313,12 @@ def _split_span(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
             c = t[n]
         if c.islower():  # the commonest non-boundary, decided without a call
             continue
-        if _ends_sentence(t, m.start(), m.start(1), e, n, start, b, headline):
+        s = m.start()
+        if e == s + 1 and c.isupper() and s - start > 8 and t[s - 7 : s].isalpha():
+            spans.append((start, e))  # the commonest boundary: "agreement. The"; no
+            start = n  # abbreviation has seven letters, so _ends_sentence would agree
+            continue
+        if _ends_sentence(t, s, m.start(1), e, n, start, b, headline):
             spans.append((start, e))
             start = n
     spans.append((start, b))

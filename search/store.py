@@ -30,7 +30,6 @@ import re
 import shutil
 import struct
 import time
-import uuid
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -212,6 +211,7 @@ def write_lock(folder: Path, wait: float) -> Iterator[None]:
     flock locks vanish with the process that held them, so a killed writer
     never leaves a stale lock behind.
     """
+    global _lock_descriptor
     descriptor = os.open(folder / LOCK, os.O_CREAT | os.O_RDWR, 0o644)
     try:
         deadline = time.monotonic() + max(wait, 0.0)
@@ -225,9 +225,78 @@ def write_lock(folder: Path, wait: float) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     raise locked(folder, wait) from None
                 time.sleep(0.05)
+        _lock_descriptor = descriptor
         yield
     finally:
+        _lock_descriptor = None
         os.close(descriptor)
+
+
+@contextmanager
+def open_writer(folder: Path, index, wait: float, parallel: bool = False):
+    """A Whoosh writer, always in a `with` block: commit on success, cancel on error.
+
+    A writer whose add_document raised keeps Whoosh's lock until it is garbage
+    collected, so no writer is ever held outside this block. With `parallel`
+    (and where processes are forked), Whoosh's multi-process writer indexes on
+    every core, each worker writing its own segment.
+    """
+    from whoosh.index import LockError
+
+    options: dict = {"timeout": max(wait, 0.0), "limitmb": 128}
+    if parallel and (os.cpu_count() or 1) > 1 and _forks():
+        options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
+        _register_fork_hook()
+    try:
+        writer = index.writer(**options)
+    except LockError:
+        raise locked(folder, wait) from None
+    except DAMAGE_ERRORS as error:
+        raise damaged(folder, error) from None
+    with writer:
+        yield writer
+
+
+def _forks() -> bool:
+    import multiprocessing
+
+    return multiprocessing.get_start_method(allow_none=False) == "fork"
+
+
+_fork_hook_registered = False
+
+
+def _register_fork_hook() -> None:
+    global _fork_hook_registered
+    if not _fork_hook_registered:
+        os.register_at_fork(after_in_child=_orphan_safe_child)
+        _fork_hook_registered = True
+
+
+def _orphan_safe_child() -> None:
+    """In a forked indexing worker: die with the parent, and never hold its lock.
+
+    If `search index` is killed (even by SIGKILL) its workers must not live on
+    as orphans, and must not keep the write lock (an flock shared through the
+    inherited descriptor) from the next run.
+    """
+    if _lock_descriptor is not None:
+        try:
+            os.close(_lock_descriptor)
+        except OSError:
+            pass
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+_lock_descriptor: int | None = None
 
 
 def locked(folder: Path, wait: float) -> IndexLockedError:
@@ -260,7 +329,7 @@ def new_generation(folder: Path):
     """Create an empty Whoosh index in a fresh generation folder (not yet live)."""
     from .schema import build_schema
 
-    live = folder / f"{GENERATION_PREFIX}{uuid.uuid4().hex[:12]}"
+    live = folder / f"{GENERATION_PREFIX}{os.urandom(6).hex()}"
     live.mkdir()
     return live, _whoosh().create_in(str(live), build_schema())
 
@@ -290,8 +359,12 @@ def seal(generation: Path) -> None:
     Segment files never change once written, so only files new since the last
     seal are hashed and synced; the checksums name the TOC they belong to.
     """
+    # Left by a writer that was killed: half-written TOCs and posting pools.
     for leftover in generation.glob("_*.toc.*"):
         leftover.unlink(missing_ok=True)
+    for leftover in generation.glob("*.tmp"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
     previous = load_checksums(generation).files
     files: dict[str, str] = {}
     for entry in sorted(generation.iterdir()):
