@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +111,11 @@ def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
     for source in sources:
         stored = known.get(str(source.path))
         status = _stat(source.path)
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or a device: reading could block
+            report.skipped.append(f"{source.path}: not a regular file, skipped")
+            if tick:
+                tick(1)
+            continue
         if stored and (stored.size, stored.mtime_ns) == (status.st_size, status.st_mtime_ns):
             report.unchanged += 1
             if tick:
