@@ -4,7 +4,8 @@ One compiled, anchored regex per family of formats decides the shape; a dict giv
 number and `datetime.date` rejects impossible days. Accepted (case-insensitive, an optional
 weekday prefix such as "Tuesday," and an optional final period):
 
-- month first: "March 11, 2025", "March 11 2025", "Mar. 11, 2025", "Sept. 3, 2024", "March 11th, 2025"
+- month first: "March 11, 2025", "March 11 2025", "Mar. 11, 2025", "Sept. 3, 2024",
+  "March 11th, 2025"
 - day first: "11 March 2025", "11 March, 2025", "11th of March 2025"
 - ISO: "2025-03-11", "2025/03/11"
 - numeric day/month: "25/03/2025" (day first, since 25 is no month), "03/25/2025" (month first).

@@ -212,20 +212,17 @@ def _as_datetime(date: dt.date | None) -> str | None:
 
 def _stored_articles(folder: Path, index) -> dict[str, StoredArticle]:
     articles = {}
-    try:
-        with index.searcher() as searcher:
-            for fields in searcher.documents(kind=ARTICLE):
-                info = fields.get("info") or {}
-                articles[fields["path"]] = StoredArticle(
-                    fields["path"],
-                    int(info.get("size", -1)),
-                    int(info.get("mtime_ns", -1)),
-                    str(info.get("sha256", "")),
-                    int(info.get("sentences", 0)),
-                    fields.get("date"),
-                )
-    except store.DAMAGE_ERRORS as error:
-        raise store.damaged(folder, error) from None
+    with store.guard(folder), index.searcher() as searcher:
+        for fields in searcher.documents(kind=ARTICLE):
+            info = fields.get("info") or {}
+            articles[fields["path"]] = StoredArticle(
+                fields["path"],
+                int(info.get("size", -1)),
+                int(info.get("mtime_ns", -1)),
+                str(info.get("sha256", "")),
+                int(info.get("sentences", 0)),
+                fields.get("date"),
+            )
     return articles
 
 

@@ -16,10 +16,12 @@ How a text is read:
    own. A single line break is only a space: hard-wrapped lines join.
 4. Lists. A paragraph that starts with a bullet (``•``, or ``-``/``*`` at line starts) or with a
    list label (``1.``, ``1)``, ``1.)``, ``a.``) is cut before each further bullet, or before each
-   following label in sequence (``2.``, ``3.`` or ``b.``, ``c.``), even without punctuation.
+   following label in sequence (``2.``, ``3.`` or ``b.``, ``c.``), even without punctuation. In
+   any paragraph, a line that starts with a bullet such as ``•`` starts a sentence.
 5. Boundary candidates. Within a paragraph `_CANDIDATE` finds each run of terminal punctuation
    (``.``, ``!``, ``?``, ``…``), with the closing quotes and brackets after it, that is followed
-   by whitespace. ``3.5%``, ``$1.2``, ``example.com`` or ``Jr.'s`` are never candidates.
+   by whitespace and then not by an ASCII lowercase letter. ``3.5%``, ``$1.2``, ``example.com``
+   or ``Jr.'s`` are never candidates.
 6. Deciding a candidate, from the word before it and the token after it:
 
    - the next token starts with a lowercase letter (after opening quotes/brackets): no break
@@ -27,18 +29,22 @@ How a text is read:
      punctuation such as a dash or a comma;
    - ``?`` and ``!``: a break, except ``"Why?" Smith asked.`` (a quote closed by ``?``/``!`` then a
      speech verb);
-   - ellipses: ``...`` or ``…`` breaks only before a capital letter, and never as ``[...]``; four dots are an ellipsis
-     plus a period; a spaced ``. . .`` never breaks, except ``. . . .`` (its fourth dot is a
-     period) and ``word. . . . Capital`` (a period, then an ellipsis opening the next sentence);
-   - a single period: the word before it is looked up in small sets. Titles and Latin
-     abbreviations (Mr., Dr., Gen., Lt., Col., vs., e.g.) never end a sentence. Number
+   - ellipses: ``...`` or ``…`` breaks only before a capital letter, and never as ``[...]``;
+     four dots are an ellipsis plus a period; a spaced ``. . .`` never breaks, except
+     ``. . . .`` (its fourth dot is a period) and ``word. . . . Capital`` (a period, then an
+     ellipsis opening the next sentence);
+   - a single period: the word before it is looked up in small sets (`_KINDS`). Titles and
+     Latin abbreviations (Mr., Dr., Gen., Lt., Col., vs., e.g.) never end a sentence. Number
      prefixes and months (No., p., Jan., Sept.) do not before a digit (``No. 5``, ``Jan. 5``).
-     Ambiguous ones (U.S., Co., Inc., Jr., St., etc., a.m., p.m., state abbreviations, single
-     initials) end a sentence only when the next word is a common sentence starter (a pronoun,
-     determiner, question word, conjunction, auxiliary: ``I live in the U.S. How about you?``
-     but ``the U.S. Government``; ``you and I. Did`` but ``Albert I. Jones``), or is Mr./Mrs./Ms.
-     unless what comes before is a short opener such as ``At 5 a.m.``. Any other word ends a
-     sentence;
+     Name-like ones (U.S., E.U., St., Jr., state abbreviations, single initials) end a
+     sentence only before a common sentence starter, a pronoun, determiner, question word,
+     conjunction or auxiliary (``I live in the U.S. How about you?`` but ``the U.S.
+     Government``; ``you and I. Did`` but ``Albert I. Jones``). Company suffixes (Co., Inc.)
+     end one unless a company title follows (``Inc. Chief Executive``), and a.m./p.m. unless a
+     day, month or time zone follows (``6 p.m. Friday``) or what precedes is a short opener
+     (``At 5 a.m. Mr. Smith went``). In a headline (one line without final punctuation) these
+     ambiguous abbreviations never end a sentence (``U.S. To Send Troops``). Any other word
+     ends a sentence;
    - a "sentence" that would be only a list label (``1.``, ``a.``, ``• 9.``) or only punctuation
      is not cut off.
 
@@ -80,9 +86,14 @@ _TERMINALS = ".!?…‽"
 _BULLETS = "•⁃▪◦‣"
 _SYMBOL_STARTS = "$£€¥#@¿¡" + _BULLETS
 
-# One terminal char first (not "[...]+"): then re can skip ahead to the next terminal fast.
-_CANDIDATE = re.compile(r"[.!?…‽][.!?…‽]*([\"'”’»›)\]}]*)(?=\s|\Z)")
+# One terminal char first (not "[...]+"), so that re skips fast to the next terminal; the
+# lookbehind starts a match only at the start of a run, so a long run of dots stays linear.
+# The whitespace after it is matched too, and must not lead to an ASCII lowercase letter: most
+# non-boundaries ("U.S. troops", "a.m. local") never reach Python.
+_CANDIDATE = re.compile(r"[.!?…‽](?<![.!?…‽].)[.!?…‽]*([\"'”’»›)\]}]*)\s+(?=[^\sa-z])")
 _PARA_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+\s*")
+_SPACE_BY_BREAK = re.compile(r"\n(?:(?<=\s\n)|(?=\s))")  # more whitespace around a line break
+_LINE_BULLET = re.compile(r"\n[^\S\n]*([•⁃▪◦‣])")
 _NONSPACE = re.compile(r"\S")
 _ALNUM = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -303,33 +314,33 @@ def _split_span(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
         y -= 1
     headline = t[y - 1] not in _TERMINALS and t.find("\n", a, b) < 0
     for m in _CANDIDATE.finditer(t, a, b):
-        e = m.end()
-        if e >= b:
-            break
-        n = e + 1
+        n = m.end()
         c = t[n]
-        if c.isspace():
-            n = _NONSPACE.search(t, n, b).start()
-            c = t[n]
-        if c.islower():  # the commonest non-boundary, decided without a call
+        if c.islower():  # a lowercase letter outside ASCII
             continue
-        s = m.start()
-        if e == s + 1 and c.isupper() and s - start > 8 and t[s - 7 : s].isalpha():
-            spans.append((start, e))  # the commonest boundary: "agreement. The"; no
-            start = n  # abbreviation has seven letters, so _ends_sentence would agree
-            continue
-        if _ends_sentence(t, s, m.start(1), e, n, start, b, headline):
+        s, e = m.start(), m.end(1)
+        if e == s + 1 and s - start > 8 and c.isalnum() and not t[s - 1].isspace():
+            ends = _period_ends(t, s, n, c, start, b, headline)  # the commonest: "word. The"
+        else:
+            ends = _ends_sentence(t, s, m.start(1), e, n, start, b, headline)
+        if ends:
             spans.append((start, e))
             start = n
     spans.append((start, b))
 
 
-def _split_paragraph(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
+def _split_paragraph(
+    t: str, a: int, b: int, spans: list[tuple[int, int]], line_bullets: bool
+) -> None:
     c = t[a]
+    items: list[int] = []
     if c in _BULLETS or c in "-*" or c.isdigit() or t[a + 1 : a + 2] in (".", ")"):
-        for item in _list_item_starts(t, a, b):
-            _split_span(t, a, _trim_end(t, a, item), spans)
-            a = item
+        items = _list_item_starts(t, a, b)
+    elif line_bullets:  # "Key points:\n• Taxes\n• Spending"
+        items = [m.start(1) for m in _LINE_BULLET.finditer(t, a, b)]
+    for item in items:
+        _split_span(t, a, _trim_end(t, a, item), spans)
+        a = item
     _split_span(t, a, b, spans)
 
 
@@ -339,11 +350,12 @@ def _sentence_spans(t: str, pos: int) -> list[tuple[int, int]]:
     if first is None:
         return spans
     a = first.start()
+    line_bullets = _LINE_BULLET.search(t, a) is not None
     for m in _PARA_BREAK.finditer(t, a):
-        _split_paragraph(t, a, _trim_end(t, a, m.start()), spans)
+        _split_paragraph(t, a, _trim_end(t, a, m.start()), spans, line_bullets)
         a = m.end()
     if a < len(t):
-        _split_paragraph(t, a, _trim_end(t, a, len(t)), spans)
+        _split_paragraph(t, a, _trim_end(t, a, len(t)), spans, line_bullets)
     return spans
 
 
@@ -359,7 +371,10 @@ def _sentences(t: str, pos: int) -> list[Sentence]:
     for number, (s, e) in enumerate(_sentence_spans(t, pos), 1):
         raw = t[s:e]
         if "\n" in raw:
-            raw = " ".join([line.strip() for line in raw.split("\n")])
+            if _SPACE_BY_BREAK.search(raw) is None:
+                raw = raw.replace("\n", " ")
+            else:
+                raw = " ".join([line.strip() for line in raw.split("\n")])
         out.append(Sentence(number, raw, s, e))
     return out
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store
+from .errors import IndexDamagedError
 from .reading import content_hash
 from .schema import ARTICLE, SCHEMA_VERSION
 
@@ -29,6 +30,14 @@ def index_status(folder: Path, verify: bool = False) -> IndexStatus:
     """Counts, size, last update, and indexed files now changed (stale) or gone (missing)."""
     pointer = store.read_pointer(folder)
     generation = folder / pointer.generation
+    if verify:
+        # Before reading anything: a damaged file must be named, not just tripped over.
+        result = store.verify(folder)
+        if not result.ok:
+            names = ", ".join(result.damaged + result.missing)
+            raise IndexDamagedError(
+                f"the index in {store.describe(folder)} is damaged ({names}); {store.REBUILD_HINT}"
+            )
     articles = sentences = 0
     stale: list[str] = []
     missing: list[str] = []
@@ -53,8 +62,7 @@ def index_status(folder: Path, verify: bool = False) -> IndexStatus:
         missing=sorted(missing),
     )
     if verify:
-        result = store.verify(folder)
-        status.damaged = result.damaged + result.missing
+        status.damaged = []
     return status
 
 

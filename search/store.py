@@ -42,6 +42,7 @@ from .errors import (
     IndexVersionError,
     NoIndexError,
     NotAnIndexError,
+    SearchError,
 )
 from .schema import SCHEMA_VERSION
 
@@ -53,8 +54,11 @@ FORMAT = "search-index"
 
 REBUILD_HINT = 'run "search index --rebuild"'
 
-# What Whoosh raises when its files are truncated, overwritten or missing
-# (each observed on damaged indexes).
+# What reading truncated, overwritten or missing index files raises (each
+# observed on damaged indexes). Beyond these, any exception raised inside
+# Whoosh's own code while it reads the index is taken as damage too: Whoosh
+# trusts its files, so garbage in them surfaces as whatever breaks first
+# (FileFormatError, ValueError, OSError from a seek past the end, ...).
 DAMAGE_ERRORS = (
     zlib.error,
     struct.error,
@@ -62,20 +66,63 @@ DAMAGE_ERRORS = (
     pickle.UnpicklingError,
     UnicodeDecodeError,
     FileNotFoundError,
-    ValueError,
-    IndexError,
-    KeyError,
-    TypeError,
-    AttributeError,
-    OverflowError,
-    MemoryError,
 )
+_WHOOSH_PACKAGE = f"{os.sep}whoosh{os.sep}"
+
+
+@contextmanager
+def guard(folder: Path) -> Iterator[None]:
+    """Turn Whoosh's failures on a damaged or unreadable index into one-line errors."""
+    try:
+        yield
+    except SearchError:
+        raise
+    except PermissionError as error:
+        raise SearchError(
+            f"cannot use the index in {describe(folder)} ({error.strerror}); check its permissions"
+        ) from None
+    except Exception as error:
+        if isinstance(error, DAMAGE_ERRORS) or _raised_in_whoosh(error):
+            raise damaged(folder, error) from None
+        raise
+
+
+def _raised_in_whoosh(error: BaseException) -> bool:
+    traceback = error.__traceback__
+    innermost = None
+    while traceback is not None:
+        innermost = traceback.tb_frame
+        traceback = traceback.tb_next
+    return innermost is not None and _WHOOSH_PACKAGE in innermost.f_code.co_filename
 
 
 def _whoosh():
     import whoosh.index
 
     return whoosh.index
+
+
+def _durable_storage(folder: Path):
+    """Whoosh's FileStorage, made to reach the disk before each commit becomes visible.
+
+    Whoosh commits by renaming a new table of contents into place, and never
+    calls fsync: after a power cut the TOC may name segment files whose data
+    never reached the disk. Here every file is fsynced before any rename, and
+    the folder after it, so a TOC is only ever published over durable files.
+    """
+    from whoosh.filedb.filestore import FileStorage
+
+    class DurableFileStorage(FileStorage):
+        def rename_file(self, oldname, newname, safe=False):
+            for name in self.list():
+                path = os.path.join(self.folder, name)
+                if os.path.isfile(path):
+                    _fsync_file(Path(path))
+            super().rename_file(oldname, newname, safe=safe)
+            _fsync_file(Path(self.folder, newname))
+            fsync_folder(Path(self.folder))
+
+    return DurableFileStorage(str(folder))
 
 
 @dataclass(frozen=True)
@@ -115,6 +162,10 @@ def read_pointer(folder: Path) -> Pointer:
         ) from None
     except PermissionError:
         raise NoIndexError(f"cannot read the index in {where} (permission denied)") from None
+    except IsADirectoryError:
+        raise IndexDamagedError(
+            f"the index in {where} is damaged ({POINTER}); {REBUILD_HINT}"
+        ) from None
     try:
         data = json.loads(raw)
         if data.get("format") != FORMAT:
@@ -147,7 +198,8 @@ def open_index(folder: Path):
     """The live Whoosh index in `folder`, checked against this version's schema."""
     pointer = read_pointer(folder)
     live = folder / pointer.generation
-    return _open_generation(folder, live)
+    with guard(folder):
+        return _open_generation(folder, live)
 
 
 def _open_generation(folder: Path, live: Path):
@@ -156,18 +208,19 @@ def _open_generation(folder: Path, live: Path):
     where = describe(folder)
     index_module = _whoosh()
     try:
-        if not live.is_dir() or not index_module.exists_in(str(live)):
+        storage = _durable_storage(live)
+        if not live.is_dir() or not storage.index_exists():
             raise IndexDamagedError(
                 f"the index in {where} is damaged (files missing); {REBUILD_HINT}"
             )
-        index = index_module.open_dir(str(live))
+        index = storage.open_index()
     except IndexDamagedError:
         raise
     except index_module.IndexVersionError:
         raise IndexVersionError(
             f"the index in {where} was written by an incompatible Whoosh; {REBUILD_HINT}"
         ) from None
-    except (index_module.IndexError, *DAMAGE_ERRORS, OSError) as error:
+    except index_module.IndexError as error:
         raise damaged(folder, error) from None
     if not schema_matches(index.schema):
         raise IndexVersionError(
@@ -188,17 +241,8 @@ def damaged(folder: Path, error: BaseException) -> IndexDamagedError:
 def reading(folder: Path):
     """A Whoosh searcher on the live index; Whoosh's failures become IndexDamagedError."""
     index = open_index(folder)
-    try:
-        searcher = index.searcher()
-    except DAMAGE_ERRORS + (OSError,) as error:
-        raise damaged(folder, error) from None
-    try:
-        with searcher:
-            yield searcher
-    except DAMAGE_ERRORS + (OSError,) as error:
-        if isinstance(error, OSError) and not isinstance(error, FileNotFoundError):
-            raise
-        raise damaged(folder, error) from None
+    with guard(folder), index.searcher() as searcher:
+        yield searcher
 
 
 # Writing ---------------------------------------------------------------------------
@@ -247,14 +291,13 @@ def open_writer(folder: Path, index, wait: float, parallel: bool = False):
     if parallel and (os.cpu_count() or 1) > 1 and _forks():
         options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
         _register_fork_hook()
-    try:
-        writer = index.writer(**options)
-    except LockError:
-        raise locked(folder, wait) from None
-    except DAMAGE_ERRORS as error:
-        raise damaged(folder, error) from None
-    with writer:
-        yield writer
+    with guard(folder):
+        try:
+            writer = index.writer(**options)
+        except LockError:
+            raise locked(folder, wait) from None
+        with writer:
+            yield writer
 
 
 def _forks() -> bool:
@@ -281,10 +324,8 @@ def _orphan_safe_child() -> None:
     inherited descriptor) from the next run.
     """
     if _lock_descriptor is not None:
-        try:
+        with suppress(OSError):
             os.close(_lock_descriptor)
-        except OSError:
-            pass
     try:
         import ctypes
         import signal
@@ -331,14 +372,17 @@ def new_generation(folder: Path):
 
     live = folder / f"{GENERATION_PREFIX}{os.urandom(6).hex()}"
     live.mkdir()
-    return live, _whoosh().create_in(str(live), build_schema())
+    return live, _durable_storage(live).create_index(build_schema())
 
 
 def publish(folder: Path, generation: Path) -> None:
     """Make `generation` the live index: fsync it, then replace CURRENT atomically."""
     seal(generation)
     data = {"format": FORMAT, "generation": generation.name, "schema_version": SCHEMA_VERSION}
-    _atomic_write(folder / POINTER, json.dumps(data).encode() + b"\n")
+    pointer = folder / POINTER
+    if pointer.is_dir() and not pointer.is_symlink():  # damage that a rebuild repairs
+        shutil.rmtree(pointer)
+    _atomic_write(pointer, json.dumps(data).encode() + b"\n")
     remove_stale_generations(folder, keep=generation.name)
 
 
@@ -357,7 +401,8 @@ def seal(generation: Path) -> None:
     """After a commit: drop Whoosh's leftovers, checksum and fsync new files, fsync the folder.
 
     Segment files never change once written, so only files new since the last
-    seal are hashed and synced; the checksums name the TOC they belong to.
+    seal are hashed (the storage synced them before the commit); the checksums
+    name the TOC they belong to.
     """
     # Left by a writer that was killed: half-written TOCs and posting pools.
     for leftover in generation.glob("_*.toc.*"):
@@ -365,7 +410,7 @@ def seal(generation: Path) -> None:
     for leftover in generation.glob("*.tmp"):
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
-    previous = load_checksums(generation).files
+    previous = (load_checksums(generation) or Checksums(None, {})).files
     files: dict[str, str] = {}
     for entry in sorted(generation.iterdir()):
         if not entry.is_file() or not _is_index_file(entry.name):
@@ -373,7 +418,6 @@ def seal(generation: Path) -> None:
         digest = previous.get(entry.name)
         if digest is None:
             digest = _sha256(entry)
-            _fsync_file(entry)
         files[entry.name] = digest
     record = {"toc": _latest_toc(files), "files": files}
     _atomic_write(generation / CHECKSUMS, json.dumps(record, indent=0).encode())
@@ -397,12 +441,14 @@ class Checksums:
     files: dict[str, str]
 
 
-def load_checksums(generation: Path) -> Checksums:
+def load_checksums(generation: Path) -> Checksums | None:
+    """The recorded checksums, or None when the record is missing or unreadable."""
     try:
         data = json.loads((generation / CHECKSUMS).read_bytes())
-        return Checksums(data.get("toc"), dict(data["files"]))
+        files = {str(name): str(digest) for name, digest in data["files"].items()}
+        return Checksums(data.get("toc"), files)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return Checksums(None, {})
+        return None
 
 
 @dataclass(frozen=True)
@@ -427,10 +473,15 @@ def verify(folder: Path) -> Verification:
     """
     pointer = read_pointer(folder)
     generation = folder / pointer.generation
+    if not generation.is_dir():
+        return Verification([], [pointer.generation + os.sep], [])
     recorded = load_checksums(generation)
     present = {e.name for e in generation.iterdir() if e.is_file() and _is_index_file(e.name)}
     live_toc = _latest_toc(present)
     damaged_files, missing, unrecorded = [], [], []
+    if recorded is None:
+        damaged_files.append(CHECKSUMS)
+        recorded = Checksums(None, {})
     if live_toc is None:
         missing.append("_MAIN_*.toc")
     for name in sorted(present):

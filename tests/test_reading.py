@@ -32,7 +32,9 @@ DECODED = [
 ]
 
 
-@pytest.mark.parametrize(("data", "expected"), [c[1:] for c in DECODED], ids=[c[0] for c in DECODED])
+@pytest.mark.parametrize(
+    ("data", "expected"), [c[1:] for c in DECODED], ids=[c[0] for c in DECODED]
+)
 def test_decode_article_reads_each_accepted_encoding(data, expected):
     assert decode_article(data, "article.txt") == expected
 

@@ -1,0 +1,970 @@
+"""Nothing committed is ever lost: SIGKILL at any moment, two writers, damaged files, fsync.
+
+The kill test and the lock tests run the installed `search` command in subprocesses;
+the rest runs in-process. Every index lives under tmp_path.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import SEARCH_BIN, SEED, SEED_NAME, invoke
+
+SEED_TURKEY_PEACEKEEPING = [(SEED_NAME, n) for n in (1, 3, 6, 9, 15)]
+REBUILD = "search index --rebuild"
+LOCKED = "another process is writing the index"
+
+
+# Helpers -------------------------------------------------------------------------------------
+
+
+def status(index_dir: Path) -> dict:
+    result = invoke("status", "--json", "--index-dir", str(index_dir))
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def hits(index_dir: Path, *query: str) -> list[tuple[str, int]]:
+    result = invoke("query", *query, "--all", "--json", "--index-dir", str(index_dir))
+    assert result.exit_code in (0, 1), result.stderr
+    return sorted(
+        (h["article"], h["sentence"]) for h in map(json.loads, result.stdout.splitlines())
+    )
+
+
+def assert_seed_intact(index_dir: Path) -> None:
+    result = invoke("query", "Turkey peacekeeping", "--json", "--index-dir", str(index_dir))
+    assert result.exit_code == 0, result.stderr
+    found = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted((h["article"], h["sentence"]) for h in found) == SEED_TURKEY_PEACEKEEPING
+
+
+def assert_one_line(text: str, *phrases: str) -> None:
+    assert "Traceback" not in text
+    assert text.count("\n") == 1 and text.endswith("\n"), text
+    for phrase in phrases:
+        assert phrase in text, text
+
+
+def assert_one_line_error(result, *phrases: str) -> None:
+    assert result.exit_code == 2, (result.exit_code, result.stderr)
+    assert_one_line(result.stderr, *phrases)
+
+
+def verify(index_dir: Path):
+    return invoke("status", "--verify", "--index-dir", str(index_dir))
+
+
+def generations(index_dir: Path) -> list[Path]:
+    return sorted(p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("ix-"))
+
+
+def live_generation(index_dir: Path) -> Path:
+    return index_dir / json.loads((index_dir / "CURRENT").read_text())["generation"]
+
+
+def run_search(*args, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(SEARCH_BIN), *[str(a) for a in args]], capture_output=True, text=True, timeout=timeout
+    )
+
+
+class Hang(BaseException):
+    """Raised by `deadline` in the test process: a command did not answer in time."""
+
+
+@contextmanager
+def deadline(seconds: float):
+    def on_alarm(*_):
+        raise Hang(f"no answer within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def seed_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    return folder
+
+
+@pytest.fixture
+def seeded(tmp_path: Path, seed_folder: Path) -> Path:
+    index_dir = tmp_path / "index"
+    result = invoke("index", str(seed_folder), "--index-dir", str(index_dir))
+    assert result.exit_code == 0, result.stderr
+    return index_dir
+
+
+# The kill test -------------------------------------------------------------------------------
+
+VOCABULARY = [
+    *["ankara", "border", "ceasefire", "delegation", "envoy", "frontier", "garrison"],
+    *["harbor", "istanbul", "journalist", "kremlin", "ledger", "minister", "negotiation"],
+    *["offensive", "parliament", "quarter", "refugee", "summit", "treaty", "ukraine"],
+    *["village", "warship", "yacht", "zone", "convoy", "drone", "brigade", "corridor"],
+    "pipeline",
+]
+BASELINE_ARTICLES = 100
+NEW_ARTICLES = 560  # about 2.3 MB of new text: a large run
+CHANGED, DELETED = 3, 5
+
+
+def _article(number: int, rng: random.Random, extra: str = "", sentences: int = 40) -> str:
+    sentences = [
+        " ".join(rng.choice(VOCABULARY) for _ in range(12)).capitalize() + "."
+        for _ in range(sentences)
+    ]
+    return f"March {1 + number % 28}, 2025\n" + " ".join(sentences) + f" Ref tok{number}.{extra}\n"
+
+
+def _fingerprint(index_dir: Path) -> dict:
+    """What the index answers: counts, and the exact hits of words that tell states apart."""
+    data = status(index_dir)
+    count = invoke("query", "-c", "border", "--index-dir", str(index_dir))
+    assert count.exit_code == 0, count.stderr
+    return {
+        "articles": data["articles"],
+        "sentences": data["sentences"],
+        "border": int(count.stdout),
+        **{
+            word: hits(index_dir, word)
+            for word in (
+                f"tok{CHANGED}",
+                f"tok{DELETED}",
+                "rewritten",
+                f"tok{BASELINE_ARTICLES}",
+                f"tok{BASELINE_ARTICLES + NEW_ARTICLES - 1}",
+            )
+        },
+    }
+
+
+def _snapshot(index_dir: Path) -> list[tuple[str, int]]:
+    """One query, so one searcher: what the index answers at one moment."""
+    words = [f"tok{CHANGED}", f"tok{DELETED}", "rewritten", f"tok{BASELINE_ARTICLES}"]
+    words.append(f"tok{BASELINE_ARTICLES + NEW_ARTICLES - 1}")
+    return hits(index_dir, " OR ".join(words))
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _no_survivors(text: str, grace: float = 3.0) -> list[int]:
+    end = time.monotonic() + grace
+    while True:
+        alive = _processes_mentioning(text)
+        if not alive or time.monotonic() > end:
+            return alive
+        time.sleep(0.05)
+
+
+def _kill_during(args, delay: float, index_dir: Path, states: list, seen: list) -> bool:
+    """Run `search index` and SIGKILL it after `delay` s; True if it was still running."""
+    writer = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    # While the writer works, queries answer (from one complete state, checked later).
+    seen.append((f"query during the run, at {delay:.2f} s", _snapshot(index_dir)))
+    returncode = writer.poll()
+    # A run that ended on its own must have ended well (a stale lock would make it exit 2).
+    assert returncode in (None, 0), f"the run ended with exit {returncode} before the kill"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=30)
+    label = f"killed at {delay:.2f} s"
+    survivors = _no_survivors(str(index_dir))
+    for pid in survivors:  # the writer's own children, left behind: end them, then fail
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, f"{label}: processes outlived the killed writer: {survivors}"
+    states.append((label, _fingerprint(index_dir)))
+    checked = verify(index_dir)
+    assert checked.exit_code == 0, (label, checked.stderr)
+    return returncode is None
+
+
+def _complete(corpus: Path, index_dir: Path) -> subprocess.CompletedProcess:
+    """The run after the kills: no lock to wait for, exit 0, one generation left."""
+    run = run_search("index", corpus, "--index-dir", index_dir, "--wait", "0")
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert verify(index_dir).exit_code == 0
+    assert len(generations(index_dir)) == 1, generations(index_dir)
+    return run
+
+
+def test_sigkill_at_any_moment_leaves_the_last_committed_state(tmp_path):
+    import search.indexer
+
+    rng = random.Random(42)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(BASELINE_ARTICLES):
+        (corpus / f"a{number:05d}.txt").write_text(_article(number, rng))
+    baseline = tmp_path / "baseline"
+    first = run_search("index", corpus, "-q", "--index-dir", baseline)
+    assert first.returncode == 0, first.stderr
+    before = _fingerprint(baseline)
+    assert before["articles"] == BASELINE_ARTICLES
+
+    # The large run: one file changed, one deleted, many added (enough for Whoosh's
+    # multi-process writer, the path large runs take).
+    (corpus / f"a{CHANGED:05d}.txt").write_text(_article(CHANGED, rng, " Text rewritten."))
+    (corpus / f"a{DELETED:05d}.txt").unlink()
+    for number in range(BASELINE_ARTICLES, BASELINE_ARTICLES + NEW_ARTICLES):
+        (corpus / f"a{number:05d}.txt").write_text(_article(number, rng))
+    new_bytes = sum(
+        (corpus / f"a{number:05d}.txt").stat().st_size
+        for number in range(BASELINE_ARTICLES, BASELINE_ARTICLES + NEW_ARTICLES)
+    )
+    assert new_bytes > getattr(search.indexer, "PARALLEL_BYTES", 2_000_000)
+
+    # A run that is not killed: how long a run takes, and the state it gives.
+    reference = tmp_path / "reference"
+    shutil.copytree(baseline, reference)
+    started = time.monotonic()
+    full = run_search("index", corpus, "--index-dir", reference)
+    took = time.monotonic() - started
+    assert full.returncode == 0, full.stderr
+    assert (
+        f"{BASELINE_ARTICLES + NEW_ARTICLES} articles: {NEW_ARTICLES} added, 1 updated, 1 removed"
+        in full.stderr
+    )
+    after = _fingerprint(reference)
+    assert after["articles"] == BASELINE_ARTICLES - 1 + NEW_ARTICLES
+    assert after[f"tok{DELETED}"] == [] and before[f"tok{DELETED}"]
+    assert after["rewritten"] and not before["rewritten"]
+    moments = (_snapshot(baseline), _snapshot(reference))
+    assert moments[0] != moments[1]
+
+    states: list[tuple[str, dict]] = []
+    seen: list[tuple[str, list]] = []
+    interrupted = []
+    command = [str(SEARCH_BIN), "index", str(corpus), "--wait", "0", "--index-dir"]
+
+    # One index killed again and again at later and later moments, then completed.
+    # Early kills are dense: they land while the writer starts its worker processes.
+    chain = tmp_path / "killed"
+    shutil.copytree(baseline, chain)
+    for fraction in (0.04, 0.08, 0.12, 0.16, 0.25, 0.5, 0.75, 0.95):
+        args = [*command, str(chain)]
+        interrupted.append(_kill_during(args, fraction * took, chain, states, seen))
+    _complete(corpus, chain)
+    assert _fingerprint(chain) == after
+
+    # Kills during --rebuild: the old index stays live until the new one is complete.
+    rebuilt = tmp_path / "killed-rebuild"
+    shutil.copytree(baseline, rebuilt)
+    for fraction in (0.3, 0.8):
+        args = [*command[:2], "--rebuild", *command[2:], str(rebuilt)]
+        interrupted.append(_kill_during(args, fraction * took * 1.15, rebuilt, states, seen))
+    _complete(corpus, rebuilt)
+    assert _fingerprint(rebuilt) == after
+
+    # Every answer seen during and after the kills was one complete state, never a mix.
+    for label, state in states:
+        assert state in (before, after), (label, state)
+    for label, snapshot in seen:
+        assert snapshot in moments, (label, snapshot)
+    # The test proves something only if kills landed mid-run and left the old state.
+    assert sum(interrupted) >= 7, (interrupted, took)
+    assert sum(1 for label, state in states if state == before) >= 6, (states, took)
+    again = run_search("index", corpus, "--index-dir", chain)
+    assert again.returncode == 0
+    assert f"0 added, 0 updated, 0 removed, {after['articles']} unchanged" in again.stderr
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def test_killing_the_writer_as_it_starts_its_workers_leaves_nothing_behind(tmp_path, seeded):
+    """SIGKILL right after the writer forks a worker (the moment the worker sets itself up):
+    no worker may live on, and none may keep a lock that stops the next run."""
+    import search.indexer
+
+    rng = random.Random(9)
+    big = tmp_path / "big"
+    big.mkdir()
+    for number in range(NEW_ARTICLES):
+        (big / f"c{number:05d}.txt").write_text(_article(number, rng))
+    assert sum(p.stat().st_size for p in big.iterdir()) > getattr(
+        search.indexer, "PARALLEL_BYTES", 2_000_000
+    )
+    forked = 0
+    for attempt in range(5):
+        writer = subprocess.Popen(
+            [str(SEARCH_BIN), "index", str(big), "--index-dir", str(seeded), "--wait", "0"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        give_up = time.monotonic() + 60
+        while not _children(writer.pid) and writer.poll() is None and time.monotonic() < give_up:
+            pass
+        forked += writer.poll() is None
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(timeout=30)
+        survivors = _no_survivors(str(seeded), grace=2.0)
+        for pid in survivors:
+            os.kill(pid, signal.SIGKILL)
+        assert not survivors, f"attempt {attempt}: workers outlived the killed writer: {survivors}"
+        assert_seed_intact(seeded)
+        assert status(seeded)["articles"] == 1
+    if not forked:
+        pytest.skip("the writer started no worker processes on this machine")
+    run = run_search("index", big, "--index-dir", seeded, "--wait", "0")
+    assert run.returncode == 0, run.stderr
+    assert status(seeded)["articles"] == 1 + NEW_ARTICLES
+    assert verify(seeded).exit_code == 0
+
+
+def test_two_writers_at_once_both_finish_without_duplicates(tmp_path):
+    rng = random.Random(7)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(300):
+        (corpus / f"b{number:04d}.txt").write_text(_article(number, rng))
+    index_dir = tmp_path / "index"
+    args = [str(SEARCH_BIN), "index", str(corpus), "--index-dir", str(index_dir), "--wait", "60"]
+    writers = [
+        subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    results = [(w.wait(timeout=120), w.stderr.read()) for w in writers]
+    for writer in writers:
+        writer.stdout.close()
+        writer.stderr.close()
+    assert [code for code, _ in results] == [0, 0], results
+    added = sorted(int(re.search(r"(\d+) added", err).group(1)) for _, err in results)
+    assert added == [0, 300], results
+    data = status(index_dir)
+    assert data["articles"] == 300
+    assert [article for article, _ in hits(index_dir, "tok0")] == ["b0000"]
+    assert len(generations(index_dir)) == 1
+
+
+# The write lock ------------------------------------------------------------------------------
+
+HOLD_LOCK = """
+import fcntl, os, sys, time
+descriptor = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR, 0o644)
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+@contextmanager
+def lock_held(index_dir: Path, seconds: float = 60):
+    index_dir.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(index_dir / "write.lock"), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["existing index", "no index yet"])
+@pytest.mark.parametrize("rebuild", [False, True], ids=["index", "index --rebuild"])
+def test_index_gives_up_after_wait_when_another_process_writes(
+    tmp_path, seed_folder, existing, rebuild
+):
+    index_dir = tmp_path / "index"
+    if existing:
+        assert invoke("index", str(seed_folder), "--index-dir", str(index_dir)).exit_code == 0
+    (seed_folder / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    with lock_held(index_dir):
+        started = time.monotonic()
+        extra = ["--rebuild"] if rebuild else []
+        run = run_search("index", *extra, seed_folder, "--index-dir", index_dir, "--wait", "0.5")
+        elapsed = time.monotonic() - started
+        assert run.returncode == 2, run.stderr
+        assert_one_line(run.stderr, LOCKED)
+        assert run.stdout == ""
+        assert 0.5 <= elapsed < 10
+        if existing:
+            # Queries keep working while the lock is held, and see the old state.
+            assert_seed_intact(index_dir)
+            assert hits(index_dir, "zeppelin") == []
+            query = run_search("query", "Turkey peacekeeping", "--index-dir", index_dir)
+            assert query.returncode == 0, query.stderr
+            assert status(index_dir)["articles"] == 1
+    # Once the other process is gone, the next run works.
+    run = run_search("index", seed_folder, "--index-dir", index_dir, "--wait", "0")
+    assert run.returncode == 0, run.stderr
+    assert hits(index_dir, "zeppelin") == [("more", 1)]
+    assert_seed_intact(index_dir)
+
+
+def test_index_with_wait_0_gives_up_at_once(seeded, seed_folder):
+    with lock_held(seeded):
+        started = time.monotonic()
+        result = invoke("index", str(seed_folder), "--index-dir", str(seeded), "--wait", "0")
+        assert time.monotonic() - started < 5
+        assert_one_line_error(result, LOCKED)
+    assert_seed_intact(seeded)
+
+
+def test_index_waits_for_a_writer_that_finishes_in_time(seeded, seed_folder):
+    (seed_folder / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    with lock_held(seeded, seconds=1.0) as holder:
+        started = time.monotonic()
+        run = run_search("index", seed_folder, "--index-dir", seeded, "--wait", "30")
+        elapsed = time.monotonic() - started
+        holder.wait()
+    assert run.returncode == 0, run.stderr
+    assert 0.5 <= elapsed < 20
+    assert hits(seeded, "zeppelin") == [("more", 1)]
+
+
+def test_default_wait_is_sensible():
+    result = invoke("index", "--help")
+    match = re.search(r"--wait SECONDS.*?default:\s*([\d.]+)", result.stdout, re.S)
+    assert match, result.stdout
+    assert 1 <= float(match.group(1)) <= 600
+
+
+# A writer that fails releases everything -----------------------------------------------------
+
+
+@pytest.fixture
+def exploding_splitter(monkeypatch):
+    """split_article raises on any article containing BOOM (as a bug in a library would)."""
+    import search.indexer
+    import search.split
+
+    real = search.split.split_article
+
+    def split_article(text, *args, **kwargs):
+        if "BOOM" in text:
+            raise RuntimeError("simulated failure while splitting")
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(search.split, "split_article", split_article)
+    monkeypatch.setattr(search.indexer, "split_article", split_article, raising=False)
+
+
+def test_failed_run_keeps_no_lock_even_without_garbage_collection(
+    seeded, seed_folder, exploding_splitter
+):
+    (seed_folder / "good.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    (seed_folder / "zz_boom.txt").write_text("March 4, 2025\nBOOM goes the parser.\n")
+    gc.disable()
+    try:
+        failed = invoke("index", str(seed_folder), "--index-dir", str(seeded), "--wait", "0.5")
+        assert failed.exit_code == 2
+        assert_one_line(failed.stderr)
+        assert_seed_intact(seeded)
+        (seed_folder / "zz_boom.txt").unlink()
+        again = invoke("index", str(seed_folder), "--index-dir", str(seeded), "--wait", "0.5")
+        assert again.exit_code == 0, again.stderr
+    finally:
+        gc.enable()
+    assert hits(seeded, "zeppelin") == [("good", 1)]
+    assert verify(seeded).exit_code == 0
+
+
+def test_failed_rebuild_leaves_the_old_index_as_it_was(seeded, seed_folder, exploding_splitter):
+    pointer = (seeded / "CURRENT").read_bytes()
+    live = live_generation(seeded)
+    files = {p.name: p.read_bytes() for p in live.iterdir() if p.is_file()}
+    (seed_folder / "zz_boom.txt").write_text("March 4, 2025\nBOOM goes the parser.\n")
+    result = invoke("index", "--rebuild", str(seed_folder), "--index-dir", str(seeded))
+    assert result.exit_code == 2
+    assert_one_line(result.stderr)
+    assert (seeded / "CURRENT").read_bytes() == pointer
+    assert generations(seeded) == [live]
+    assert {p.name: p.read_bytes() for p in live.iterdir() if p.is_file()} == files
+    assert_seed_intact(seeded)
+    assert verify(seeded).exit_code == 0
+
+
+def test_failed_first_run_leaves_no_index_behind(tmp_path, seed_folder, exploding_splitter):
+    (seed_folder / "zz_boom.txt").write_text("March 4, 2025\nBOOM goes the parser.\n")
+    index_dir = tmp_path / "index"
+    result = invoke("index", str(seed_folder), "--index-dir", str(index_dir))
+    assert result.exit_code == 2
+    assert_one_line(result.stderr)
+    assert generations(index_dir) == []
+    assert_one_line_error(invoke("query", "Turkey", "--index-dir", str(index_dir)), "search index")
+    (seed_folder / "zz_boom.txt").unlink()
+    assert invoke("index", str(seed_folder), "--index-dir", str(index_dir)).exit_code == 0
+    assert_seed_intact(index_dir)
+
+
+# Damaged index files -------------------------------------------------------------------------
+
+
+def _segment(index_dir: Path) -> Path:
+    (segment,) = sorted(live_generation(index_dir).glob("*.seg"))
+    return segment
+
+
+def _toc(index_dir: Path) -> Path:
+    (toc,) = sorted(live_generation(index_dir).glob("*.toc"))
+    return toc
+
+
+def _parts(segment: Path) -> dict[str, tuple[int, int]]:
+    """The files inside a Whoosh compound segment: name suffix -> (offset, length)."""
+    from whoosh.filedb.structfile import StructFile
+
+    with open(segment, "rb") as raw:
+        stream = StructFile(raw)
+        offset = stream.read_long()
+        stream.read_int()
+        stream.seek(offset)
+        directory = stream.read_pickle()
+    return {
+        name.split(".", 1)[1]: (info["offset"], info["length"]) for name, info in directory.items()
+    }
+
+
+def _overwrite(path: Path, offset: int, data: bytes) -> None:
+    with open(path, "r+b") as stream:
+        stream.seek(offset)
+        stream.write(data)
+
+
+def _header(index_dir):
+    segment = _segment(index_dir)
+    _overwrite(segment, 0, b"\xff" * 8)
+    return segment.name
+
+
+def _directory(index_dir):
+    segment = _segment(index_dir)
+    with open(segment, "rb") as raw:
+        offset = int.from_bytes(raw.read(8), "big", signed=True)
+    _overwrite(segment, offset, random.Random(1).randbytes(segment.stat().st_size - offset))
+    return segment.name
+
+
+def _terms_header(index_dir):
+    segment = _segment(index_dir)
+    offset, _ = _parts(segment)["trm"]
+    _overwrite(segment, offset, b"XXXX")
+    return segment.name
+
+
+def _posting_tags(index_dir):
+    segment = _segment(index_dir)
+    offset, length = _parts(segment)["pst"]
+    data = segment.read_bytes()
+    region = data[offset : offset + length]
+    assert b"W3Bl" in region
+    _overwrite(segment, offset, region.replace(b"W3Bl", b"XXXX"))
+    return segment.name
+
+
+def _stored_fields(index_dir):
+    segment = _segment(index_dir)
+    offset, length = _parts(segment)["_stored.col"]
+    _overwrite(segment, offset + length // 3, random.Random(2).randbytes(length // 3))
+    return segment.name
+
+
+def _random_block(index_dir):
+    segment = _segment(index_dir)
+    size = segment.stat().st_size
+    _overwrite(segment, size // 2 - 2048, random.Random(3).randbytes(4096))
+    return segment.name
+
+
+def _one_bit(index_dir):
+    segment = _segment(index_dir)
+    data = bytearray(segment.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    segment.write_bytes(bytes(data))
+    return segment.name
+
+
+def _truncated(index_dir):
+    segment = _segment(index_dir)
+    with open(segment, "r+b") as stream:
+        stream.truncate(segment.stat().st_size // 2)
+    return segment.name
+
+
+def _zeroed(index_dir):
+    segment = _segment(index_dir)
+    segment.write_bytes(bytes(segment.stat().st_size))
+    return segment.name
+
+
+def _deleted(index_dir):
+    segment = _segment(index_dir)
+    segment.unlink()
+    return segment.name
+
+
+def _toc_truncated(index_dir):
+    toc = _toc(index_dir)
+    with open(toc, "r+b") as stream:
+        stream.truncate(100)
+    return toc.name
+
+
+def _toc_deleted(index_dir):
+    toc = _toc(index_dir)
+    toc.unlink()
+    return ".toc"
+
+
+DAMAGE = [
+    ("segment header", _header),
+    ("segment directory", _directory),
+    ("terms header", _terms_header),
+    ("posting block tags", _posting_tags),
+    ("stored fields", _stored_fields),
+    ("random 4 KiB block", _random_block),
+    ("one flipped bit", _one_bit),
+    ("segment truncated", _truncated),
+    ("segment zeroed", _zeroed),
+    ("segment deleted", _deleted),
+    ("toc truncated", _toc_truncated),
+    ("toc deleted", _toc_deleted),
+]
+DAMAGE_IDS = [case[0] for case in DAMAGE]
+DAMAGE_FUNCTIONS = [case[1] for case in DAMAGE]
+
+
+@pytest.mark.parametrize("damage", DAMAGE_FUNCTIONS, ids=DAMAGE_IDS)
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_verify_names_the_damaged_file_and_exits_2(seeded, damage, as_json):
+    name = damage(seeded)
+    args = ["status", "--verify", "--index-dir", str(seeded)] + (["--json"] if as_json else [])
+    with deadline(20):
+        result = invoke(*args)
+    assert_one_line_error(result, name, REBUILD)
+
+
+READS = [
+    ("query", "Turkey peacekeeping"),
+    ("query", "--json", "Turkey"),
+    ("query", "-c", "Turkey"),
+    ("query", "-l", "Turkey"),
+    ("query", "--sort", "date", "-C", "1", "peacekeeping"),
+    ("query", "article:000"),
+    ("show", SEED_NAME),
+    ("status",),
+    ("status", "--json"),
+]
+
+
+@pytest.mark.parametrize("command", READS, ids=lambda c: " ".join(c))
+@pytest.mark.parametrize("damage", DAMAGE_FUNCTIONS, ids=DAMAGE_IDS)
+def test_reads_on_a_damaged_index_answer_or_advise_rebuild(seeded, damage, command):
+    damage(seeded)
+    with deadline(20):
+        result = invoke(*command, "--index-dir", str(seeded))
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 2:
+        assert_one_line(result.stderr, REBUILD)
+        assert "unexpected error" not in result.stderr
+    else:
+        assert result.exit_code in (0, 1), result.stderr
+
+
+@pytest.mark.parametrize("damage", DAMAGE_FUNCTIONS, ids=DAMAGE_IDS)
+def test_index_run_on_a_damaged_index_refuses_or_keeps_the_damage_visible(
+    seeded, seed_folder, damage
+):
+    """An incremental run either stops with the rebuild advice, or leaves verify failing:
+    it must never fold damaged data into new segments and record fresh checksums for them."""
+    damage(seeded)
+    (seed_folder / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    with deadline(60):
+        result = invoke("index", str(seed_folder), "--index-dir", str(seeded))
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 2:
+        assert_one_line(result.stderr, REBUILD)
+        assert "unexpected error" not in result.stderr
+    else:
+        assert result.exit_code == 0, result.stderr
+        with deadline(20):
+            checked = verify(seeded)
+        assert checked.exit_code == 2, "an index run hid the damage: verify now passes"
+        assert "Traceback" not in checked.stderr
+
+
+@pytest.mark.parametrize("damage", DAMAGE_FUNCTIONS, ids=DAMAGE_IDS)
+def test_rebuild_repairs_a_damaged_index(seeded, seed_folder, damage):
+    damage(seeded)
+    with deadline(60):
+        result = invoke("index", "--rebuild", str(seed_folder), "--index-dir", str(seeded))
+    assert result.exit_code == 0, result.stderr
+    assert_seed_intact(seeded)
+    assert verify(seeded).exit_code == 0
+    assert status(seeded)["articles"] == 1
+    assert len(generations(seeded)) == 1
+
+
+def _pointer(text: bytes):
+    def damage(index_dir: Path) -> None:
+        (index_dir / "CURRENT").write_bytes(text)
+
+    return damage
+
+
+def _pointer_edit(**changes):
+    def damage(index_dir: Path) -> None:
+        data = json.loads((index_dir / "CURRENT").read_text())
+        data.update(changes)
+        for key, value in changes.items():
+            if value is None:
+                del data[key]
+        (index_dir / "CURRENT").write_text(json.dumps(data))
+
+    return damage
+
+
+def _pointer_folder(index_dir: Path) -> None:
+    (index_dir / "CURRENT").unlink()
+    (index_dir / "CURRENT").mkdir()
+
+
+def _generation_gone(index_dir: Path) -> None:
+    shutil.rmtree(live_generation(index_dir))
+
+
+POINTER_DAMAGE = [
+    ("garbage text", _pointer(b"garbage{\n")),
+    ("empty", _pointer(b"")),
+    ("binary", _pointer(random.Random(4).randbytes(200))),
+    ("JSON list", _pointer(b"[1, 2, 3]\n")),
+    ("JSON of another program", _pointer(b'{"version": 3, "files": []}\n')),
+    ("no generation", _pointer_edit(generation=None)),
+    ("generation is a number", _pointer_edit(generation=12)),
+    ("generation missing on disk", _pointer_edit(generation="ix-000000000000")),
+    ("generation outside the folder", _pointer_edit(generation="../../etc")),
+    ("generation folder deleted", _generation_gone),
+    ("CURRENT is a folder", _pointer_folder),
+]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("query", "Turkey"), ("status",), ("status", "--verify"), ("index", "FOLDER")],
+    ids=lambda c: " ".join(c),
+)
+@pytest.mark.parametrize(
+    "damage", [c[1] for c in POINTER_DAMAGE], ids=[c[0] for c in POINTER_DAMAGE]
+)
+def test_damaged_current_pointer_advises_rebuild(seeded, seed_folder, damage, command):
+    damage(seeded)
+    args = [str(seed_folder) if part == "FOLDER" else part for part in command]
+    result = invoke(*args, "--index-dir", str(seeded))
+    assert_one_line_error(result, REBUILD)
+    assert "unexpected error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "damage", [c[1] for c in POINTER_DAMAGE], ids=[c[0] for c in POINTER_DAMAGE]
+)
+def test_rebuild_repairs_a_damaged_current_pointer(seeded, seed_folder, damage):
+    damage(seeded)
+    result = invoke("index", "--rebuild", str(seed_folder), "--index-dir", str(seeded))
+    assert result.exit_code == 0, result.stderr
+    assert_seed_intact(seeded)
+    assert verify(seeded).exit_code == 0
+    assert len(generations(seeded)) == 1
+    assert Path("/etc").is_dir()
+
+
+def _checksums_garbage(index_dir: Path) -> None:
+    (live_generation(index_dir) / "checksums.json").write_text("zz not json")
+
+
+def _checksums_deleted(index_dir: Path) -> None:
+    (live_generation(index_dir) / "checksums.json").unlink()
+
+
+def _checksum_wrong(index_dir: Path) -> None:
+    path = live_generation(index_dir) / "checksums.json"
+    text = path.read_text()
+    digest = re.search(r"[0-9a-f]{64}", text).group(0)
+    path.write_text(text.replace(digest, "0" * 64, 1))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [_checksums_garbage, _checksums_deleted, _checksum_wrong],
+    ids=["garbage", "deleted", "one digest wrong"],
+)
+def test_damaged_checksums_make_verify_fail_but_not_queries(seeded, seed_folder, damage):
+    """Without trustworthy checksums, verify cannot vouch for the index: it must not pass."""
+    damage(seeded)
+    result = verify(seeded)
+    assert_one_line_error(result, REBUILD)
+    assert_seed_intact(seeded)
+    repaired = invoke("index", "--rebuild", str(seed_folder), "--index-dir", str(seeded))
+    assert repaired.exit_code == 0
+    assert verify(seeded).exit_code == 0
+
+
+def test_verify_passes_on_a_healthy_index_after_many_runs(seeded, seed_folder):
+    for number in range(5):
+        (seed_folder / f"n{number}.txt").write_text(f"March 4, 2025\nStory {number} of many.\n")
+        assert invoke("index", str(seed_folder), "--index-dir", str(seeded)).exit_code == 0
+    (seed_folder / "n0.txt").unlink()
+    assert invoke("index", str(seed_folder), "--index-dir", str(seeded)).exit_code == 0
+    result = verify(seeded)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert status(seeded)["articles"] == 5
+
+
+# Durability: fsync ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def disk_events(monkeypatch) -> list[tuple[str, str]]:
+    """("fsync", path) for every fsync/fdatasync, ("rename", target) for every rename."""
+    events: list[tuple[str, str]] = []
+    real = {name: getattr(os, name) for name in ("fsync", "fdatasync", "rename", "replace")}
+
+    def syncing(name):
+        def sync(descriptor):
+            target = descriptor if isinstance(descriptor, int) else descriptor.fileno()
+            events.append(("fsync", os.path.realpath(os.readlink(f"/proc/self/fd/{target}"))))
+            return real[name](descriptor)
+
+        return sync
+
+    def renaming(name):
+        def rename(source, target, *args, **kwargs):
+            result = real[name](source, target, *args, **kwargs)
+            events.append(("rename", os.path.realpath(os.fsdecode(target))))
+            return result
+
+        return rename
+
+    for name in ("fsync", "fdatasync"):
+        monkeypatch.setattr(os, name, syncing(name))
+    for name in ("rename", "replace"):
+        monkeypatch.setattr(os, name, renaming(name))
+    return events
+
+
+def _index_files(generation: Path) -> set[str]:
+    return {
+        os.path.realpath(p)
+        for p in generation.iterdir()
+        if p.is_file() and p.suffix in (".seg", ".toc")
+    }
+
+
+def _synced(events) -> set[str]:
+    return {path for kind, path in events if kind == "fsync"}
+
+
+@pytest.mark.parametrize("run", ["first run", "incremental", "rebuild"])
+def test_each_run_fsyncs_its_new_files_and_folders(tmp_path, seed_folder, disk_events, run):
+    index_dir = tmp_path / "index"
+    before: set[str] = set()
+    if run != "first run":
+        assert invoke("index", str(seed_folder), "--index-dir", str(index_dir)).exit_code == 0
+        before = _index_files(live_generation(index_dir))
+        (seed_folder / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    disk_events.clear()
+    args = ["index", str(seed_folder), "--index-dir", str(index_dir)]
+    if run == "rebuild":
+        args.insert(1, "--rebuild")
+    assert invoke(*args).exit_code == 0
+    generation = live_generation(index_dir)
+    synced = _synced(disk_events)
+    new_files = _index_files(generation) - before
+    assert new_files
+    assert not new_files - synced, sorted(new_files - synced)
+    assert os.path.realpath(generation) in synced
+    # The last thing made durable in the generation is its folder (the names in it).
+    last_generation_sync = max(
+        i for i, (kind, path) in enumerate(disk_events) if path == os.path.realpath(generation)
+    )
+    for i, (kind, path) in enumerate(disk_events):
+        if kind == "fsync" and path in new_files:
+            assert i < last_generation_sync, path
+    if run != "incremental":
+        # CURRENT was replaced: its content and the index folder are synced, in that order.
+        folder = os.path.realpath(index_dir)
+        pointer_syncs = [
+            i
+            for i, (kind, path) in enumerate(disk_events)
+            if kind == "fsync" and Path(path).parent == Path(folder) and "CURRENT" in path
+        ]
+        folder_syncs = [i for i, (kind, path) in enumerate(disk_events) if path == folder]
+        assert pointer_syncs and folder_syncs
+        assert max(folder_syncs) > max(pointer_syncs)
+
+
+def test_incremental_commit_syncs_new_segments_before_publishing_its_toc(
+    seeded, seed_folder, disk_events
+):
+    """A power cut right after Whoosh renames the new TOC into place must not leave a TOC
+    that names segment files whose data never reached the disk: that would damage the
+    index and lose what earlier runs committed. So every new segment file must be synced
+    before the rename that publishes the TOC naming it."""
+    before = _index_files(live_generation(seeded))
+    (seed_folder / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    disk_events.clear()
+    assert invoke("index", str(seed_folder), "--index-dir", str(seeded)).exit_code == 0
+    generation = live_generation(seeded)
+    new_segments = {p for p in _index_files(generation) - before if p.endswith(".seg")}
+    assert new_segments
+    publish = [
+        i
+        for i, (kind, path) in enumerate(disk_events)
+        if kind == "rename" and path.endswith(".toc") and Path(path).parent == generation.resolve()
+    ]
+    assert publish, disk_events
+    synced_before = {path for kind, path in disk_events[: publish[-1]] if kind == "fsync"}
+    assert not new_segments - synced_before, (
+        f"segments not yet on disk when the TOC was published: {sorted(new_segments)}"
+    )
