@@ -77,6 +77,7 @@ FTS5_PROCESS = (
     f"print(len(c.execute({FTS5_QUERY!r}, (sys.argv[2],)).fetchall()))"
 )
 MB = 1_000_000
+MEMORY_SAMPLE_SECONDS = 0.05
 
 # Targets of issue 5.
 TARGET_MIN_SIZE = 20_000
@@ -140,6 +141,7 @@ class SizeResult:
     indexed_sentences: int | None = None
     cold_s: float = 0.0
     cold_rss_mb: float = 0.0
+    cold_tree_mb: float = 0.0
     whoosh_s: float = 0.0
     whoosh_rss_mb: float = 0.0
     fts5_s: float = 0.0
@@ -155,6 +157,11 @@ class SizeResult:
     splitter_mbps: float = 0.0
     queries: list[QueryResult] = field(default_factory=list)
     summaries: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def indexing_memory_mb(self) -> float:
+        """What indexing costs in memory: the larger of the two peaks measured."""
+        return max(self.cold_rss_mb, self.cold_tree_mb)
 
     @property
     def sentences_per_s(self) -> float:
@@ -252,7 +259,7 @@ def golden_rules_score() -> str:
 
 def index_with_search(search: str, corpus_dir: Path, index_dir: Path) -> ProcessRun:
     argv = [search, "index", str(corpus_dir), "--index-dir", str(index_dir)]
-    return run_process(argv).check()
+    return run_process(argv, sample=MEMORY_SAMPLE_SECONDS).check()
 
 
 def indexed_sentence_count(summary: str) -> int | None:
@@ -285,6 +292,7 @@ def bench_indexing(result: SizeResult, search: str, work: Path, sentences: Path)
     log(f"  cold search index of {result.split_sentences:,} sentences ...")
     cold = index_with_search(search, corpus_dir, index_dir)
     result.cold_s, result.cold_rss_mb = cold.seconds, cold.max_rss_mb
+    result.cold_tree_mb = cold.tree_pss_mb or 0.0
     result.summaries["cold"] = cold.stderr.strip()
     result.indexed_sentences = indexed_sentence_count(cold.stderr)
     result.index_mb = folder_size(index_dir) / MB
@@ -435,8 +443,8 @@ def profile_cold_index(size: int, options: Options, lines: int = 25) -> str:
         profiler = cProfile.Profile()
         profiler.runcall(update_index, index_dir, [corpus_dir], rebuild=True)
     out = io.StringIO()
-    for order in ("cumulative", "tottime"):
-        out.write(f"\n### Top {lines} by {order} time ({size:,} sentences)\n\n```\n")
+    for order, title in (("cumulative", "cumulative time"), ("tottime", "total (own) time")):
+        out.write(f"\n### Top {lines} by {title} ({size:,} sentences)\n\n```\n")
         stats = pstats.Stats(profiler, stream=out)
         stats.strip_dirs().sort_stats(order).print_stats(lines)
         out.write("```\n")
@@ -492,9 +500,10 @@ def indexing_rows(results: list[SizeResult], golden: str) -> list[list[str]]:
             lambda r: judged(f"{seconds(r.changed_s)} = {r.changed_s / r.cold_s:.1%} "
                              f"[{plural(r.changed_files, 'file')}]",
                              r.size, r.changed_s <= CHANGED_SHARE_MAX * r.cold_s)),
-        row("**peak RSS, `search index`**", f"< {MEMORY_MAX_MB} MB at 1M",
-            lambda r: judged(f"{r.cold_rss_mb:.0f} MB", r.size,
-                             r.cold_rss_mb < MEMORY_MAX_MB, MEMORY_SIZE)),
+        row("**peak memory, `search index`**: largest process RSS / process tree PSS",
+            f"< {MEMORY_MAX_MB} MB at 1M",
+            lambda r: judged(f"{r.cold_rss_mb:.0f} / {r.cold_tree_mb:.0f} MB", r.size,
+                             r.indexing_memory_mb < MEMORY_MAX_MB, MEMORY_SIZE)),
         row("peak RSS, plain Whoosh / FTS5 (sentences preloaded)", "",
             lambda r: f"{r.whoosh_rss_mb:.0f} / {r.fts5_rss_mb:.0f} MB"),
         row("peak RSS, `search query` (max) / import floor", "",
@@ -552,7 +561,7 @@ def targets_table(results: list[SizeResult], golden: str) -> str:
          *cells(lambda r: r.changed_s <= CHANGED_SHARE_MAX * r.cold_s)],
         ["every query process <= 1.5x floor (20k), <= 2x (200k+)", *cells(queries_ok)],
         ["indexing 1M sentences < 500 MB RSS",
-         *cells(lambda r: r.cold_rss_mb < MEMORY_MAX_MB, MEMORY_SIZE)],
+         *cells(lambda r: r.indexing_memory_mb < MEMORY_MAX_MB, MEMORY_SIZE)],
         ["splitter >= 20 MB/s", *cells(lambda r: r.splitter_mbps >= SPLITTER_MIN_MBPS)],
         ["splitter golden rules >= 46/48", *[_golden_verdict(golden) for _ in results]],
     ]  # fmt: skip
@@ -613,7 +622,8 @@ def parse_size(text: str) -> int:
 
 
 def parse_sizes(text: str) -> list[int]:
-    return [parse_size(part) for part in text.split(",")]
+    """Sizes from "1000,20k,1M"; an empty text gives none (e.g. to run only --profile)."""
+    return [parse_size(part) for part in text.split(",") if part.strip()]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -669,13 +679,14 @@ def main(argv: list[str] | None = None) -> None:
     command = "python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
     golden = golden_rules_score()
     results = [bench_size(size, options, search) for size in sizes]
-    print(render(results, golden, command.strip()))
-    if args.profile:
-        print(profile_cold_index(args.profile, options))
+    if results:
+        print(render(results, golden, command.strip()), flush=True)
     if args.json:
         document = {"golden_rules": golden, "machine": machine(),
                     "results": [asdict(result) for result in results]}  # fmt: skip
         args.json.write_text(json.dumps(document, indent=2) + "\n")
+    if args.profile:
+        print(profile_cold_index(args.profile, options), flush=True)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ class IndexReport:
     articles_in_index: int = 0
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    wrote: bool = False
 
     @property
     def articles(self) -> int:
@@ -94,7 +95,7 @@ def update_index(
             raise
         if fresh:
             store.publish(folder, generation)
-        else:
+        elif report.wrote:
             store.seal(generation)
             store.fsync_folder(generation)
             store.remove_stale_generations(folder, keep=generation.name)
@@ -122,6 +123,13 @@ def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
                 tick(1)
         else:
             to_read.append((source, stored, status))
+    seen = {str(source.path) for source in sources}
+    removed = list(_removed_paths(known, seen, paths, sources))
+    report.wrote = fresh or bool(to_read or removed)
+    if not report.wrote:  # nothing changed: no commit, no new TOC, no merge
+        report.articles_in_index = len(sentences)
+        report.sentences = sum(sentences.values())
+        return report
     new_bytes = sum(status.st_size for _source, _stored, status in to_read)
     with store.open_writer(folder, index, wait, parallel=new_bytes >= PARALLEL_BYTES) as writer:
         for source, stored, status in to_read:
@@ -130,8 +138,7 @@ def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
                 setattr(report, outcome, getattr(report, outcome) + 1)
             if tick:
                 tick(1)
-        seen = {str(source.path) for source in sources}
-        for gone in _removed_paths(known, seen, paths, sources):
+        for gone in removed:
             writer.delete_by_term("path", gone)
             sentences.pop(gone, None)
             report.removed += 1

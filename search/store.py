@@ -28,6 +28,7 @@ import os
 import pickle
 import re
 import shutil
+import signal
 import struct
 import time
 import zlib
@@ -307,13 +308,28 @@ def _forks() -> bool:
 
 
 _fork_hook_registered = False
+_parent_pid: int | None = None
+_set_parent_death_signal = None
 
 
 def _register_fork_hook() -> None:
-    global _fork_hook_registered
-    if not _fork_hook_registered:
-        os.register_at_fork(after_in_child=_orphan_safe_child)
-        _fork_hook_registered = True
+    global _fork_hook_registered, _set_parent_death_signal
+    if _fork_hook_registered:
+        return
+    try:  # Linux's prctl(PR_SET_PDEATHSIG), looked up now so the child only calls it
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        _set_parent_death_signal = lambda: prctl(1, signal.SIGKILL)  # noqa: E731
+    except (OSError, AttributeError):
+        _set_parent_death_signal = None
+    os.register_at_fork(before=_remember_parent, after_in_child=_orphan_safe_child)
+    _fork_hook_registered = True
+
+
+def _remember_parent() -> None:
+    global _parent_pid
+    _parent_pid = os.getpid()
 
 
 def _orphan_safe_child() -> None:
@@ -321,20 +337,16 @@ def _orphan_safe_child() -> None:
 
     If `search index` is killed (even by SIGKILL) its workers must not live on
     as orphans, and must not keep the write lock (an flock shared through the
-    inherited descriptor) from the next run.
+    inherited descriptor) from the next run. A parent killed before the death
+    signal was armed is caught by checking who the parent is afterwards.
     """
     if _lock_descriptor is not None:
         with suppress(OSError):
             os.close(_lock_descriptor)
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
+    if _set_parent_death_signal is not None:
+        _set_parent_death_signal()
+    if _parent_pid is not None and os.getppid() != _parent_pid:
+        os._exit(1)
 
 
 _lock_descriptor: int | None = None

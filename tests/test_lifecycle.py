@@ -646,3 +646,87 @@ def test_rebuild_fixes_an_index_of_another_schema(indexed, folder, damage):
     assert status(indexed)["articles"] == 4
     assert len(generations(indexed)) == 1
     assert counts(index(indexed, folder)) == (0, 0, 0, 4)
+
+
+# Progress on a terminal, nothing when piped ---------------------------------------------------
+
+
+def _many_articles(folder: Path, count: int = 120) -> Path:
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"m{number:03d}.txt").write_text(
+            f"March 9, 2025\nStory {number} about the harbor. The ferry left at noon.\n"
+        )
+    return folder
+
+
+def _run_on_a_terminal(*args: str) -> tuple[int, str]:
+    """Run the installed command with stderr on a pseudo-terminal; (exit code, stderr text)."""
+    import pty
+    import subprocess
+
+    from conftest import SEARCH_BIN
+
+    main, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [str(SEARCH_BIN), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=terminal,
+            env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+        )
+        os.close(terminal)
+        terminal = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: the terminal's other end closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        code = process.wait(timeout=120)
+    finally:
+        os.close(main)
+        if terminal != -1:
+            os.close(terminal)
+    return code, b"".join(chunks).decode(errors="replace")
+
+
+def test_large_run_shows_progress_on_a_terminal(tmp_path):
+    folder = _many_articles(tmp_path / "many")
+    code, text = _run_on_a_terminal("index", str(folder), "--index-dir", str(tmp_path / "index"))
+    assert code == 0, text
+    assert "100%" in text, text
+    assert "Indexed 120 articles: 120 added" in text
+    assert "Traceback" not in text
+
+
+def test_large_run_prints_only_the_summary_when_piped(tmp_path):
+    import subprocess
+
+    from conftest import SEARCH_BIN
+
+    folder = _many_articles(tmp_path / "many")
+    run = subprocess.run(
+        [str(SEARCH_BIN), "index", str(folder), "--index-dir", str(tmp_path / "index")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0
+    assert run.stdout == ""
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and SUMMARY.match(lines[0]), run.stderr
+    assert "\x1b" not in run.stderr and "\r" not in run.stderr
+
+
+def test_quiet_on_a_terminal_prints_no_summary(tmp_path):
+    folder = _many_articles(tmp_path / "many")
+    index_dir = str(tmp_path / "index")
+    code, text = _run_on_a_terminal("index", "-q", str(folder), "--index-dir", index_dir)
+    assert code == 0, text
+    assert "Indexed" not in text
+    assert status(Path(index_dir))["articles"] == 120

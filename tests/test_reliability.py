@@ -687,13 +687,11 @@ def test_verify_names_the_damaged_file_and_exits_2(seeded, damage, as_json):
 
 READS = [
     ("query", "Turkey peacekeeping"),
-    ("query", "--json", "Turkey"),
     ("query", "-c", "Turkey"),
     ("query", "-l", "Turkey"),
-    ("query", "--sort", "date", "-C", "1", "peacekeeping"),
+    ("query", "--json", "--sort", "date", "-C", "1", "peacekeeping"),
     ("query", "article:000"),
     ("show", SEED_NAME),
-    ("status",),
     ("status", "--json"),
 ]
 
