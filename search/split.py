@@ -92,7 +92,7 @@ _SYMBOL_STARTS = "$£€¥#@¿¡" + _BULLETS
 # non-boundaries ("U.S. troops", "a.m. local") never reach Python.
 _CANDIDATE = re.compile(r"[.!?…‽](?<![.!?…‽].)[.!?…‽]*([\"'”’»›)\]}]*)\s+(?=[^\sa-z])")
 _PARA_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+\s*")
-_SPACE_BY_BREAK = re.compile(r"\n(?:(?<=\s\n)|(?=\s))")  # more whitespace around a line break
+_SPACE_BY_BREAK = re.compile(r"\n(?:(?<=[^\S\n]\n)|(?=[^\S\n]))")  # other whitespace by a break
 _LINE_BULLET = re.compile(r"\n[^\S\n]*([•⁃▪◦‣])")
 _NONSPACE = re.compile(r"\S")
 _ALNUM = re.compile(r"[^\W_]")
@@ -367,11 +367,12 @@ def _normalise(text: str) -> str:
 
 
 def _sentences(t: str, pos: int) -> list[Sentence]:
+    bare_breaks = _SPACE_BY_BREAK.search(t, pos) is None  # then a line break is one space
     out = []
     for number, (s, e) in enumerate(_sentence_spans(t, pos), 1):
         raw = t[s:e]
         if "\n" in raw:
-            if _SPACE_BY_BREAK.search(raw) is None:
+            if bare_breaks:
                 raw = raw.replace("\n", " ")
             else:
                 raw = " ".join([line.strip() for line in raw.split("\n")])
