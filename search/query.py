@@ -29,6 +29,7 @@ _DATE_VALUE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 # A quoted phrase (kept whole), or a minus that starts a word or phrase.
 _PHRASE_OR_MINUS = re.compile(r'("[^"]*")|(?:^|(?<=[\s(]))-(?=[^\s)-])')
 MAX_FUZZY_EDITS = 2
+FUZZY_PREFIX = 1
 _WORDS = re.compile(r"\S+")
 
 
@@ -141,9 +142,20 @@ def _rewrite(node):
         if end is not None and len(end) < 10:
             end = end + "\uffff"
         return wq.TermRange("date", node.start, end, node.startexcl, node.endexcl)
-    if isinstance(node, wq.FuzzyTerm) and node.maxdist > MAX_FUZZY_EDITS:
-        raise QueryError(
-            f"fuzzy words allow at most {MAX_FUZZY_EDITS} edits; use word~ (one) or word~2 (two)"
+    if isinstance(node, wq.FuzzyTerm):
+        if node.maxdist > MAX_FUZZY_EDITS:
+            raise QueryError(
+                f"fuzzy words allow at most {MAX_FUZZY_EDITS} edits; "
+                "use word~ (one) or word~2 (two)"
+            )
+        # The first letter must match: a typo there is rare, and without it Whoosh
+        # walks the whole vocabulary (0.5 s at 200k sentences instead of a few ms).
+        return wq.FuzzyTerm(
+            node.fieldname,
+            node.text,
+            boost=node.boost,
+            maxdist=node.maxdist,
+            prefixlength=max(node.prefixlength, FUZZY_PREFIX),
         )
     if isinstance(node, wq.Term | wq.Prefix | wq.Wildcard | wq.FuzzyTerm) and not node.text:
         return wq.NullQuery
