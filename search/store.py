@@ -293,7 +293,8 @@ def open_writer(folder: Path, index, wait: float, parallel: bool = False):
     # Plain segment files are read lazily.
     options: dict = {"timeout": max(wait, 0.0), "limitmb": 128, "compound": False}
     if parallel and (os.cpu_count() or 1) > 1 and _forks():
-        options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
+        # Each worker buffers postings up to limitmb: keep the whole tree small.
+        options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True, limitmb=64)
         _register_fork_hook()
     with guard(folder):
         try:
