@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -92,7 +93,7 @@ def color_option(function):
     )(function)
 
 
-def _terminal_width(color: bool) -> int | None:
+def _terminal_width() -> int | None:
     """Wrap for a terminal only; piped output keeps one line per sentence."""
     if not sys.stdout.isatty():
         return None
@@ -145,11 +146,8 @@ def index_command(paths, index_dir: Path, rebuild: bool, wait: float, quiet: boo
     from .indexer import index_error_summary, update_index
 
     targets = list(paths) or [Path(DEFAULT_SEEDS)]
-    progress = None if quiet or not sys.stderr.isatty() else _progress_bar
-    try:
+    with _progress_bar(not quiet and sys.stderr.isatty()) as progress:
         report = update_index(index_dir, targets, rebuild=rebuild, wait=wait, progress=progress)
-    finally:
-        _close_progress_bar()
     for warning in report.skipped:
         click.echo(f"search: warning: {warning}", err=True)
     if not quiet:
@@ -159,24 +157,24 @@ def index_command(paths, index_dir: Path, rebuild: bool, wait: float, quiet: boo
         raise failure
 
 
-_bar = None
+@contextmanager
+def _progress_bar(enabled: bool):
+    """A factory for Click's progress bar on stderr (for runs large enough to need one)."""
+    bars = []
 
+    def start(total: int):
+        if total < 50:
+            return None
+        bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+        bar.__enter__()
+        bars.append(bar)
+        return bar.update
 
-def _progress_bar(total: int):
-    """Click's progress bar on stderr, for runs large enough to need one."""
-    global _bar
-    if total < 50:
-        return None
-    _bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
-    _bar.__enter__()
-    return _bar.update
-
-
-def _close_progress_bar() -> None:
-    global _bar
-    if _bar is not None:
-        _bar.__exit__(None, None, None)
-        _bar = None
+    try:
+        yield start if enabled else None
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
 
 
 def _summary(report, index_dir: Path) -> str:
@@ -327,7 +325,7 @@ def query_command(
         index_dir, parsed, limit=None if show_all else limit, sort=sort, before=before, after=after
     )
     with_context = bool(before or after)
-    width = _terminal_width(style.color)
+    width = _terminal_width()
     for number, hit in enumerate(hits):
         if as_json:
             click.echo(output.to_json(output.hit_json(hit, with_context)))
@@ -382,7 +380,7 @@ def split_command(file: Path, as_json: bool) -> None:
     article = split_article(decode_article(read_bytes(file), str(file)))
     date = article.date.isoformat() if article.date else None
     style = output.Style(False)
-    width = _terminal_width(False)
+    width = _terminal_width()
     if not as_json and date:
         click.echo(f"date: {date}")
     for sentence in article.sentences:
@@ -485,7 +483,7 @@ def show_command(article: str, index_dir: Path, context: int, as_json: bool, col
             raise InputError(f"{found.article} has no sentence {number} (it has {len(sentences)})")
         sentences = [s for s in sentences if abs(s.sentence - number) <= context]
     style = output.Style(output.use_color(color, sys.stdout))
-    width = _terminal_width(style.color)
+    width = _terminal_width()
     if as_json:
         for s in sentences:
             click.echo(

@@ -8,9 +8,7 @@ excludes (`NOT`, `-word`) are never highlighted.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from .schema import analyzer
+from .schema import shared_analyzer
 
 Span = tuple[int, int]
 
@@ -45,11 +43,6 @@ def match_spans(text: str, terms: frozenset[str]) -> list[Span]:
         return []
     return [
         (token.startchar, token.endchar)
-        for token in _analyzer()(text, chars=True, mode="index")
+        for token in shared_analyzer()(text, chars=True, mode="index")
         if token.text in terms
     ]
-
-
-@lru_cache(maxsize=1)
-def _analyzer():
-    return analyzer()

@@ -18,6 +18,8 @@ version is refused and must be rebuilt.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
 
@@ -33,6 +35,12 @@ QUERY_FIELDS = ("text", "article", "date")
 def analyzer():
     """The analyzer of the `text` field: words, lowercased, stop words dropped, stemmed."""
     return StemmingAnalyzer()
+
+
+@lru_cache(maxsize=1)
+def shared_analyzer():
+    """One analyzer for reading code (highlighting, suggestions): building one costs."""
+    return analyzer()
 
 
 def build_schema() -> Schema:

@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import store
-from .highlight import _analyzer
+from .schema import shared_analyzer
 
 _WORD = re.compile(r"(?<![\w:])[^\W\d_][\w'’]*(?![\w:*~])", re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
@@ -47,7 +47,7 @@ def suggest(folder: Path, query_text: str, run_query) -> str | None:
 
 
 def _stems(word: str) -> list[str]:
-    return [token.text for token in _analyzer()(word, mode="query")]
+    return [token.text for token in shared_analyzer()(word, mode="query")]
 
 
 def _correct(searcher, reader, word: str) -> str | None:
@@ -84,7 +84,7 @@ def _surface_form(searcher, stem: str) -> str | None:
     spellings: Counter[str] = Counter()
     for result in searcher.search(wq.Term("text", stem), limit=5):
         text = result.get("text") or ""
-        for token in _analyzer()(text, chars=True, mode="index"):
+        for token in shared_analyzer()(text, chars=True, mode="index"):
             if token.text == stem:
                 spellings[text[token.startchar : token.endchar].lower()] += 1
     return spellings.most_common(1)[0][0] if spellings else None
