@@ -146,6 +146,13 @@ def index_command(paths, index_dir: Path, rebuild: bool, wait: float, quiet: boo
     from .indexer import index_error_summary, update_index
 
     targets = list(paths) or [Path(DEFAULT_SEEDS)]
+    if not paths and not Path(DEFAULT_SEEDS).is_dir():
+        from .errors import InputError
+
+        raise InputError(
+            f"no {DEFAULT_SEEDS}/ folder here to index by default; "
+            "give the files or folders to index, e.g. search index ~/articles"
+        )
     with _progress_bar(not quiet and sys.stderr.isatty()) as progress:
         report = update_index(index_dir, targets, rebuild=rebuild, wait=wait, progress=progress)
     for warning in report.skipped:

@@ -162,3 +162,14 @@ def test_no_escape_codes_when_not_a_terminal(seed_index):
     assert "\x1b[" not in result.stdout
     assert result.stdout.splitlines()[0].startswith(f"1. {SEED_NAME}:")
     assert "2025-03-11" in result.stdout.splitlines()[0]
+
+
+def test_index_without_paths_and_without_seeds_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("index", "--index-dir", str(tmp_path / "ix"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "search: no seeds/ folder here to index by default; "
+        "give the files or folders to index, e.g. search index ~/articles\n"
+    )
+    assert not (tmp_path / "ix").exists()
