@@ -60,7 +60,7 @@ def find(
     """The best `limit` sentences for the query (all if None), in `sort` order."""
     with store.reading(folder) as searcher:
         wanted = None if sort != "relevance" else limit
-        results = searcher.search(parsed.query, limit=wanted, mask=article_records())
+        results = searcher.search(parsed.query, limit=wanted, mask=parsed.mask)
         rows = [(result.score, result.fields()) for result in results]
         if sort != "relevance":
             rows.sort(key=_sort_key(sort))
@@ -104,7 +104,7 @@ def _date_number(date: str | None) -> int:
 def count(folder: Path, parsed: ParsedQuery) -> int:
     """How many sentences match."""
     with store.reading(folder) as searcher:
-        results = searcher.search(parsed.query, limit=None, scored=False, mask=article_records())
+        results = searcher.search(parsed.query, limit=None, scored=False, mask=parsed.mask)
         return len(results)
 
 
@@ -112,7 +112,7 @@ def articles(folder: Path, parsed: ParsedQuery, limit: int | None = None) -> lis
     """The articles with matching sentences, best first (by their best sentence's score)."""
     with store.reading(folder) as searcher:
         grouped: dict[str, list] = {}
-        for result in searcher.search(parsed.query, limit=None, mask=article_records()):
+        for result in searcher.search(parsed.query, limit=None, mask=parsed.mask):
             fields = result.fields()
             entry = grouped.setdefault(fields["path"], [fields, 0, 0.0])
             entry[1] += 1
