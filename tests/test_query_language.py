@@ -218,3 +218,13 @@ def test_shell_completion_script():
         cli, [], prog_name="search", env={"_SEARCH_COMPLETE": "bash_source"}
     )
     assert "_search_completion" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("NOT Turkey", 30 - 17), ("-Turkey", 30 - 17), ("article:2025", 7), ("date:2025-01", 4)],
+)
+def test_queries_without_words_count_sentences_only(corpus_index, query, expected):
+    """Article records share the index with sentences; they must never be counted."""
+    result = invoke("query", "-c", "--index-dir", str(corpus_index), "--", query)
+    assert (result.exit_code, result.stdout) == (0, f"{expected}\n")
