@@ -75,7 +75,8 @@ def _walk_folder(folder: Path, shown: str | os.PathLike) -> Iterator[Path]:
 def read_bytes(path: Path) -> bytes:
     """The file's bytes; InputError (naming the file) if it cannot be read."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as stream:
+            return stream.read()
     except OSError as error:
         raise InputError(f"{path}: cannot read file ({error.strerror})") from None
 
