@@ -130,6 +130,10 @@ def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
         report.articles_in_index = len(sentences)
         report.sentences = sum(sentences.values())
         return report
+    if not fresh:
+        # Whoosh merges segments as it commits: damaged data must never be
+        # folded into new segments and sealed with fresh checksums.
+        store.raise_if_damaged(folder)
     new_bytes = sum(status.st_size for _source, _stored, status in to_read)
     with store.open_writer(folder, index, wait, parallel=new_bytes >= PARALLEL_BYTES) as writer:
         for source, stored, status in to_read:
@@ -221,7 +225,8 @@ def _stored_articles(folder: Path, index) -> dict[str, StoredArticle]:
     articles = {}
     with store.guard(folder), index.searcher() as searcher:
         for fields in searcher.documents(kind=ARTICLE):
-            info = fields.get("info") or {}
+            fields = store.article_fields(fields)
+            info = fields["info"]
             articles[fields["path"]] = StoredArticle(
                 fields["path"],
                 int(info.get("size", -1)),

@@ -61,7 +61,7 @@ def find(
     with store.reading(folder) as searcher:
         wanted = None if sort != "relevance" else limit
         results = searcher.search(parsed.query, limit=wanted, mask=parsed.mask)
-        rows = [(result.score, result.fields()) for result in results]
+        rows = [(result.score, store.sentence_fields(result.fields())) for result in results]
         if sort != "relevance":
             rows.sort(key=_sort_key(sort))
             rows = rows if limit is None else rows[:limit]
@@ -74,7 +74,7 @@ def find(
                 score=round(float(score), 4),
                 article=fields["article"],
                 path=fields["path"],
-                sentence=int(fields["sentence"]),
+                sentence=fields["sentence"],
                 date=fields.get("date"),
                 text=text,
                 matches=match_spans(text, terms),
@@ -113,7 +113,7 @@ def articles(folder: Path, parsed: ParsedQuery, limit: int | None = None) -> lis
     with store.reading(folder) as searcher:
         grouped: dict[str, list] = {}
         for result in searcher.search(parsed.query, limit=None, mask=parsed.mask):
-            fields = result.fields()
+            fields = store.sentence_fields(result.fields())
             entry = grouped.setdefault(fields["path"], [fields, 0, 0.0])
             entry[1] += 1
             entry[2] = max(entry[2], float(result.score))
@@ -152,8 +152,8 @@ def _sentences_between(searcher, path: str, first: int, last: int) -> Iterator[t
         wq.Term("path", path), limit=None, scored=False, mask=article_records()
     )
     for result in results:
-        fields = result.fields()
-        number = int(fields["sentence"])
+        fields = store.sentence_fields(result.fields())
+        number = fields["sentence"]
         if first <= number <= last:
             yield number, fields.get("text", "")
 
@@ -171,6 +171,8 @@ def show(folder: Path, name: str) -> ArticleText:
     with store.reading(folder) as searcher:
         candidates = _find_article(searcher, name)
         if not candidates:
+            # Damage can hide an article without an error: check before denying it exists.
+            store.raise_if_damaged(folder)
             raise InputError(f'no article "{name}" in the index; try "search query -l WORD"')
         if len(candidates) > 1:
             shown = ", ".join(sorted(c["path"] for c in candidates)[:5])
@@ -192,7 +194,7 @@ def _find_article(searcher, name: str) -> list[dict]:
 
     def records(query) -> list[dict]:
         matches = searcher.search(wq.And([wq.Term("kind", ARTICLE), query]), limit=None)
-        return [result.fields() for result in matches]
+        return [store.article_fields(result.fields()) for result in matches]
 
     resolved = str(Path(name).resolve())
     by_path = records(wq.Term("path", resolved))

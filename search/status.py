@@ -43,8 +43,9 @@ def index_status(folder: Path, verify: bool = False) -> IndexStatus:
     missing: list[str] = []
     with store.reading(folder) as searcher:
         for fields in searcher.documents(kind=ARTICLE):
+            fields = store.article_fields(fields)
             articles += 1
-            info = fields.get("info") or {}
+            info = fields["info"]
             sentences += int(info.get("sentences", 0))
             state = _file_state(Path(fields["path"]), info)
             if state == "missing":

@@ -71,6 +71,35 @@ DAMAGE_ERRORS = (
 _WHOOSH_PACKAGE = f"{os.sep}whoosh{os.sep}"
 
 
+class DamagedRecord(Exception):
+    """Stored fields that lack what every record of their kind has: a damaged index."""
+
+
+def sentence_fields(fields) -> dict:
+    """A sentence's stored fields, checked: article, path, a whole sentence number, text."""
+    if not (
+        isinstance(fields, dict)
+        and isinstance(fields.get("article"), str)
+        and isinstance(fields.get("path"), str)
+        and isinstance(fields.get("sentence"), int)
+        and isinstance(fields.get("text"), str)
+    ):
+        raise DamagedRecord("sentence record")
+    return fields
+
+
+def article_fields(fields) -> dict:
+    """An article record's stored fields, checked: article, path and an info dict."""
+    if not (
+        isinstance(fields, dict)
+        and isinstance(fields.get("article"), str)
+        and isinstance(fields.get("path"), str)
+        and isinstance(fields.get("info"), dict)
+    ):
+        raise DamagedRecord("article record")
+    return fields
+
+
 @contextmanager
 def guard(folder: Path) -> Iterator[None]:
     """Turn Whoosh's failures on a damaged or unreadable index into one-line errors."""
@@ -83,7 +112,7 @@ def guard(folder: Path) -> Iterator[None]:
             f"cannot use the index in {describe(folder)} ({error.strerror}); check its permissions"
         ) from None
     except Exception as error:
-        if isinstance(error, DAMAGE_ERRORS) or _raised_in_whoosh(error):
+        if isinstance(error, DAMAGE_ERRORS + (DamagedRecord,)) or _raised_in_whoosh(error):
             raise damaged(folder, error) from None
         raise
 
@@ -232,7 +261,7 @@ def _open_generation(folder: Path, live: Path):
 
 def damaged(folder: Path, error: BaseException) -> IndexDamagedError:
     """The error to raise when Whoosh fails on a damaged index."""
-    detail = type(error).__name__
+    detail = str(error) if isinstance(error, DamagedRecord) else type(error).__name__
     return IndexDamagedError(
         f"the index in {describe(folder)} is damaged ({detail}); {REBUILD_HINT}"
     )
@@ -478,6 +507,16 @@ class Verification:
     @property
     def ok(self) -> bool:
         return not self.damaged and not self.missing
+
+
+def raise_if_damaged(folder: Path) -> None:
+    """IndexDamagedError naming the files whose checksums no longer match, if any."""
+    result = verify(folder)
+    if not result.ok:
+        names = ", ".join(result.damaged + result.missing)
+        raise IndexDamagedError(
+            f"the index in {describe(folder)} is damaged ({names}); {REBUILD_HINT}"
+        )
 
 
 def verify(folder: Path) -> Verification:

@@ -540,30 +540,36 @@ def test_failed_first_run_leaves_no_index_behind(tmp_path, seed_folder, explodin
 
 # Damaged index files -------------------------------------------------------------------------
 
+# Segments are written as plain files (compound=False): per segment id, MAIN_<id>.trm (terms),
+# MAIN_<id>.pst (postings), MAIN_<id>._stored.col (stored fields), MAIN_<id>._text_len.col
+# (field lengths). Each kind is damaged in every generic way below.
+SEGMENT_KINDS = {
+    "terms": "trm",
+    "postings": "pst",
+    "stored fields": "_stored.col",
+    "lengths": "_text_len.col",
+}
+WRITELOCK = "MAIN_WRITELOCK"
 
-def _segment(index_dir: Path) -> Path:
-    (segment,) = sorted(live_generation(index_dir).glob("*.seg"))
-    return segment
+
+def _segment_files(generation: Path) -> list[Path]:
+    """Every segment file of the generation: MAIN_<id>.<kind>, not Whoosh's lock file."""
+    return sorted(p for p in generation.glob("MAIN_*.*") if p.is_file() and p.name != WRITELOCK)
+
+
+def _kind(segment_file: Path) -> str:
+    return segment_file.name.split(".", 1)[1]
+
+
+def _segment_file(index_dir: Path, kind: str) -> Path:
+    """The one file of this kind in the live generation (the seeded index has one segment)."""
+    (found,) = [p for p in _segment_files(live_generation(index_dir)) if _kind(p) == kind]
+    return found
 
 
 def _toc(index_dir: Path) -> Path:
-    (toc,) = sorted(live_generation(index_dir).glob("*.toc"))
+    (toc,) = sorted(live_generation(index_dir).glob("_MAIN_*.toc"))
     return toc
-
-
-def _parts(segment: Path) -> dict[str, tuple[int, int]]:
-    """The files inside a Whoosh compound segment: name suffix -> (offset, length)."""
-    from whoosh.filedb.structfile import StructFile
-
-    with open(segment, "rb") as raw:
-        stream = StructFile(raw)
-        offset = stream.read_long()
-        stream.read_int()
-        stream.seek(offset)
-        directory = stream.read_pickle()
-    return {
-        name.split(".", 1)[1]: (info["offset"], info["length"]) for name, info in directory.items()
-    }
 
 
 def _overwrite(path: Path, offset: int, data: bytes) -> None:
@@ -572,76 +578,89 @@ def _overwrite(path: Path, offset: int, data: bytes) -> None:
         stream.write(data)
 
 
-def _header(index_dir):
-    segment = _segment(index_dir)
-    _overwrite(segment, 0, b"\xff" * 8)
-    return segment.name
-
-
-def _directory(index_dir):
-    segment = _segment(index_dir)
-    with open(segment, "rb") as raw:
-        offset = int.from_bytes(raw.read(8), "big", signed=True)
-    _overwrite(segment, offset, random.Random(1).randbytes(segment.stat().st_size - offset))
-    return segment.name
+# Damage to one part of a segment's format.
 
 
 def _terms_header(index_dir):
-    segment = _segment(index_dir)
-    offset, _ = _parts(segment)["trm"]
-    _overwrite(segment, offset, b"XXXX")
-    return segment.name
+    terms = _segment_file(index_dir, "trm")
+    assert terms.read_bytes()[:4] == b"HSH3"
+    _overwrite(terms, 0, b"XXXX")
+    return terms.name
+
+
+def _terms_directory(index_dir):
+    """The tail of the terms file: the directory of hash tables, and the extras after it
+    (the field map and term index), whose length is the last 4 bytes."""
+    terms = _segment_file(index_dir, "trm")
+    size = terms.stat().st_size
+    extras = int.from_bytes(terms.read_bytes()[-4:], "big", signed=True)
+    start = size - 4 - extras - 256 * 12  # 256 entries of (position: q, slots: i)
+    assert 0 < start < size
+    _overwrite(terms, start, random.Random(1).randbytes(size - start))
+    return terms.name
 
 
 def _posting_tags(index_dir):
-    segment = _segment(index_dir)
-    offset, length = _parts(segment)["pst"]
-    data = segment.read_bytes()
-    region = data[offset : offset + length]
-    assert b"W3Bl" in region
-    _overwrite(segment, offset, region.replace(b"W3Bl", b"XXXX"))
-    return segment.name
+    postings = _segment_file(index_dir, "pst")
+    data = postings.read_bytes()
+    assert b"W3Bl" in data
+    postings.write_bytes(data.replace(b"W3Bl", b"XXXX"))
+    return postings.name
 
 
 def _stored_fields(index_dir):
-    segment = _segment(index_dir)
-    offset, length = _parts(segment)["_stored.col"]
-    _overwrite(segment, offset + length // 3, random.Random(2).randbytes(length // 3))
-    return segment.name
+    stored = _segment_file(index_dir, "_stored.col")
+    length = stored.stat().st_size
+    _overwrite(stored, length // 3, random.Random(2).randbytes(length // 3))
+    return stored.name
 
 
-def _random_block(index_dir):
-    segment = _segment(index_dir)
-    size = segment.stat().st_size
-    _overwrite(segment, size // 2 - 2048, random.Random(3).randbytes(4096))
-    return segment.name
+def _stored_fields_lengths(index_dir):
+    """Zeros over the end of the stored fields column: its table of per-document lengths,
+    just before the table's type code (the last byte)."""
+    stored = _segment_file(index_dir, "_stored.col")
+    size = stored.stat().st_size
+    assert stored.read_bytes()[-1:] in (b"B", b"H", b"I", b"L", b"Q")
+    _overwrite(stored, size - 17, bytes(16))
+    return stored.name
 
 
-def _one_bit(index_dir):
-    segment = _segment(index_dir)
-    data = bytearray(segment.read_bytes())
+# Generic damage to any segment file.
+
+
+def _random_block(path: Path) -> None:
+    """A 4 KiB disk block gone bad in the middle of the file (all of a smaller file)."""
+    size = path.stat().st_size
+    length = min(4096, size)
+    _overwrite(path, (size - length) // 2, random.Random(3).randbytes(length))
+
+
+def _one_bit(path: Path) -> None:
+    data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
-    segment.write_bytes(bytes(data))
-    return segment.name
+    path.write_bytes(bytes(data))
 
 
-def _truncated(index_dir):
-    segment = _segment(index_dir)
-    with open(segment, "r+b") as stream:
-        stream.truncate(segment.stat().st_size // 2)
-    return segment.name
+def _truncated(path: Path) -> None:
+    with open(path, "r+b") as stream:
+        stream.truncate(path.stat().st_size // 2)
 
 
-def _zeroed(index_dir):
-    segment = _segment(index_dir)
-    segment.write_bytes(bytes(segment.stat().st_size))
-    return segment.name
+def _zeroed(path: Path) -> None:
+    path.write_bytes(bytes(path.stat().st_size))
 
 
-def _deleted(index_dir):
-    segment = _segment(index_dir)
-    segment.unlink()
-    return segment.name
+def _deleted(path: Path) -> None:
+    path.unlink()
+
+
+def _on(kind: str, damage):
+    def damage_segment_file(index_dir):
+        path = _segment_file(index_dir, kind)
+        damage(path)
+        return path.name
+
+    return damage_segment_file
 
 
 def _toc_truncated(index_dir):
@@ -657,22 +676,43 @@ def _toc_deleted(index_dir):
     return ".toc"
 
 
-DAMAGE = [
-    ("segment header", _header),
-    ("segment directory", _directory),
-    ("terms header", _terms_header),
-    ("posting block tags", _posting_tags),
-    ("stored fields", _stored_fields),
+GENERIC_DAMAGE = [
     ("random 4 KiB block", _random_block),
     ("one flipped bit", _one_bit),
-    ("segment truncated", _truncated),
-    ("segment zeroed", _zeroed),
-    ("segment deleted", _deleted),
+    ("truncated", _truncated),
+    ("zeroed", _zeroed),
+    ("deleted", _deleted),
+]
+DAMAGE = [
+    ("terms header", _terms_header),
+    ("terms directory", _terms_directory),
+    ("posting block tags", _posting_tags),
+    ("stored fields", _stored_fields),
+    ("stored fields lengths", _stored_fields_lengths),
+    *[
+        (f"{label} {how}", _on(kind, damage))
+        for label, kind in SEGMENT_KINDS.items()
+        for how, damage in GENERIC_DAMAGE
+    ],
     ("toc truncated", _toc_truncated),
     ("toc deleted", _toc_deleted),
 ]
 DAMAGE_IDS = [case[0] for case in DAMAGE]
 DAMAGE_FUNCTIONS = [case[1] for case in DAMAGE]
+
+
+def test_the_damage_table_covers_every_kind_of_segment_file(seeded, seed_folder):
+    """Plain segment files only (no compound .seg), each of a kind damaged above: also after
+    an incremental run and a merge."""
+    for number in range(3):
+        (seed_folder / f"n{number}.txt").write_text(f"March 4, 2025\nStory {number} of many.\n")
+        assert invoke("index", str(seed_folder), "--index-dir", str(seeded)).exit_code == 0
+    generation = live_generation(seeded)
+    assert not list(generation.glob("*.seg"))
+    files = _segment_files(generation)
+    assert files
+    assert {_kind(p) for p in files} == set(SEGMENT_KINDS.values()), [p.name for p in files]
+    assert all(re.fullmatch(r"MAIN_[0-9a-z]+\..+", p.name) for p in files)
 
 
 @pytest.mark.parametrize("damage", DAMAGE_FUNCTIONS, ids=DAMAGE_IDS)
@@ -892,11 +932,9 @@ def disk_events(monkeypatch) -> list[tuple[str, str]]:
 
 
 def _index_files(generation: Path) -> set[str]:
-    return {
-        os.path.realpath(p)
-        for p in generation.iterdir()
-        if p.is_file() and p.suffix in (".seg", ".toc")
-    }
+    """Segment files (MAIN_<id>.*) and TOCs (_MAIN_<gen>.toc), as real paths."""
+    tocs = [p for p in generation.glob("_MAIN_*.toc") if p.is_file()]
+    return {os.path.realpath(p) for p in [*_segment_files(generation), *tocs]}
 
 
 def _synced(events) -> set[str]:
@@ -954,8 +992,9 @@ def test_incremental_commit_syncs_new_segments_before_publishing_its_toc(
     disk_events.clear()
     assert invoke("index", str(seed_folder), "--index-dir", str(seeded)).exit_code == 0
     generation = live_generation(seeded)
-    new_segments = {p for p in _index_files(generation) - before if p.endswith(".seg")}
-    assert new_segments
+    new_segments = {os.path.realpath(p) for p in _segment_files(generation)} - before
+    # Every kind of file of the new segment is checked, not just one of them.
+    assert {_kind(Path(p)) for p in new_segments} == set(SEGMENT_KINDS.values()), new_segments
     publish = [
         i
         for i, (kind, path) in enumerate(disk_events)
@@ -964,5 +1003,6 @@ def test_incremental_commit_syncs_new_segments_before_publishing_its_toc(
     assert publish, disk_events
     synced_before = {path for kind, path in disk_events[: publish[-1]] if kind == "fsync"}
     assert not new_segments - synced_before, (
-        f"segments not yet on disk when the TOC was published: {sorted(new_segments)}"
+        f"segment files not yet on disk when the TOC was published: "
+        f"{sorted(new_segments - synced_before)}"
     )
