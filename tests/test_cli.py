@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from conftest import SEED, SEED_NAME, invoke
 
 QUERY_FIELDS = {"rank", "score", "article", "path", "sentence", "date", "text", "matches"}

@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import SEED, SEED_NAME, invoke
 
 SEED_TURKEY_PEACEKEEPING = [(SEED_NAME, n) for n in (1, 3, 6, 9, 15)]

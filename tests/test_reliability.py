@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
 from conftest import SEARCH_BIN, SEED, SEED_NAME, invoke
 
 SEED_TURKEY_PEACEKEEPING = [(SEED_NAME, n) for n in (1, 3, 6, 9, 15)]
