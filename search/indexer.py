@@ -9,12 +9,11 @@ it is one Whoosh commit: a run either lands whole or not at all.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from . import store
@@ -44,6 +43,7 @@ class IndexReport:
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
     wrote: bool = False
+    catalog: dict | None = None
 
     @property
     def articles(self) -> int:
@@ -93,6 +93,9 @@ def update_index(
             if fresh:
                 store.discard(generation)
             raise
+        if report.catalog is not None:
+            rows = [astuple(article) for article in report.catalog.values()]
+            store.save_catalog(generation, rows)
         if fresh:
             store.publish(folder, generation)
         elif report.wrote:
@@ -106,7 +109,7 @@ def update_index(
 def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
     report = IndexReport()
     known = {} if fresh else _stored_articles(folder, index)
-    sentences = {path: stored.sentences for path, stored in known.items()}
+    catalog = dict(known)  # what the index will hold once this run commits
     tick = progress(len(sources)) if progress else None
     to_read = []
     for source in sources:
@@ -126,10 +129,16 @@ def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
     seen = {str(source.path) for source in sources}
     removed = list(_removed_paths(known, seen, paths, sources))
     report.wrote = fresh or bool(to_read or removed)
-    if not report.wrote:  # nothing changed: no commit, no new TOC, no merge
-        report.articles_in_index = len(sentences)
-        report.sentences = sum(sentences.values())
-        return report
+    if report.wrote:
+        _write(folder, index, to_read, removed, fresh, wait, report, catalog, tick)
+        report.catalog = catalog
+    report.articles_in_index = len(catalog)
+    report.sentences = sum(article.sentences for article in catalog.values())
+    return report
+
+
+def _write(folder, index, to_read, removed, fresh, wait, report, catalog, tick) -> None:
+    """One commit: read, split and add what changed, delete what is gone."""
     if not fresh:
         # Whoosh merges segments as it commits: damaged data must never be
         # folded into new segments and sealed with fresh checksums.
@@ -137,18 +146,15 @@ def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
     new_bytes = sum(status.st_size for _source, _stored, status in to_read)
     with store.open_writer(folder, index, wait, parallel=new_bytes >= PARALLEL_BYTES) as writer:
         for source, stored, status in to_read:
-            outcome = _index_file(writer, source, stored, status, report, sentences)
+            outcome = _index_file(writer, source, stored, status, report, catalog)
             if outcome is not None:
                 setattr(report, outcome, getattr(report, outcome) + 1)
             if tick:
                 tick(1)
         for gone in removed:
             writer.delete_by_term("path", gone)
-            sentences.pop(gone, None)
+            catalog.pop(gone, None)
             report.removed += 1
-    report.articles_in_index = len(sentences)
-    report.sentences = sum(sentences.values())
-    return report
 
 
 def _stat(path: Path) -> os.stat_result:
@@ -158,13 +164,19 @@ def _stat(path: Path) -> os.stat_result:
         raise InputError(f"{path}: cannot read file ({error.strerror})") from None
 
 
-def _index_file(writer, source: SourceFile, stored, status, report, sentences) -> str | None:
+def _index_file(writer, source: SourceFile, stored, status, report, catalog) -> str | None:
     """Add, replace or keep one article; the name of the report counter to bump."""
     path = source.path
     data = read_bytes(path)
     digest = content_hash(data)
     if stored and stored.sha256 == digest:
-        _replace_article_record(writer, path, digest, status, stored)
+        # Touched but unchanged: record its new mtime, keep its sentences.
+        from whoosh.query import And, Term
+
+        writer.delete_by_query(And([Term("kind", ARTICLE), Term("path", str(path))]))
+        record = _record(path, status, digest, stored.sentences, stored.date)
+        _add_article_record(writer, path, record)
+        catalog[record.path] = record
         return "unchanged"
     try:
         text = decode_article(data, str(path))
@@ -173,55 +185,50 @@ def _index_file(writer, source: SourceFile, stored, status, report, sentences) -
         return None
     if stored:
         writer.delete_by_term("path", str(path))
-    sentences[str(path)] = _add_article(writer, path, text, digest, status)
-    return "updated" if stored else "added"
-
-
-def _add_article(writer, path: Path, text: str, digest: str, status) -> int:
     article = split_article(text)
-    name = path.stem
-    key = str(path)
-    date = _as_datetime(article.date)
+    date = article.date.isoformat() if article.date else None
     for sentence in article.sentences:
         writer.add_document(
-            path=key,
-            article=name,
+            path=str(path),
+            article=path.stem,
             sentence=sentence.number,
             date=date,
             text=sentence.text,
         )
-    _add_article_record(writer, path, date, digest, status, len(article.sentences))
-    return len(article.sentences)
+    record = _record(path, status, digest, len(article.sentences), date)
+    _add_article_record(writer, path, record)
+    catalog[record.path] = record
+    return "updated" if stored else "added"
 
 
-def _add_article_record(writer, path: Path, date, digest: str, status, sentences: int) -> None:
+def _record(path: Path, status, digest: str, sentences: int, date: str | None) -> StoredArticle:
+    return StoredArticle(str(path), status.st_size, status.st_mtime_ns, digest, sentences, date)
+
+
+def _add_article_record(writer, path: Path, record: StoredArticle) -> None:
     writer.add_document(
         kind=ARTICLE,
-        path=str(path),
+        path=record.path,
         article=path.stem,
-        date=date,
+        date=record.date,
         info={
-            "size": status.st_size,
-            "mtime_ns": status.st_mtime_ns,
-            "sha256": digest,
-            "sentences": sentences,
+            "size": record.size,
+            "mtime_ns": record.mtime_ns,
+            "sha256": record.sha256,
+            "sentences": record.sentences,
         },
     )
 
 
-def _replace_article_record(writer, path: Path, digest: str, status, stored: StoredArticle) -> None:
-    """A touched but unchanged file: record its new mtime, keep its sentences."""
-    from whoosh.query import And, Term
-
-    writer.delete_by_query(And([Term("kind", ARTICLE), Term("path", str(path))]))
-    _add_article_record(writer, path, stored.date, digest, status, stored.sentences)
-
-
-def _as_datetime(date: dt.date | None) -> str | None:
-    return date.isoformat() if date else None
-
-
 def _stored_articles(folder: Path, index) -> dict[str, StoredArticle]:
+    """What the index recorded per article: from the catalog file if it is current."""
+    generation = folder / store.read_pointer(folder).generation
+    cached = store.load_catalog(generation)
+    if cached is not None:
+        try:
+            return {row[0]: StoredArticle(*row) for row in cached}
+        except TypeError:
+            pass  # a catalog of another shape: read the records themselves
     articles = {}
     with store.guard(folder), index.searcher() as searcher:
         for fields in searcher.documents(kind=ARTICLE):
