@@ -1,23 +1,33 @@
 """Which characters of a sentence a query matched.
 
-A match is any word of the sentence whose analyzed form (lowercased, stemmed)
-is a term the query matched in the index, so `negotiation` lights up
-"negotiations", and `peacekeping~` lights up "peacekeeping". Words the query
-excludes (`NOT`, `-word`) are never highlighted.
+A word of a sentence is a match when its analyzed form (lowercased, stemmed)
+is one the positive part of the query accepts: equal to a term or a phrase
+word, starting with a prefix, fitting a wildcard, or within a fuzzy word's
+edits. So `negotiation` lights up "negotiations" and `peacekeping~` lights
+up "peacekeeping"; words the query excludes (`NOT`, `-word`) never light up.
+
+The test runs on the words of the sentences shown, not on the index's
+vocabulary: expanding `p*` or a fuzzy word against the lexicon a second time
+would cost as much as the search itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from fnmatch import fnmatchcase
+
 from .schema import shared_analyzer
 
 Span = tuple[int, int]
+WordTest = Callable[[str], bool]
 
 
-def matched_terms(query, reader) -> frozenset[str]:
-    """The `text` terms in the index that the positive parts of `query` match."""
+def word_test(query) -> WordTest:
+    """A test of one analyzed word: does the positive part of `query` accept it?"""
     from whoosh import query as wq
 
-    terms: set[str] = set()
+    exact: set[str] = set()
+    others: list[WordTest] = []
 
     def visit(node) -> None:
         if isinstance(node, wq.Not):
@@ -25,24 +35,50 @@ def matched_terms(query, reader) -> frozenset[str]:
         if isinstance(node, wq.AndNot):
             visit(node.a)
             return
-        if node.is_leaf():
-            for fieldname, text in node.existing_terms(reader, expand=True):
-                if fieldname == "text":
-                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        if getattr(node, "fieldname", None) == "text":
+            if isinstance(node, wq.FuzzyTerm):
+                others.append(_fuzzy(node.text, node.maxdist, node.prefixlength))
+            elif isinstance(node, wq.Prefix):
+                others.append(lambda word, prefix=node.text: word.startswith(prefix))
+            elif isinstance(node, wq.Wildcard):
+                others.append(lambda word, pattern=node.text: fnmatchcase(word, pattern))
+            elif isinstance(node, wq.Phrase):
+                exact.update(node.words)
+            elif isinstance(node, wq.Term):
+                exact.add(node.text)
             return
-        for child in node.children():
-            visit(child)
+        if not node.is_leaf():
+            for child in node.children():
+                visit(child)
 
     visit(query)
-    return frozenset(terms)
+    return lambda word: word in exact or any(test(word) for test in others)
 
 
-def match_spans(text: str, terms: frozenset[str]) -> list[Span]:
-    """Character spans `[start, end)` of the words of `text` whose analyzed form is in `terms`."""
-    if not terms:
-        return []
+def _fuzzy(text: str, maxdist: int, prefixlength: int) -> WordTest:
+    prefix = text[:prefixlength]
+    return lambda word: word.startswith(prefix) and edit_distance(word, text) <= maxdist
+
+
+def match_spans(text: str, accepts: WordTest) -> list[Span]:
+    """Character spans `[start, end)` of the words of `text` that `accepts` accepts."""
     return [
         (token.startchar, token.endchar)
         for token in shared_analyzer()(text, chars=True, mode="index")
-        if token.text in terms
+        if accepts(token.text)
     ]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (an adjacent swap counts as one edit), as Whoosh's."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import store
 from .errors import InputError
-from .highlight import Span, match_spans, matched_terms
+from .highlight import Span, match_spans, word_test
 from .query import ParsedQuery
 from .schema import ARTICLE, article_records
 
@@ -65,7 +65,7 @@ def find(
         if sort != "relevance":
             rows.sort(key=_sort_key(sort))
             rows = rows if limit is None else rows[:limit]
-        terms = matched_terms(parsed.query, searcher.reader())
+        accepts = word_test(parsed.query)
         hits = []
         for rank, (score, fields) in enumerate(rows, start=1):
             text = fields.get("text", "")
@@ -77,7 +77,7 @@ def find(
                 sentence=fields["sentence"],
                 date=fields.get("date"),
                 text=text,
-                matches=match_spans(text, terms),
+                matches=match_spans(text, accepts),
             )
             if before or after:
                 hit.before, hit.after = _context(searcher, hit, before, after)

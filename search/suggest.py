@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import store
+from .highlight import edit_distance
 from .schema import shared_analyzer
 
 _WORD = re.compile(r"(?<![\w:])[^\W\d_][\w'’]*(?![\w:*~])", re.UNICODE)
@@ -65,7 +66,7 @@ def _correct(searcher, reader, word: str) -> str | None:
         surface = _surface_form(searcher, candidate)
         if surface is None:
             continue
-        distance = _edit_distance(typed, surface.lower())
+        distance = edit_distance(typed, surface.lower())
         if distance > _MAX_EDITS + 1:
             continue
         rank = (distance, -reader.doc_frequency("text", candidate), surface)
@@ -88,18 +89,3 @@ def _surface_form(searcher, stem: str) -> str | None:
             if token.text == stem:
                 spellings[text[token.startchar : token.endchar].lower()] += 1
     return spellings.most_common(1)[0][0] if spellings else None
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count as one edit)."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
