@@ -13,7 +13,7 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store
@@ -61,6 +61,10 @@ class StoredArticle:
     sentences: int
     date: str | None
 
+    def row(self) -> tuple:
+        """The fields in order, for the catalog file (dataclasses.astuple deep-copies: slow)."""
+        return (self.path, self.size, self.mtime_ns, self.sha256, self.sentences, self.date)
+
 
 def update_index(
     folder: Path,
@@ -94,7 +98,7 @@ def update_index(
                 store.discard(generation)
             raise
         if report.catalog is not None:
-            rows = [astuple(article) for article in report.catalog.values()]
+            rows = [article.row() for article in report.catalog.values()]
             store.save_catalog(generation, rows)
         if fresh:
             store.publish(folder, generation)
