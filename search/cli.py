@@ -93,6 +93,18 @@ def color_option(function):
     )(function)
 
 
+def context_option(short: str, long: str, where: str):
+    """`-C`, `-B`, `-A`: how many neighbouring sentences to show, as grep's options."""
+    return click.option(
+        short,
+        long,
+        type=click.IntRange(min=0),
+        default=None,
+        metavar="N",
+        help=f"Show N sentences {where}.",
+    )
+
+
 def _terminal_width() -> int | None:
     """Wrap for a terminal only; piped output keeps one line per sentence."""
     if not sys.stdout.isatty():
@@ -247,30 +259,9 @@ Example:
 )
 @click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
-@click.option(
-    "-C",
-    "--context",
-    type=click.IntRange(min=0),
-    default=None,
-    metavar="N",
-    help="Show N sentences before and after each hit.",
-)
-@click.option(
-    "-B",
-    "--before-context",
-    type=click.IntRange(min=0),
-    default=None,
-    metavar="N",
-    help="Show N sentences before each hit.",
-)
-@click.option(
-    "-A",
-    "--after-context",
-    type=click.IntRange(min=0),
-    default=None,
-    metavar="N",
-    help="Show N sentences after each hit.",
-)
+@context_option("-C", "--context", "before and after each hit")
+@context_option("-B", "--before-context", "before each hit")
+@context_option("-A", "--after-context", "after each hit")
 @click.option(
     "-c", "--count", "count_only", is_flag=True, help="Print only the number of matching sentences."
 )

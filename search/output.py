@@ -94,24 +94,24 @@ def format_hit(hit, style: Style, width: int | None, with_context: bool) -> list
         ]
     numbers = [c.sentence for c in hit.before + hit.after] + [hit.sentence]
     label_width = len(str(max(numbers))) + 1
-    for context in hit.before:
-        lines += _numbered(
-            f"{context.sentence}-",
-            label_width,
-            wrap(context.text, _less(width, label_width + 4)),
-            style.dim,
-        )
-    label = f"{hit.sentence}:"
-    body = highlight_lines(hit.text, hit.matches, style, _less(width, label_width + 4))
-    lines += _numbered(label, label_width, body, None)
-    for context in hit.after:
-        lines += _numbered(
-            f"{context.sentence}-",
-            label_width,
-            wrap(context.text, _less(width, label_width + 4)),
-            style.dim,
-        )
-    return lines
+    text_width = _less(width, label_width + 4)
+
+    def neighbours(sentences) -> list[str]:
+        return [
+            line
+            for context in sentences
+            for line in _numbered(
+                f"{context.sentence}-", label_width, wrap(context.text, text_width), style.dim
+            )
+        ]
+
+    body = highlight_lines(hit.text, hit.matches, style, text_width)
+    return (
+        lines
+        + neighbours(hit.before)
+        + _numbered(f"{hit.sentence}:", label_width, body, None)
+        + neighbours(hit.after)
+    )
 
 
 def _less(width: int | None, indent: int) -> int | None:

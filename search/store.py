@@ -76,28 +76,25 @@ class DamagedRecord(Exception):
     """Stored fields that lack what every record of their kind has: a damaged index."""
 
 
+_SENTENCE_RECORD = {"article": str, "path": str, "sentence": int, "text": str}
+_ARTICLE_RECORD = {"article": str, "path": str, "info": dict}
+
+
 def sentence_fields(fields) -> dict:
     """A sentence's stored fields, checked: article, path, a whole sentence number, text."""
-    if not (
-        isinstance(fields, dict)
-        and isinstance(fields.get("article"), str)
-        and isinstance(fields.get("path"), str)
-        and isinstance(fields.get("sentence"), int)
-        and isinstance(fields.get("text"), str)
-    ):
-        raise DamagedRecord("sentence record")
-    return fields
+    return _checked_record(fields, _SENTENCE_RECORD, "sentence record")
 
 
 def article_fields(fields) -> dict:
     """An article record's stored fields, checked: article, path and an info dict."""
-    if not (
-        isinstance(fields, dict)
-        and isinstance(fields.get("article"), str)
-        and isinstance(fields.get("path"), str)
-        and isinstance(fields.get("info"), dict)
+    return _checked_record(fields, _ARTICLE_RECORD, "article record")
+
+
+def _checked_record(fields, types: dict, what: str) -> dict:
+    if not isinstance(fields, dict) or not all(
+        isinstance(fields.get(name), kind) for name, kind in types.items()
     ):
-        raise DamagedRecord("article record")
+        raise DamagedRecord(what)
     return fields
 
 
