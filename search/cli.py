@@ -47,7 +47,11 @@ class SearchGroup(click.Group):
         except BrokenPipeError:
             _quiet_broken_pipe()
             ctx.exit(0)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            # Not Click's "Aborted!" and exit 1: 1 means "no match" here.
+            click.echo("search: interrupted", err=True)
+            ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:
             if os.environ.get("SEARCH_DEBUG"):

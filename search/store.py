@@ -328,8 +328,23 @@ def open_writer(folder: Path, index, wait: float, parallel: bool = False):
             writer = index.writer(**options)
         except LockError:
             raise locked(folder, wait) from None
-        with writer:
+        try:
             yield writer
+            writer.commit()
+        except BaseException:
+            # Whoosh's cancel cannot reach its workers: stop them before it
+            # removes the files they are still reading.
+            _stop_workers()
+            writer.cancel()
+            raise
+
+
+def _stop_workers() -> None:
+    import multiprocessing
+
+    for worker in multiprocessing.active_children():
+        worker.kill()
+        worker.join(timeout=5)
 
 
 def _forks() -> bool:
@@ -371,6 +386,8 @@ def _orphan_safe_child() -> None:
     inherited descriptor) from the next run. A parent killed before the death
     signal was armed is caught by checking who the parent is afterwards.
     """
+    # Ctrl-C reaches the whole process group: the parent handles it and stops us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _lock_descriptor is not None:
         with suppress(OSError):
             os.close(_lock_descriptor)

@@ -91,3 +91,39 @@ def test_piped_output_closed_early_is_quiet(workdir):
     )
     assert pipeline.stdout.count("\n") == 1
     assert "Traceback" not in pipeline.stderr
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_the_index(workdir):
+    """Ctrl-C reaches the whole process group, workers included: one line, exit 130, no
+    traceback from any process, and the index exactly as it was."""
+    import signal
+    import time
+
+    run("index", cwd=workdir)
+    before = run("query", "--json", "Turkey", cwd=workdir).stdout
+    big = workdir / "big"
+    big.mkdir()
+    paragraph = "The minister said the talks would resume in Geneva on Monday. " * 40
+    for number in range(700):  # about 2.5 MB: enough for the multi-process writer
+        (big / f"a{number:04d}.txt").write_text(f"May 1, 2025\nReport {number}. {paragraph}\n")
+    environment = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX_DIR"}
+    writer = subprocess.Popen(
+        [str(SEARCH_BIN), "index", "seeds", "big"],
+        cwd=workdir,
+        env=environment,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(1.0)
+    os.killpg(writer.pid, signal.SIGINT)
+    _, stderr = writer.communicate(timeout=60)
+    assert "Traceback" not in stderr
+    if writer.returncode == 130:
+        assert stderr == "search: interrupted\n"
+        assert run("query", "--json", "Turkey", cwd=workdir).stdout == before
+        assert json.loads(run("status", "--json", cwd=workdir).stdout)["articles"] == 1
+    else:  # the run had finished before the signal
+        assert writer.returncode == 0, stderr
+    again = run("index", "seeds", "big", cwd=workdir)
+    assert again.returncode == 0, again.stderr
