@@ -37,6 +37,27 @@ class NoMatch(Exception):
 
 
 class SearchGroup(click.Group):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Click's standalone handling, except that a usage error is one line, as all ours."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            status = super().main(args, prog_name, complete_var, False, **extra)
+        except getattr(click.exceptions, "NoArgsIsHelpError", ()) as error:
+            click.echo(error.format_message(), err=True)  # `search` alone: the help
+            sys.exit(error.exit_code)
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "search"
+            click.echo(f'search: {error.format_message()} (see "{command} --help")', err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("search: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(status if isinstance(status, int) else 0)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -121,7 +142,7 @@ def _echo_lines(lines) -> None:
         click.echo(line, color=True)
 
 
-@click.group(cls=SearchGroup, context_settings=CONTEXT_SETTINGS)
+@click.group("search", cls=SearchGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="search")
 def cli() -> None:
     """Keyword search over news articles: every hit is one sentence.

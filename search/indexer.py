@@ -102,10 +102,11 @@ def update_index(
             store.save_catalog(generation, rows)
         if fresh:
             store.publish(folder, generation)
-        elif report.wrote:
-            store.seal(generation)
-            store.fsync_folder(generation)
-            store.remove_stale_generations(folder, keep=generation.name)
+        else:
+            if report.wrote:
+                store.seal(generation)
+                store.fsync_folder(generation)
+            store.remove_stale_generations(folder, keep={generation.name})
     report.seconds = time.perf_counter() - started
     return report
 
@@ -118,7 +119,13 @@ def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
     to_read = []
     for source in sources:
         stored = known.get(str(source.path))
-        status = _stat(source.path)
+        try:
+            status = source.path.stat()
+        except OSError as error:
+            report.skipped.append(f"{source.path}: cannot read file ({error.strerror}), skipped")
+            if tick:
+                tick(1)
+            continue
         if not stat.S_ISREG(status.st_mode):  # a FIFO or a device: reading could block
             report.skipped.append(f"{source.path}: not a regular file, skipped")
             if tick:
@@ -161,17 +168,14 @@ def _write(folder, index, to_read, removed, fresh, wait, report, catalog, tick) 
             report.removed += 1
 
 
-def _stat(path: Path) -> os.stat_result:
-    try:
-        return path.stat()
-    except OSError as error:
-        raise InputError(f"{path}: cannot read file ({error.strerror})") from None
-
-
 def _index_file(writer, source: SourceFile, stored, status, report, catalog) -> str | None:
     """Add, replace or keep one article; the name of the report counter to bump."""
     path = source.path
-    data = read_bytes(path)
+    try:
+        data = read_bytes(path)
+    except InputError as error:  # unreadable now: skipped like a binary file, the rest goes on
+        report.skipped.append(f"{error}, skipped")
+        return None
     digest = content_hash(data)
     if stored and stored.sha256 == digest:
         # Touched but unchanged: record its new mtime, keep its sentences.

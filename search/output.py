@@ -160,7 +160,12 @@ def wrap(text: str, width: int | None) -> list[str]:
     if width is None or width < 20 or len(text) <= width:
         return [text]
     return textwrap.wrap(
-        text, width, break_long_words=False, break_on_hyphens=False, replace_whitespace=False
+        text,
+        width,
+        break_long_words=False,
+        break_on_hyphens=False,
+        replace_whitespace=False,
+        expand_tabs=False,  # each line must stay a slice of `text`: spans are found in it
     ) or [text]
 
 

@@ -65,8 +65,10 @@ def parse_query(
 
     text = text.strip()
     _check_limits(text)
-    parsed = _parser(match_any).parse(_minus_as_not(text))
+    parsed = _parse(text, match_any)
     parsed = _rewrite(parsed).normalize()
+    if match_any:
+        parsed = _exclusions_apply_to_all(parsed)
     if parsed is wq.NullQuery:
         raise QueryError(
             f"nothing to search for in {_quoted(text)}: common words (the, and, of...), "
@@ -80,12 +82,45 @@ def parse_query(
     return ParsedQuery(text, parsed)
 
 
+_OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE|TO)\b")
+
+
+def _parse(text: str, match_any: bool):
+    """Whoosh's parse; where its parser trips on dangling operators (`NOT NOT x` raises
+    IndexError inside Whoosh), the operator words are taken literally instead."""
+    parser = _parser(match_any)
+    try:
+        return parser.parse(_minus_as_not(text))
+    except Exception:
+        literal = _OPERATOR_WORDS.sub(lambda match: match.group().lower(), text)
+        try:
+            return parser.parse(literal)
+        except Exception:
+            raise QueryError(f"cannot read the query {_quoted(text)}; check its syntax") from None
+
+
+def _exclusions_apply_to_all(node):
+    """With --any, `Turkey Russia -Ukraine` is (Turkey OR Russia) AND NOT Ukraine: an
+    exclusion is never one of the alternatives."""
+    from whoosh import query as wq
+
+    if not isinstance(node, wq.Or):
+        return node
+    excluded = [child.query for child in node.subqueries if isinstance(child, wq.Not)]
+    wanted = [child for child in node.subqueries if not isinstance(child, wq.Not)]
+    if not excluded:
+        return node
+    if not wanted:
+        return wq.And([wq.Not(query) for query in excluded])
+    return wq.AndNot(wq.Or(wanted).normalize(), wq.Or(excluded).normalize())
+
+
 def _quoted(text: str, limit: int = 60) -> str:
     return '"' + (text if len(text) <= limit else text[: limit - 3] + "...") + '"'
 
 
 def check_date(value: str, option: str) -> str:
-    """`value` if it is YYYY-MM-DD (or YYYY-MM / YYYY for --until ends), else QueryError."""
+    """`value` if it is a date as YYYY-MM-DD, else QueryError naming the option."""
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:

@@ -442,14 +442,20 @@ def publish(folder: Path, generation: Path) -> None:
     pointer = folder / POINTER
     if pointer.is_dir() and not pointer.is_symlink():  # damage that a rebuild repairs
         shutil.rmtree(pointer)
+    try:
+        previous = {read_pointer(folder).generation}
+    except SearchError:
+        previous = set()
     _atomic_write(pointer, json.dumps(data).encode() + b"\n")
-    remove_stale_generations(folder, keep=generation.name)
+    # The replaced generation stays until the next run: a query that read CURRENT a
+    # moment ago may still be opening its files.
+    remove_stale_generations(folder, keep={generation.name} | previous)
 
 
-def remove_stale_generations(folder: Path, keep: str) -> None:
+def remove_stale_generations(folder: Path, keep: set[str]) -> None:
     """Remove generation folders left by replaced indexes or interrupted runs."""
     for entry in folder.iterdir():
-        if entry.name.startswith(GENERATION_PREFIX) and entry.name != keep and entry.is_dir():
+        if entry.name.startswith(GENERATION_PREFIX) and entry.name not in keep and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -174,3 +174,17 @@ def test_index_without_paths_and_without_seeds_folder(tmp_path, monkeypatch):
         "give the files or folders to index, e.g. search index ~/articles\n"
     )
     assert not (tmp_path / "ix").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nosuch"], "search: No such command 'nosuch'. (see \"search --help\")\n"),
+        (["--bogus"], "search: No such option '--bogus'. (see \"search --help\")\n"),
+        (["query"], "search: Missing argument 'QUERY...'. (see \"search query --help\")\n"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.stderr == message

@@ -228,3 +228,30 @@ def test_queries_without_words_count_sentences_only(corpus_index, query, expecte
     """Article records share the index with sentences; they must never be counted."""
     result = invoke("query", "-c", "--index-dir", str(corpus_index), "--", query)
     assert (result.exit_code, result.stdout) == (0, f"{expected}\n")
+
+
+@pytest.mark.parametrize("query", ["ceasefire -Geneva", "ceasefire NOT Geneva"])
+def test_any_keeps_exclusions_exclusions(corpus_index, query):
+    """With --any the words are alternatives; an excluded word is still excluded."""
+    result = found(corpus_index, "--any", query)
+    assert result == {(U, 2), (S, 6)}
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [("NOT NOT Turkey", 17), ("NOT OR Turkey", 17), ("Turkey REQUIRE REQUIRE )", 0)],
+)
+def test_operators_whoosh_cannot_parse_are_taken_literally(corpus_index, query, count):
+    """Whoosh's parser raises on these; the operator words are read as words instead."""
+    result = invoke("query", "-c", "--index-dir", str(corpus_index), "--", query)
+    assert (result.exit_code, result.stdout, result.stderr) == (int(count == 0), f"{count}\n", "")
+
+
+def test_wrapping_keeps_tabs_and_highlights():
+    from search.output import Style, highlight_lines
+
+    text = "The ministers\tmet in Geneva to discuss the long ceasefire agreement at last."
+    start = text.index("ceasefire")
+    lines = highlight_lines(text, [(start, start + 9)], Style(True), 30)
+    assert "".join(lines).count("\x1b[1;31mceasefire\x1b[0m") == 1
+    assert " ".join(lines).replace("\x1b[1;31m", "").replace("\x1b[0m", "") == text
