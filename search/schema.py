@@ -3,7 +3,8 @@
 Sentence documents carry the text that queries match. Article documents carry
 what incremental indexing needs to tell whether a file changed (size, mtime,
 content hash) and how many sentences it gave; they have no `text`, so word
-queries never reach them, and every search masks them out (`ARTICLE_RECORDS`).
+queries never reach them; a query that could match without a word masks them
+out (`article_records`, used by `query.ParsedQuery.mask`).
 Keeping both kinds in one index means one commit updates them together.
 
 Each indexed field costs Whoosh a posting per document (and, for unscored

@@ -10,7 +10,7 @@ from . import store
 from .errors import InputError
 from .highlight import Span, match_spans, word_test
 from .query import ParsedQuery
-from .schema import ARTICLE, article_records
+from .schema import ARTICLE
 
 SORTS = ("relevance", "date", "article")
 
@@ -66,6 +66,7 @@ def find(
             rows.sort(key=_sort_key(sort))
             rows = rows if limit is None else rows[:limit]
         accepts = word_test(parsed.query)
+        articles: dict[str, dict[int, str]] = {}
         hits = []
         for rank, (score, fields) in enumerate(rows, start=1):
             text = fields.get("text", "")
@@ -80,7 +81,7 @@ def find(
                 matches=match_spans(text, accepts),
             )
             if before or after:
-                hit.before, hit.after = _context(searcher, hit, before, after)
+                hit.before, hit.after = _context(searcher, hit, before, after, articles)
             hits.append(hit)
         return hits
 
@@ -125,13 +126,11 @@ def articles(folder: Path, parsed: ParsedQuery, limit: int | None = None) -> lis
     return found if limit is None else found[:limit]
 
 
-def _context(searcher, hit: Hit, before: int, after: int):
-    neighbours = {
-        number: text
-        for number, text in _sentences_between(
-            searcher, hit.path, hit.sentence - before, hit.sentence + after
-        )
-    }
+def _context(searcher, hit: Hit, before: int, after: int, articles: dict):
+    """The neighbours of a hit; `articles` keeps each article's sentences for the next hit."""
+    if hit.path not in articles:
+        articles[hit.path] = dict(_sentences_of(searcher, hit.path))
+    neighbours = articles[hit.path]
     above = [
         ContextSentence(n, neighbours[n])
         for n in range(hit.sentence - before, hit.sentence)
@@ -145,17 +144,16 @@ def _context(searcher, hit: Hit, before: int, after: int):
     return above, below
 
 
-def _sentences_between(searcher, path: str, first: int, last: int) -> Iterator[tuple[int, str]]:
+def _sentences_of(searcher, path: str) -> Iterator[tuple[int, str]]:
+    """(number, text) of every sentence of one article, in no particular order."""
     from whoosh import query as wq
 
-    results = searcher.search(
-        wq.Term("path", path), limit=None, scored=False, mask=article_records()
-    )
-    for result in results:
-        fields = store.sentence_fields(result.fields())
-        number = fields["sentence"]
-        if first <= number <= last:
-            yield number, fields.get("text", "")
+    for result in searcher.search(wq.Term("path", path), limit=None, scored=False):
+        fields = result.fields()
+        if fields.get("kind") == ARTICLE:  # the article's own record: no mask needed
+            continue
+        fields = store.sentence_fields(fields)
+        yield fields["sentence"], fields["text"]
 
 
 @dataclass(frozen=True)
@@ -180,7 +178,7 @@ def show(folder: Path, name: str) -> ArticleText:
                 f'"{name}" names {len(candidates)} articles ({shown}); give more of it'
             )
         record = candidates[0]
-        sentences = sorted(_sentences_between(searcher, record["path"], 1, 10**9))
+        sentences = sorted(_sentences_of(searcher, record["path"]))
     return ArticleText(
         record["article"],
         record["path"],

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store
-from .errors import IndexDamagedError
 from .reading import content_hash
 from .schema import ARTICLE, SCHEMA_VERSION
 
@@ -32,12 +31,7 @@ def index_status(folder: Path, verify: bool = False) -> IndexStatus:
     generation = folder / pointer.generation
     if verify:
         # Before reading anything: a damaged file must be named, not just tripped over.
-        result = store.verify(folder)
-        if not result.ok:
-            names = ", ".join(result.damaged + result.missing)
-            raise IndexDamagedError(
-                f"the index in {store.describe(folder)} is damaged ({names}); {store.REBUILD_HINT}"
-            )
+        store.raise_if_damaged(folder)
     articles = sentences = 0
     stale: list[str] = []
     missing: list[str] = []
