@@ -175,7 +175,8 @@ def show(folder: Path, name: str) -> ArticleText:
         if len(candidates) > 1:
             shown = ", ".join(sorted(c["path"] for c in candidates)[:5])
             raise InputError(
-                f'"{name}" names {len(candidates)} articles ({shown}); give more of it'
+                f'"{name}" names {len(candidates)} articles ({shown}); '
+                "give more of its name, or its path"
             )
         record = candidates[0]
         sentences = sorted(_sentences_of(searcher, record["path"]))
