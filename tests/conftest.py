@@ -5,6 +5,7 @@ Every index lives under pytest's tmp_path; no test touches the repository's inde
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -47,6 +48,50 @@ CORPUS = {
 def invoke(*args: str, env: dict | None = None, input: str | None = None):
     """Run the CLI in-process; stderr is kept apart from stdout."""
     return CliRunner().invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
+
+
+SEED_TURKEY_PEACEKEEPING = [(SEED_NAME, n) for n in (1, 3, 6, 9, 15)]
+
+
+def status(index_dir: Path) -> dict:
+    """`search status --json`, which must succeed and print one JSON line."""
+    result = invoke("status", "--json", "--index-dir", str(index_dir))
+    assert result.exit_code == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    return json.loads(line)
+
+
+def hits(index_dir: Path, *query: str) -> list[tuple[str, int]]:
+    """(article, sentence) of every hit, sorted; [] when nothing matched (exit 1)."""
+    result = invoke("query", *query, "--all", "--json", "--index-dir", str(index_dir))
+    assert result.exit_code in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 1:
+        assert result.stdout == ""
+        return []
+    return sorted(
+        (h["article"], h["sentence"]) for h in map(json.loads, result.stdout.splitlines())
+    )
+
+
+def assert_seed_intact(index_dir: Path) -> None:
+    """The README's query still finds the seed's five Turkey/peacekeeping sentences."""
+    result = invoke("query", "Turkey peacekeeping", "--json", "--index-dir", str(index_dir))
+    assert result.exit_code == 0, result.stderr
+    found = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted((h["article"], h["sentence"]) for h in found) == SEED_TURKEY_PEACEKEEPING
+
+
+def assert_one_line(text: str, *phrases: str) -> None:
+    assert "Traceback" not in text
+    assert text.count("\n") == 1 and text.endswith("\n"), text
+    for phrase in phrases:
+        assert phrase in text, text
+
+
+def assert_one_line_error(result, *phrases: str) -> None:
+    assert result.exit_code == 2, (result.exit_code, result.stderr)
+    assert_one_line(result.stderr, *phrases)
 
 
 @pytest.fixture

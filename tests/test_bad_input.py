@@ -17,9 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEARCH_BIN, SEED_NAME, invoke
+from conftest import (
+    SEARCH_BIN,
+    SEED_NAME,
+    assert_one_line_error,
+    assert_seed_intact,
+    invoke,
+    status,
+)
 
-SEED_TURKEY_PEACEKEEPING = [(SEED_NAME, n) for n in (1, 3, 6, 9, 15)]
 SEED_TURKEY = [(SEED_NAME, n) for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 15, 16, 17)]
 GOOD_TEXT = "March 2, 2025\nThe zeppelin landed in Ankara at dawn.\n"
 
@@ -32,28 +38,6 @@ def query_hits(index_dir: Path, *query: str) -> tuple[int, list[dict]]:
     assert "Traceback" not in result.stderr
     assert result.exit_code in (0, 1), result.stderr
     return result.exit_code, [json.loads(line) for line in result.stdout.splitlines()]
-
-
-def assert_seed_intact(index_dir: Path) -> None:
-    result = invoke("query", "Turkey peacekeeping", "--json", "--index-dir", str(index_dir))
-    assert result.exit_code == 0, result.stderr
-    found = [json.loads(line) for line in result.stdout.splitlines()]
-    assert sorted((h["article"], h["sentence"]) for h in found) == SEED_TURKEY_PEACEKEEPING
-
-
-def status(index_dir: Path) -> dict:
-    result = invoke("status", "--json", "--index-dir", str(index_dir))
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def assert_one_line_error(result, *phrases: str) -> None:
-    assert result.exit_code == 2, (result.exit_code, result.stderr)
-    assert "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.endswith("\n")
-    for phrase in phrases:
-        assert phrase in result.stderr, result.stderr
 
 
 def index(index_dir: Path, *paths) -> object:

@@ -17,9 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, SEED_NAME, invoke
+from conftest import (
+    SEED,
+    SEED_NAME,
+    assert_one_line_error,
+    assert_seed_intact,
+    hits,
+    invoke,
+    status,
+)
 
-SEED_TURKEY_PEACEKEEPING = [(SEED_NAME, n) for n in (1, 3, 6, 9, 15)]
 SEED_SENTENCES = 20
 
 SUMMARY = re.compile(
@@ -65,46 +72,10 @@ def counts(result) -> tuple[int, int, int, int]:
     return s["added"], s["updated"], s["removed"], s["unchanged"]
 
 
-def status(index_dir: Path) -> dict:
-    result = invoke("status", "--json", "--index-dir", str(index_dir))
-    assert result.exit_code == 0, result.stderr
-    (line,) = result.stdout.splitlines()
-    return json.loads(line)
-
-
-def hits(index_dir: Path, *query: str) -> list[tuple[str, int]]:
-    """(article, sentence) of every hit, sorted; [] when nothing matched (exit 1)."""
-    result = invoke("query", *query, "--all", "--json", "--index-dir", str(index_dir))
-    assert result.exit_code in (0, 1), result.stderr
-    assert "Traceback" not in result.stderr
-    if result.exit_code == 1:
-        assert result.stdout == ""
-        return []
-    return sorted(
-        (h["article"], h["sentence"]) for h in map(json.loads, result.stdout.splitlines())
-    )
-
-
 def hit_paths(index_dir: Path, *query: str) -> list[str]:
     result = invoke("query", *query, "--all", "--json", "--index-dir", str(index_dir))
     assert result.exit_code in (0, 1), result.stderr
     return sorted(json.loads(line)["path"] for line in result.stdout.splitlines())
-
-
-def assert_seed_intact(index_dir: Path) -> None:
-    result = invoke("query", "Turkey peacekeeping", "--json", "--index-dir", str(index_dir))
-    assert result.exit_code == 0, result.stderr
-    found = [json.loads(line) for line in result.stdout.splitlines()]
-    assert sorted((h["article"], h["sentence"]) for h in found) == SEED_TURKEY_PEACEKEEPING
-
-
-def assert_one_line_error(result, *phrases: str) -> None:
-    assert result.exit_code == 2, (result.exit_code, result.stderr)
-    assert "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.endswith("\n")
-    for phrase in phrases:
-        assert phrase in result.stderr, result.stderr
 
 
 def generations(index_dir: Path) -> list[str]:

@@ -21,47 +21,23 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEARCH_BIN, SEED, SEED_NAME, invoke
+from conftest import (
+    SEARCH_BIN,
+    SEED,
+    SEED_NAME,
+    assert_one_line,
+    assert_one_line_error,
+    assert_seed_intact,
+    hits,
+    invoke,
+    status,
+)
 
-SEED_TURKEY_PEACEKEEPING = [(SEED_NAME, n) for n in (1, 3, 6, 9, 15)]
 REBUILD = "search index --rebuild"
 LOCKED = "another process is writing the index"
 
 
 # Helpers -------------------------------------------------------------------------------------
-
-
-def status(index_dir: Path) -> dict:
-    result = invoke("status", "--json", "--index-dir", str(index_dir))
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def hits(index_dir: Path, *query: str) -> list[tuple[str, int]]:
-    result = invoke("query", *query, "--all", "--json", "--index-dir", str(index_dir))
-    assert result.exit_code in (0, 1), result.stderr
-    return sorted(
-        (h["article"], h["sentence"]) for h in map(json.loads, result.stdout.splitlines())
-    )
-
-
-def assert_seed_intact(index_dir: Path) -> None:
-    result = invoke("query", "Turkey peacekeeping", "--json", "--index-dir", str(index_dir))
-    assert result.exit_code == 0, result.stderr
-    found = [json.loads(line) for line in result.stdout.splitlines()]
-    assert sorted((h["article"], h["sentence"]) for h in found) == SEED_TURKEY_PEACEKEEPING
-
-
-def assert_one_line(text: str, *phrases: str) -> None:
-    assert "Traceback" not in text
-    assert text.count("\n") == 1 and text.endswith("\n"), text
-    for phrase in phrases:
-        assert phrase in text, text
-
-
-def assert_one_line_error(result, *phrases: str) -> None:
-    assert result.exit_code == 2, (result.exit_code, result.stderr)
-    assert_one_line(result.stderr, *phrases)
 
 
 def verify(index_dir: Path):
