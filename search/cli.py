@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .errors import SearchError
+from .output import COLOR_CHOICES
 
 DEFAULT_INDEX_DIR = "index"
 DEFAULT_SEEDS = "seeds"
@@ -111,7 +112,7 @@ def json_option(function):
 def color_option(function):
     return click.option(
         "--color",
-        type=click.Choice(["auto", "always", "never"]),
+        type=click.Choice(COLOR_CHOICES),
         default="auto",
         show_default=True,
         help="Color output; auto colors a terminal unless NO_COLOR is set.",

@@ -39,7 +39,6 @@ class IndexReport:
     removed: int = 0
     unchanged: int = 0
     sentences: int = 0
-    articles_in_index: int = 0
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
     wrote: bool = False
@@ -89,10 +88,9 @@ def update_index(
         if fresh:
             generation, index = store.new_generation(folder)
         else:
-            index = store.open_index(folder)
-            generation = folder / store.read_pointer(folder).generation
+            generation, index = store.open_live(folder)
         try:
-            report = _apply(folder, index, sources, paths, fresh, wait, progress)
+            report = _apply(folder, generation, index, sources, paths, fresh, wait, progress)
         except BaseException:
             if fresh:
                 store.discard(generation)
@@ -111,9 +109,9 @@ def update_index(
     return report
 
 
-def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
+def _apply(folder, generation, index, sources, paths, fresh, wait, progress) -> IndexReport:
     report = IndexReport()
-    known = {} if fresh else _stored_articles(folder, index)
+    known = {} if fresh else stored_articles(folder, generation, index)
     catalog = dict(known)  # what the index will hold once this run commits
     tick = progress(len(sources)) if progress else None
     to_read = []
@@ -143,7 +141,6 @@ def _apply(folder, index, sources, paths, fresh, wait, progress) -> IndexReport:
     if report.wrote:
         _write(folder, index, to_read, removed, fresh, wait, report, catalog, tick)
         report.catalog = catalog
-    report.articles_in_index = len(catalog)
     report.sentences = sum(article.sentences for article in catalog.values())
     return report
 
@@ -228,9 +225,8 @@ def _add_article_record(writer, path: Path, record: StoredArticle) -> None:
     )
 
 
-def _stored_articles(folder: Path, index) -> dict[str, StoredArticle]:
-    """What the index recorded per article: from the catalog file if it is current."""
-    generation = folder / store.read_pointer(folder).generation
+def stored_articles(folder: Path, generation: Path, index) -> dict[str, StoredArticle]:
+    """What the index recorded per article, by path: from the catalog file if it is current."""
     cached = store.load_catalog(generation)
     if cached is not None:
         try:

@@ -12,8 +12,6 @@ from .highlight import Span, match_spans, word_test
 from .query import ParsedQuery
 from .schema import ARTICLE
 
-SORTS = ("relevance", "date", "article")
-
 
 @dataclass(frozen=True)
 class ContextSentence:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store
+from .indexer import StoredArticle, stored_articles
 from .reading import content_hash
-from .schema import ARTICLE, SCHEMA_VERSION
+from .schema import SCHEMA_VERSION
 
 
 @dataclass
@@ -27,58 +27,42 @@ class IndexStatus:
 
 def index_status(folder: Path, verify: bool = False) -> IndexStatus:
     """Counts, size, last update, and indexed files now changed (stale) or gone (missing)."""
-    pointer = store.read_pointer(folder)
-    generation = folder / pointer.generation
     if verify:
         # Before reading anything: a damaged file must be named, not just tripped over.
         store.raise_if_damaged(folder)
-    articles = sentences = 0
-    stale: list[str] = []
-    missing: list[str] = []
-    with store.reading(folder) as searcher:
-        for fields in searcher.documents(kind=ARTICLE):
-            fields = store.article_fields(fields)
-            articles += 1
-            info = fields["info"]
-            sentences += int(info.get("sentences", 0))
-            state = _file_state(Path(fields["path"]), info)
-            if state == "missing":
-                missing.append(fields["path"])
-            elif state == "stale":
-                stale.append(fields["path"])
-    status = IndexStatus(
+    generation, index = store.open_live(folder)
+    records = stored_articles(folder, generation, index)
+    states = {path: _file_state(record) for path, record in records.items()}
+    committed = store.last_commit(generation)
+    return IndexStatus(
         index_dir=str(folder),
-        articles=articles,
-        sentences=sentences,
+        articles=len(records),
+        sentences=sum(record.sentences for record in records.values()),
         size_bytes=store.size_on_disk(folder),
-        updated=_updated(generation),
+        updated=_iso(committed) if committed is not None else None,
         schema_version=SCHEMA_VERSION,
-        stale=sorted(stale),
-        missing=sorted(missing),
+        stale=sorted(path for path, state in states.items() if state == "stale"),
+        missing=sorted(path for path, state in states.items() if state == "missing"),
+        damaged=[] if verify else None,
     )
-    if verify:
-        status.damaged = []
-    return status
 
 
-def _file_state(path: Path, info: dict) -> str:
+def _file_state(record: StoredArticle) -> str:
+    """current, stale or missing: size and mtime first, the content hash to confirm."""
+    path = Path(record.path)
     try:
         stat = path.stat()
     except FileNotFoundError:
         return "missing"
     except OSError:
         return "stale"
-    if stat.st_size == info.get("size") and stat.st_mtime_ns == info.get("mtime_ns"):
+    if (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns):
         return "current"
     try:
-        return "current" if content_hash(path.read_bytes()) == info.get("sha256") else "stale"
+        return "current" if content_hash(path.read_bytes()) == record.sha256 else "stale"
     except OSError:
         return "stale"
 
 
-def _updated(generation: Path) -> str | None:
-    tocs = [entry for entry in generation.glob("_MAIN_*.toc") if entry.is_file()]
-    if not tocs:
-        return None
-    newest = max(os.stat(toc).st_mtime for toc in tocs)
-    return dt.datetime.fromtimestamp(newest, dt.timezone.utc).isoformat(timespec="seconds")
+def _iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(timespec="seconds")

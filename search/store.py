@@ -224,10 +224,21 @@ def _foreign_entries(folder: Path) -> list[str]:
 
 def open_index(folder: Path):
     """The live Whoosh index in `folder`, checked against this version's schema."""
-    pointer = read_pointer(folder)
-    live = folder / pointer.generation
+    return open_live(folder)[1]
+
+
+def open_live(folder: Path):
+    """The live generation folder and its Whoosh index, read from CURRENT once."""
+    live = folder / read_pointer(folder).generation
     with guard(folder):
-        return _open_generation(folder, live)
+        return live, _open_generation(folder, live)
+
+
+def last_commit(generation: Path) -> float | None:
+    """When the live TOC of `generation` was written (its mtime), or None."""
+    present = [entry.name for entry in generation.iterdir()]
+    toc = _latest_toc(present)
+    return (generation / toc).stat().st_mtime if toc else None
 
 
 def _open_generation(folder: Path, live: Path):
