@@ -394,15 +394,15 @@ def split_command(file: Path, as_json: bool) -> None:
     """
     from . import output
     from .errors import InputError
-    from .reading import decode_article, read_bytes
-    from .split import split_article
+    from .article import parse_article
+    from .reading import read_bytes
 
     if not file.exists():
         raise InputError(f"{file}: no such file")
     if file.is_dir():
         raise InputError(f"{file}: is a folder; give one article file")
-    article = split_article(decode_article(read_bytes(file), str(file)))
-    date = article.date.isoformat() if article.date else None
+    article = parse_article(read_bytes(file), file)
+    date = article.iso_date
     style = output.Style(False)
     width = _terminal_width()
     if not as_json and date:

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from . import store
 from .errors import BinaryFileError, InputError, SearchError
-from .reading import SourceFile, content_hash, decode_article, find_articles, read_bytes
+from .article import parse_article
+from .reading import SourceFile, content_hash, find_articles, read_bytes
 from .schema import ARTICLE
-from .split import split_article
 
 DEFAULT_WAIT = 10.0
 
@@ -184,14 +184,13 @@ def _index_file(writer, source: SourceFile, stored, status, report, catalog) -> 
         catalog[record.path] = record
         return "unchanged"
     try:
-        text = decode_article(data, str(path))
+        article = parse_article(data, path)
     except BinaryFileError as error:
         report.skipped.append(str(error))
         return None
     if stored:
         writer.delete_by_term("path", str(path))
-    article = split_article(text)
-    date = article.date.isoformat() if article.date else None
+    date = article.iso_date
     for sentence in article.sentences:
         writer.add_document(
             path=str(path),

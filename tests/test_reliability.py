@@ -453,7 +453,7 @@ def test_default_wait_is_sensible():
 @pytest.fixture
 def exploding_splitter(monkeypatch):
     """split_article raises on any article containing BOOM (as a bug in a library would)."""
-    import search.indexer
+    import search.article
     import search.split
 
     real = search.split.split_article
@@ -464,7 +464,7 @@ def exploding_splitter(monkeypatch):
         return real(text, *args, **kwargs)
 
     monkeypatch.setattr(search.split, "split_article", split_article)
-    monkeypatch.setattr(search.indexer, "split_article", split_article, raising=False)
+    monkeypatch.setattr(search.article, "split_article", split_article)
 
 
 def test_failed_run_keeps_no_lock_even_without_garbage_collection(

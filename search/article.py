@@ -1,0 +1,80 @@
+"""One file's bytes to one `Article`: the only path from a file to what the index stores.
+
+The indexer and `search split` both call `parse_article`, so what `split` shows is
+exactly what the indexer stores. The reader is chosen by the file's suffix
+(case-insensitive) from `READERS`: each reader turns bytes into a `Document` (plain
+text with paragraphs separated by blank lines, plus whatever metadata the format
+carries), and the sentence splitter does the rest. A date from the format's metadata
+wins over a dateline in the text; without one, the dateline is the date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .reading import decode_article
+from .split import Sentence, split_article
+
+__all__ = ["Article", "Document", "READERS", "parse_article", "reader_for"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a format reader gives: the article's plain text and its metadata, if any."""
+
+    text: str
+    title: str | None = None
+    date: datetime.date | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as the index stores it: its sentences, date, headline and source."""
+
+    sentences: list[Sentence]
+    date: datetime.date | None = None
+    title: str | None = None
+    url: str | None = None
+    text: str = field(default="", repr=False)  # the text the sentences were cut from
+
+    @property
+    def iso_date(self) -> str | None:
+        return self.date.isoformat() if self.date else None
+
+
+Reader = Callable[[bytes, str], Document]
+
+
+def read_plain_text(data: bytes, name: str) -> Document:
+    """A `.txt` file: decoded as `reading.decode_article` accepts it, no other metadata."""
+    return Document(decode_article(data, name))
+
+
+READERS: dict[str, Reader] = {".txt": read_plain_text}
+
+
+def reader_for(path: str | Path) -> Reader | None:
+    """The reader for a file, by its suffix (case-insensitive); None for an unknown type."""
+    return READERS.get(Path(path).suffix.lower())
+
+
+def parse_article(data: bytes, path: str | Path) -> Article:
+    """The article in a file's bytes. Unknown suffixes are read as plain text.
+
+    Raises InputError subclasses (BinaryFileError, ...) naming the file when it
+    cannot be read as an article.
+    """
+    reader = reader_for(path) or read_plain_text
+    document = reader(data, str(path))
+    split = split_article(document.text)
+    return Article(
+        sentences=split.sentences,
+        date=document.date or split.date,
+        title=document.title,
+        url=document.url,
+        text=document.text,
+    )
