@@ -393,8 +393,8 @@ def split_command(file: Path, as_json: bool) -> None:
         search split --json article.txt
     """
     from . import output
-    from .errors import InputError
     from .article import parse_article
+    from .errors import InputError
     from .reading import read_bytes
 
     if not file.exists():

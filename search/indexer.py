@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store
-from .errors import BinaryFileError, InputError, SearchError
 from .article import parse_article
+from .errors import BinaryFileError, InputError, SearchError
 from .reading import SourceFile, content_hash, find_articles, read_bytes
 from .schema import ARTICLE
 
