@@ -196,7 +196,10 @@ def index_command(paths, index_dir: Path, rebuild: bool, wait: float, quiet: boo
     for warning in report.skipped:
         click.echo(f"search: warning: {warning}", err=True)
     if not quiet:
-        click.echo(_summary(report, index_dir), err=True)
+        from .output import format_index_summary
+        from .store import describe
+
+        click.echo(format_index_summary(report, describe(index_dir)), err=True)
     failure = index_error_summary(report)
     if failure:
         raise failure
@@ -220,20 +223,6 @@ def _progress_bar(enabled: bool):
     finally:
         for bar in bars:
             bar.__exit__(None, None, None)
-
-
-def _summary(report, index_dir: Path) -> str:
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    from .store import describe
-
-    return (
-        f"Indexed {plural(report.articles, 'article')}: {report.added} added, "
-        f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged; "
-        f"{plural(report.sentences, 'sentence')} in {describe(index_dir)} "
-        f"in {report.seconds:.1f} s"
-    )
 
 
 QUERY_HELP = """Print the sentences that best match QUERY, best first.
@@ -317,38 +306,46 @@ def query_command(
     as_json: bool,
     color: str,
 ) -> None:
-    from . import output, searching
+    from . import output
     from .query import check_date, parse_query
+    from .searching import SearchIndex
 
-    text = " ".join(query)
     since = check_date(since, "--since") if since else None
     until = check_date(until, "--until") if until else None
-    parsed = parse_query(text, match_any=match_any, since=since, until=until)
+    parsed = parse_query(" ".join(query), match_any=match_any, since=since, until=until)
     before = before_context if before_context is not None else (context or 0)
     after = after_context if after_context is not None else (context or 0)
     style = output.Style(output.use_color(color, sys.stdout))
 
-    if count_only:
-        total = searching.count(index_dir, parsed)
-        click.echo(output.to_json({"count": total}) if as_json else str(total))
-        if not total:
-            _no_match(index_dir, parsed, match_any, since, until, as_json)
-        return
-    if articles_only:
-        found = searching.articles(index_dir, parsed, None if show_all else limit)
-        for entry in found:
-            click.echo(
-                output.to_json(entry) if as_json else output.format_article_hits(entry, style),
-                color=True,
+    with SearchIndex.open(index_dir) as index:
+        if count_only:
+            total = index.count(parsed)
+            click.echo(output.to_json({"count": total}) if as_json else str(total))
+            found = bool(total)
+        elif articles_only:
+            entries = index.articles(parsed, None if show_all else limit)
+            for entry in entries:
+                line = (
+                    output.to_json(entry) if as_json else output.format_article_hits(entry, style)
+                )
+                click.echo(line, color=True)
+            found = bool(entries)
+        else:
+            hits = index.find(
+                parsed, limit=None if show_all else limit, sort=sort, before=before, after=after
             )
+            _print_hits(hits, style, as_json, with_context=bool(before or after))
+            found = bool(hits)
         if not found:
-            _no_match(index_dir, parsed, match_any, since, until, as_json)
-        return
+            message = output.format_no_match(parsed.text, index.did_you_mean(parsed))
+            if message:
+                click.echo(message, err=True)
+            raise NoMatch()
 
-    hits = searching.find(
-        index_dir, parsed, limit=None if show_all else limit, sort=sort, before=before, after=after
-    )
-    with_context = bool(before or after)
+
+def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:
+    from . import output
+
     width = _terminal_width()
     for number, hit in enumerate(hits):
         if as_json:
@@ -357,28 +354,6 @@ def query_command(
         if number and with_context:
             click.echo(style.dim("--"), color=True)
         _echo_lines(output.format_hit(hit, style, width, with_context))
-    if not hits:
-        _no_match(index_dir, parsed, match_any, since, until, as_json)
-
-
-def _no_match(index_dir: Path, parsed, match_any, since, until, as_json) -> None:
-    """Exit 1, saying on stderr what the user probably meant when the index knows better."""
-    from . import searching
-    from .errors import QueryError
-    from .query import parse_query
-    from .suggest import suggest
-
-    def has_hits(candidate: str) -> bool:
-        try:
-            corrected = parse_query(candidate, match_any=match_any, since=since, until=until)
-        except QueryError:
-            return False
-        return searching.count(index_dir, corrected) > 0
-
-    suggestion = suggest(index_dir, parsed.text, has_hits)
-    if suggestion:
-        click.echo(f'No matches for "{parsed.text}". Did you mean: {suggestion}?', err=True)
-    raise NoMatch()
 
 
 @cli.command("split")
@@ -409,14 +384,7 @@ def split_command(file: Path, as_json: bool) -> None:
         click.echo(f"date: {date}")
     for sentence in article.sentences:
         if as_json:
-            record = {
-                "sentence": sentence.number,
-                "text": sentence.text,
-                "start": sentence.start,
-                "end": sentence.end,
-                "date": date,
-            }
-            click.echo(output.to_json(record))
+            click.echo(output.to_json(output.split_json(sentence, date)))
         else:
             _echo_lines(output.format_numbered(sentence.number, sentence.text, style, width))
 
@@ -434,35 +402,14 @@ def status_command(index_dir: Path, verify: bool, as_json: bool) -> None:
         search status --verify --json
     """
     from . import output
-    from .status import index_status
+    from .searching import SearchIndex
 
-    status = index_status(index_dir, verify=verify)
+    with SearchIndex.open(index_dir, verify=verify) as index:
+        status = index.status()
     if as_json:
         click.echo(output.to_json(status))
     else:
-        lines = [
-            f"index:     {status.index_dir}",
-            f"articles:  {status.articles}",
-            f"sentences: {status.sentences}",
-            f"size:      {_size(status.size_bytes)}",
-            f"updated:   {status.updated or '-'}",
-            f"schema:    {status.schema_version}",
-            f"stale:     {len(status.stale)}",
-            *[f"  {path}" for path in status.stale],
-            f"missing:   {len(status.missing)}",
-            *[f"  {path}" for path in status.missing],
-        ]
-        if status.damaged is not None:  # --verify passed: it raises on damage
-            lines.append("damaged:   0")
-        _echo_lines(lines)
-
-
-def _size(count: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if count < 1024 or unit == "GB":
-            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
-        count /= 1024
-    return str(count)
+        _echo_lines(output.format_status(status))
 
 
 @cli.command("show")
@@ -486,41 +433,21 @@ def show_command(article: str, index_dir: Path, context: int, as_json: bool, col
         search show 000_88ce9bbce3777626
         search show 000_88ce9bbce3777626:11 -C 1
     """
-    from . import output, searching
-    from .errors import InputError
+    from . import output
+    from .searching import SearchIndex, parse_reference
 
-    name, number = article, None
-    head, _, tail = article.rpartition(":")
-    if head and tail.isdigit():
-        name, number = head, int(tail)
-    found = searching.show(index_dir, name)
-    sentences = found.sentences
-    if number is not None:
-        if not any(s.sentence == number for s in sentences):
-            raise InputError(f"{found.article} has no sentence {number} (it has {len(sentences)})")
-        sentences = [s for s in sentences if abs(s.sentence - number) <= context]
+    name, number = parse_reference(article)
+    with SearchIndex.open(index_dir) as index:
+        found = index.article(name, number, context)
+    if as_json:
+        for sentence in found.sentences:
+            click.echo(output.to_json(output.show_json(found, sentence)))
+        return
     style = output.Style(output.use_color(color, sys.stdout))
     width = _terminal_width()
-    if as_json:
-        for s in sentences:
-            click.echo(
-                output.to_json(
-                    {
-                        "article": found.article,
-                        "path": found.path,
-                        "sentence": s.sentence,
-                        "date": found.date,
-                        "text": s.text,
-                    }
-                )
-            )
-        return
-    click.echo(
-        f"{style.location(found.article)}  {style.date(found.date or '-')}  {found.path}",
-        color=True,
-    )
-    for s in sentences:
-        dim = number is not None and s.sentence != number
+    click.echo(output.format_show_header(found, style), color=True)
+    for s in found.sentences:
+        dim = found.focus is not None and s.sentence != found.focus
         _echo_lines(output.format_numbered(s.sentence, s.text, style, width, dim=dim))
 
 

@@ -183,3 +183,77 @@ def format_numbered(
     lines = wrap(text, None if width is None else width - len(label))
     out = [(label if i == 0 else " " * len(label)) + line for i, line in enumerate(lines)]
     return [style.dim(line) for line in out] if dim else out
+
+
+def split_json(sentence, date: str | None) -> dict:
+    """One sentence of `search split --json`: its text, its offsets in the file, the date."""
+    return {
+        "sentence": sentence.number,
+        "text": sentence.text,
+        "start": sentence.start,
+        "end": sentence.end,
+        "date": date,
+    }
+
+
+def show_json(found, sentence) -> dict:
+    """One sentence of `search show --json`, with the article it belongs to."""
+    return {
+        "article": found.article,
+        "path": found.path,
+        "sentence": sentence.sentence,
+        "date": found.date,
+        "text": sentence.text,
+    }
+
+
+def format_show_header(found, style: Style) -> str:
+    return f"{style.location(found.article)}  {style.date(found.date or '-')}  {found.path}"
+
+
+def format_status(status) -> list[str]:
+    """The lines of `search status`."""
+    lines = [
+        f"index:     {status.index_dir}",
+        f"articles:  {status.articles}",
+        f"sentences: {status.sentences}",
+        f"size:      {format_size(status.size_bytes)}",
+        f"updated:   {status.updated or '-'}",
+        f"schema:    {status.schema_version}",
+        f"stale:     {len(status.stale)}",
+        *[f"  {path}" for path in status.stale],
+        f"missing:   {len(status.missing)}",
+        *[f"  {path}" for path in status.missing],
+    ]
+    if status.damaged is not None:  # verified: damage would have been raised
+        lines.append("damaged:   0")
+    return lines
+
+
+def format_size(count: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+    return str(count)
+
+
+def format_index_summary(report, where: str) -> str:
+    """The one-line summary of `search index`."""
+    return (
+        f"Indexed {_plural(report.articles, 'article')}: {report.added} added, "
+        f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged; "
+        f"{_plural(report.sentences, 'sentence')} in {where} "
+        f"in {report.seconds:.1f} s"
+    )
+
+
+def format_no_match(text: str, suggestion: str | None) -> str | None:
+    """The stderr line of a query that found nothing (None: nothing to say)."""
+    if suggestion:
+        return f'No matches for "{text}". Did you mean: {suggestion}?'
+    return None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -35,10 +35,17 @@ _WORDS = re.compile(r"\S+")
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A Whoosh query over sentence documents, and the text it came from."""
+    """A Whoosh query over sentence documents, and what it was parsed from.
+
+    The options travel with it, so that a correction (did-you-mean) is parsed
+    and counted with the same `--any`, `--since` and `--until`.
+    """
 
     text: str
     query: object  # whoosh.query.Query
+    match_any: bool = False
+    since: str | None = None
+    until: str | None = None
 
     @property
     def mask(self):
@@ -79,7 +86,7 @@ def parse_query(
     if since or until:
         dates = wq.TermRange("date", since, until, startexcl=False, endexcl=False)
         parsed = wq.And([parsed, dates])
-    return ParsedQuery(text, parsed)
+    return ParsedQuery(text, parsed, match_any, since, until)
 
 
 _OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE|TO)\b")

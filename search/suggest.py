@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
+from collections.abc import Callable
 
-from . import store
 from .highlight import edit_distance
 from .schema import shared_analyzer
 
@@ -24,27 +23,26 @@ _OPERATORS = {"AND", "OR", "NOT", "TO"}
 _MAX_EDITS = 2
 
 
-def suggest(folder: Path, query_text: str, run_query) -> str | None:
-    """A corrected query string, or None. `run_query(text)` says whether a query has hits."""
-    with store.reading(folder) as searcher:
-        reader = searcher.reader()
-        corrected = []
-        last = 0
-        changed = False
-        for match in _WORD.finditer(query_text):
-            word = match.group()
-            replacement = None
-            if word not in _OPERATORS:
-                replacement = _correct(searcher, reader, word)
-            corrected.append(query_text[last : match.start()])
-            corrected.append(replacement or word)
-            changed = changed or bool(replacement)
-            last = match.end()
-        corrected.append(query_text[last:])
+def suggest(searcher, query_text: str, has_hits: Callable[[str], bool]) -> str | None:
+    """A corrected query string, or None. `has_hits(text)` says whether a query finds something."""
+    reader = searcher.reader()
+    corrected = []
+    last = 0
+    changed = False
+    for match in _WORD.finditer(query_text):
+        word = match.group()
+        replacement = None
+        if word not in _OPERATORS:
+            replacement = _correct(searcher, reader, word)
+        corrected.append(query_text[last : match.start()])
+        corrected.append(replacement or word)
+        changed = changed or bool(replacement)
+        last = match.end()
+    corrected.append(query_text[last:])
     if not changed:
         return None
     suggestion = "".join(corrected)
-    return suggestion if run_query(suggestion) else None
+    return suggestion if has_hits(suggestion) else None
 
 
 def _stems(word: str) -> list[str]:
