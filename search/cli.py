@@ -97,12 +97,29 @@ def index_dir_option(function):
     return click.option(
         "--index-dir",
         type=click.Path(file_okay=True, dir_okay=True, path_type=Path),
-        default=DEFAULT_INDEX_DIR,
+        default=None,
+        callback=_locate_index,
         envvar="SEARCH_INDEX_DIR",
-        show_default=True,
         show_envvar=True,
-        help="Folder of the index.",
+        help=(
+            "Folder of the index. [default: the nearest index/ holding an index, "
+            "here or in a parent folder (as git finds .git); else ./index/]"
+        ),
     )(function)
+
+
+def _locate_index(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """The folder given, or the nearest `index/` above the current folder that holds an index."""
+    if value is not None:
+        return value
+    from .store import POINTER
+
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        candidate = folder / DEFAULT_INDEX_DIR
+        if (candidate / POINTER).is_file():
+            return candidate if folder == here else candidate.resolve()
+    return Path(DEFAULT_INDEX_DIR)
 
 
 def json_option(function):
@@ -274,6 +291,11 @@ Example:
 )
 @click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--include-undated",
+    is_flag=True,
+    help="With --since/--until, keep sentences of articles without a date too.",
+)
 @context_option("-C", "--context", "before and after each hit")
 @context_option("-B", "--before-context", "before each hit")
 @context_option("-A", "--after-context", "after each hit")
@@ -298,6 +320,7 @@ def query_command(
     sort: str,
     since,
     until,
+    include_undated: bool,
     context,
     before_context,
     after_context,
@@ -312,7 +335,13 @@ def query_command(
 
     since = check_date(since, "--since") if since else None
     until = check_date(until, "--until") if until else None
-    parsed = parse_query(" ".join(query), match_any=match_any, since=since, until=until)
+    parsed = parse_query(
+        " ".join(query),
+        match_any=match_any,
+        since=since,
+        until=until,
+        include_undated=include_undated,
+    )
     before = before_context if before_context is not None else (context or 0)
     after = after_context if after_context is not None else (context or 0)
     style = output.Style(output.use_color(color, sys.stdout))
@@ -336,6 +365,9 @@ def query_command(
             )
             _print_hits(hits, style, as_json, with_context=bool(before or after))
             found = bool(hits)
+        undated = index.undated_left_out(parsed)
+        if undated:
+            click.echo(output.format_undated_left_out(undated), err=True)
         if not found:
             message = output.format_no_match(parsed.text, index.did_you_mean(parsed))
             if message:

@@ -65,6 +65,7 @@ def hit_json(hit, with_context: bool) -> dict:
         "score": hit.score,
         "article": hit.article,
         "path": hit.path,
+        "name": hit.name,
         "sentence": hit.sentence,
         "date": hit.date,
         "text": hit.text,
@@ -84,7 +85,7 @@ def format_hit(hit, style: Style, width: int | None, with_context: bool) -> list
     With context, every sentence line is numbered as grep numbers lines: `6:` for
     the hit, `5-` and `7-` (dimmed) for its neighbours.
     """
-    header = f"{style.rank(f'{hit.rank}.')} {style.location(f'{hit.article}:{hit.sentence}')}"
+    header = f"{style.rank(f'{hit.rank}.')} {style.location(f'{hit.name}:{hit.sentence}')}"
     if hit.date:
         header += f"  {style.date(hit.date)}"
     lines = [header]
@@ -172,7 +173,7 @@ def wrap(text: str, width: int | None) -> list[str]:
 def format_article_hits(entry, style: Style) -> str:
     date = entry.date or "-"
     noun = "hit" if entry.hits == 1 else "hits"
-    return f"{style.location(entry.article)}  {entry.hits} {noun}  {style.date(date)}"
+    return f"{style.location(entry.name)}  {entry.hits} {noun}  {style.date(date)}"
 
 
 def format_numbered(
@@ -201,6 +202,7 @@ def show_json(found, sentence) -> dict:
     return {
         "article": found.article,
         "path": found.path,
+        "name": found.name,
         "sentence": sentence.sentence,
         "date": found.date,
         "text": sentence.text,
@@ -208,7 +210,7 @@ def show_json(found, sentence) -> dict:
 
 
 def format_show_header(found, style: Style) -> str:
-    return f"{style.location(found.article)}  {style.date(found.date or '-')}  {found.path}"
+    return f"{style.location(found.name)}  {style.date(found.date or '-')}  {found.path}"
 
 
 def format_status(status) -> list[str]:
@@ -253,6 +255,12 @@ def format_no_match(text: str, suggestion: str | None) -> str | None:
     if suggestion:
         return f'No matches for "{text}". Did you mean: {suggestion}?'
     return None
+
+
+def format_undated_left_out(count: int) -> str:
+    """The stderr note of a date filter that left out matches without a date."""
+    noun = "match" if count == 1 else "matches"
+    return f"{count} undated {noun} left out; --include-undated keeps them"
 
 
 def _plural(n: int, word: str) -> str:

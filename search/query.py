@@ -46,6 +46,9 @@ class ParsedQuery:
     match_any: bool = False
     since: str | None = None
     until: str | None = None
+    include_undated: bool = False
+    # With a date filter: the sentences it leaves out because their article has no date.
+    undated_query: object | None = None
 
     @property
     def mask(self):
@@ -66,8 +69,13 @@ def parse_query(
     match_any: bool = False,
     since: str | None = None,
     until: str | None = None,
+    include_undated: bool = False,
 ) -> ParsedQuery:
-    """Parse a user's query; raise QueryError with a one-line reason if it cannot run."""
+    """Parse a user's query; raise QueryError with a one-line reason if it cannot run.
+
+    `since` and `until` (YYYY-MM-DD, inclusive) keep articles dated in that range;
+    undated articles are left out unless `include_undated`.
+    """
     from whoosh import query as wq
 
     text = text.strip()
@@ -83,10 +91,16 @@ def parse_query(
         )
     if _is_everything(parsed):
         raise QueryError(f"{_quoted(text)} would match every sentence; add letters, e.g. peace*")
+    undated = None
     if since or until:
         dates = wq.TermRange("date", since, until, startexcl=False, endexcl=False)
+        no_date = wq.Not(wq.TermRange("date", None, None))
+        if include_undated:
+            dates = wq.Or([dates, no_date])
+        else:
+            undated = wq.And([parsed, no_date])
         parsed = wq.And([parsed, dates])
-    return ParsedQuery(text, parsed, match_any, since, until)
+    return ParsedQuery(text, parsed, match_any, since, until, include_undated, undated)
 
 
 _OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE|TO)\b")

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import store
 from .errors import InputError, QueryError
 from .highlight import Span, match_spans, word_test
+from .names import resolve, short_names
 from .query import ParsedQuery, parse_query
 from .schema import ARTICLE
 
@@ -42,6 +43,7 @@ class Hit:
     score: float
     article: str
     path: str
+    name: str
     sentence: int
     date: str | None
     text: str
@@ -56,6 +58,7 @@ class ArticleHits:
 
     article: str
     path: str
+    name: str
     date: str | None
     hits: int
     score: float
@@ -67,6 +70,7 @@ class ArticleText:
 
     article: str
     path: str
+    name: str
     date: str | None
     sentences: list[ContextSentence]
     focus: int | None = None
@@ -88,6 +92,7 @@ class SearchIndex:
         self.verified = verified
         self._searcher = searcher
         self._resources = resources
+        self._names: dict[str, str] | None = None
 
     @classmethod
     def open(cls, folder: Path, verify: bool = False) -> SearchIndex:
@@ -124,28 +129,37 @@ class SearchIndex:
     ) -> list[Hit]:
         """The best `limit` sentences for the query (all if None), in `sort` order."""
         with store.guard(self.folder):
-            return self._find(parsed, limit, sort, before, after)
+            return self._find(self._resolved(parsed), limit, sort, before, after)
 
     def count(self, parsed: ParsedQuery) -> int:
         """How many sentences match."""
         with store.guard(self.folder):
-            results = self._searcher.search(
-                parsed.query, limit=None, scored=False, mask=parsed.mask
-            )
-            return len(results)
+            return self._count(self._resolved(parsed).query, parsed.mask)
+
+    def undated_left_out(self, parsed: ParsedQuery) -> int:
+        """How many sentences would match but for a date filter, because their article has
+        no date (0 without a date filter, or when undated sentences are included)."""
+        if parsed.undated_query is None:
+            return 0
+        with store.guard(self.folder):
+            return self._count(self._resolved_query(parsed.undated_query), parsed.mask)
 
     def articles(self, parsed: ParsedQuery, limit: int | None = None) -> list[ArticleHits]:
         """The articles with matching sentences, best first (by their best sentence's score)."""
         with store.guard(self.folder):
             grouped: dict[str, list] = {}
-            for result in self._searcher.search(parsed.query, limit=None, mask=parsed.mask):
+            query = self._resolved(parsed).query
+            for result in self._searcher.search(query, limit=None, mask=parsed.mask):
                 fields = store.sentence_fields(result.fields())
                 entry = grouped.setdefault(fields["path"], [fields, 0, 0.0])
                 entry[1] += 1
                 entry[2] = max(entry[2], float(result.score))
-        ranked = sorted(grouped.values(), key=lambda e: (-e[2], e[0]["article"], e[0]["path"]))
+            names = self.names()
+        ranked = sorted(grouped.values(), key=lambda e: (-e[2], e[0]["path"]))
         found = [
-            ArticleHits(f["article"], f["path"], f.get("date"), hits, round(score, 4))
+            ArticleHits(
+                f["article"], f["path"], names[f["path"]], f.get("date"), hits, round(score, 4)
+            )
             for f, hits, score in ranked
         ]
         return found if limit is None else found[:limit]
@@ -156,19 +170,27 @@ class SearchIndex:
         with store.guard(self.folder):
             record = self._find_one_article(name)
             sentences = sorted(self._sentences_of(record["path"]))
+            short = self.names()[record["path"]]
         if sentence is not None:
             if not any(number == sentence for number, _text in sentences):
-                raise InputError(
-                    f"{record['article']} has no sentence {sentence} (it has {len(sentences)})"
-                )
+                raise InputError(f"{short} has no sentence {sentence} (it has {len(sentences)})")
             sentences = [(n, text) for n, text in sentences if abs(n - sentence) <= context]
         return ArticleText(
             record["article"],
             record["path"],
+            short,
             record.get("date"),
             [ContextSentence(number, text) for number, text in sentences],
             focus=sentence,
         )
+
+    def names(self) -> dict[str, str]:
+        """Every indexed article's path and its shortest unique name (see `search.names`)."""
+        if self._names is None:
+            with store.guard(self.folder):
+                paths = self._searcher.reader().field_terms("path")
+                self._names = short_names(paths)
+        return self._names
 
     def did_you_mean(self, parsed: ParsedQuery) -> str | None:
         """A corrected query that finds something, from the index's own words; or None."""
@@ -177,7 +199,11 @@ class SearchIndex:
         def has_hits(candidate: str) -> bool:
             try:
                 corrected = parse_query(
-                    candidate, match_any=parsed.match_any, since=parsed.since, until=parsed.until
+                    candidate,
+                    match_any=parsed.match_any,
+                    since=parsed.since,
+                    until=parsed.until,
+                    include_undated=parsed.include_undated,
                 )
             except QueryError:
                 return False
@@ -202,10 +228,11 @@ class SearchIndex:
         wanted = None if sort != "relevance" else limit
         results = self._searcher.search(parsed.query, limit=wanted, mask=parsed.mask)
         rows = [(result.score, store.sentence_fields(result.fields())) for result in results]
-        if sort != "relevance":
-            rows.sort(key=_sort_key(sort))
-            rows = rows if limit is None else rows[:limit]
+        rows.sort(key=_sort_key(sort))
+        if sort != "relevance" and limit is not None:
+            rows = rows[:limit]
         accepts = word_test(parsed.query)
+        names = self.names()
         articles: dict[str, dict[int, str]] = {}
         hits = []
         for rank, (score, fields) in enumerate(rows, start=1):
@@ -215,6 +242,7 @@ class SearchIndex:
                 score=round(float(score), 4),
                 article=fields["article"],
                 path=fields["path"],
+                name=names.get(fields["path"], fields["article"]),
                 sentence=fields["sentence"],
                 date=fields.get("date"),
                 text=text,
@@ -224,6 +252,26 @@ class SearchIndex:
                 hit.before, hit.after = self._context(hit, before, after, articles)
             hits.append(hit)
         return hits
+
+    def _count(self, query, mask) -> int:
+        return len(self._searcher.search(query, limit=None, scored=False, mask=mask))
+
+    def _resolved(self, parsed: ParsedQuery) -> ParsedQuery:
+        """The query with each `article:NAME` turned into the paths that NAME names."""
+        return replace(parsed, query=self._resolved_query(parsed.query))
+
+    def _resolved_query(self, query):
+        from whoosh import query as wq
+
+        def resolve_names(node):
+            if isinstance(node, wq.Term | wq.Prefix) and node.fieldname == "article":
+                paths = resolve(node.text, self.names())
+                if not paths:
+                    return wq.NullQuery
+                return wq.Or([wq.Term("path", path) for path in paths], boost=node.boost)
+            return node
+
+        return query.accept(resolve_names)
 
     def _context(self, hit: Hit, before: int, after: int, articles: dict):
         """The neighbours of a hit; `articles` keeps each article's sentences for the next hit."""
@@ -254,46 +302,38 @@ class SearchIndex:
             yield fields["sentence"], fields["text"]
 
     def _find_one_article(self, name: str) -> dict:
-        candidates = self._article_records(name)
+        candidates = resolve(name, self.names())
         if not candidates:
             # Damage can hide an article without an error: check before denying it exists.
             store.raise_if_damaged(self.folder)
             raise InputError(f'no article "{name}" in the index; try "search query -l WORD"')
         if len(candidates) > 1:
-            shown = ", ".join(sorted(c["path"] for c in candidates)[:5])
+            names = self.names()
+            shown = ", ".join(sorted(names[path] for path in candidates)[:10])
+            more = ", ..." if len(candidates) > 10 else ""
             raise InputError(
-                f'"{name}" names {len(candidates)} articles ({shown}); '
-                "give more of its name, or its path"
+                f'"{name}" names {len(candidates)} articles ({shown}{more}); give more of its path'
             )
-        return candidates[0]
+        return self._article_record(candidates[0])
 
-    def _article_records(self, name: str) -> list[dict]:
+    def _article_record(self, path: str) -> dict:
         from whoosh import query as wq
 
-        def records(query) -> list[dict]:
-            matches = self._searcher.search(wq.And([wq.Term("kind", ARTICLE), query]), limit=None)
-            return [store.article_fields(result.fields()) for result in matches]
-
-        resolved = str(Path(name).resolve())
-        by_path = records(wq.Term("path", resolved))
-        if by_path:
-            return by_path
-        exact = records(wq.Term("article", name))
-        if exact:
-            return exact
-        return records(wq.Prefix("article", name))
+        query = wq.And([wq.Term("kind", ARTICLE), wq.Term("path", path)])
+        for result in self._searcher.search(query, limit=1):
+            return store.article_fields(result.fields())
+        store.raise_if_damaged(self.folder)
+        raise InputError(f'no article "{path}" in the index; try "search query -l WORD"')
 
 
 def _sort_key(sort: str):
+    if sort == "relevance":
+        # Equal scores in reading order, so that two builds of one corpus agree.
+        return lambda row: (-row[0], row[1]["path"], row[1]["sentence"])
     if sort == "date":
         # Newest first; undated articles last; then reading order.
-        return lambda row: (
-            -_date_number(row[1].get("date")),
-            row[1]["article"],
-            row[1]["path"],
-            row[1]["sentence"],
-        )
-    return lambda row: (row[1]["article"], row[1]["path"], row[1]["sentence"])
+        return lambda row: (-_date_number(row[1].get("date")), row[1]["path"], row[1]["sentence"])
+    return lambda row: (row[1]["path"], row[1]["sentence"])
 
 
 def _date_number(date: str | None) -> int:
