@@ -30,7 +30,9 @@ class CommandError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"search: {self.format_message()}", err=True)
+        from .output import inert
+
+        click.echo(f"search: {inert(self.format_message())}", err=True)
 
 
 class NoMatch(Exception):
@@ -49,7 +51,10 @@ class SearchGroup(click.Group):
             sys.exit(error.exit_code)
         except click.UsageError as error:
             command = error.ctx.command_path if error.ctx else "search"
-            click.echo(f'search: {error.format_message()} (see "{command} --help")', err=True)
+            from .output import inert
+
+            message = inert(error.format_message())
+            click.echo(f'search: {message} (see "{command} --help")', err=True)
             sys.exit(error.exit_code)
         except click.ClickException as error:
             error.show()
@@ -198,6 +203,7 @@ def index_command(paths, index_dir: Path, rebuild: bool, wait: float, quiet: boo
         search index seeds/ ~/articles/
         search index --rebuild seeds/
     """
+    from . import output
     from .indexer import index_error_summary, update_index
 
     targets = list(paths) or [Path(DEFAULT_SEEDS)]
@@ -211,12 +217,11 @@ def index_command(paths, index_dir: Path, rebuild: bool, wait: float, quiet: boo
     with _progress_bar(not quiet and sys.stderr.isatty()) as progress:
         report = update_index(index_dir, targets, rebuild=rebuild, wait=wait, progress=progress)
     for warning in report.skipped:
-        click.echo(f"search: warning: {warning}", err=True)
+        click.echo(f"search: warning: {output.inert(warning)}", err=True)
     if not quiet:
-        from .output import format_index_summary
         from .store import describe
 
-        click.echo(format_index_summary(report, describe(index_dir)), err=True)
+        click.echo(output.format_index_summary(report, describe(index_dir)), err=True)
     failure = index_error_summary(report)
     if failure:
         raise failure

@@ -10,12 +10,34 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import textwrap
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, is_dataclass
 from typing import TextIO
 
 COLOR_CHOICES = ("auto", "always", "never")
+
+# Characters that must never reach a terminal raw: C0 controls but tab, DEL, C1 controls
+# (ESC and CSI start escape sequences that can retitle a window or clear the screen), and
+# the bidirectional overrides that make text read differently from what it is.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def inert(text: str) -> str:
+    """`text` with every control character shown as an escape (`\\x1b`, `\\n`): safe for a
+    terminal, and always one line."""
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
 
 
 def use_color(mode: str, stream: TextIO) -> bool:
@@ -56,7 +78,9 @@ class Style:
 def to_json(record) -> str:
     """One JSON Lines line for a record (a dataclass or a dict)."""
     data = asdict(record) if is_dataclass(record) else record
-    return json.dumps(data, ensure_ascii=False)
+    line = json.dumps(data, ensure_ascii=False)
+    # json escapes C0 controls itself; C1 controls and bidi overrides are escaped here too.
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
 
 
 def hit_json(hit, with_context: bool) -> dict:
@@ -85,7 +109,7 @@ def format_hit(hit, style: Style, width: int | None, with_context: bool) -> list
     With context, every sentence line is numbered as grep numbers lines: `6:` for
     the hit, `5-` and `7-` (dimmed) for its neighbours.
     """
-    header = f"{style.rank(f'{hit.rank}.')} {style.location(f'{hit.name}:{hit.sentence}')}"
+    header = f"{style.rank(f'{hit.rank}.')} {style.location(f'{inert(hit.name)}:{hit.sentence}')}"
     if hit.date:
         header += f"  {style.date(hit.date)}"
     lines = [header]
@@ -102,7 +126,10 @@ def format_hit(hit, style: Style, width: int | None, with_context: bool) -> list
             line
             for context in sentences
             for line in _numbered(
-                f"{context.sentence}-", label_width, wrap(context.text, text_width), style.dim
+                f"{context.sentence}-",
+                label_width,
+                [inert(line) for line in wrap(context.text, text_width)],
+                style.dim,
             )
         ]
 
@@ -149,10 +176,10 @@ def _styled(text: str, start: int, end: int, spans, style: Style) -> str:
         a, b = max(span_start, start), min(span_end, end)
         if a >= b:
             continue
-        out.append(text[cursor:a])
-        out.append(style.match(text[a:b]))
+        out.append(inert(text[cursor:a]))
+        out.append(style.match(inert(text[a:b])))
         cursor = b
-    out.append(text[cursor:end])
+    out.append(inert(text[cursor:end]))
     return "".join(out)
 
 
@@ -173,7 +200,7 @@ def wrap(text: str, width: int | None) -> list[str]:
 def format_article_hits(entry, style: Style) -> str:
     date = entry.date or "-"
     noun = "hit" if entry.hits == 1 else "hits"
-    return f"{style.location(entry.name)}  {entry.hits} {noun}  {style.date(date)}"
+    return f"{style.location(inert(entry.name))}  {entry.hits} {noun}  {style.date(date)}"
 
 
 def format_numbered(
@@ -182,7 +209,7 @@ def format_numbered(
     """A sentence with its number in front, as `split` and `show` print it."""
     label = f"{number:>3}  "
     lines = wrap(text, None if width is None else width - len(label))
-    out = [(label if i == 0 else " " * len(label)) + line for i, line in enumerate(lines)]
+    out = [(label if i == 0 else " " * len(label)) + inert(line) for i, line in enumerate(lines)]
     return [style.dim(line) for line in out] if dim else out
 
 
@@ -210,22 +237,23 @@ def show_json(found, sentence) -> dict:
 
 
 def format_show_header(found, style: Style) -> str:
-    return f"{style.location(found.name)}  {style.date(found.date or '-')}  {found.path}"
+    name, path = inert(found.name), inert(found.path)
+    return f"{style.location(name)}  {style.date(found.date or '-')}  {path}"
 
 
 def format_status(status) -> list[str]:
     """The lines of `search status`."""
     lines = [
-        f"index:     {status.index_dir}",
+        f"index:     {inert(status.index_dir)}",
         f"articles:  {status.articles}",
         f"sentences: {status.sentences}",
         f"size:      {format_size(status.size_bytes)}",
         f"updated:   {status.updated or '-'}",
         f"schema:    {status.schema_version}",
         f"stale:     {len(status.stale)}",
-        *[f"  {path}" for path in status.stale],
+        *[f"  {inert(path)}" for path in status.stale],
         f"missing:   {len(status.missing)}",
-        *[f"  {path}" for path in status.missing],
+        *[f"  {inert(path)}" for path in status.missing],
     ]
     if status.damaged is not None:  # verified: damage would have been raised
         lines.append("damaged:   0")
@@ -245,7 +273,7 @@ def format_index_summary(report, where: str) -> str:
     return (
         f"Indexed {_plural(report.articles, 'article')}: {report.added} added, "
         f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged; "
-        f"{_plural(report.sentences, 'sentence')} in {where} "
+        f"{_plural(report.sentences, 'sentence')} in {inert(where)} "
         f"in {report.seconds:.1f} s"
     )
 
@@ -253,7 +281,7 @@ def format_index_summary(report, where: str) -> str:
 def format_no_match(text: str, suggestion: str | None) -> str | None:
     """The stderr line of a query that found nothing (None: nothing to say)."""
     if suggestion:
-        return f'No matches for "{text}". Did you mean: {suggestion}?'
+        return inert(f'No matches for "{text}". Did you mean: {suggestion}?')
     return None
 
 
