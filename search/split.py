@@ -81,16 +81,21 @@ class Article:
 
 
 _OPENERS = "\"'“‘«‹([{"
-_CLOSERS = "\"'”’»›)]}"
+_CLOSERS = "\"'”’»›)]}“‘"  # a curly opening quote right after a terminal closes a quote
 _TERMINALS = ".!?…‽"
 _BULLETS = "•⁃▪◦‣"
 _SYMBOL_STARTS = "$£€¥#@¿¡" + _BULLETS
 
 # One terminal char first (not "[...]+"), so that re skips fast to the next terminal; the
 # lookbehind starts a match only at the start of a run, so a long run of dots stays linear.
-# The whitespace after it is matched too, and must not lead to an ASCII lowercase letter: most
-# non-boundaries ("U.S. troops", "a.m. local") never reach Python.
-_CANDIDATE = re.compile(r"[.!?…‽](?<![.!?…‽].)[.!?…‽]*([\"'”’»›)\]}]*)\s+(?=[^\sa-z])")
+# Group 1 is the closing quotes and brackets, group 2 citation markers ("[12]", "[a]",
+# "[3, 4]"). The whitespace after them is matched too, and must not lead to an ASCII lowercase
+# letter: most non-boundaries ("U.S. troops", "a.m. local") never reach Python.
+_CANDIDATE = re.compile(
+    r"[.!?…‽](?<![.!?…‽].)[.!?…‽]*([\"'”’»›)\]}“‘]*)"
+    r"((?:\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\])*)\s+(?=[^\sa-z])"
+)
+_CITATION_END = re.compile(r"\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\]")
 _PARA_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+\s*")
 _SPACE_BY_BREAK = re.compile(r"\n(?:(?<=[^\S\n]\n)|(?=[^\S\n]))")  # other whitespace by a break
 _LINE_BULLET = re.compile(r"\n[^\S\n]*([•⁃▪◦‣])")
@@ -102,11 +107,18 @@ _LIST_LABEL = re.compile(r"[•⁃▪◦‣*-]?\s*(?:\d{1,3}|[^\W\d_]|[ivxIVX]{1
 _LIST_START = re.compile(r"(\d{1,2}|[A-Za-z])(\.\)|\)|\.)(?=\s+[^\s.]{2})")
 _FOURTH_DOT = re.compile(r"\s\.\s\.\s\.\s")
 _DOTS_THEN_WORD = re.compile(r"[.…](?:\s?[.…])*\s+[\"'“‘«‹(\[{]*(\w)")
+# A speech tag after a quote closed by "?" or "!": one to three capitalised words (a name, "I")
+# and a speech verb: '"Why?" Smith asked', '"Sorry!" I say', '"Great!" Ann beams'. Verbs that
+# are also common nouns ("post", "note", "smile") count only inflected.
 _SPEECH = re.compile(
-    r"(?:[A-Z][\w.'’-]*\s+){1,3}(?:said|says|asked|asks|added|adds|told|tells|wrote|writes"
-    r"|replied|replies|shouted|yelled|cried|exclaimed|wondered|insisted|continued|explained"
-    r"|noted|recalled|declared|announced|tweeted|posted)\b"
+    r"(?:[A-Z][\w.'’-]*\s+){1,3}(?:[a-z]+ly\s+)?(?:sa(?:y|ys|id)|t(?:ell|ells|old)"
+    r"|wr(?:ite|ites|ote)|(?:repl|cr)(?:y|ies|ied)"
+    r"|(?:ask|add|shout|yell|exclaim|wonder|insist|whisper|mutter|murmur)(?:s|ed)?"
+    r"|(?:laugh|sigh|beam|answer|scream|recall|explain|declare|announce|tweet|post|repeat"
+    r"|protest|respond|warn|urge|admit|boast|complain)(?:s|ed)"
+    r"|(?:smile|joke|note|continue|argue)(?:s|d)|snap(?:s|ped)|quip(?:s|ped)|grin(?:s|ned))\b"
 )
+_QUOTES = "\"'”’»›“‘"
 
 
 def _words(s: str) -> frozenset[str]:
@@ -118,6 +130,7 @@ def _words(s: str) -> frozenset[str]:
 _NEVER = "never"  # a title or Latin abbreviation, never the end of a sentence
 _NUMBERED = "numbered"  # not the end before a digit: "No. 5", "p. 55", "Jan. 5"
 _NAME = "name"  # ends a sentence only before a sentence starter: "U.S.", "J.", "St."
+_PLACE = "place"  # a state: as _NAME, and after "City," also before a clause: "Calif.", "N.Y."
 _COMPANY = "company"  # ends one unless a company title follows: "Inc. Chief Executive"
 _TIME = "time"  # ends one unless a day, month or time zone follows: "5 p.m. Friday"
 _KINDS = {
@@ -145,9 +158,10 @@ _KINDS_EXACT = {
     **dict.fromkeys(
         _words(
             "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss"
-            " Mo Mont Neb Nebr Nev Okla Ore Pa Penn Tenn Tex Vt Va Wash Wis Wisc Wyo Ont Que"
+            " Mo Mont Neb Nebr Nev Okla Ore Pa Penn Tenn Tex Vt Va Wash Wis Wisc Wyo Ont Que Alta"
+            " Sask N.H N.J N.M N.Y N.C N.D S.C S.D R.I W.Va D.C B.C"
         ),
-        _NAME,
+        _PLACE,
     ),
 }
 # Words that commonly open a sentence (exact case): after a _NAME abbreviation only these break.
@@ -161,6 +175,36 @@ _STARTERS = _words(
     " Last Next Today Yesterday Tomorrow Is Are Was Were Do Does Did Can Could Will Would Should"
     " Has Have Had Might Must Shall Let Please Perhaps Maybe"
 )
+# Common nouns that open news sentences (exact case). After "U.S." or a state such a noun
+# would be lowercase if the abbreviation modified it ("U.S. officials"), so capitalised it
+# starts a sentence: "the U.S. Details were not disclosed". Surnames (Banks, Fields) are left out.
+_OPENING_NOUNS = _words(
+    "Officials Details Shares Stocks Bonds Yields Futures Prices Markets Sales Revenue Profit"
+    " Profits Earnings Results Terms Analysts Investors Traders Economists Experts Critics"
+    " Observers Lawmakers Legislators Voters Residents Witnesses Sources Authorities Police"
+    " Investigators Prosecutors Regulators Executives Employees Workers Protesters Troops"
+    " Soldiers Rescuers Scientists Researchers Doctors Officers Firefighters Students Parents"
+    " Families Victims People Opponents Supporters Talks Negotiations Negotiators Demand"
+    " Production Inflation Unemployment Growth Trading Volume Figures Data Oil Gold Nothing"
+    " Everyone Everybody Nobody Someone Somebody Something Everything Anyone Anything"
+)
+_NAME_BREAKS = _STARTERS | _OPENING_NOUNS
+# After "City, ST." a capitalised run that a verb follows is the subject of a new sentence:
+# "San Jose, Calif. Western Digital said". One to four capitalised words, an optional
+# adverb, then an auxiliary, a common finite verb or a past tense in -ed.
+_CLAUSE = re.compile(
+    r"(?:[A-Z][\w'’&.-]*\s+){1,4}(?:[a-z]+ly\s+|also\s+|still\s+|then\s+|now\s+)?"
+    r"(?:is|are|was|were|has|have|had|will|would|could|can|may|might|must|should|shall|did"
+    r"|does|do|said|says|told|tells|plans|wants|expects|hopes|faces|remains|makes|rose|fell"
+    r"|won|lost|took|gave|made|got|went|came|saw|began|grew|became|[a-z]{2,}ed)\b"
+)
+# A conjunction and a name closing the sentence after an abbreviation is no sentence of its
+# own: "trade with the U.S. And Japan." ("And Japan agreed ..." is one).
+_CONJUNCTIONS = _words("And Or Nor")
+_NAME_TAIL = re.compile(r"\s+(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*(?:[.,;:!?…)\]]|\s*$)")
+# A one-word parenthesis after an abbreviation names what precedes it: "Corp. (EGPC)",
+# "Inc. (AAPL.O)", "Corp. (NYSE: WDC)".
+_PAREN_NAME = re.compile(r"\([A-Z][\w&.-]*(?::\s*[A-Z][\w.]*)?\)")
 _COMPANY_FOLLOWERS = _words(
     "CEO CFO COO CTO Chief Chairman Chairwoman Chair President Vice Executive Director Founder"
     " Managing Board Group Holdings Unit Subsidiary"
@@ -180,17 +224,34 @@ def _is_opener(t: str, start: int, s: int) -> bool:
     return s - start <= 24 and t[start:s].split(None, 1)[0].lower() in _OPENING_PREPOSITIONS
 
 
-def _abbreviation_ends(kind: str, t: str, k: int, b: int, start: int, s: int) -> bool:
-    """Whether an abbreviation of `kind` ending at t[s] ends the sentence; t[k] is next."""
+def _after_city(t: str, w: int, start: int) -> bool:
+    """Whether the word at t[w] follows "City, " (a capitalised word and a comma)."""
+    if w - start < 4 or t[w - 2 : w] != ", ":
+        return False
+    before = t[max(start, w - 30) : w - 2].rsplit(None, 1)
+    return bool(before) and before[-1][:1].isupper()
+
+
+def _abbreviation_ends(
+    kind: str, t: str, k: int, b: int, start: int, s: int, address: bool
+) -> bool:
+    """Whether an abbreviation of `kind` ending at t[s] ends the sentence; t[k] is next.
+
+    `address` is whether the abbreviation is a state after "City, " ("San Jose, Calif.").
+    """
+    if t[k - 1] == "(" and _PAREN_NAME.match(t, k - 1, b):
+        return False  # "Corp. (EGPC)": the acronym of the name before
     m = _WORD.match(t, k, b)
     if m is None:  # a digit or a symbol: "the U.S. 10-year yield", "Inc. 2024 was"
-        return kind is not _NAME
+        return kind is not _NAME and kind is not _PLACE
     word, after = m.group(), m.end()
     if after < b and t[after] == ".":  # another abbreviation: "a.m. Mr. Smith", "U.S. Rep."
-        titles = _TITLE_STARTERS if kind is _NAME else _TITLES
+        titles = _TITLE_STARTERS if kind is _NAME or kind is _PLACE and not address else _TITLES
         return word in titles and not _is_opener(t, start, s)
-    if kind is _NAME:
-        return word in _STARTERS
+    if kind is _NAME or kind is _PLACE:
+        if word in _CONJUNCTIONS and _NAME_TAIL.match(t, after, b):
+            return False  # "the U.S. And Japan."
+        return word in _NAME_BREAKS or address and _CLAUSE.match(t, k, b) is not None
     if kind is _COMPANY:
         return word not in _COMPANY_FOLLOWERS
     return (
@@ -222,7 +283,8 @@ def _period_ends(t: str, s: int, k: int, c: str, start: int, b: int, headline: b
         return not c.isdigit()
     if headline:  # "U.S. To Send Troops", "Pitt, Briggs & Co. Weighs Options"
         return False
-    return _abbreviation_ends(kind, t, k, b, start, s)
+    address = kind is _PLACE and _after_city(t, s - len(word), start)
+    return _abbreviation_ends(kind, t, k, b, start, s, address)
 
 
 def _ends_sentence(
@@ -257,7 +319,8 @@ def _ends_sentence(
             return True  # ". . . ." : the fourth dot is a period
         return t[s - 2] != "."  # a dot of a spaced ". . ." does not end a sentence
     if "?" in run or "!" in run or "‽" in run:
-        return r == e or _SPEECH.match(t, k, b) is None
+        quoted = any(ch in _QUOTES for ch in t[r:e])  # '"Why?" Smith asked', not "(why?)"
+        return not quoted or _SPEECH.match(t, k, b) is None
     if run == "..." or run == "…":  # "[...]" marks an omission, inside the sentence
         return c.isupper() and not (t[s - 1] == "[" and t[r : r + 1] == "]")
     return True  # "....", "…." and the like: an ellipsis and a period
@@ -306,23 +369,33 @@ def _trim_end(t: str, a: int, y: int) -> int:
     return y
 
 
+def _end_of_words(t: str, a: int, b: int) -> int:
+    """Where t[a:b] ends without its closing quotes, brackets and citation markers."""
+    y = b
+    while y > a + 1:
+        if t[y - 1] in _CLOSERS:
+            y -= 1
+        elif t[y - 1] == "]" and (m := _CITATION_END.search(t, max(a, y - 16), y)) and m.end() == y:
+            y = m.start()
+        else:
+            break
+    return y
+
+
 def _split_span(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
     """Append the (start, end) of each sentence of t[a:b]; t[a] and t[b - 1] are non-space."""
     start = a
-    y = b
-    while t[y - 1] in _CLOSERS and y > a + 1:
-        y -= 1
-    headline = t[y - 1] not in _TERMINALS and t.find("\n", a, b) < 0
+    headline = t[_end_of_words(t, a, b) - 1] not in _TERMINALS and t.find("\n", a, b) < 0
     for m in _CANDIDATE.finditer(t, a, b):
         n = m.end()
         c = t[n]
         if c.islower():  # a lowercase letter outside ASCII
             continue
-        s, e = m.start(), m.end(1)
-        if e == s + 1 and s - start > 8 and c.isalnum() and not t[s - 1].isspace():
+        s, e = m.start(), m.end(2)
+        if e == s + 1 and t[s] == "." and s - start > 8 and c.isalnum() and not t[s - 1].isspace():
             ends = _period_ends(t, s, n, c, start, b, headline)  # the commonest: "word. The"
         else:
-            ends = _ends_sentence(t, s, m.start(1), e, n, start, b, headline)
+            ends = _ends_sentence(t, s, m.start(1), m.end(1), n, start, b, headline)
         if ends:
             spans.append((start, e))
             start = n
