@@ -95,7 +95,7 @@ _CANDIDATE = re.compile(
     r"[.!?…‽](?<![.!?…‽].)[.!?…‽]*([\"'”’»›)\]}“‘]*)"
     r"((?:\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\])*)\s+(?=[^\sa-z])"
 )
-_CITATION_END = re.compile(r"\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\]")
+_CITATION_END = re.compile(r"\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\]\Z")
 _PARA_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+\s*")
 _SPACE_BY_BREAK = re.compile(r"\n(?:(?<=[^\S\n]\n)|(?=[^\S\n]))")  # other whitespace by a break
 _LINE_BULLET = re.compile(r"\n[^\S\n]*([•⁃▪◦‣])")
@@ -111,7 +111,7 @@ _DOTS_THEN_WORD = re.compile(r"[.…](?:\s?[.…])*\s+[\"'“‘«‹(\[{]*(\w)"
 # and a speech verb: '"Why?" Smith asked', '"Sorry!" I say', '"Great!" Ann beams'. Verbs that
 # are also common nouns ("post", "note", "smile") count only inflected.
 _SPEECH = re.compile(
-    r"(?:[A-Z][\w.'’-]*\s+){1,3}(?:[a-z]+ly\s+)?(?:sa(?:y|ys|id)|t(?:ell|ells|old)"
+    r"(?:[A-Z][\w.'’-]*\s+){1,3}(?:[a-z]+ly\s+|then\s+|again\s+|later\s+)?(?:sa(?:y|ys|id)|t(?:ell|ells|old)"
     r"|wr(?:ite|ites|ote)|(?:repl|cr)(?:y|ies|ied)"
     r"|(?:ask|add|shout|yell|exclaim|wonder|insist|whisper|mutter|murmur)(?:s|ed)?"
     r"|(?:laugh|sigh|beam|answer|scream|recall|explain|declare|announce|tweet|post|repeat"
@@ -177,15 +177,16 @@ _STARTERS = _words(
 )
 # Common nouns that open news sentences (exact case). After "U.S." or a state such a noun
 # would be lowercase if the abbreviation modified it ("U.S. officials"), so capitalised it
-# starts a sentence: "the U.S. Details were not disclosed". Surnames (Banks, Fields) are left out.
+# starts a sentence: "the U.S. Details were not disclosed". Nouns that are also surnames (Sales,
+# Gold, Banks) are left out: after an initial they are more likely a name ("John B. Sales").
 _OPENING_NOUNS = _words(
-    "Officials Details Shares Stocks Bonds Yields Futures Prices Markets Sales Revenue Profit"
+    "Officials Details Shares Stocks Bonds Yields Futures Prices Markets Revenue Profit"
     " Profits Earnings Results Terms Analysts Investors Traders Economists Experts Critics"
     " Observers Lawmakers Legislators Voters Residents Witnesses Sources Authorities Police"
     " Investigators Prosecutors Regulators Executives Employees Workers Protesters Troops"
     " Soldiers Rescuers Scientists Researchers Doctors Officers Firefighters Students Parents"
     " Families Victims People Opponents Supporters Talks Negotiations Negotiators Demand"
-    " Production Inflation Unemployment Growth Trading Volume Figures Data Oil Gold Nothing"
+    " Production Inflation Unemployment Growth Trading Volume Figures Data Oil Nothing"
     " Everyone Everybody Nobody Someone Somebody Something Everything Anyone Anything"
 )
 _NAME_BREAKS = _STARTERS | _OPENING_NOUNS
@@ -372,13 +373,9 @@ def _trim_end(t: str, a: int, y: int) -> int:
 def _end_of_words(t: str, a: int, b: int) -> int:
     """Where t[a:b] ends without its closing quotes, brackets and citation markers."""
     y = b
-    while y > a + 1:
-        if t[y - 1] in _CLOSERS:
-            y -= 1
-        elif t[y - 1] == "]" and (m := _CITATION_END.search(t, max(a, y - 16), y)) and m.end() == y:
-            y = m.start()
-        else:
-            break
+    while y > a + 1 and t[y - 1] in _CLOSERS:
+        m = _CITATION_END.search(t, max(a, y - 16), y) if t[y - 1] == "]" else None
+        y = y - 1 if m is None else m.start()
     return y
 
 
