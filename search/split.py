@@ -19,16 +19,23 @@ How a text is read:
    following label in sequence (``2.``, ``3.`` or ``b.``, ``c.``), even without punctuation. In
    any paragraph, a line that starts with a bullet such as ``•`` starts a sentence.
 5. Boundary candidates. Within a paragraph `_CANDIDATE` finds each run of terminal punctuation
-   (``.``, ``!``, ``?``, ``…``), with the closing quotes and brackets after it, that is followed
-   by whitespace and then not by an ASCII lowercase letter. ``3.5%``, ``$1.2``, ``example.com``
-   or ``Jr.'s`` are never candidates.
+   (``.``, ``!``, ``?``, ``…``, ``‽``), with the closing quotes and brackets after it and then
+   any citation markers (``[12]``, ``[a]``, ``[3, 4]``, ``[3–5]``: they stay with the sentence
+   before), that is followed by whitespace and then not by an ASCII lowercase letter. A curly
+   *opening* quote right after the punctuation (``“over.“``, ``‘done.‘``) is read as a closing
+   one: typed or converted quotes are often reversed. ``3.5%``, ``$1.2``, ``example.com`` or
+   ``Jr.'s`` are never candidates.
 6. Deciding a candidate, from the word before it and the token after it:
 
    - the next token starts with a lowercase letter (after opening quotes/brackets): no break
      (``"Ready," he said``, ``Co. at noon``, ``U.S. troops``); likewise when it starts with
      punctuation such as a dash or a comma;
-   - ``?`` and ``!``: a break, except ``"Why?" Smith asked.`` (a quote closed by ``?``/``!`` then a
-     speech verb);
+   - ``?``, ``!`` and ``‽`` are never read as periods, whatever the word before (``Was it plan
+     B? Officials ...`` breaks): a break, except after a quotation closed by them (a quote
+     mark among the closers, not a bracket) when a speech tag follows: one to three
+     capitalised words and a speech verb in any tense, perhaps after an adverb
+     (``"Why?" Smith asked.``, ``"Sorry!" I say.``, ``"Great!" Ann beams.``). Verbs that are
+     also common nouns (post, note, smile) count only inflected (posted, notes);
    - ellipses: ``...`` or ``…`` breaks only before a capital letter, and never as ``[...]``;
      four dots are an ellipsis plus a period; a spaced ``. . .`` never breaks, except
      ``. . . .`` (its fourth dot is a period) and ``word. . . . Capital`` (a period, then an
@@ -36,17 +43,37 @@ How a text is read:
    - a single period: the word before it is looked up in small sets (`_KINDS`). Titles and
      Latin abbreviations (Mr., Dr., Gen., Lt., Col., vs., e.g.) never end a sentence. Number
      prefixes and months (No., p., Jan., Sept.) do not before a digit (``No. 5``, ``Jan. 5``).
-     Name-like ones (U.S., E.U., St., Jr., state abbreviations, single initials) end a
-     sentence only before a common sentence starter, a pronoun, determiner, question word,
-     conjunction or auxiliary (``I live in the U.S. How about you?`` but ``the U.S.
-     Government``; ``you and I. Did`` but ``Albert I. Jones``). Company suffixes (Co., Inc.)
-     end one unless a company title follows (``Inc. Chief Executive``), and a.m./p.m. unless a
-     day, month or time zone follows (``6 p.m. Friday``) or what precedes is a short opener
-     (``At 5 a.m. Mr. Smith went``). In a headline (one line without final punctuation) these
-     ambiguous abbreviations never end a sentence (``U.S. To Send Troops``). Any other word
-     ends a sentence;
+     In a headline (one line without final punctuation, closers and citation markers aside)
+     the abbreviations below never end a sentence (``U.S. To Send Troops``). Otherwise, for
+     the abbreviations below, a one-word parenthesis next names what precedes it and is no
+     break (``Corp. (EGPC).``, ``Inc. (AAPL.O)``, ``Corp. (NYSE: WDC)``), and:
+
+     * name-like ones (U.S., E.U., St., Jr., single initials, and state abbreviations) end a
+       sentence before a common sentence starter (a pronoun, determiner, question word,
+       conjunction or auxiliary: ``I live in the U.S. How about you?``, ``you and I. Did``)
+       or before a capitalised common noun that often opens news sentences (``_OPENING_NOUNS``:
+       ``the U.S. Details were``, ``Pa. Officials said``), which would be lowercase if the
+       abbreviation modified it (``U.S. officials``). Any other capitalised word is read as
+       part of a name: ``the U.S. Army said``, ``U.S. Government``, ``Albert I. Jones``,
+       ``St. Louis``. Nouns that are also surnames (Sales, Gold) are not opening nouns. A
+       conjunction and a name that close the sentence are no sentence of their own (``the
+       U.S. And Japan.``; ``... And Japan agreed`` is one);
+     * a state abbreviation (Calif., Pa., Tex., N.Y., D.C.) right after ``City, `` closes an
+       address, which no name continues: it also ends a sentence before a title
+       abbreviation (``Austin, Tex. Gov. Greg Abbott``) or a clause, read as one to four
+       capitalised words then an auxiliary, a common finite verb or a past tense in -ed
+       (``San Jose, Calif. Western Digital said``, ``Tulsa, Okla. Williams Cos. declined``).
+       Without the city (``the Calif. Senate``) it is name-like only;
+     * company suffixes (Co., Inc.) end one unless a company title follows (``Inc. Chief
+       Executive``), and a.m./p.m. unless a day, month or time zone follows (``6 p.m.
+       Friday``) or what precedes is a short opener (``At 5 a.m. Mr. Smith went``).
+
+     A digit after a name-like abbreviation is no break (``Ill. 62701``); after the others
+     it is one. Any other word before the period ends a sentence;
    - a "sentence" that would be only a list label (``1.``, ``a.``, ``• 9.``) or only punctuation
      is not cut off.
+
+Measured on the gold boundaries of UD English EWT with ``benchmarks/ewt_splitter.py``.
 
 Every non-whitespace character after the dateline lies in exactly one sentence, in order.
 """
@@ -81,16 +108,21 @@ class Article:
 
 
 _OPENERS = "\"'“‘«‹([{"
-_CLOSERS = "\"'”’»›)]}"
+_CLOSERS = "\"'”’»›)]}“‘"  # a curly opening quote right after a terminal closes a quote
 _TERMINALS = ".!?…‽"
 _BULLETS = "•⁃▪◦‣"
 _SYMBOL_STARTS = "$£€¥#@¿¡" + _BULLETS
 
 # One terminal char first (not "[...]+"), so that re skips fast to the next terminal; the
 # lookbehind starts a match only at the start of a run, so a long run of dots stays linear.
-# The whitespace after it is matched too, and must not lead to an ASCII lowercase letter: most
-# non-boundaries ("U.S. troops", "a.m. local") never reach Python.
-_CANDIDATE = re.compile(r"[.!?…‽](?<![.!?…‽].)[.!?…‽]*([\"'”’»›)\]}]*)\s+(?=[^\sa-z])")
+# Group 1 is the closing quotes and brackets, group 2 citation markers ("[12]", "[a]",
+# "[3, 4]"). The whitespace after them is matched too, and must not lead to an ASCII lowercase
+# letter: most non-boundaries ("U.S. troops", "a.m. local") never reach Python.
+_CANDIDATE = re.compile(
+    r"[.!?…‽](?<![.!?…‽].)[.!?…‽]*([\"'”’»›)\]}“‘]*)"
+    r"((?:\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\])*)\s+(?=[^\sa-z])"
+)
+_CITATION_END = re.compile(r"\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\]\Z")
 _PARA_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+\s*")
 _SPACE_BY_BREAK = re.compile(r"\n(?:(?<=[^\S\n]\n)|(?=[^\S\n]))")  # other whitespace by a break
 _LINE_BULLET = re.compile(r"\n[^\S\n]*([•⁃▪◦‣])")
@@ -102,11 +134,18 @@ _LIST_LABEL = re.compile(r"[•⁃▪◦‣*-]?\s*(?:\d{1,3}|[^\W\d_]|[ivxIVX]{1
 _LIST_START = re.compile(r"(\d{1,2}|[A-Za-z])(\.\)|\)|\.)(?=\s+[^\s.]{2})")
 _FOURTH_DOT = re.compile(r"\s\.\s\.\s\.\s")
 _DOTS_THEN_WORD = re.compile(r"[.…](?:\s?[.…])*\s+[\"'“‘«‹(\[{]*(\w)")
+# A speech tag after a quote closed by "?" or "!": one to three capitalised words (a name, "I")
+# and a speech verb: '"Why?" Smith asked', '"Sorry!" I say', '"Great!" Ann beams'. Verbs that
+# are also common nouns ("post", "note", "smile") count only inflected.
 _SPEECH = re.compile(
-    r"(?:[A-Z][\w.'’-]*\s+){1,3}(?:said|says|asked|asks|added|adds|told|tells|wrote|writes"
-    r"|replied|replies|shouted|yelled|cried|exclaimed|wondered|insisted|continued|explained"
-    r"|noted|recalled|declared|announced|tweeted|posted)\b"
+    r"(?:[A-Z][\w.'’-]*\s+){1,3}(?:[a-z]+ly\s+|then\s+|again\s+|later\s+)?(?:sa(?:y|ys|id)|t(?:ell|ells|old)"
+    r"|wr(?:ite|ites|ote)|(?:repl|cr)(?:y|ies|ied)"
+    r"|(?:ask|add|shout|yell|exclaim|wonder|insist|whisper|mutter|murmur)(?:s|ed)?"
+    r"|(?:laugh|sigh|beam|answer|scream|recall|explain|declare|announce|tweet|post|repeat"
+    r"|protest|respond|warn|urge|admit|boast|complain)(?:s|ed)"
+    r"|(?:smile|joke|note|continue|argue)(?:s|d)|snap(?:s|ped)|quip(?:s|ped)|grin(?:s|ned))\b"
 )
+_QUOTES = "\"'”’»›“‘"
 
 
 def _words(s: str) -> frozenset[str]:
@@ -118,6 +157,7 @@ def _words(s: str) -> frozenset[str]:
 _NEVER = "never"  # a title or Latin abbreviation, never the end of a sentence
 _NUMBERED = "numbered"  # not the end before a digit: "No. 5", "p. 55", "Jan. 5"
 _NAME = "name"  # ends a sentence only before a sentence starter: "U.S.", "J.", "St."
+_PLACE = "place"  # a state: as _NAME, and after "City," also before a clause: "Calif.", "N.Y."
 _COMPANY = "company"  # ends one unless a company title follows: "Inc. Chief Executive"
 _TIME = "time"  # ends one unless a day, month or time zone follows: "5 p.m. Friday"
 _KINDS = {
@@ -145,9 +185,10 @@ _KINDS_EXACT = {
     **dict.fromkeys(
         _words(
             "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss"
-            " Mo Mont Neb Nebr Nev Okla Ore Pa Penn Tenn Tex Vt Va Wash Wis Wisc Wyo Ont Que"
+            " Mo Mont Neb Nebr Nev Okla Ore Pa Penn Tenn Tex Vt Va Wash Wis Wisc Wyo Ont Que Alta"
+            " Sask N.H N.J N.M N.Y N.C N.D S.C S.D R.I W.Va D.C B.C"
         ),
-        _NAME,
+        _PLACE,
     ),
 }
 # Words that commonly open a sentence (exact case): after a _NAME abbreviation only these break.
@@ -161,6 +202,37 @@ _STARTERS = _words(
     " Last Next Today Yesterday Tomorrow Is Are Was Were Do Does Did Can Could Will Would Should"
     " Has Have Had Might Must Shall Let Please Perhaps Maybe"
 )
+# Common nouns that open news sentences (exact case). After "U.S." or a state such a noun
+# would be lowercase if the abbreviation modified it ("U.S. officials"), so capitalised it
+# starts a sentence: "the U.S. Details were not disclosed". Nouns that are also surnames (Sales,
+# Gold, Banks) are left out: after an initial they are more likely a name ("John B. Sales").
+_OPENING_NOUNS = _words(
+    "Officials Details Shares Stocks Bonds Yields Futures Prices Markets Revenue Profit"
+    " Profits Earnings Results Terms Analysts Investors Traders Economists Experts Critics"
+    " Observers Lawmakers Legislators Voters Residents Witnesses Sources Authorities Police"
+    " Investigators Prosecutors Regulators Executives Employees Workers Protesters Troops"
+    " Soldiers Rescuers Scientists Researchers Doctors Officers Firefighters Students Parents"
+    " Families Victims People Opponents Supporters Talks Negotiations Negotiators Demand"
+    " Production Inflation Unemployment Growth Trading Volume Figures Data Oil Nothing"
+    " Everyone Everybody Nobody Someone Somebody Something Everything Anyone Anything"
+)
+_NAME_BREAKS = _STARTERS | _OPENING_NOUNS
+# After "City, ST." a capitalised run that a verb follows is the subject of a new sentence:
+# "San Jose, Calif. Western Digital said". One to four capitalised words, an optional
+# adverb, then an auxiliary, a common finite verb or a past tense in -ed.
+_CLAUSE = re.compile(
+    r"(?:[A-Z][\w'’&.-]*\s+){1,4}(?:[a-z]+ly\s+|also\s+|still\s+|then\s+|now\s+)?"
+    r"(?:is|are|was|were|has|have|had|will|would|could|can|may|might|must|should|shall|did"
+    r"|does|do|said|says|told|tells|plans|wants|expects|hopes|faces|remains|makes|rose|fell"
+    r"|won|lost|took|gave|made|got|went|came|saw|began|grew|became|[a-z]{2,}ed)\b"
+)
+# A conjunction and a name closing the sentence after an abbreviation is no sentence of its
+# own: "trade with the U.S. And Japan." ("And Japan agreed ..." is one).
+_CONJUNCTIONS = _words("And Or Nor")
+_NAME_TAIL = re.compile(r"\s+(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*(?:[.,;:!?…)\]]|\s*$)")
+# A one-word parenthesis after an abbreviation names what precedes it: "Corp. (EGPC)",
+# "Inc. (AAPL.O)", "Corp. (NYSE: WDC)".
+_PAREN_NAME = re.compile(r"\([A-Z][\w&.-]*(?::\s*[A-Z][\w.]*)?\)")
 _COMPANY_FOLLOWERS = _words(
     "CEO CFO COO CTO Chief Chairman Chairwoman Chair President Vice Executive Director Founder"
     " Managing Board Group Holdings Unit Subsidiary"
@@ -180,17 +252,34 @@ def _is_opener(t: str, start: int, s: int) -> bool:
     return s - start <= 24 and t[start:s].split(None, 1)[0].lower() in _OPENING_PREPOSITIONS
 
 
-def _abbreviation_ends(kind: str, t: str, k: int, b: int, start: int, s: int) -> bool:
-    """Whether an abbreviation of `kind` ending at t[s] ends the sentence; t[k] is next."""
+def _after_city(t: str, w: int, start: int) -> bool:
+    """Whether the word at t[w] follows "City, " (a capitalised word and a comma)."""
+    if w - start < 4 or t[w - 2 : w] != ", ":
+        return False
+    before = t[max(start, w - 30) : w - 2].rsplit(None, 1)
+    return bool(before) and before[-1][:1].isupper()
+
+
+def _abbreviation_ends(
+    kind: str, t: str, k: int, b: int, start: int, s: int, address: bool
+) -> bool:
+    """Whether an abbreviation of `kind` ending at t[s] ends the sentence; t[k] is next.
+
+    `address` is whether the abbreviation is a state after "City, " ("San Jose, Calif.").
+    """
+    if t[k - 1] == "(" and _PAREN_NAME.match(t, k - 1, b):
+        return False  # "Corp. (EGPC)": the acronym of the name before
     m = _WORD.match(t, k, b)
     if m is None:  # a digit or a symbol: "the U.S. 10-year yield", "Inc. 2024 was"
-        return kind is not _NAME
+        return kind is not _NAME and kind is not _PLACE
     word, after = m.group(), m.end()
     if after < b and t[after] == ".":  # another abbreviation: "a.m. Mr. Smith", "U.S. Rep."
-        titles = _TITLE_STARTERS if kind is _NAME else _TITLES
+        titles = _TITLE_STARTERS if kind is _NAME or kind is _PLACE and not address else _TITLES
         return word in titles and not _is_opener(t, start, s)
-    if kind is _NAME:
-        return word in _STARTERS
+    if kind is _NAME or kind is _PLACE:
+        if word in _CONJUNCTIONS and _NAME_TAIL.match(t, after, b):
+            return False  # "the U.S. And Japan."
+        return word in _NAME_BREAKS or address and _CLAUSE.match(t, k, b) is not None
     if kind is _COMPANY:
         return word not in _COMPANY_FOLLOWERS
     return (
@@ -222,7 +311,8 @@ def _period_ends(t: str, s: int, k: int, c: str, start: int, b: int, headline: b
         return not c.isdigit()
     if headline:  # "U.S. To Send Troops", "Pitt, Briggs & Co. Weighs Options"
         return False
-    return _abbreviation_ends(kind, t, k, b, start, s)
+    address = kind is _PLACE and _after_city(t, s - len(word), start)
+    return _abbreviation_ends(kind, t, k, b, start, s, address)
 
 
 def _ends_sentence(
@@ -257,7 +347,8 @@ def _ends_sentence(
             return True  # ". . . ." : the fourth dot is a period
         return t[s - 2] != "."  # a dot of a spaced ". . ." does not end a sentence
     if "?" in run or "!" in run or "‽" in run:
-        return r == e or _SPEECH.match(t, k, b) is None
+        quoted = any(ch in _QUOTES for ch in t[r:e])  # '"Why?" Smith asked', not "(why?)"
+        return not quoted or _SPEECH.match(t, k, b) is None
     if run == "..." or run == "…":  # "[...]" marks an omission, inside the sentence
         return c.isupper() and not (t[s - 1] == "[" and t[r : r + 1] == "]")
     return True  # "....", "…." and the like: an ellipsis and a period
@@ -306,23 +397,29 @@ def _trim_end(t: str, a: int, y: int) -> int:
     return y
 
 
+def _end_of_words(t: str, a: int, b: int) -> int:
+    """Where t[a:b] ends without its closing quotes, brackets and citation markers."""
+    y = b
+    while y > a + 1 and t[y - 1] in _CLOSERS:
+        m = _CITATION_END.search(t, max(a, y - 16), y) if t[y - 1] == "]" else None
+        y = y - 1 if m is None else m.start()
+    return y
+
+
 def _split_span(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
     """Append the (start, end) of each sentence of t[a:b]; t[a] and t[b - 1] are non-space."""
     start = a
-    y = b
-    while t[y - 1] in _CLOSERS and y > a + 1:
-        y -= 1
-    headline = t[y - 1] not in _TERMINALS and t.find("\n", a, b) < 0
+    headline = t[_end_of_words(t, a, b) - 1] not in _TERMINALS and t.find("\n", a, b) < 0
     for m in _CANDIDATE.finditer(t, a, b):
         n = m.end()
         c = t[n]
         if c.islower():  # a lowercase letter outside ASCII
             continue
-        s, e = m.start(), m.end(1)
-        if e == s + 1 and s - start > 8 and c.isalnum() and not t[s - 1].isspace():
+        s, e = m.start(), m.end(2)
+        if e == s + 1 and t[s] == "." and s - start > 8 and c.isalnum() and not t[s - 1].isspace():
             ends = _period_ends(t, s, n, c, start, b, headline)  # the commonest: "word. The"
         else:
-            ends = _ends_sentence(t, s, m.start(1), e, n, start, b, headline)
+            ends = _ends_sentence(t, s, m.start(1), m.end(1), n, start, b, headline)
         if ends:
             spans.append((start, e))
             start = n
