@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import store
+from . import durable, store, writer
 from .article import parse_article
+from .catalog import StoredArticle, save_catalog, stored_articles
 from .errors import BinaryFileError, InputError, SearchError
 from .reading import SourceFile, content_hash, find_articles, read_bytes
-from .schema import ARTICLE
+from .schema import article_document, article_record_of, file_documents, sentence_document
 
 DEFAULT_WAIT = 10.0
 
@@ -41,28 +42,10 @@ class IndexReport:
     sentences: int = 0
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    wrote: bool = False
-    catalog: dict | None = None
 
     @property
     def articles(self) -> int:
         return self.added + self.updated + self.removed + self.unchanged
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    """What the index recorded about one article file."""
-
-    path: str
-    size: int
-    mtime_ns: int
-    sha256: str
-    sentences: int
-    date: str | None
-
-    def row(self) -> tuple:
-        """The fields in order, for the catalog file (dataclasses.astuple deep-copies: slow)."""
-        return (self.path, self.size, self.mtime_ns, self.sha256, self.sentences, self.date)
 
 
 def update_index(
@@ -83,169 +66,178 @@ def update_index(
     started = time.perf_counter()
     sources = find_articles(paths)
     store.prepare_folder(folder)
-    with store.write_lock(folder, wait):
-        fresh = rebuild or not (folder / store.POINTER).exists()
-        if fresh:
-            generation, index = store.new_generation(folder)
-        else:
-            generation, index = store.open_live(folder)
+    with writer.write_lock(folder, wait):
+        run = _Run.start(folder, rebuild, wait)
         try:
-            report = _apply(folder, generation, index, sources, paths, fresh, wait, progress)
+            run.plan(sources, paths, progress)
+            if run.changes:
+                run.write()
         except BaseException:
-            if fresh:
-                store.discard(generation)
+            if run.fresh:
+                store.discard(run.generation)
             raise
-        if report.catalog is not None:
-            rows = [article.row() for article in report.catalog.values()]
-            store.save_catalog(generation, rows)
-        if fresh:
-            store.publish(folder, generation)
-        else:
-            if report.wrote:
-                store.seal(generation)
-                store.fsync_folder(generation)
-            store.remove_stale_generations(folder, keep={generation.name})
-    report.seconds = time.perf_counter() - started
-    return report
+        run.finish()
+    run.report.seconds = time.perf_counter() - started
+    return run.report
 
 
-def _apply(folder, generation, index, sources, paths, fresh, wait, progress) -> IndexReport:
-    report = IndexReport()
-    known = {} if fresh else stored_articles(folder, generation, index)
-    catalog = dict(known)  # what the index will hold once this run commits
-    tick = progress(len(sources)) if progress else None
-    to_read = []
-    for source in sources:
-        stored = known.get(str(source.path))
+@dataclass(frozen=True)
+class _Change:
+    """An article file to read this run, and what the index holds for it (if anything)."""
+
+    source: SourceFile
+    stored: StoredArticle | None
+    status: os.stat_result
+
+
+@dataclass
+class _Run:
+    """One index run: what the index holds, what changed on disk, and one commit of it."""
+
+    folder: Path
+    generation: Path
+    index: object
+    fresh: bool  # building a new generation (first run or --rebuild), published at the end
+    previous: str | None  # the generation CURRENT named when the run began
+    wait: float
+    known: dict[str, StoredArticle] = field(default_factory=dict)
+    catalog: dict[str, StoredArticle] = field(default_factory=dict)
+    to_read: list[_Change] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    report: IndexReport = field(default_factory=IndexReport)
+    tick: Progress | None = None
+
+    @classmethod
+    def start(cls, folder: Path, rebuild: bool, wait: float) -> _Run:
+        """Read CURRENT (once) and open the live generation, or create a fresh one."""
+        previous = None
+        if (folder / store.POINTER).exists():
+            try:
+                previous = store.read_pointer(folder).generation
+            except SearchError:
+                if not rebuild:
+                    raise
+        if rebuild or previous is None:
+            generation, index = store.new_generation(folder)
+            return cls(folder, generation, index, True, previous, wait)
+        generation = folder / previous
+        index = store.open_generation(folder, generation)
+        return cls(folder, generation, index, False, previous, wait)
+
+    @property
+    def changes(self) -> bool:
+        """Whether this run commits: a fresh index always does, a live one if files changed."""
+        return self.fresh or bool(self.to_read or self.removed)
+
+    def plan(self, sources: list[SourceFile], paths, progress) -> None:
+        """Sort the files into unchanged (by size and mtime), to read, and removed."""
+        if not self.fresh:
+            self.known = stored_articles(self.folder, self.generation, self.index)
+        self.catalog = dict(self.known)  # what the index will hold once this run commits
+        self.tick = progress(len(sources)) if progress else None
+        for source in sources:
+            stored = self.known.get(str(source.path))
+            try:
+                status = source.path.stat()
+            except OSError as error:
+                self._skip(f"{source.path}: cannot read file ({error.strerror}), skipped")
+                continue
+            if not stat.S_ISREG(status.st_mode):  # a FIFO or a device: reading could block
+                self._skip(f"{source.path}: not a regular file, skipped")
+                continue
+            if stored and (stored.size, stored.mtime_ns) == (status.st_size, status.st_mtime_ns):
+                self.report.unchanged += 1
+                self._done()
+            else:
+                self.to_read.append(_Change(source, stored, status))
+        seen = {str(source.path) for source in sources}
+        self.removed = list(_removed_paths(self.known, seen, paths, sources))
+        self._count_sentences()
+
+    def write(self) -> None:
+        """One commit: read, split and add what changed, delete what is gone."""
+        if not self.fresh:
+            # Whoosh merges segments as it commits: damaged data must never be
+            # folded into new segments and sealed with fresh checksums.
+            store.raise_if_damaged(self.folder, self.generation)
+        new_bytes = sum(change.status.st_size for change in self.to_read)
+        where = store.describe(self.folder)
+        parallel = new_bytes >= PARALLEL_BYTES
+        with (
+            store.guard(self.folder),
+            writer.open_writer(self.index, self.wait, where, parallel) as whoosh_writer,
+        ):
+            for change in self.to_read:
+                self.index_file(whoosh_writer, change)
+                self._done()
+            for gone in self.removed:
+                whoosh_writer.delete_by_query(file_documents(gone))
+                self.catalog.pop(gone, None)
+                self.report.removed += 1
+        self._count_sentences()
+
+    def index_file(self, whoosh_writer, change: _Change) -> None:
+        """Add, replace or keep one article, and count it in the report."""
+        path, stored = change.source.path, change.stored
         try:
-            status = source.path.stat()
-        except OSError as error:
-            report.skipped.append(f"{source.path}: cannot read file ({error.strerror}), skipped")
-            if tick:
-                tick(1)
-            continue
-        if not stat.S_ISREG(status.st_mode):  # a FIFO or a device: reading could block
-            report.skipped.append(f"{source.path}: not a regular file, skipped")
-            if tick:
-                tick(1)
-            continue
-        if stored and (stored.size, stored.mtime_ns) == (status.st_size, status.st_mtime_ns):
-            report.unchanged += 1
-            if tick:
-                tick(1)
-        else:
-            to_read.append((source, stored, status))
-    seen = {str(source.path) for source in sources}
-    removed = list(_removed_paths(known, seen, paths, sources))
-    report.wrote = fresh or bool(to_read or removed)
-    if report.wrote:
-        _write(folder, index, to_read, removed, fresh, wait, report, catalog, tick)
-        report.catalog = catalog
-    report.sentences = sum(article.sentences for article in catalog.values())
-    return report
-
-
-def _write(folder, index, to_read, removed, fresh, wait, report, catalog, tick) -> None:
-    """One commit: read, split and add what changed, delete what is gone."""
-    if not fresh:
-        # Whoosh merges segments as it commits: damaged data must never be
-        # folded into new segments and sealed with fresh checksums.
-        store.raise_if_damaged(folder)
-    new_bytes = sum(status.st_size for _source, _stored, status in to_read)
-    with store.open_writer(folder, index, wait, parallel=new_bytes >= PARALLEL_BYTES) as writer:
-        for source, stored, status in to_read:
-            outcome = _index_file(writer, source, stored, status, report, catalog)
-            if outcome is not None:
-                setattr(report, outcome, getattr(report, outcome) + 1)
-            if tick:
-                tick(1)
-        for gone in removed:
-            writer.delete_by_term("path", gone)
-            catalog.pop(gone, None)
-            report.removed += 1
-
-
-def _index_file(writer, source: SourceFile, stored, status, report, catalog) -> str | None:
-    """Add, replace or keep one article; the name of the report counter to bump."""
-    path = source.path
-    try:
-        data = read_bytes(path)
-    except InputError as error:  # unreadable now: skipped like a binary file, the rest goes on
-        report.skipped.append(f"{error}, skipped")
-        return None
-    digest = content_hash(data)
-    if stored and stored.sha256 == digest:
-        # Touched but unchanged: record its new mtime, keep its sentences.
-        from whoosh.query import And, Term
-
-        writer.delete_by_query(And([Term("kind", ARTICLE), Term("path", str(path))]))
-        record = _record(path, status, digest, stored.sentences, stored.date)
-        _add_article_record(writer, path, record)
-        catalog[record.path] = record
-        return "unchanged"
-    try:
-        article = parse_article(data, path)
-    except BinaryFileError as error:
-        report.skipped.append(str(error))
-        return None
-    if stored:
-        writer.delete_by_term("path", str(path))
-    date = article.iso_date
-    for sentence in article.sentences:
-        writer.add_document(
-            path=str(path),
-            article=path.stem,
-            sentence=sentence.number,
-            date=date,
-            text=sentence.text,
-        )
-    record = _record(path, status, digest, len(article.sentences), date)
-    _add_article_record(writer, path, record)
-    catalog[record.path] = record
-    return "updated" if stored else "added"
-
-
-def _record(path: Path, status, digest: str, sentences: int, date: str | None) -> StoredArticle:
-    return StoredArticle(str(path), status.st_size, status.st_mtime_ns, digest, sentences, date)
-
-
-def _add_article_record(writer, path: Path, record: StoredArticle) -> None:
-    writer.add_document(
-        kind=ARTICLE,
-        path=record.path,
-        article=path.stem,
-        date=record.date,
-        info={
-            "size": record.size,
-            "mtime_ns": record.mtime_ns,
-            "sha256": record.sha256,
-            "sentences": record.sentences,
-        },
-    )
-
-
-def stored_articles(folder: Path, generation: Path, index) -> dict[str, StoredArticle]:
-    """What the index recorded per article, by path: from the catalog file if it is current."""
-    cached = store.load_catalog(generation)
-    if cached is not None:
+            data = read_bytes(path)
+        except InputError as error:  # unreadable now: skipped like a binary file
+            self.report.skipped.append(f"{error}, skipped")
+            return
+        digest = content_hash(data)
+        if stored and stored.sha256 == digest:
+            # Touched but unchanged: record its new mtime, keep its sentences.
+            whoosh_writer.delete_by_query(article_record_of(str(path)))
+            self._record(whoosh_writer, change, digest, stored.sentences, stored.date)
+            self.report.unchanged += 1
+            return
         try:
-            return {row[0]: StoredArticle(*row) for row in cached}
-        except TypeError:
-            pass  # a catalog of another shape: read the records themselves
-    articles = {}
-    with store.guard(folder), index.searcher() as searcher:
-        for fields in searcher.documents(kind=ARTICLE):
-            fields = store.article_fields(fields)
-            info = fields["info"]
-            articles[fields["path"]] = StoredArticle(
-                fields["path"],
-                int(info.get("size", -1)),
-                int(info.get("mtime_ns", -1)),
-                str(info.get("sha256", "")),
-                int(info.get("sentences", 0)),
-                fields.get("date"),
+            article = parse_article(data, path)
+        except BinaryFileError as error:
+            self.report.skipped.append(str(error))
+            return
+        if stored:
+            whoosh_writer.delete_by_query(file_documents(str(path)))
+        date = article.iso_date
+        for sentence in article.sentences:
+            whoosh_writer.add_document(
+                **sentence_document(str(path), path.stem, sentence.number, date, sentence.text)
             )
-    return articles
+        self._record(whoosh_writer, change, digest, len(article.sentences), date)
+        if stored:
+            self.report.updated += 1
+        else:
+            self.report.added += 1
+
+    def finish(self) -> None:
+        """After the commit: record the catalog, then publish or seal the generation."""
+        if self.changes:
+            save_catalog(self.generation, self.catalog.values())
+        if self.fresh:
+            store.publish(self.folder, self.generation, self.previous)
+            return
+        if self.changes:
+            durable.seal(self.generation)
+        store.remove_stale_generations(self.folder, keep={self.generation.name})
+
+    def _record(self, whoosh_writer, change: _Change, digest: str, sentences: int, date) -> None:
+        path, status = change.source.path, change.status
+        record = StoredArticle(
+            str(path), status.st_size, status.st_mtime_ns, digest, sentences, date
+        )
+        whoosh_writer.add_document(**article_document(record.path, path.stem, date, record.info()))
+        self.catalog[record.path] = record
+
+    def _count_sentences(self) -> None:
+        self.report.sentences = sum(article.sentences for article in self.catalog.values())
+
+    def _skip(self, warning: str) -> None:
+        self.report.skipped.append(warning)
+        self._done()
+
+    def _done(self) -> None:
+        if self.tick:
+            self.tick(1)
 
 
 def _removed_paths(known, seen, paths, sources) -> Iterable[str]:

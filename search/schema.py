@@ -69,3 +69,57 @@ def schema_matches(schema: Schema) -> bool:
     if sorted(schema.names()) != sorted(expected.names()):
         return False
     return all(type(schema[name]) is type(expected[name]) for name in expected.names())
+
+
+# Records ---------------------------------------------------------------------------
+# What each kind of document stores, by field: the checks below and the builders
+# that write them are the only places these names are spelled for the index.
+
+SENTENCE_RECORD = {"article": str, "path": str, "sentence": int, "text": str}
+ARTICLE_RECORD = {"article": str, "path": str, "info": dict}
+
+
+class DamagedRecord(Exception):
+    """Stored fields that lack what every record of their kind has: a damaged index."""
+
+
+def sentence_fields(fields) -> dict:
+    """A sentence's stored fields, checked: article, path, a whole sentence number, text."""
+    return _checked_record(fields, SENTENCE_RECORD, "sentence record")
+
+
+def article_fields(fields) -> dict:
+    """An article record's stored fields, checked: article, path and an info dict."""
+    return _checked_record(fields, ARTICLE_RECORD, "article record")
+
+
+def _checked_record(fields, types: dict, what: str) -> dict:
+    if not isinstance(fields, dict) or not all(
+        isinstance(fields.get(name), kind) for name, kind in types.items()
+    ):
+        raise DamagedRecord(what)
+    return fields
+
+
+def sentence_document(path: str, article: str, number: int, date: str | None, text: str) -> dict:
+    """The fields of one sentence's document, as `writer.add_document` takes them."""
+    return {"path": path, "article": article, "sentence": number, "date": date, "text": text}
+
+
+def article_document(path: str, article: str, date: str | None, info: dict) -> dict:
+    """The fields of an article record: `info` is what tells a changed file (see catalog)."""
+    return {"kind": ARTICLE, "path": path, "article": article, "date": date, "info": info}
+
+
+def article_record_of(path: str):
+    """The query for one file's article record (to replace it when only its mtime changed)."""
+    from whoosh.query import And
+
+    return And([article_records(), file_documents(path)])
+
+
+def file_documents(path: str):
+    """The query for every document of one article file: its sentences and its record."""
+    from whoosh.query import Term
+
+    return Term("path", path)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store
-from .indexer import StoredArticle, stored_articles
+from .catalog import StoredArticle, stored_articles
 from .reading import content_hash
 from .schema import SCHEMA_VERSION
 

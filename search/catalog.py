@@ -1,0 +1,95 @@
+"""What the index recorded per article file, and the catalog file that keeps it at hand.
+
+The records themselves live in the index (committed with the sentences), so
+they change together. Reading 10,000 of them back through Whoosh costs half a
+second; `articles.json` in the generation folder holds the same rows and costs
+a few milliseconds. It names the TOC it describes, so a catalog left from an
+earlier commit is simply ignored and the records are read instead.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import store
+from .durable import atomic_write, latest_toc, read_regular
+from .schema import article_fields, article_records
+
+CATALOG = "articles.json"
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """What the index recorded about one article file."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    sentences: int
+    date: str | None
+
+    def row(self) -> tuple:
+        """The fields in order, for the catalog file (dataclasses.astuple deep-copies: slow)."""
+        return (self.path, self.size, self.mtime_ns, self.sha256, self.sentences, self.date)
+
+    def info(self) -> dict:
+        """What the article record stores beside its path and date."""
+        return {
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "sha256": self.sha256,
+            "sentences": self.sentences,
+        }
+
+    @classmethod
+    def from_record(cls, fields: dict) -> StoredArticle:
+        fields = article_fields(fields)
+        info = fields["info"]
+        return cls(
+            fields["path"],
+            int(info.get("size", -1)),
+            int(info.get("mtime_ns", -1)),
+            str(info.get("sha256", "")),
+            int(info.get("sentences", 0)),
+            fields.get("date"),
+        )
+
+
+def save_catalog(generation: Path, articles) -> None:
+    """Write the catalog of `articles` (StoredArticle) for the TOC now live in `generation`."""
+    present = [entry.name for entry in generation.iterdir()]
+    rows = [article.row() for article in articles]
+    record = {"toc": latest_toc(present), "articles": rows}
+    atomic_write(generation / CATALOG, json.dumps(record, separators=(",", ":")).encode())
+
+
+def load_catalog(generation: Path) -> list | None:
+    """The rows `save_catalog` wrote, if they describe the live TOC; else None."""
+    try:
+        data = json.loads(read_regular(generation / CATALOG))
+        present = [entry.name for entry in generation.iterdir()]
+        if data["toc"] is None or data["toc"] != latest_toc(present):
+            return None
+        rows = data["articles"]
+        return rows if isinstance(rows, list) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def stored_articles(folder: Path, generation: Path, index) -> dict[str, StoredArticle]:
+    """What the index recorded per article, by path: from the catalog file if it is current."""
+    cached = load_catalog(generation)
+    if cached is not None:
+        try:
+            return {row[0]: StoredArticle(*row) for row in cached}
+        except TypeError:
+            pass  # a catalog of another shape: read the records themselves
+    articles = {}
+    with store.guard(folder), index.searcher() as searcher:
+        for number in searcher.docs_for_query(article_records()):
+            article = StoredArticle.from_record(searcher.stored_fields(number))
+            articles[article.path] = article
+    return articles
