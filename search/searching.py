@@ -26,7 +26,7 @@ from .errors import InputError, QueryError
 from .highlight import Span, match_spans, word_test
 from .names import resolve, short_names
 from .query import ParsedQuery, parse_query
-from .schema import ARTICLE
+from .schema import ARTICLE, article_fields, sentence_fields
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ class SearchIndex:
             grouped: dict[str, list] = {}
             query = self._resolved(parsed).query
             for result in self._searcher.search(query, limit=None, mask=parsed.mask):
-                fields = store.sentence_fields(result.fields())
+                fields = sentence_fields(result.fields())
                 entry = grouped.setdefault(fields["path"], [fields, 0, 0.0])
                 entry[1] += 1
                 entry[2] = max(entry[2], float(result.score))
@@ -227,7 +227,7 @@ class SearchIndex:
     def _find(self, parsed, limit, sort, before, after) -> list[Hit]:
         wanted = None if sort != "relevance" else limit
         results = self._searcher.search(parsed.query, limit=wanted, mask=parsed.mask)
-        rows = [(result.score, store.sentence_fields(result.fields())) for result in results]
+        rows = [(result.score, sentence_fields(result.fields())) for result in results]
         rows.sort(key=_sort_key(sort))
         if sort != "relevance" and limit is not None:
             rows = rows[:limit]
@@ -298,7 +298,7 @@ class SearchIndex:
             fields = result.fields()
             if fields.get("kind") == ARTICLE:  # the article's own record: no mask needed
                 continue
-            fields = store.sentence_fields(fields)
+            fields = sentence_fields(fields)
             yield fields["sentence"], fields["text"]
 
     def _find_one_article(self, name: str) -> dict:
@@ -321,7 +321,7 @@ class SearchIndex:
 
         query = wq.And([wq.Term("kind", ARTICLE), wq.Term("path", path)])
         for result in self._searcher.search(query, limit=1):
-            return store.article_fields(result.fields())
+            return article_fields(result.fields())
         store.raise_if_damaged(self.folder)
         raise InputError(f'no article "{path}" in the index; try "search query -l WORD"')
 
