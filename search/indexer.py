@@ -188,6 +188,9 @@ def _index_file(writer, source: SourceFile, stored, status, report, catalog) -> 
     except BinaryFileError as error:
         report.skipped.append(str(error))
         return None
+    except InputError as error:  # corrupt, encrypted, empty, no text layer, missing extra
+        report.skipped.append(f"{error}, skipped")
+        return None
     if stored:
         writer.delete_by_term("path", str(path))
     date = article.iso_date
