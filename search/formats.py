@@ -136,10 +136,13 @@ def decode_html(data: bytes, name: str) -> str:
 def read_html(data: bytes, name: str) -> Document:
     """A saved web page: the article's main text, headline, publication date and canonical URL."""
     trafilatura = _require("trafilatura", name)
-    html = decode_html(data, name)
+    tree = trafilatura.utils.load_html(decode_html(data, name))
+    if tree is None:
+        raise DocumentError(f"{name}: no article text found in the page (empty or not an article)")
+    canonical = _canonical_url(tree)  # read first: extraction prunes the tree
     try:
         extracted = trafilatura.bare_extraction(
-            html,
+            tree,
             with_metadata=True,
             include_comments=False,
             include_tables=True,
@@ -156,8 +159,16 @@ def read_html(data: bytes, name: str) -> Document:
         _html_blocks(extracted.body),
         extracted.title,
         parse_date(extracted.date),
-        extracted.url,
+        canonical or extracted.url,
     )
+
+
+def _canonical_url(tree) -> str | None:
+    """`<link rel="canonical">`, which names the page itself (trafilatura prefers og:url)."""
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return link.get("href").strip()
+    return None
 
 
 def _html_blocks(body) -> Iterator[str]:
@@ -258,7 +269,8 @@ def _inline_text(children) -> str:
 
 _PAGE_NUMBER = re.compile(r"(?i)(?:page\s*)?[-–—(]?\s*\d{1,5}\s*[-–—)]?(?:\s*(?:of|/)\s*\d{1,5})?")
 _DIGITS = re.compile(r"\d+")
-_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
+_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")  # peace- / keeping: one word
+_COMPOUND_BREAK = re.compile(r"(?<=\w-)\n(?=\w)")  # Russia- / Ukraine: the hyphen stays
 _EDGE = 2  # boxes at the top and at the bottom of a page that may be a running header/footer
 
 
@@ -370,14 +382,15 @@ def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
 
 def _join_pages(pages: list[list[str]]) -> list[str]:
     """All boxes in order; a paragraph cut by a page break is joined again, and within a box a
-    word hyphenated across a line break (``peace-`` / ``keeping``) is one word again."""
+    word hyphenated across a line break (``peace-`` / ``keeping``) is one word again; before a
+    capital the hyphen is part of the word (``Russia-`` / ``Ukraine``) and stays."""
     blocks: list[str] = []
     for page in pages:
         for i, box in enumerate(page):
             if i == 0 and blocks and _continues(blocks[-1], box):
                 box = blocks.pop() + "\n" + box
             blocks.append(box)
-    return [_HYPHEN_BREAK.sub("", block) for block in blocks]
+    return [_COMPOUND_BREAK.sub("", _HYPHEN_BREAK.sub("", block)) for block in blocks]
 
 
 def _continues(previous: str, box: str) -> bool:
