@@ -15,20 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .formats import FORMAT_READERS, Document
 from .reading import decode_article
 from .split import Sentence, split_article
 
 __all__ = ["Article", "Document", "READERS", "parse_article", "reader_for"]
-
-
-@dataclass(frozen=True)
-class Document:
-    """What a format reader gives: the article's plain text and its metadata, if any."""
-
-    text: str
-    title: str | None = None
-    date: datetime.date | None = None
-    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +46,7 @@ def read_plain_text(data: bytes, name: str) -> Document:
 
 
 READERS: dict[str, Reader] = {".txt": read_plain_text}
+READERS.update(FORMAT_READERS)  # .md, .markdown, .html, .htm, .pdf
 
 
 def reader_for(path: str | Path) -> Reader | None:

@@ -193,10 +193,10 @@ def cli() -> None:
 def index_command(paths, index_dir: Path, rebuild: bool, wait: float, quiet: bool) -> None:
     """Split articles into sentences and index them (incrementally).
 
-    PATHS are .txt files or folders (searched recursively for *.txt);
-    with none, seeds/ is indexed. Files unchanged since the last run are
-    skipped, changed ones replaced, and files gone from a folder given
-    again are removed.
+    PATHS are article files or folders (searched recursively for .txt,
+    .md, .markdown, .html, .htm and .pdf); with none, seeds/ is indexed.
+    Files unchanged since the last run are skipped, changed ones replaced,
+    and files gone from a folder given again are removed.
 
     \b
     Example:

@@ -40,3 +40,16 @@ class InputError(SearchError):
 
 class BinaryFileError(InputError):
     """Raised when a file is not text in any accepted encoding."""
+
+
+class MissingExtraError(InputError):
+    """Raised when reading a file's format needs an optional extra that is not installed."""
+
+
+class DocumentError(InputError):
+    """Raised when a file of a known format cannot be read: corrupt, encrypted, too large,
+    or without any article text."""
+
+
+class NoTextLayerError(DocumentError):
+    """Raised for a PDF without a text layer (a scan)."""

@@ -196,6 +196,9 @@ class _Run:
         except BinaryFileError as error:
             self.report.skipped.append(str(error))
             return
+        except InputError as error:  # corrupt, encrypted, empty, no text layer, missing extra
+            self.report.skipped.append(f"{error}, skipped")
+            return
         if stored:
             whoosh_writer.delete_by_query(file_documents(str(path)))
         date = article.iso_date

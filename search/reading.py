@@ -18,8 +18,6 @@ from pathlib import Path
 
 from .errors import BinaryFileError, InputError
 
-ARTICLE_SUFFIX = ".txt"
-
 # C0 control characters other than tab, newline, vertical tab, form feed and
 # carriage return: text files do not contain them, binary files are full of them.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
@@ -67,9 +65,16 @@ def _walk_folder(folder: Path, shown: str | os.PathLike) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(folder, onerror=fail):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            if name.endswith(ARTICLE_SUFFIX) and not name.startswith("."):
+            if is_article_name(name):
                 files.append(Path(dirpath, name))
     return iter(sorted(files))
+
+
+def is_article_name(name: str) -> bool:
+    """Whether a folder walk picks this file: not hidden, and a suffix with a reader (any case)."""
+    from .article import READERS  # article imports this module
+
+    return not name.startswith(".") and Path(name).suffix.lower() in READERS
 
 
 def read_bytes(path: Path) -> bytes:

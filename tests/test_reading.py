@@ -117,9 +117,9 @@ def tree(tmp_path: Path) -> Path:
     return root
 
 
-def test_find_articles_in_a_folder_is_recursive_sorted_txt_only_without_hidden(tree):
+def test_find_articles_in_a_folder_is_recursive_sorted_readable_only_without_hidden(tree):
     found = find_articles([tree])
-    expected = ["a.txt", "b.txt", "sub/B.txt", "sub/c.txt", "sub/deeper/d.txt"]
+    expected = ["a.txt", "b.txt", "notes.md", "sub/B.txt", "sub/c.txt", "sub/deeper/d.txt"]
     assert [s.path for s in found] == [(tree / name).resolve() for name in expected]
     assert {s.root for s in found} == {tree.resolve()}
     assert all(s.path.is_absolute() for s in found)
@@ -145,7 +145,7 @@ def test_find_articles_keeps_the_order_of_the_paths_given(tree):
 def test_find_articles_lists_each_file_once(tree):
     found = find_articles([tree / "a.txt", tree, tree / "sub", tree / "a.txt"])
     paths = [s.path for s in found]
-    assert len(paths) == len(set(paths)) == 5
+    assert len(paths) == len(set(paths)) == 6  # five .txt files and notes.md
     assert paths[0] == (tree / "a.txt").resolve()
 
 
