@@ -1,6 +1,12 @@
-"""Shared fixtures: the seed article, a small corpus of our own, and indexes built from them.
+"""Shared fixtures and helpers: the seed article, a small corpus of our own, indexes of them.
 
-Every index lives under pytest's tmp_path; no test touches the repository's index/.
+Every index lives under pytest's temporary folders; no test touches the repository's index/.
+
+Building an index takes about 0.1 s, copying one about 2 ms, so each index is built once per
+session (or module) and copied into each test's tmp_path. An index records article paths
+absolute, so the articles of a prebuilt index stay at the folder it was built from; a test
+that changes those articles gets that folder reset to its first state (same bytes and mtimes)
+before it starts.
 """
 
 from __future__ import annotations
@@ -8,10 +14,12 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from search.cli import cli
 
@@ -44,13 +52,15 @@ CORPUS = {
     ),
 }
 
+SEED_TURKEY_PEACEKEEPING = [(SEED_NAME, n) for n in (1, 3, 6, 9, 15)]
 
-def invoke(*args: str, env: dict | None = None, input: str | None = None):
+
+# Running the CLI -----------------------------------------------------------------------------
+
+
+def invoke(*args: str, env: dict | None = None, input: str | None = None) -> Result:
     """Run the CLI in-process; stderr is kept apart from stdout."""
     return CliRunner().invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
-
-
-SEED_TURKEY_PEACEKEEPING = [(SEED_NAME, n) for n in (1, 3, 6, 9, 15)]
 
 
 def status(index_dir: Path) -> dict:
@@ -61,17 +71,24 @@ def status(index_dir: Path) -> dict:
     return json.loads(line)
 
 
-def hits(index_dir: Path, *query: str) -> list[tuple[str, int]]:
-    """(article, sentence) of every hit, sorted; [] when nothing matched (exit 1)."""
+def query_json(index_dir: Path, *query: str) -> tuple[int, list[dict]]:
+    """`search query --all --json`: (exit code, hits); exit 1 (no match) prints nothing."""
     result = invoke("query", *query, "--all", "--json", "--index-dir", str(index_dir))
-    assert result.exit_code in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
+    assert result.exit_code in (0, 1), result.stderr
     if result.exit_code == 1:
         assert result.stdout == ""
-        return []
-    return sorted(
-        (h["article"], h["sentence"]) for h in map(json.loads, result.stdout.splitlines())
-    )
+    return result.exit_code, [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def hits(index_dir: Path, *query: str) -> list[tuple[str, int]]:
+    """(article, sentence) of every hit, sorted; [] when nothing matched (exit 1)."""
+    return sorted((h["article"], h["sentence"]) for h in query_json(index_dir, *query)[1])
+
+
+def hit_paths(index_dir: Path, *query: str) -> list[str]:
+    """The article path of every hit, sorted."""
+    return sorted(h["path"] for h in query_json(index_dir, *query)[1])
 
 
 def assert_seed_intact(index_dir: Path) -> None:
@@ -89,37 +106,121 @@ def assert_one_line(text: str, *phrases: str) -> None:
         assert phrase in text, text
 
 
-def assert_one_line_error(result, *phrases: str) -> None:
+def assert_one_line_error(result: Result, *phrases: str) -> None:
     assert result.exit_code == 2, (result.exit_code, result.stderr)
     assert_one_line(result.stderr, *phrases)
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
-    for name, text in CORPUS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+# Looking inside an index folder --------------------------------------------------------------
 
 
-@pytest.fixture
-def seed_index(tmp_path: Path) -> Path:
-    """An index of the seed article alone."""
-    folder = tmp_path / "seed-articles"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
-    index_dir = tmp_path / "seed-index"
+def generations(index_dir: Path) -> list[Path]:
+    """The generation folders (ix-*) in the index folder, sorted."""
+    return sorted(p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("ix-"))
+
+
+def live_generation(index_dir: Path) -> Path:
+    """The generation folder that CURRENT points at."""
+    return index_dir / json.loads((index_dir / "CURRENT").read_text())["generation"]
+
+
+def children(pid: int) -> list[int]:
+    """The ids of the processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(entry.name))
+    return found
+
+
+# Indexes built once, copied per test ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prebuilt:
+    """An index built once from `articles`; `pristine` keeps the articles' first state."""
+
+    pristine: Path
+    articles: Path
+    index_dir: Path
+    first_run: Result
+
+    def reset_articles(self) -> Path:
+        """Put the article folder back as it was built (same bytes, same mtimes)."""
+        shutil.rmtree(self.articles, ignore_errors=True)
+        shutil.copytree(self.pristine, self.articles)
+        return self.articles
+
+    def copy_index(self, target: Path) -> Path:
+        shutil.copytree(self.index_dir, target)
+        return target
+
+
+def prebuild(root: Path, articles: str, write: Callable[[Path], None]) -> Prebuilt:
+    """Write the articles (by `write`) and index them, all under `root`."""
+    pristine = root / "pristine"
+    pristine.mkdir()
+    write(pristine)
+    folder, index_dir = root / articles, root / "index"
+    shutil.copytree(pristine, folder)
     result = invoke("index", str(folder), "--index-dir", str(index_dir))
     assert result.exit_code == 0, result.stderr
-    return index_dir
+    return Prebuilt(pristine, folder, index_dir, result)
+
+
+def _write_seed(folder: Path) -> None:
+    shutil.copy(SEED, folder / SEED.name)
+
+
+def _write_corpus(folder: Path) -> None:
+    _write_seed(folder)
+    for name, text in CORPUS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Prebuilt:
+    return prebuild(tmp_path_factory.mktemp("seed"), "seed-articles", _write_seed)
 
 
 @pytest.fixture
-def corpus_index(tmp_path: Path, corpus: Path) -> Path:
-    """An index of the seed and the test corpus."""
-    index_dir = tmp_path / "corpus-index"
-    result = invoke("index", str(corpus), "--index-dir", str(index_dir))
-    assert result.exit_code == 0, result.stderr
-    return index_dir
+def seed_articles(seed_build: Prebuilt) -> Path:
+    """The folder the seed index was built from, holding the seed article alone."""
+    return seed_build.reset_articles()
+
+
+@pytest.fixture
+def seed_index(tmp_path: Path, seed_build: Prebuilt, seed_articles: Path) -> Path:
+    """An index of the seed article alone (of `seed_articles`), this test's own copy."""
+    return seed_build.copy_index(tmp_path / "seed-index")
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Prebuilt:
+    return prebuild(tmp_path_factory.mktemp("corpus"), "articles", _write_corpus)
+
+
+@pytest.fixture
+def corpus(corpus_build: Prebuilt) -> Path:
+    """The seed and the test corpus: the folder `corpus_index` was built from."""
+    return corpus_build.reset_articles()
+
+
+@pytest.fixture
+def corpus_index(tmp_path: Path, corpus_build: Prebuilt, corpus: Path) -> Path:
+    """An index of the seed and the test corpus, this test's own copy."""
+    return corpus_build.copy_index(tmp_path / "corpus-index")
+
+
+# Test order ----------------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first, so that with several workers they do not all land at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

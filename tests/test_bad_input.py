@@ -11,6 +11,7 @@ import codecs
 import json
 import os
 import random
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -19,10 +20,14 @@ import pytest
 
 from conftest import (
     SEARCH_BIN,
+    SEED,
     SEED_NAME,
+    Prebuilt,
     assert_one_line_error,
     assert_seed_intact,
     invoke,
+    prebuild,
+    query_json,
     status,
 )
 
@@ -31,13 +36,6 @@ GOOD_TEXT = "March 2, 2025\nThe zeppelin landed in Ankara at dawn.\n"
 
 
 # Helpers -------------------------------------------------------------------------------------
-
-
-def query_hits(index_dir: Path, *query: str) -> tuple[int, list[dict]]:
-    result = invoke("query", *query, "--all", "--json", "--index-dir", str(index_dir))
-    assert "Traceback" not in result.stderr
-    assert result.exit_code in (0, 1), result.stderr
-    return result.exit_code, [json.loads(line) for line in result.stdout.splitlines()]
 
 
 def index(index_dir: Path, *paths) -> object:
@@ -85,7 +83,7 @@ def test_binary_file_is_skipped_with_a_warning_and_exit_2(seed_index, inbox, dat
     assert "binary" in naming[0].lower()
     assert not any("good" in line for line in lines), result.stderr
     # The good files of the same run are indexed, before and after the bad one.
-    code, found = query_hits(seed_index, "zeppelin")
+    code, found = query_json(seed_index, "zeppelin")
     assert code == 0
     assert sorted(h["article"] for h in found) == ["a_good", "z_good"]
     assert status(seed_index)["articles"] == 3
@@ -174,7 +172,7 @@ def test_other_encodings_are_indexed_with_accents_intact(seed_index, inbox, data
     result = index(seed_index, inbox)
     assert result.exit_code == 0, result.stderr
     assert "Traceback" not in result.stderr
-    code, found = query_hits(seed_index, word)
+    code, found = query_json(seed_index, word)
     assert code == 0
     (hit,) = found
     assert hit["article"] == "encoded"
@@ -264,7 +262,7 @@ def test_missing_path_is_named_and_nothing_changes(seed_index, tmp_path, inbox, 
     assert_one_line_error(result, str(missing))
     after = status(seed_index)
     assert (after["articles"], after["sentences"]) == (before["articles"], before["sentences"])
-    assert query_hits(seed_index, "zeppelin") == (1, [])
+    assert query_json(seed_index, "zeppelin") == (1, [])
     assert_seed_intact(seed_index)
 
 
@@ -407,11 +405,20 @@ EXTRA = (
 )
 
 
-@pytest.fixture
-def query_index(seed_index, inbox) -> Path:
-    (inbox / "extra.txt").write_text(EXTRA)
-    assert index(seed_index, inbox).exit_code == 0
-    return seed_index
+def _write_query_articles(folder: Path) -> None:
+    shutil.copy(SEED, folder / SEED.name)
+    (folder / "extra.txt").write_text(EXTRA)
+
+
+@pytest.fixture(scope="module")
+def query_build(tmp_path_factory: pytest.TempPathFactory) -> Prebuilt:
+    return prebuild(tmp_path_factory.mktemp("query"), "articles", _write_query_articles)
+
+
+@pytest.fixture(scope="module")
+def query_index(query_build: Prebuilt) -> Path:
+    """The seed and one more article, shared by the module's tests: they only query it."""
+    return query_build.index_dir
 
 
 def _same_as_turkey(code, found):

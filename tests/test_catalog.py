@@ -8,29 +8,29 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, invoke
+from conftest import SEED, Prebuilt, invoke, live_generation, prebuild
 
 
-def generation(index_dir: Path) -> Path:
-    pointer = json.loads((index_dir / "CURRENT").read_text())
-    return index_dir / pointer["generation"]
+def _write_articles(folder: Path) -> None:
+    shutil.copy(SEED, folder / SEED.name)
+    (folder / "b.txt").write_text("May 2, 2025\nOne. Two. Three.\n")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Prebuilt:
+    return prebuild(tmp_path_factory.mktemp("catalog"), "articles", _write_articles)
 
 
 @pytest.fixture
-def indexed(tmp_path: Path) -> tuple[Path, Path]:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
-    (folder / "b.txt").write_text("May 2, 2025\nOne. Two. Three.\n")
-    index_dir = tmp_path / "ix"
-    assert invoke("index", str(folder), "--index-dir", str(index_dir)).exit_code == 0
-    return folder, index_dir
+def indexed(tmp_path: Path, built: Prebuilt) -> tuple[Path, Path]:
+    """(articles folder, this test's own copy of its index)."""
+    return built.reset_articles(), built.copy_index(tmp_path / "ix")
 
 
 def test_catalog_describes_the_live_toc(indexed):
     _folder, index_dir = indexed
-    catalog = json.loads((generation(index_dir) / "articles.json").read_text())
-    assert catalog["toc"] in {p.name for p in generation(index_dir).glob("_MAIN_*.toc")}
+    catalog = json.loads((live_generation(index_dir) / "articles.json").read_text())
+    assert catalog["toc"] in {p.name for p in live_generation(index_dir).glob("_MAIN_*.toc")}
     assert sorted((Path(row[0]).name, row[4], row[5]) for row in catalog["articles"]) == [
         (SEED.name, 20, "2025-03-11"),
         ("b.txt", 3, "2025-05-02"),
@@ -51,7 +51,7 @@ def test_catalog_describes_the_live_toc(indexed):
 )
 def test_a_spoiled_catalog_falls_back_to_the_records(indexed, spoil):
     folder, index_dir = indexed
-    spoil(generation(index_dir) / "articles.json")
+    spoil(live_generation(index_dir) / "articles.json")
     result = invoke("index", str(folder), "--index-dir", str(index_dir))
     assert result.exit_code == 0
     assert "0 added, 0 updated, 0 removed, 2 unchanged; 23 sentences" in result.stderr

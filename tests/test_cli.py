@@ -112,10 +112,9 @@ def test_index_summary_line(tmp_path):
     )
 
 
-def test_indexing_twice_gives_the_same_index(seed_index):
+def test_indexing_twice_gives_the_same_index(seed_index, seed_articles):
     first = invoke("query", "Turkey", "--all", "--json", "--index-dir", str(seed_index)).stdout
-    folder = seed_index.parent / "seed-articles"
-    again = invoke("index", str(folder), "--index-dir", str(seed_index))
+    again = invoke("index", str(seed_articles), "--index-dir", str(seed_index))
     assert again.exit_code == 0
     assert "1 unchanged; 20 sentences" in again.stderr
     second = invoke("query", "Turkey", "--all", "--json", "--index-dir", str(seed_index)).stdout

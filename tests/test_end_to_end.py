@@ -6,11 +6,12 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SEARCH_BIN, SEED
+from conftest import SEARCH_BIN, SEED, children
 
 pytestmark = pytest.mark.skipif(not SEARCH_BIN.exists(), reason="search is not installed")
 
@@ -62,6 +63,24 @@ def test_json_and_exit_codes(workdir):
     assert missing.stderr == 'search: no index in /nowhere/; run "search index" first\n'
 
 
+def test_python_m_search_is_the_same_command(workdir):
+    run("index", cwd=workdir)
+    for args in (["--version"], ["query", "--json", "Turkey peacekeeping"], ["query", "zzz"]):
+        module = subprocess.run(
+            [sys.executable, "-m", "search", *args],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        installed = run(*args, cwd=workdir)
+        assert (module.returncode, module.stdout, module.stderr) == (
+            installed.returncode,
+            installed.stdout,
+            installed.stderr,
+        )
+
+
 def test_split_joins_the_hard_wrap(workdir):
     result = run("split", "seeds/" + SEED.name, cwd=workdir)
     assert result.returncode == 0
@@ -93,6 +112,7 @@ def test_piped_output_closed_early_is_quiet(workdir):
     assert "Traceback" not in pipeline.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_keeps_the_index(workdir):
     """Ctrl-C reaches the whole process group, workers included: one line, exit 130, no
     traceback from any process, and the index exactly as it was."""
@@ -104,8 +124,9 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_index(workdir):
     big = workdir / "big"
     big.mkdir()
     paragraph = "The minister said the talks would resume in Geneva on Monday. " * 40
-    for number in range(700):  # about 2.5 MB: enough for the multi-process writer
+    for number in range(1000):  # about 2.5 MB: enough for the multi-process writer
         (big / f"a{number:04d}.txt").write_text(f"May 1, 2025\nReport {number}. {paragraph}\n")
+    assert sum(p.stat().st_size for p in big.iterdir()) > 2_000_000  # the indexer's threshold
     environment = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX_DIR"}
     writer = subprocess.Popen(
         [str(SEARCH_BIN), "index", "seeds", "big"],
@@ -115,8 +136,21 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_index(workdir):
         text=True,
         start_new_session=True,
     )
-    time.sleep(1.0)
-    os.killpg(writer.pid, signal.SIGINT)
+    # The signal goes a second in, once the writer's workers have been running a moment
+    # (where it has workers: on more than one core), so that it lands mid-run.
+    multi_core = (os.cpu_count() or 1) > 1
+    started = time.monotonic()
+    signal_at = started + (60 if multi_core else 1.0)
+    workers: list[int] = []
+    while writer.poll() is None and time.monotonic() < signal_at:
+        if multi_core and not workers:
+            workers = children(writer.pid)
+            if workers:
+                signal_at = max(started + 1.0, time.monotonic() + 0.2)
+        time.sleep(0.01)
+    running = writer.poll() is None
+    if running:
+        os.killpg(writer.pid, signal.SIGINT)
     _, stderr = writer.communicate(timeout=60)
     assert "Traceback" not in stderr
     if writer.returncode == 130:
@@ -125,5 +159,9 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_index(workdir):
         assert json.loads(run("status", "--json", cwd=workdir).stdout)["articles"] == 1
     else:  # the run had finished before the signal
         assert writer.returncode == 0, stderr
+    # The test proves something only if the signal landed mid-run, workers included.
+    assert running, f"the run ended before the signal: the test checked nothing ({stderr!r})"
+    assert workers or not multi_core, "the writer started no workers: give it more to index"
+    assert writer.returncode == 130, stderr
     again = run("index", "seeds", "big", cwd=workdir)
     assert again.returncode == 0, again.stderr

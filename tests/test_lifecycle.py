@@ -20,10 +20,14 @@ import pytest
 from conftest import (
     SEED,
     SEED_NAME,
+    Prebuilt,
     assert_one_line_error,
     assert_seed_intact,
+    generations,
+    hit_paths,
     hits,
     invoke,
+    prebuild,
     status,
 )
 
@@ -72,36 +76,34 @@ def counts(result) -> tuple[int, int, int, int]:
     return s["added"], s["updated"], s["removed"], s["unchanged"]
 
 
-def hit_paths(index_dir: Path, *query: str) -> list[str]:
-    result = invoke("query", *query, "--all", "--json", "--index-dir", str(index_dir))
-    assert result.exit_code in (0, 1), result.stderr
-    return sorted(json.loads(line)["path"] for line in result.stdout.splitlines())
-
-
-def generations(index_dir: Path) -> list[str]:
-    return sorted(p.name for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("ix-"))
-
-
 def real(path: Path) -> str:
     return str(path.resolve())
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
+def _write_articles(folder: Path) -> None:
     """The seed and three small articles."""
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    shutil.copy(SEED, articles / SEED.name)
+    shutil.copy(SEED, folder / SEED.name)
     for name, (text, _) in ARTICLES.items():
-        (articles / name).write_text(text, encoding="utf-8")
-    return articles
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Prebuilt:
+    built = prebuild(tmp_path_factory.mktemp("lifecycle"), "articles", _write_articles)
+    assert counts(built.first_run) == (4, 0, 0, 0)
+    return built
 
 
 @pytest.fixture
-def indexed(tmp_path: Path, folder: Path) -> Path:
-    index_dir = tmp_path / "index"
-    assert counts(index(index_dir, folder)) == (4, 0, 0, 0)
-    return index_dir
+def folder(built: Prebuilt) -> Path:
+    """The seed and three small articles (the folder `indexed` was built from)."""
+    return built.reset_articles()
+
+
+@pytest.fixture
+def indexed(tmp_path: Path, built: Prebuilt, folder: Path) -> Path:
+    """An index of `folder`, this test's own copy."""
+    return built.copy_index(tmp_path / "index")
 
 
 # Summary line --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import SEED_NAME, invoke
+from conftest import SEED_NAME, invoke, query_json
 
 S = SEED_NAME
 C = "2025-01_ceasefire"
@@ -16,9 +16,7 @@ SEED_PEACEKEEPING = {(S, n) for n in (1, 3, 6, 9, 15, 20)}
 
 
 def hits(index_dir, *args) -> list[dict]:
-    result = invoke("query", *args, "--all", "--json", "--index-dir", str(index_dir))
-    assert result.exit_code in (0, 1), result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return query_json(index_dir, *args)[1]
 
 
 def found(index_dir, *args) -> set[tuple[str, int]]:

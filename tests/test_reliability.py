@@ -23,13 +23,15 @@ import pytest
 
 from conftest import (
     SEARCH_BIN,
-    SEED,
     SEED_NAME,
     assert_one_line,
     assert_one_line_error,
     assert_seed_intact,
+    children,
+    generations,
     hits,
     invoke,
+    live_generation,
     status,
 )
 
@@ -42,14 +44,6 @@ LOCKED = "another process is writing the index"
 
 def verify(index_dir: Path):
     return invoke("status", "--verify", "--index-dir", str(index_dir))
-
-
-def generations(index_dir: Path) -> list[Path]:
-    return sorted(p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("ix-"))
-
-
-def live_generation(index_dir: Path) -> Path:
-    return index_dir / json.loads((index_dir / "CURRENT").read_text())["generation"]
 
 
 def run_search(*args, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -74,22 +68,6 @@ def deadline(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-@pytest.fixture
-def seed_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
-    return folder
-
-
-@pytest.fixture
-def seeded(tmp_path: Path, seed_folder: Path) -> Path:
-    index_dir = tmp_path / "index"
-    result = invoke("index", str(seed_folder), "--index-dir", str(index_dir))
-    assert result.exit_code == 0, result.stderr
-    return index_dir
 
 
 # The kill test -------------------------------------------------------------------------------
@@ -199,6 +177,7 @@ def _complete(corpus: Path, index_dir: Path) -> subprocess.CompletedProcess:
     return run
 
 
+@pytest.mark.slow
 def test_sigkill_at_any_moment_leaves_the_last_committed_state(tmp_path):
     import search.indexer
 
@@ -280,21 +259,8 @@ def test_sigkill_at_any_moment_leaves_the_last_committed_state(tmp_path):
     assert f"0 added, 0 updated, 0 removed, {after['articles']} unchanged" in again.stderr
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == pid:
-            found.append(int(entry.name))
-    return found
-
-
-def test_killing_the_writer_as_it_starts_its_workers_leaves_nothing_behind(tmp_path, seeded):
+@pytest.mark.slow
+def test_killing_the_writer_as_it_starts_its_workers_leaves_nothing_behind(tmp_path, seed_index):
     """SIGKILL right after the writer forks a worker (the moment the worker sets itself up):
     no worker may live on, and none may keep a lock that stops the next run."""
     import search.indexer
@@ -310,30 +276,31 @@ def test_killing_the_writer_as_it_starts_its_workers_leaves_nothing_behind(tmp_p
     forked = 0
     for attempt in range(5):
         writer = subprocess.Popen(
-            [str(SEARCH_BIN), "index", str(big), "--index-dir", str(seeded), "--wait", "0"],
+            [str(SEARCH_BIN), "index", str(big), "--index-dir", str(seed_index), "--wait", "0"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         give_up = time.monotonic() + 60
-        while not _children(writer.pid) and writer.poll() is None and time.monotonic() < give_up:
+        while not children(writer.pid) and writer.poll() is None and time.monotonic() < give_up:
             pass
         forked += writer.poll() is None
         writer.send_signal(signal.SIGKILL)
         writer.wait(timeout=30)
-        survivors = _no_survivors(str(seeded), grace=2.0)
+        survivors = _no_survivors(str(seed_index), grace=2.0)
         for pid in survivors:
             os.kill(pid, signal.SIGKILL)
         assert not survivors, f"attempt {attempt}: workers outlived the killed writer: {survivors}"
-        assert_seed_intact(seeded)
-        assert status(seeded)["articles"] == 1
+        assert_seed_intact(seed_index)
+        assert status(seed_index)["articles"] == 1
     if not forked:
         pytest.skip("the writer started no worker processes on this machine")
-    run = run_search("index", big, "--index-dir", seeded, "--wait", "0")
+    run = run_search("index", big, "--index-dir", seed_index, "--wait", "0")
     assert run.returncode == 0, run.stderr
-    assert status(seeded)["articles"] == 1 + NEW_ARTICLES
-    assert verify(seeded).exit_code == 0
+    assert status(seed_index)["articles"] == 1 + NEW_ARTICLES
+    assert verify(seed_index).exit_code == 0
 
 
+@pytest.mark.slow
 def test_two_writers_at_once_both_finish_without_duplicates(tmp_path):
     rng = random.Random(7)
     corpus = tmp_path / "corpus"
@@ -390,16 +357,16 @@ def lock_held(index_dir: Path, seconds: float = 60):
 @pytest.mark.parametrize("existing", [True, False], ids=["existing index", "no index yet"])
 @pytest.mark.parametrize("rebuild", [False, True], ids=["index", "index --rebuild"])
 def test_index_gives_up_after_wait_when_another_process_writes(
-    tmp_path, seed_folder, existing, rebuild
+    tmp_path, seed_articles, existing, rebuild
 ):
     index_dir = tmp_path / "index"
     if existing:
-        assert invoke("index", str(seed_folder), "--index-dir", str(index_dir)).exit_code == 0
-    (seed_folder / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+        assert invoke("index", str(seed_articles), "--index-dir", str(index_dir)).exit_code == 0
+    (seed_articles / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
     with lock_held(index_dir):
         started = time.monotonic()
         extra = ["--rebuild"] if rebuild else []
-        run = run_search("index", *extra, seed_folder, "--index-dir", index_dir, "--wait", "0.5")
+        run = run_search("index", *extra, seed_articles, "--index-dir", index_dir, "--wait", "0.5")
         elapsed = time.monotonic() - started
         assert run.returncode == 2, run.stderr
         assert_one_line(run.stderr, LOCKED)
@@ -413,31 +380,31 @@ def test_index_gives_up_after_wait_when_another_process_writes(
             assert query.returncode == 0, query.stderr
             assert status(index_dir)["articles"] == 1
     # Once the other process is gone, the next run works.
-    run = run_search("index", seed_folder, "--index-dir", index_dir, "--wait", "0")
+    run = run_search("index", seed_articles, "--index-dir", index_dir, "--wait", "0")
     assert run.returncode == 0, run.stderr
     assert hits(index_dir, "zeppelin") == [("more", 1)]
     assert_seed_intact(index_dir)
 
 
-def test_index_with_wait_0_gives_up_at_once(seeded, seed_folder):
-    with lock_held(seeded):
+def test_index_with_wait_0_gives_up_at_once(seed_index, seed_articles):
+    with lock_held(seed_index):
         started = time.monotonic()
-        result = invoke("index", str(seed_folder), "--index-dir", str(seeded), "--wait", "0")
+        result = invoke("index", str(seed_articles), "--index-dir", str(seed_index), "--wait", "0")
         assert time.monotonic() - started < 5
         assert_one_line_error(result, LOCKED)
-    assert_seed_intact(seeded)
+    assert_seed_intact(seed_index)
 
 
-def test_index_waits_for_a_writer_that_finishes_in_time(seeded, seed_folder):
-    (seed_folder / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
-    with lock_held(seeded, seconds=1.0) as holder:
+def test_index_waits_for_a_writer_that_finishes_in_time(seed_index, seed_articles):
+    (seed_articles / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    with lock_held(seed_index, seconds=1.0) as holder:
         started = time.monotonic()
-        run = run_search("index", seed_folder, "--index-dir", seeded, "--wait", "30")
+        run = run_search("index", seed_articles, "--index-dir", seed_index, "--wait", "30")
         elapsed = time.monotonic() - started
         holder.wait()
     assert run.returncode == 0, run.stderr
     assert 0.5 <= elapsed < 20
-    assert hits(seeded, "zeppelin") == [("more", 1)]
+    assert hits(seed_index, "zeppelin") == [("more", 1)]
 
 
 def test_default_wait_is_sensible():
@@ -468,50 +435,54 @@ def exploding_splitter(monkeypatch):
 
 
 def test_failed_run_keeps_no_lock_even_without_garbage_collection(
-    seeded, seed_folder, exploding_splitter
+    seed_index, seed_articles, exploding_splitter
 ):
-    (seed_folder / "good.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
-    (seed_folder / "zz_boom.txt").write_text("March 4, 2025\nBOOM goes the parser.\n")
+    (seed_articles / "good.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    (seed_articles / "zz_boom.txt").write_text("March 4, 2025\nBOOM goes the parser.\n")
     gc.disable()
     try:
-        failed = invoke("index", str(seed_folder), "--index-dir", str(seeded), "--wait", "0.5")
+        failed = invoke(
+            "index", str(seed_articles), "--index-dir", str(seed_index), "--wait", "0.5"
+        )
         assert failed.exit_code == 2
         assert_one_line(failed.stderr)
-        assert_seed_intact(seeded)
-        (seed_folder / "zz_boom.txt").unlink()
-        again = invoke("index", str(seed_folder), "--index-dir", str(seeded), "--wait", "0.5")
+        assert_seed_intact(seed_index)
+        (seed_articles / "zz_boom.txt").unlink()
+        again = invoke("index", str(seed_articles), "--index-dir", str(seed_index), "--wait", "0.5")
         assert again.exit_code == 0, again.stderr
     finally:
         gc.enable()
-    assert hits(seeded, "zeppelin") == [("good", 1)]
-    assert verify(seeded).exit_code == 0
+    assert hits(seed_index, "zeppelin") == [("good", 1)]
+    assert verify(seed_index).exit_code == 0
 
 
-def test_failed_rebuild_leaves_the_old_index_as_it_was(seeded, seed_folder, exploding_splitter):
-    pointer = (seeded / "CURRENT").read_bytes()
-    live = live_generation(seeded)
+def test_failed_rebuild_leaves_the_old_index_as_it_was(
+    seed_index, seed_articles, exploding_splitter
+):
+    pointer = (seed_index / "CURRENT").read_bytes()
+    live = live_generation(seed_index)
     files = {p.name: p.read_bytes() for p in live.iterdir() if p.is_file()}
-    (seed_folder / "zz_boom.txt").write_text("March 4, 2025\nBOOM goes the parser.\n")
-    result = invoke("index", "--rebuild", str(seed_folder), "--index-dir", str(seeded))
+    (seed_articles / "zz_boom.txt").write_text("March 4, 2025\nBOOM goes the parser.\n")
+    result = invoke("index", "--rebuild", str(seed_articles), "--index-dir", str(seed_index))
     assert result.exit_code == 2
     assert_one_line(result.stderr)
-    assert (seeded / "CURRENT").read_bytes() == pointer
-    assert generations(seeded) == [live]
+    assert (seed_index / "CURRENT").read_bytes() == pointer
+    assert generations(seed_index) == [live]
     assert {p.name: p.read_bytes() for p in live.iterdir() if p.is_file()} == files
-    assert_seed_intact(seeded)
-    assert verify(seeded).exit_code == 0
+    assert_seed_intact(seed_index)
+    assert verify(seed_index).exit_code == 0
 
 
-def test_failed_first_run_leaves_no_index_behind(tmp_path, seed_folder, exploding_splitter):
-    (seed_folder / "zz_boom.txt").write_text("March 4, 2025\nBOOM goes the parser.\n")
+def test_failed_first_run_leaves_no_index_behind(tmp_path, seed_articles, exploding_splitter):
+    (seed_articles / "zz_boom.txt").write_text("March 4, 2025\nBOOM goes the parser.\n")
     index_dir = tmp_path / "index"
-    result = invoke("index", str(seed_folder), "--index-dir", str(index_dir))
+    result = invoke("index", str(seed_articles), "--index-dir", str(index_dir))
     assert result.exit_code == 2
     assert_one_line(result.stderr)
     assert generations(index_dir) == []
     assert_one_line_error(invoke("query", "Turkey", "--index-dir", str(index_dir)), "search index")
-    (seed_folder / "zz_boom.txt").unlink()
-    assert invoke("index", str(seed_folder), "--index-dir", str(index_dir)).exit_code == 0
+    (seed_articles / "zz_boom.txt").unlink()
+    assert invoke("index", str(seed_articles), "--index-dir", str(index_dir)).exit_code == 0
     assert_seed_intact(index_dir)
 
 
@@ -539,7 +510,7 @@ def _kind(segment_file: Path) -> str:
 
 
 def _segment_file(index_dir: Path, kind: str) -> Path:
-    """The one file of this kind in the live generation (the seeded index has one segment)."""
+    """The one file of this kind in the live generation (the seed_index index has one segment)."""
     (found,) = [p for p in _segment_files(live_generation(index_dir)) if _kind(p) == kind]
     return found
 
@@ -678,13 +649,13 @@ DAMAGE_IDS = [case[0] for case in DAMAGE]
 DAMAGE_FUNCTIONS = [case[1] for case in DAMAGE]
 
 
-def test_the_damage_table_covers_every_kind_of_segment_file(seeded, seed_folder):
+def test_the_damage_table_covers_every_kind_of_segment_file(seed_index, seed_articles):
     """Plain segment files only (no compound .seg), each of a kind damaged above: also after
     an incremental run and a merge."""
     for number in range(3):
-        (seed_folder / f"n{number}.txt").write_text(f"March 4, 2025\nStory {number} of many.\n")
-        assert invoke("index", str(seed_folder), "--index-dir", str(seeded)).exit_code == 0
-    generation = live_generation(seeded)
+        (seed_articles / f"n{number}.txt").write_text(f"March 4, 2025\nStory {number} of many.\n")
+        assert invoke("index", str(seed_articles), "--index-dir", str(seed_index)).exit_code == 0
+    generation = live_generation(seed_index)
     assert not list(generation.glob("*.seg"))
     files = _segment_files(generation)
     assert files
@@ -694,9 +665,9 @@ def test_the_damage_table_covers_every_kind_of_segment_file(seeded, seed_folder)
 
 @pytest.mark.parametrize("damage", DAMAGE_FUNCTIONS, ids=DAMAGE_IDS)
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
-def test_verify_names_the_damaged_file_and_exits_2(seeded, damage, as_json):
-    name = damage(seeded)
-    args = ["status", "--verify", "--index-dir", str(seeded)] + (["--json"] if as_json else [])
+def test_verify_names_the_damaged_file_and_exits_2(seed_index, damage, as_json):
+    name = damage(seed_index)
+    args = ["status", "--verify", "--index-dir", str(seed_index)] + (["--json"] if as_json else [])
     with deadline(20):
         result = invoke(*args)
     assert_one_line_error(result, name, REBUILD)
@@ -715,10 +686,10 @@ READS = [
 
 @pytest.mark.parametrize("command", READS, ids=lambda c: " ".join(c))
 @pytest.mark.parametrize("damage", DAMAGE_FUNCTIONS, ids=DAMAGE_IDS)
-def test_reads_on_a_damaged_index_answer_or_advise_rebuild(seeded, damage, command):
-    damage(seeded)
+def test_reads_on_a_damaged_index_answer_or_advise_rebuild(seed_index, damage, command):
+    damage(seed_index)
     with deadline(20):
-        result = invoke(*command, "--index-dir", str(seeded))
+        result = invoke(*command, "--index-dir", str(seed_index))
     assert "Traceback" not in result.stderr
     if result.exit_code == 2:
         assert_one_line(result.stderr, REBUILD)
@@ -729,14 +700,14 @@ def test_reads_on_a_damaged_index_answer_or_advise_rebuild(seeded, damage, comma
 
 @pytest.mark.parametrize("damage", DAMAGE_FUNCTIONS, ids=DAMAGE_IDS)
 def test_index_run_on_a_damaged_index_refuses_or_keeps_the_damage_visible(
-    seeded, seed_folder, damage
+    seed_index, seed_articles, damage
 ):
     """An incremental run either stops with the rebuild advice, or leaves verify failing:
     it must never fold damaged data into new segments and record fresh checksums for them."""
-    damage(seeded)
-    (seed_folder / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    damage(seed_index)
+    (seed_articles / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
     with deadline(60):
-        result = invoke("index", str(seed_folder), "--index-dir", str(seeded))
+        result = invoke("index", str(seed_articles), "--index-dir", str(seed_index))
     assert "Traceback" not in result.stderr
     if result.exit_code == 2:
         assert_one_line(result.stderr, REBUILD)
@@ -744,24 +715,24 @@ def test_index_run_on_a_damaged_index_refuses_or_keeps_the_damage_visible(
     else:
         assert result.exit_code == 0, result.stderr
         with deadline(20):
-            checked = verify(seeded)
+            checked = verify(seed_index)
         assert checked.exit_code == 2, "an index run hid the damage: verify now passes"
         assert "Traceback" not in checked.stderr
 
 
 @pytest.mark.parametrize("damage", DAMAGE_FUNCTIONS, ids=DAMAGE_IDS)
-def test_rebuild_repairs_a_damaged_index(seeded, seed_folder, damage):
-    damage(seeded)
+def test_rebuild_repairs_a_damaged_index(seed_index, seed_articles, damage):
+    damage(seed_index)
     with deadline(60):
-        result = invoke("index", "--rebuild", str(seed_folder), "--index-dir", str(seeded))
+        result = invoke("index", "--rebuild", str(seed_articles), "--index-dir", str(seed_index))
     assert result.exit_code == 0, result.stderr
-    assert_seed_intact(seeded)
-    assert verify(seeded).exit_code == 0
-    assert status(seeded)["articles"] == 1
+    assert_seed_intact(seed_index)
+    assert verify(seed_index).exit_code == 0
+    assert status(seed_index)["articles"] == 1
     # The replaced generation is kept until the next run, for queries still opening it.
-    again = invoke("index", str(seed_folder), "--index-dir", str(seeded))
+    again = invoke("index", str(seed_articles), "--index-dir", str(seed_index))
     assert again.exit_code == 0, again.stderr
-    assert len(generations(seeded)) == 1
+    assert len(generations(seed_index)) == 1
 
 
 def _pointer(text: bytes):
@@ -815,10 +786,10 @@ POINTER_DAMAGE = [
 @pytest.mark.parametrize(
     "damage", [c[1] for c in POINTER_DAMAGE], ids=[c[0] for c in POINTER_DAMAGE]
 )
-def test_damaged_current_pointer_advises_rebuild(seeded, seed_folder, damage, command):
-    damage(seeded)
-    args = [str(seed_folder) if part == "FOLDER" else part for part in command]
-    result = invoke(*args, "--index-dir", str(seeded))
+def test_damaged_current_pointer_advises_rebuild(seed_index, seed_articles, damage, command):
+    damage(seed_index)
+    args = [str(seed_articles) if part == "FOLDER" else part for part in command]
+    result = invoke(*args, "--index-dir", str(seed_index))
     assert_one_line_error(result, REBUILD)
     assert "unexpected error" not in result.stderr
 
@@ -826,13 +797,13 @@ def test_damaged_current_pointer_advises_rebuild(seeded, seed_folder, damage, co
 @pytest.mark.parametrize(
     "damage", [c[1] for c in POINTER_DAMAGE], ids=[c[0] for c in POINTER_DAMAGE]
 )
-def test_rebuild_repairs_a_damaged_current_pointer(seeded, seed_folder, damage):
-    damage(seeded)
-    result = invoke("index", "--rebuild", str(seed_folder), "--index-dir", str(seeded))
+def test_rebuild_repairs_a_damaged_current_pointer(seed_index, seed_articles, damage):
+    damage(seed_index)
+    result = invoke("index", "--rebuild", str(seed_articles), "--index-dir", str(seed_index))
     assert result.exit_code == 0, result.stderr
-    assert_seed_intact(seeded)
-    assert verify(seeded).exit_code == 0
-    assert len(generations(seeded)) == 1
+    assert_seed_intact(seed_index)
+    assert verify(seed_index).exit_code == 0
+    assert len(generations(seed_index)) == 1
     assert Path("/etc").is_dir()
 
 
@@ -856,27 +827,27 @@ def _checksum_wrong(index_dir: Path) -> None:
     [_checksums_garbage, _checksums_deleted, _checksum_wrong],
     ids=["garbage", "deleted", "one digest wrong"],
 )
-def test_damaged_checksums_make_verify_fail_but_not_queries(seeded, seed_folder, damage):
+def test_damaged_checksums_make_verify_fail_but_not_queries(seed_index, seed_articles, damage):
     """Without trustworthy checksums, verify cannot vouch for the index: it must not pass."""
-    damage(seeded)
-    result = verify(seeded)
+    damage(seed_index)
+    result = verify(seed_index)
     assert_one_line_error(result, REBUILD)
-    assert_seed_intact(seeded)
-    repaired = invoke("index", "--rebuild", str(seed_folder), "--index-dir", str(seeded))
+    assert_seed_intact(seed_index)
+    repaired = invoke("index", "--rebuild", str(seed_articles), "--index-dir", str(seed_index))
     assert repaired.exit_code == 0
-    assert verify(seeded).exit_code == 0
+    assert verify(seed_index).exit_code == 0
 
 
-def test_verify_passes_on_a_healthy_index_after_many_runs(seeded, seed_folder):
+def test_verify_passes_on_a_healthy_index_after_many_runs(seed_index, seed_articles):
     for number in range(5):
-        (seed_folder / f"n{number}.txt").write_text(f"March 4, 2025\nStory {number} of many.\n")
-        assert invoke("index", str(seed_folder), "--index-dir", str(seeded)).exit_code == 0
-    (seed_folder / "n0.txt").unlink()
-    assert invoke("index", str(seed_folder), "--index-dir", str(seeded)).exit_code == 0
-    result = verify(seeded)
+        (seed_articles / f"n{number}.txt").write_text(f"March 4, 2025\nStory {number} of many.\n")
+        assert invoke("index", str(seed_articles), "--index-dir", str(seed_index)).exit_code == 0
+    (seed_articles / "n0.txt").unlink()
+    assert invoke("index", str(seed_articles), "--index-dir", str(seed_index)).exit_code == 0
+    result = verify(seed_index)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
-    assert status(seeded)["articles"] == 5
+    assert status(seed_index)["articles"] == 5
 
 
 # Durability: fsync ---------------------------------------------------------------------------
@@ -922,15 +893,15 @@ def _synced(events) -> set[str]:
 
 
 @pytest.mark.parametrize("run", ["first run", "incremental", "rebuild"])
-def test_each_run_fsyncs_its_new_files_and_folders(tmp_path, seed_folder, disk_events, run):
+def test_each_run_fsyncs_its_new_files_and_folders(tmp_path, seed_articles, disk_events, run):
     index_dir = tmp_path / "index"
     before: set[str] = set()
     if run != "first run":
-        assert invoke("index", str(seed_folder), "--index-dir", str(index_dir)).exit_code == 0
+        assert invoke("index", str(seed_articles), "--index-dir", str(index_dir)).exit_code == 0
         before = _index_files(live_generation(index_dir))
-        (seed_folder / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+        (seed_articles / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
     disk_events.clear()
-    args = ["index", str(seed_folder), "--index-dir", str(index_dir)]
+    args = ["index", str(seed_articles), "--index-dir", str(index_dir)]
     if run == "rebuild":
         args.insert(1, "--rebuild")
     assert invoke(*args).exit_code == 0
@@ -961,17 +932,17 @@ def test_each_run_fsyncs_its_new_files_and_folders(tmp_path, seed_folder, disk_e
 
 
 def test_incremental_commit_syncs_new_segments_before_publishing_its_toc(
-    seeded, seed_folder, disk_events
+    seed_index, seed_articles, disk_events
 ):
     """A power cut right after Whoosh renames the new TOC into place must not leave a TOC
     that names segment files whose data never reached the disk: that would damage the
     index and lose what earlier runs committed. So every new segment file must be synced
     before the rename that publishes the TOC naming it."""
-    before = _index_files(live_generation(seeded))
-    (seed_folder / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    before = _index_files(live_generation(seed_index))
+    (seed_articles / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
     disk_events.clear()
-    assert invoke("index", str(seed_folder), "--index-dir", str(seeded)).exit_code == 0
-    generation = live_generation(seeded)
+    assert invoke("index", str(seed_articles), "--index-dir", str(seed_index)).exit_code == 0
+    generation = live_generation(seed_index)
     new_segments = {os.path.realpath(p) for p in _segment_files(generation)} - before
     # Every kind of file of the new segment is checked, not just one of them.
     assert {_kind(Path(p)) for p in new_segments} == set(SEGMENT_KINDS.values()), new_segments
