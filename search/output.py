@@ -77,7 +77,7 @@ class Style:
 
 def to_json(record) -> str:
     """One JSON Lines line for a record (a dataclass or a dict)."""
-    data = asdict(record) if is_dataclass(record) else record
+    data = asdict(record) if is_dataclass(record) and not isinstance(record, type) else record
     line = json.dumps(data, ensure_ascii=False)
     # json escapes C0 controls itself; C1 controls and bidi overrides are escaped here too.
     return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
