@@ -40,3 +40,8 @@ class InputError(SearchError):
 
 class BinaryFileError(InputError):
     """Raised when a file is not text in any accepted encoding."""
+
+
+class ExportError(SearchError):
+    """Raised when the index cannot be exported as asked (an analyzer with no equivalent,
+    a missing client for live loading, a cluster that refuses documents)."""

@@ -170,6 +170,66 @@ class SearchIndex:
             focus=sentence,
         )
 
+    def sentences(
+        self,
+        parsed: ParsedQuery | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Iterator[dict]:
+        """The stored fields of every sentence (or of those matching `parsed` and dated
+        `since`..`until`), in (path, sentence) order, one article in memory at a time.
+
+        Paths come sorted from the index's own term list and each article's documents
+        from its postings; a query is first reduced to a bit set of its documents.
+        """
+        wanted = self._sentence_filter(parsed, since, until)
+        with store.guard(self.folder):
+            reader = self._searcher.reader()
+            allowed = None
+            if wanted is not None:
+                from whoosh.idsets import BitSet
+
+                docs = self._searcher.docs_for_query(wanted)
+                allowed = BitSet(docs, size=reader.doc_count_all())
+            for path in reader.field_terms("path"):
+                docnums = reader.postings("path", path).all_ids()
+                if allowed is not None:
+                    docnums = [docnum for docnum in docnums if docnum in allowed]
+                records = [reader.stored_fields(docnum) for docnum in docnums]
+                article = [
+                    store.sentence_fields(fields)
+                    for fields in records
+                    if fields.get("kind") != ARTICLE
+                ]
+                yield from sorted(article, key=lambda fields: fields["sentence"])
+
+    def sentence_count(
+        self,
+        parsed: ParsedQuery | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> int:
+        """How many sentences `sentences` yields with the same arguments."""
+        from whoosh import query as wq
+
+        from .schema import article_records
+
+        wanted = self._sentence_filter(parsed, since, until) or wq.Every()
+        with store.guard(self.folder):
+            docs = self._searcher.docs_for_query(wq.AndNot(wanted, article_records()))
+            return sum(1 for _ in docs)
+
+    @staticmethod
+    def _sentence_filter(parsed, since, until):
+        from whoosh import query as wq
+
+        parts = [parsed.query] if parsed is not None else []
+        if since or until:
+            parts.append(wq.TermRange("date", since, until, startexcl=False, endexcl=False))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
     def did_you_mean(self, parsed: ParsedQuery) -> str | None:
         """A corrected query that finds something, from the index's own words; or None."""
         from .suggest import suggest
