@@ -545,7 +545,7 @@ def _export_progress(total: int):
 
 def _write_lines(lines, progress, per_sentence: int) -> None:
     """Write UTF-8 lines to stdout in large blocks, advancing `progress` per sentence."""
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer
     block: list[str] = []
     for line in lines:
         block.append(line)
