@@ -125,6 +125,17 @@ def test_bulk_output_round_trips_every_sentence(which, tmp_path, seed_index, cor
         assert required <= set(source) <= required | {"title", "url"}
 
 
+def test_an_updated_article_exports_its_new_sentences_only(corpus, corpus_index):
+    changed = corpus / "2025-01_ceasefire.txt"
+    changed.write_text("January 21, 2025\nThe talks in Geneva collapsed.\n", encoding="utf-8")
+    (corpus / "undated_briefing.txt").unlink()
+    assert invoke("index", str(corpus), "--index-dir", str(corpus_index)).exit_code == 0
+    pairs = bulk_pairs(export(corpus_index).stdout)
+    expected = source_sentences(corpus)
+    assert {(s["path"], s["sentence"]): (s["text"], s["date"]) for _a, s in pairs} == expected
+    assert len(pairs) == len(expected)
+
+
 def test_reexport_is_byte_identical(corpus_index):
     first = export(corpus_index, "--format", "es-bulk")
     second = export(corpus_index, "--format", "es-bulk")
