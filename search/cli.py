@@ -519,47 +519,54 @@ def export_command(
     if url and export_format != "es-bulk":
         raise InputError("--to loads es-bulk documents; leave out --format or use es-bulk")
     with SearchIndex.open(index_dir) as index:
-        total = index.sentence_count(parsed, since, until)
-        if not total:
-            raise NoMatch()
         sentences = index.sentences(parsed, since, until)
-        with _export_progress(total) as progress:
+        with _export_progress(index, parsed, since, until) as progress:
             if url:
-                loaded = export.load(url, index_name, sentences, progress)
-                click.echo(f"Loaded {loaded} sentences into {index_name} at {url}", err=True)
+                exported = export.load(url, index_name, sentences, progress)
+                click.echo(f"Loaded {exported} sentences into {index_name} at {url}", err=True)
             elif export_format == "es-bulk":
-                _write_lines(export.bulk_lines(sentences, index_name), progress, per_sentence=2)
+                lines = export.bulk_lines(sentences, index_name)
+                exported = _write_lines(lines, progress, per_sentence=2)
             else:
-                _write_lines(export.jsonl_lines(sentences), progress, per_sentence=1)
+                exported = _write_lines(export.jsonl_lines(sentences), progress, per_sentence=1)
+    if not exported:
+        raise NoMatch()
 
 
 @contextmanager
-def _export_progress(total: int):
-    """`progress(n)` advances a bar on stderr when it is a terminal; otherwise does nothing."""
+def _export_progress(index, parsed, since, until):
+    """`progress(n)` advances a bar on stderr when it is a terminal (counting what will be
+    exported first costs a pass over the index, so only then); otherwise None."""
     if not sys.stderr.isatty():
         yield None
         return
+    total = index.sentence_count(parsed, since, until)
     with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
         yield bar.update
 
 
-def _write_lines(lines, progress, per_sentence: int) -> None:
-    """Write UTF-8 lines to stdout in large blocks, advancing `progress` per sentence."""
+def _write_lines(lines, progress, per_sentence: int) -> int:
+    """Write UTF-8 lines to stdout in large blocks, advancing `progress` per sentence;
+    return how many sentences were written."""
     out = sys.stdout.buffer
     block: list[str] = []
+    written = 0
     for line in lines:
         block.append(line)
         if len(block) >= 2000:
-            _flush_block(out, block, progress, per_sentence)
-    _flush_block(out, block, progress, per_sentence)
+            written += _flush_block(out, block, progress, per_sentence)
+    written += _flush_block(out, block, progress, per_sentence)
     out.flush()
+    return written
 
 
-def _flush_block(out, block: list[str], progress, per_sentence: int) -> None:
+def _flush_block(out, block: list[str], progress, per_sentence: int) -> int:
     out.write("".join(block).encode("utf-8"))
+    sentences = len(block) // per_sentence
     if progress is not None:
-        progress(len(block) // per_sentence)
+        progress(sentences)
     block.clear()
+    return sentences
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ SEARCH_TEST_ES_URL is set.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -22,7 +23,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SEED_NAME, SEED_TURKEY_PEACEKEEPING, assert_one_line_error, invoke
+from conftest import (
+    REPO,
+    SEARCH_BIN,
+    SEED_NAME,
+    SEED_TURKEY_PEACEKEEPING,
+    assert_one_line_error,
+    invoke,
+)
 from search.article import parse_article
 from search.errors import ExportError
 from search.export import index_body, translate_filter, translate_tokenizer
@@ -227,6 +235,46 @@ def test_no_index_is_one_line(tmp_path):
 
 def test_to_refuses_what_is_not_a_url(corpus_index):
     assert_one_line_error(export(corpus_index, "--to", "localhost:9200"), "is not a URL")
+
+
+@pytest.mark.parametrize(
+    ("query", "since", "until"),
+    [
+        (None, None, None),
+        (None, "2025-03-11", None),
+        (None, None, "2025-03-10"),
+        ("ceasefire", None, None),
+        ("Turkey peacekeeping", "2025-01-01", "2025-12-31"),
+    ],
+)
+def test_the_count_for_the_progress_bar_is_what_is_exported(corpus_index, query, since, until):
+    from search.query import parse_query
+    from search.searching import SearchIndex
+
+    parsed = parse_query(query, since=since, until=until) if query else None
+    with SearchIndex.open(corpus_index) as index:
+        exported = list(index.sentences(parsed, since, until))
+        assert index.sentence_count(parsed, since, until) == len(exported) > 0
+
+
+def test_a_terminal_gets_a_progress_bar_and_stdout_the_documents(corpus_index, tmp_path):
+    import pty
+    import subprocess
+
+    controller, terminal = pty.openpty()
+    out = tmp_path / "out.ndjson"
+    with open(out, "wb") as stdout:
+        command = [str(SEARCH_BIN), "export", "--index-dir", str(corpus_index)]
+        finished = subprocess.run(command, stdout=stdout, stderr=terminal, timeout=120)
+    os.close(terminal)
+    shown = b""
+    with contextlib.suppress(OSError):
+        while chunk := os.read(controller, 4096):
+            shown += chunk
+    os.close(controller)
+    assert finished.returncode == 0
+    assert b"Exporting" in shown and b"100%" in shown
+    assert bulk_pairs(out.read_text(encoding="utf-8"))
 
 
 # The mapping ----------------------------------------------------------------------------
