@@ -448,6 +448,54 @@ def test_words_never_stemmed_are_marked_as_keywords():
     ]
 
 
+class FakeCluster:
+    """The parts of a client and its helpers that `load` uses, recording what it is sent."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.created: dict = {}
+        self.sent: list[dict] = []
+        self.options: dict = {}
+        self.refuse = refuse
+        self.indices = self
+
+    def exists(self, index: str) -> bool:
+        return index in self.created
+
+    def refresh(self, index: str) -> None:
+        assert index in self.created
+
+    def create(self, client, name: str, body: dict) -> None:
+        self.created[name] = body
+
+    def streaming_bulk(self, client, actions, **options):
+        self.options = options
+        for action in actions:
+            self.sent.append(action)
+            yield (not self.refuse, {"index": {"_id": action["_id"], "status": 400}})
+
+
+@pytest.mark.parametrize("refuse", [False, True])
+def test_load_creates_the_index_and_streams_every_sentence(corpus_index, refuse):
+    from search.export import _load, index_body
+    from search.searching import SearchIndex
+
+    cluster = FakeCluster(refuse)
+    with SearchIndex.open(corpus_index) as index:
+        expected = [(f["article"], f["sentence"]) for f in index.sentences()]
+        if refuse:
+            with pytest.raises(ExportError, match="refused"):
+                _load(cluster, cluster, cluster.create, "news", index.sentences(), None)
+            return
+        loaded = _load(cluster, cluster, cluster.create, "news", index.sentences(), None)
+    assert loaded == len(expected)
+    assert cluster.created == {"news": index_body()}
+    assert [(a["article"], a["sentence"]) for a in cluster.sent] == expected
+    assert all(
+        a["_index"] == "news" and a["_id"] == f"{a['name']}:{a['sentence']}" for a in cluster.sent
+    )
+    assert cluster.options["max_retries"] > 0  # the helper retries what a 429 refused
+
+
 # A live cluster (only with SEARCH_TEST_ES_URL) --------------------------------------------
 
 
