@@ -191,7 +191,9 @@ def test_non_ascii_text_is_written_as_utf8(tmp_path):
         (["--any", "autumn", "Geneva"], {"2025-06_elections", "2025-01_ceasefire"}),
     ],
 )
-def test_dates_and_a_query_restrict_the_export(corpus_index, args, articles):
+@pytest.mark.parametrize("few", [0, 10_000], ids=["walk-articles", "sort-matches"])
+def test_dates_and_a_query_restrict_the_export(corpus_index, args, articles, few, monkeypatch):
+    monkeypatch.setattr("search.searching._FEW_DOCUMENTS", few)
     result = export(corpus_index, "--format", "jsonl", *args)
     assert result.exit_code == 0, result.stderr
     exported = [json.loads(line) for line in result.stdout.splitlines()]
@@ -255,6 +257,22 @@ def test_the_count_for_the_progress_bar_is_what_is_exported(corpus_index, query,
     with SearchIndex.open(corpus_index) as index:
         exported = list(index.sentences(parsed, since, until))
         assert index.sentence_count(parsed, since, until) == len(exported) > 0
+
+
+@pytest.mark.parametrize(("query", "since"), [("ceasefire", None), (None, "2025-01-01")])
+def test_few_matches_sorted_in_memory_equal_the_walk_over_articles(
+    corpus_index, monkeypatch, query, since
+):
+    from search.query import parse_query
+    from search.searching import SearchIndex
+
+    parsed = parse_query(query) if query else None
+    with SearchIndex.open(corpus_index) as index:
+        sorted_directly = list(index.sentences(parsed, since))
+        monkeypatch.setattr("search.searching._FEW_DOCUMENTS", 0)
+        walked = list(index.sentences(parsed, since))
+    assert sorted_directly == walked
+    assert len(walked) > 1
 
 
 def test_a_terminal_gets_a_progress_bar_and_stdout_the_documents(corpus_index, tmp_path):
