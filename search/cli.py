@@ -488,5 +488,123 @@ def show_command(article: str, index_dir: Path, context: int, as_json: bool, col
         _echo_lines(output.format_numbered(s.sentence, s.text, style, width, dim=dim))
 
 
+EXPORT_HELP = """Write the index for another engine: Elasticsearch, OpenSearch or any other.
+
+\b
+  --format es-bulk   _bulk NDJSON (an action line and a document per sentence)
+  --format es-index  the settings and mapping: an analyzer that makes our words
+  --format jsonl     one JSON object per sentence
+\b
+Documents are in (path, sentence) order with the fields text, article, path,
+name, sentence and date (and title and url where the index has them). A QUERY,
+--since and --until restrict the sentences exported; --to URL loads them into
+a cluster instead (needs: pip install 'search[es]').
+\b
+Exit status: 0 if something was exported, 1 if nothing matched, 2 on error.
+\b
+Example:
+    search export --format es-index > mapping.json
+    search export --format es-bulk > sentences.ndjson
+    search export --format jsonl --since 2025-03-01 ceasefire
+    search export --to http://localhost:9200 --index-name news
+"""
+
+
+@cli.command("export", help=EXPORT_HELP)
+@click.argument("query", nargs=-1)
+@index_dir_option
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(["es-bulk", "es-index", "jsonl"]),
+    default="es-bulk",
+    show_default=True,
+    help="What to write.",
+)
+@click.option(
+    "--index-name",
+    default="search",
+    show_default=True,
+    metavar="NAME",
+    help="The Elasticsearch index the documents go to.",
+)
+@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option("--any", "match_any", is_flag=True, help="Any word of QUERY is enough.")
+@click.option("--to", "url", metavar="URL", help="Load into the cluster at URL instead.")
+def export_command(
+    query, index_dir: Path, export_format: str, index_name: str, since, until, match_any, url
+) -> None:
+    from . import export
+    from .errors import InputError
+    from .query import check_date, parse_query
+    from .searching import SearchIndex
+
+    since = check_date(since, "--since") if since else None
+    until = check_date(until, "--until") if until else None
+    parsed = None
+    if query:
+        parsed = parse_query(" ".join(query), match_any=match_any, since=since, until=until)
+    if export_format == "es-index":
+        if query or since or until or url:
+            raise InputError(
+                "--format es-index writes the mapping only; "
+                "a QUERY, --since, --until and --to go with es-bulk or jsonl"
+            )
+        click.echo(export.to_line(export.index_body()))
+        return
+    if url and export_format != "es-bulk":
+        raise InputError("--to loads es-bulk documents; leave out --format or use es-bulk")
+    with SearchIndex.open(index_dir) as index:
+        sentences = index.sentences(parsed, since, until)
+        with _export_progress(index, parsed, since, until) as progress:
+            if url:
+                exported = export.load(url, index_name, sentences, progress)
+                click.echo(f"Loaded {exported} sentences into {index_name} at {url}", err=True)
+            elif export_format == "es-bulk":
+                lines = export.bulk_lines(sentences, index_name)
+                exported = _write_lines(lines, progress, per_sentence=2)
+            else:
+                exported = _write_lines(export.jsonl_lines(sentences), progress, per_sentence=1)
+    if not exported:
+        raise NoMatch()
+
+
+@contextmanager
+def _export_progress(index, parsed, since, until):
+    """`progress(n)` advances a bar on stderr when it is a terminal (counting what will be
+    exported first costs a pass over the index, so only then); otherwise None."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    total = index.sentence_count(parsed, since, until)
+    with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _write_lines(lines, progress, per_sentence: int) -> int:
+    """Write UTF-8 lines to stdout in large blocks, advancing `progress` per sentence;
+    return how many sentences were written."""
+    out = sys.stdout.buffer
+    block: list[str] = []
+    written = 0
+    for line in lines:
+        block.append(line)
+        if len(block) >= 2000:
+            written += _flush_block(out, block, progress, per_sentence)
+    written += _flush_block(out, block, progress, per_sentence)
+    out.flush()
+    return written
+
+
+def _flush_block(out, block: list[str], progress, per_sentence: int) -> int:
+    out.write("".join(block).encode("utf-8"))
+    sentences = len(block) // per_sentence
+    if progress is not None:
+        progress(sentences)
+    block.clear()
+    return sentences
+
+
 def main() -> None:
     cli(prog_name="search")

@@ -53,3 +53,8 @@ class DocumentError(InputError):
 
 class NoTextLayerError(DocumentError):
     """Raised for a PDF without a text layer (a scan)."""
+
+
+class ExportError(SearchError):
+    """Raised when the index cannot be exported as asked (an analyzer with no equivalent,
+    a missing client for live loading, a cluster that refuses documents)."""
