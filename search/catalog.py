@@ -82,14 +82,27 @@ def load_catalog(generation: Path) -> list | None:
 def stored_articles(folder: Path, generation: Path, index) -> dict[str, StoredArticle]:
     """What the index recorded per article, by path: from the catalog file if it is current."""
     cached = load_catalog(generation)
-    if cached is not None:
-        try:
-            return {row[0]: StoredArticle(*row) for row in cached}
-        except TypeError:
-            pass  # a catalog of another shape: read the records themselves
+    if cached is not None and all(_is_row(row) for row in cached):
+        return {row[0]: StoredArticle(*row) for row in cached}
+    # No catalog, or one of another shape: read the records themselves.
     articles = {}
     with store.guard(folder), index.searcher() as searcher:
         for number in searcher.docs_for_query(article_records()):
             article = StoredArticle.from_record(searcher.stored_fields(number))
             articles[article.path] = article
     return articles
+
+
+_ROW = (str, int, int, str, int, (str, type(None)))
+
+
+def _is_row(row) -> bool:
+    """Whether a catalog row has the fields of a StoredArticle, each of its type."""
+    return (
+        isinstance(row, list)
+        and len(row) == len(_ROW)
+        and all(
+            isinstance(value, kind) and not isinstance(value, bool)
+            for value, kind in zip(row, _ROW, strict=True)
+        )
+    )

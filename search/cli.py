@@ -189,8 +189,17 @@ def cli() -> None:
     metavar="SECONDS",
     help="How long to wait for another process that is writing the index.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Index large runs in N processes (default: the cores, up to 4); 1 uses least memory.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print no summary line.")
-def index_command(paths, index_dir: Path, rebuild: bool, wait: float, quiet: bool) -> None:
+def index_command(
+    paths, index_dir: Path, rebuild: bool, wait: float, jobs: int | None, quiet: bool
+) -> None:
     """Split articles into sentences and index them (incrementally).
 
     PATHS are article files or folders (searched recursively for .txt,
@@ -215,7 +224,9 @@ def index_command(paths, index_dir: Path, rebuild: bool, wait: float, quiet: boo
             "give the files or folders to index, e.g. search index ~/articles"
         )
     with _progress_bar(not quiet and sys.stderr.isatty()) as progress:
-        report = update_index(index_dir, targets, rebuild=rebuild, wait=wait, progress=progress)
+        report = update_index(
+            index_dir, targets, rebuild=rebuild, wait=wait, progress=progress, jobs=jobs
+        )
     for warning in report.skipped:
         click.echo(f"search: warning: {output.inert(warning)}", err=True)
     if not quiet:

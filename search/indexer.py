@@ -20,13 +20,16 @@ from . import durable, store, writer
 from .article import parse_article
 from .catalog import StoredArticle, save_catalog, stored_articles
 from .errors import BinaryFileError, InputError, SearchError
-from .reading import SourceFile, content_hash, find_articles, read_bytes
+from .reading import SourceFile, content_hash, find_articles
 from .schema import article_document, article_record_of, file_documents, sentence_document
 
 DEFAULT_WAIT = 10.0
 
 # Runs that read at least this much new text use Whoosh's multi-process writer.
 PARALLEL_BYTES = 2_000_000
+# What a run may need on disk per byte of new text: the index (about 1x, measured on
+# benchmarks/corpus.py's corpus) and the posting pools spilled while writing it.
+_SPACE_PER_BYTE = 2
 
 Progress = Callable[[int], None]
 
@@ -55,28 +58,37 @@ def update_index(
     rebuild: bool = False,
     wait: float = DEFAULT_WAIT,
     progress: Callable[[int], Progress] | None = None,
+    jobs: int | None = None,
 ) -> IndexReport:
     """Bring the index in `folder` in step with the article files under `paths`.
 
     `progress`, if given, is called with the number of files to look at and
-    returns a callable that is told how many more files were done.
+    returns a callable that is told how many more files were done. `jobs` caps
+    the worker processes of a large run (default: the cores); 1 writes in this one.
     Raises SearchError subclasses; a file that is not text is skipped and named
     in the report instead, so one bad file does not stop the run.
     """
     started = time.perf_counter()
     sources = find_articles(paths)
-    store.prepare_folder(folder)
+    writer.prepare_folder(folder)
     with writer.write_lock(folder, wait):
-        run = _Run.start(folder, rebuild, wait)
+        try:
+            run = _Run.start(folder, rebuild, wait, jobs)
+        except OSError as error:
+            if error.errno in store.NO_SPACE:
+                raise _no_space(folder, 0, "the index is unchanged") from None
+            raise
         try:
             run.plan(sources, paths, progress)
             if run.changes:
                 run.write()
-        except BaseException:
-            if run.fresh:
+            run.finish()
+        except BaseException as error:
+            if run.fresh and not run.published:
                 store.discard(run.generation)
+            if isinstance(error, OSError) and error.errno in store.NO_SPACE:
+                raise run.no_space() from None
             raise
-        run.finish()
     run.report.seconds = time.perf_counter() - started
     return run.report
 
@@ -100,6 +112,9 @@ class _Run:
     fresh: bool  # building a new generation (first run or --rebuild), published at the end
     previous: str | None  # the generation CURRENT named when the run began
     wait: float
+    jobs: int | None
+    committed: bool = False
+    published: bool = False
     known: dict[str, StoredArticle] = field(default_factory=dict)
     catalog: dict[str, StoredArticle] = field(default_factory=dict)
     to_read: list[_Change] = field(default_factory=list)
@@ -108,7 +123,7 @@ class _Run:
     tick: Progress | None = None
 
     @classmethod
-    def start(cls, folder: Path, rebuild: bool, wait: float) -> _Run:
+    def start(cls, folder: Path, rebuild: bool, wait: float, jobs: int | None) -> _Run:
         """Read CURRENT (once) and open the live generation, or create a fresh one."""
         previous = None
         if (folder / store.POINTER).exists():
@@ -119,10 +134,10 @@ class _Run:
                     raise
         if rebuild or previous is None:
             generation, index = store.new_generation(folder)
-            return cls(folder, generation, index, True, previous, wait)
+            return cls(folder, generation, index, True, previous, wait, jobs)
         generation = folder / previous
         index = store.open_generation(folder, generation)
-        return cls(folder, generation, index, False, previous, wait)
+        return cls(folder, generation, index, False, previous, wait, jobs)
 
     @property
     def changes(self) -> bool:
@@ -145,6 +160,9 @@ class _Run:
             if not stat.S_ISREG(status.st_mode):  # a FIFO or a device: reading could block
                 self._skip(f"{source.path}: not a regular file, skipped")
                 continue
+            if not _utf8(str(source.path)):  # the index stores names as UTF-8
+                self._skip(f"{_shown(source.path)}: file name is not UTF-8, skipped; rename it")
+                continue
             if stored and (stored.size, stored.mtime_ns) == (status.st_size, status.st_mtime_ns):
                 self.report.unchanged += 1
                 self._done()
@@ -161,11 +179,10 @@ class _Run:
             # folded into new segments and sealed with fresh checksums.
             store.raise_if_damaged(self.folder, self.generation)
         new_bytes = sum(change.status.st_size for change in self.to_read)
-        where = store.describe(self.folder)
-        parallel = new_bytes >= PARALLEL_BYTES
+        procs = writer.worker_count(self.jobs) if new_bytes >= PARALLEL_BYTES else 1
         with (
             store.guard(self.folder),
-            writer.open_writer(self.index, self.wait, where, parallel) as whoosh_writer,
+            writer.open_writer(self.index, procs) as whoosh_writer,
         ):
             for change in self.to_read:
                 self.index_file(whoosh_writer, change)
@@ -174,15 +191,16 @@ class _Run:
                 whoosh_writer.delete_by_query(file_documents(gone))
                 self.catalog.pop(gone, None)
                 self.report.removed += 1
+        self.committed = True
         self._count_sentences()
 
     def index_file(self, whoosh_writer, change: _Change) -> None:
         """Add, replace or keep one article, and count it in the report."""
         path, stored = change.source.path, change.stored
         try:
-            data = read_bytes(path)
-        except InputError as error:  # unreadable now: skipped like a binary file
-            self.report.skipped.append(f"{error}, skipped")
+            data = durable.read_regular(path)  # never blocks: replaced by a FIFO is refused
+        except OSError as error:  # unreadable now: skipped like a binary file
+            self.report.skipped.append(f"{path}: cannot read file ({error.strerror}), skipped")
             return
         digest = content_hash(data)
         if stored and stored.sha256 == digest:
@@ -218,10 +236,20 @@ class _Run:
             save_catalog(self.generation, self.catalog.values())
         if self.fresh:
             store.publish(self.folder, self.generation, self.previous)
+            self.published = True
             return
         if self.changes:
             durable.seal(self.generation)
         store.remove_stale_generations(self.folder, keep={self.generation.name})
+
+    def no_space(self) -> SearchError:
+        """The one line for a full disk, saying what became of this run."""
+        new_bytes = sum(change.status.st_size for change in self.to_read)
+        if self.committed and not self.fresh:
+            outcome = "the articles were indexed, but free some space before the next run"
+        else:
+            outcome = "the index is unchanged"
+        return _no_space(self.folder, new_bytes, outcome)
 
     def _record(self, whoosh_writer, change: _Change, digest: str, sentences: int, date) -> None:
         path, status = change.source.path, change.status
@@ -262,3 +290,31 @@ def index_error_summary(report: IndexReport) -> SearchError | None:
     count = len(report.skipped)
     noun = "file was" if count == 1 else "files were"
     return SearchError(f"{count} {noun} not indexed; see the warnings above")
+
+
+def _no_space(folder: Path, new_bytes: int, outcome: str) -> SearchError:
+    """No space: the device (as its mount point) and about how much the run needed."""
+    needed = max(1, round(new_bytes * _SPACE_PER_BYTE / 1e6))
+    where = _shown(_mount_point(folder))
+    return SearchError(f"no space left on {where} (the run needed ~{needed} MB); {outcome}")
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(path: Path) -> str:
+    """A path as it can be printed, whatever bytes its name holds."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+def _mount_point(folder: Path) -> Path:
+    """The mount point of the file system that holds `folder`: the device a user would name."""
+    path = folder.resolve()
+    while not os.path.ismount(path) and path != path.parent:
+        path = path.parent
+    return path

@@ -373,6 +373,10 @@ class SearchIndex:
             yield fields["sentence"], fields["text"]
 
     def _find_one_article(self, name: str) -> dict:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # bytes of a non-UTF-8 argument, escaped by Python
+            raise InputError("text that is not valid UTF-8 cannot be searched for") from None
         candidates = resolve(name, self.names())
         if not candidates:
             # Damage can hide an article without an error: check before denying it exists.

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store
 from .catalog import StoredArticle, stored_articles
+from .durable import latest_toc, read_regular
 from .reading import content_hash
 from .schema import SCHEMA_VERSION
 
@@ -33,12 +36,12 @@ def index_status(folder: Path, verify: bool = False) -> IndexStatus:
     generation, index = store.open_live(folder)
     records = stored_articles(folder, generation, index)
     states = {path: _file_state(record) for path, record in records.items()}
-    committed = store.last_commit(generation)
+    committed = _last_commit(generation)
     return IndexStatus(
         index_dir=str(folder),
         articles=len(records),
         sentences=sum(record.sentences for record in records.values()),
-        size_bytes=store.size_on_disk(folder),
+        size_bytes=size_on_disk(folder),
         updated=_iso(committed) if committed is not None else None,
         schema_version=SCHEMA_VERSION,
         stale=sorted(path for path, state in states.items() if state == "stale"),
@@ -59,10 +62,26 @@ def _file_state(record: StoredArticle) -> str:
     if (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns):
         return "current"
     try:
-        return "current" if content_hash(path.read_bytes()) == record.sha256 else "stale"
+        return "current" if content_hash(read_regular(path)) == record.sha256 else "stale"
     except OSError:
         return "stale"
 
 
 def _iso(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def size_on_disk(folder: Path) -> int:
+    """Bytes in the index folder's files, all generations included."""
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            with suppress(OSError):
+                total += os.path.getsize(os.path.join(root, name))
+    return total
+
+
+def _last_commit(generation: Path) -> float | None:
+    """When the live TOC of `generation` was written (its mtime), or None."""
+    toc = latest_toc(entry.name for entry in generation.iterdir())
+    return (generation / toc).stat().st_mtime if toc else None

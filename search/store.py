@@ -5,36 +5,36 @@ Layout of an index folder (default `index/`)::
     index/
       CURRENT            which generation folder is live, and its schema version (JSON)
       write.lock         held (flock) by the one process allowed to write (see writer)
-      ix-<token>/        a Whoosh index, its checksums.json (see durable) and
-                         articles.json (see catalog)
+      ix-<token>/        a Whoosh index, checksums.json (durable), articles.json (catalog)
 
 Why the indirection: `search index --rebuild` (and the very first run) builds a
 complete index in a fresh `ix-<token>/` folder and publishes it by atomically
 replacing CURRENT. A run that fails or is killed part-way leaves CURRENT, and so
 the live index, untouched. Incremental runs write into the live folder through
 Whoosh's own commit, which publishes a new table of contents by rename.
-
-Whoosh trusts its files: damage surfaces as whatever breaks first. `guard`
-turns that into one line that names the index and says how to repair it.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import pickle
+import re
 import shutil
 import struct
+import time
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .durable import DurableFileStorage, atomic_write, latest_toc, seal, verify
+from .durable import DurableFileStorage, NotRegularFile, atomic_write, read_regular, seal, verify
 from .errors import (
     IndexDamagedError,
     IndexVersionError,
+    InputError,
     NoIndexError,
     NotAnIndexError,
     SearchError,
@@ -46,6 +46,7 @@ from .schema import sentence_fields as sentence_fields
 POINTER = "CURRENT"
 LOCK = "write.lock"
 GENERATION_PREFIX = "ix-"
+_GENERATION = re.compile(r"ix-[0-9a-f]{1,64}")
 FORMAT = "search-index"
 
 REBUILD_HINT = 'run "search index --rebuild"'
@@ -64,6 +65,8 @@ DAMAGE_ERRORS = (
     FileNotFoundError,
 )
 _WHOOSH_PACKAGE = f"{os.sep}whoosh{os.sep}"
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)  # a full disk: the writer says how much it needed
+_OPEN_ATTEMPTS = 5  # for a reader that lost a race with a commit replacing CURRENT or a TOC
 
 
 @contextmanager
@@ -77,10 +80,26 @@ def guard(folder: Path) -> Iterator[None]:
         raise SearchError(
             f"cannot use the index in {describe(folder)} ({error.strerror}); check its permissions"
         ) from None
+    except UnicodeEncodeError as error:
+        if not _escaped_bytes(error):
+            raise damaged(folder, error) from None
+        raise InputError("text that is not valid UTF-8 cannot be searched for") from None
+    except NotRegularFile as error:
+        name = os.path.basename(error.filename)
+        raise damaged(folder, DamagedRecord(f"{name} is not a regular file")) from None
     except Exception as error:
-        if isinstance(error, DAMAGE_ERRORS + (DamagedRecord,)) or _raised_in_whoosh(error):
+        number = getattr(error, "errno", None)
+        if number == errno.EROFS:
+            raise SearchError(f"cannot write the index in {describe(folder)} (read-only)") from None
+        if number not in NO_SPACE and (  # a full disk is the writer's to report, never damage
+            isinstance(error, DAMAGE_ERRORS + (DamagedRecord,)) or _raised_in_whoosh(error)
+        ):
             raise damaged(folder, error) from None
         raise
+
+
+def _escaped_bytes(error: UnicodeEncodeError) -> bool:  # non-UTF-8 bytes from the command line
+    return all("\udc80" <= char <= "\udcff" for char in error.object[error.start : error.end])
 
 
 def _raised_in_whoosh(error: BaseException) -> bool:
@@ -115,9 +134,9 @@ def read_pointer(folder: Path) -> Pointer:
         raise NotAnIndexError(f"{folder} is a file, not an index folder; pass --index-dir a folder")
     pointer_file = folder / POINTER
     try:
-        raw = pointer_file.read_bytes()
+        raw = read_regular(pointer_file)
     except FileNotFoundError:
-        if folder.is_dir() and _foreign_entries(folder):
+        if folder.is_dir() and foreign_entries(folder):
             raise NotAnIndexError(
                 f"{where} holds files that are not a search index; "
                 "pass --index-dir an empty or index folder"
@@ -129,16 +148,18 @@ def read_pointer(folder: Path) -> Pointer:
         ) from None
     except PermissionError:
         raise NoIndexError(f"cannot read the index in {where} (permission denied)") from None
-    except IsADirectoryError:
+    except (IsADirectoryError, NotRegularFile):
         raise IndexDamagedError(
             f"the index in {where} is damaged ({POINTER}); {REBUILD_HINT}"
         ) from None
+    except OSError as error:  # a symlink loop, an I/O error: name it
+        raise SearchError(f"cannot read the index in {where} ({error.strerror})") from None
     try:
         data = json.loads(raw)
         if data.get("format") != FORMAT:
             raise ValueError("not our format")
         pointer = Pointer(str(data["generation"]), int(data["schema_version"]))
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
         raise IndexDamagedError(
             f"the index in {where} is damaged ({POINTER}); {REBUILD_HINT}"
         ) from None
@@ -147,12 +168,12 @@ def read_pointer(folder: Path) -> Pointer:
             f"the index in {where} was written by another version of search "
             f"(schema {pointer.schema_version}, this is {SCHEMA_VERSION}); {REBUILD_HINT}"
         )
-    if "/" in pointer.generation or not pointer.generation.startswith(GENERATION_PREFIX):
+    if not _GENERATION.fullmatch(pointer.generation):
         raise IndexDamagedError(f"the index in {where} is damaged ({POINTER}); {REBUILD_HINT}")
     return pointer
 
 
-def _foreign_entries(folder: Path) -> list[str]:
+def foreign_entries(folder: Path) -> list[str]:
     ours = {POINTER, LOCK}
     return [
         name
@@ -162,15 +183,23 @@ def _foreign_entries(folder: Path) -> list[str]:
 
 
 def open_live(folder: Path):
-    """The live generation folder and its Whoosh index, read from CURRENT once."""
-    live = folder / read_pointer(folder).generation
-    return live, open_generation(folder, live)
+    """The live generation folder and its Whoosh index (retried if a commit raced us)."""
+    return _retrying(folder, lambda live, index: (live, index))
 
 
-def last_commit(generation: Path) -> float | None:
-    """When the live TOC of `generation` was written (its mtime), or None."""
-    toc = latest_toc(entry.name for entry in generation.iterdir())
-    return (generation / toc).stat().st_mtime if toc else None
+def _retrying(folder: Path, use):
+    """`use(live, index)` on the live generation, opened again if a commit removed its files."""
+    for attempt in range(_OPEN_ATTEMPTS):
+        live = folder / read_pointer(folder).generation
+        try:
+            with guard(folder):
+                return use(live, _open_generation(folder, live))
+        except IndexDamagedError as error:
+            vanished = isinstance(error.__context__, FileNotFoundError)
+            if not vanished or attempt == _OPEN_ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable: the last attempt raises")
 
 
 def open_generation(folder: Path, live: Path):
@@ -183,6 +212,8 @@ def _open_generation(folder: Path, live: Path):
     import whoosh.index as index_module
 
     where = describe(folder)
+    if live.is_dir() and not os.access(live, os.R_OK | os.X_OK):
+        raise SearchError(f"cannot read the index in {where} (permission denied on {live.name})")
     try:
         storage = DurableFileStorage(str(live))
         if not live.is_dir() or not storage.index_exists():
@@ -216,35 +247,20 @@ def damaged(folder: Path, error: BaseException) -> IndexDamagedError:
 @contextmanager
 def reading(folder: Path):
     """A Whoosh searcher on the live index; Whoosh's failures become IndexDamagedError."""
-    index = open_live(folder)[1]
-    with guard(folder), index.searcher() as searcher:
+    searcher = _retrying(folder, lambda _live, index: index.searcher())
+    with guard(folder), searcher:
         yield searcher
-
-
-def prepare_folder(folder: Path) -> None:
-    """Create the index folder if needed; refuse a file or a folder of other things."""
-    if folder.exists() and not folder.is_dir():
-        raise NotAnIndexError(f"{folder} is a file, not an index folder; pass --index-dir a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise NotAnIndexError(f"cannot create index folder {folder}: {error.strerror}") from None
-    if not (folder / POINTER).exists() and _foreign_entries(folder):
-        raise NotAnIndexError(
-            f"{describe(folder)} holds files that are not a search index; "
-            "pass --index-dir an empty or index folder"
-        )
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise NotAnIndexError(
-            f"cannot write to index folder {describe(folder)} (permission denied)"
-        )
 
 
 def new_generation(folder: Path):
     """Create an empty Whoosh index in a fresh generation folder (not yet live)."""
     live = folder / f"{GENERATION_PREFIX}{os.urandom(6).hex()}"
     live.mkdir()
-    return live, DurableFileStorage(str(live)).create_index(build_schema())
+    try:
+        return live, DurableFileStorage(str(live)).create_index(build_schema())
+    except BaseException:
+        discard(live)
+        raise
 
 
 def publish(folder: Path, generation: Path, previous: str | None) -> None:
@@ -274,23 +290,10 @@ def discard(generation: Path) -> None:
 
 
 def raise_if_damaged(folder: Path, generation: Path | None = None) -> None:
-    """IndexDamagedError naming the files whose checksums no longer match, if any.
-
-    `generation` is the live one when the caller has read CURRENT already.
-    """
+    """IndexDamagedError naming the files whose checksums no longer match, if any."""
     result = verify(generation or folder / read_pointer(folder).generation)
     if not result.ok:
         names = ", ".join(result.damaged + result.missing)
         raise IndexDamagedError(
             f"the index in {describe(folder)} is damaged ({names}); {REBUILD_HINT}"
         )
-
-
-def size_on_disk(folder: Path) -> int:
-    """Bytes in the index folder's files, all generations included."""
-    total = 0
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            with suppress(OSError):
-                total += os.path.getsize(os.path.join(root, name))
-    return total

@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import math
 import multiprocessing
 import os
+import queue
+import shutil
 import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from .errors import IndexLockedError
-from .store import describe
+from whoosh.multiproc import MpWriter, SubWriterTask
 
-LOCK = "write.lock"
+from .errors import IndexLockedError, InputError, NotAnIndexError, SearchError
+from .store import LOCK, POINTER, describe, foreign_entries
 
 # Compound segments are read through an mmap that Whoosh copies whole into a
 # BytesIO on every open: 200 MB and 50 ms per query at 200k sentences. Plain
@@ -34,6 +37,17 @@ _WRITER_OPTIONS = {"limitmb": 128, "compound": False}
 # Each worker buffers postings up to limitmb: keep the whole tree small.
 _WORKER_OPTIONS = {"limitmb": 64, "multisegment": True}
 MAX_WORKERS = 4
+# A worker's exit status when the disk filled up under it (errno's own number).
+_EXIT_NO_SPACE = errno.ENOSPC
+NO_SPACE_ERRORS = (errno.ENOSPC, errno.EDQUOT)
+
+
+class WorkerError(SearchError):
+    """Raised when an indexing worker died or failed: the run is cancelled."""
+
+
+class NoSpaceError(OSError):
+    """The disk filled up under a worker (the parent says how much the run needed)."""
 
 
 class _Workers:
@@ -91,7 +105,15 @@ _workers = _Workers()
 @contextmanager
 def write_lock(folder: Path, wait: float) -> Iterator[None]:
     """Hold the index's write lock, waiting up to `wait` seconds for another writer."""
-    descriptor = os.open(folder / LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+    if math.isnan(wait):
+        raise InputError("the time to wait for another writer must be a number of seconds")
+    try:
+        descriptor = os.open(folder / LOCK, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise SearchError(
+            f"cannot lock the index in {describe(folder)} ({LOCK}: {error.strerror}); "
+            f"check that {LOCK} is a file you may write"
+        ) from None
     try:
         deadline = time.monotonic() + max(wait, 0.0)
         while True:
@@ -111,6 +133,31 @@ def write_lock(folder: Path, wait: float) -> Iterator[None]:
         os.close(descriptor)
 
 
+def prepare_folder(folder: Path) -> None:
+    """Create the index folder if needed; refuse a file or a folder of other things."""
+    if folder.exists() and not folder.is_dir():
+        raise NotAnIndexError(f"{folder} is a file, not an index folder; pass --index-dir a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise NotAnIndexError(f"cannot create index folder {folder}: {error.strerror}") from None
+    if not (folder / POINTER).exists() and foreign_entries(folder):
+        raise NotAnIndexError(
+            f"{describe(folder)} holds files that are not a search index; "
+            "pass --index-dir an empty or index folder"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        why = "read-only file system" if _read_only(folder) else "permission denied"
+        raise NotAnIndexError(f"cannot write to index folder {describe(folder)} ({why})")
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def locked(where: str, wait: float) -> IndexLockedError:
     return IndexLockedError(
         f"another process is writing the index in {where} "
@@ -118,37 +165,157 @@ def locked(where: str, wait: float) -> IndexLockedError:
     )
 
 
-def worker_count() -> int:
-    """How many worker processes a parallel run may use here (1: write in this process)."""
+def worker_count(jobs: int | None = None) -> int:
+    """How many worker processes a run may use here: `jobs`, else the cores (up to 4)."""
     if multiprocessing.get_start_method(allow_none=False) != "fork":
         return 1
-    return min(os.cpu_count() or 1, MAX_WORKERS)
+    return jobs if jobs is not None else min(os.cpu_count() or 1, MAX_WORKERS)
 
 
 @contextmanager
-def open_writer(index, wait: float, where: str, parallel: bool = False):
+def open_writer(index, procs: int = 1):
     """A Whoosh writer, always in a `with` block: commit on success, cancel on error.
 
     A writer whose add_document raised keeps Whoosh's lock until it is garbage
-    collected, so no writer is ever held outside this block. With `parallel`
-    (and where processes are forked), Whoosh's multi-process writer indexes on
-    every core, each worker writing its own segment.
+    collected, so no writer is ever held outside this block. With `procs` > 1,
+    Whoosh's multi-process writer indexes in that many forked workers, each
+    writing its own segment, and every worker is accounted for before the commit.
+    A cancelled run removes the files it wrote: the live TOC names none of them.
     """
-    from whoosh.index import LockError
+    from whoosh.writing import SegmentWriter
 
-    options: dict = {"timeout": max(wait, 0.0), **_WRITER_OPTIONS}
-    procs = worker_count() if parallel else 1
-    if procs > 1:
-        options.update(procs=procs, **_WORKER_OPTIONS)
-        _workers.hook()
+    # Our write lock is held for the whole run: Whoosh's own lock (_lk) is not taken, so
+    # a writer that fails as it starts leaves no lock behind in this process either.
     try:
-        writer = index.writer(**options)
-    except LockError:
-        raise locked(where, wait) from None
+        if procs > 1:
+            _workers.hook()
+            options = {**_WRITER_OPTIONS, **_WORKER_OPTIONS}
+            writer = AccountedWriter(index, procs=procs, subargs=options, _lk=False, **options)
+        else:
+            writer = SegmentWriter(index, _lk=False, **_WRITER_OPTIONS)
+    except BaseException:
+        shutil.rmtree(os.path.join(index.storage.folder, f"{index.indexname}.tmp"), True)
+        raise
+    live = list(writer.segments)  # Whoosh may extend writer.segments as it commits
     try:
         yield writer
         writer.commit()
     except BaseException:
         _workers.stop()
-        writer.cancel()
+        with suppress(Exception):
+            writer.cancel()
+        _remove_uncommitted(writer, live)
         raise
+
+
+def _remove_uncommitted(writer, live: list) -> None:
+    """Delete segment files and TOCs that the live TOC does not name (this run's)."""
+    from whoosh.index import clean_files
+
+    with suppress(OSError):
+        clean_files(writer.storage, writer.indexname, writer.generation - 1, live)
+        for name in writer.storage.list():  # a TOC that was being written, not yet renamed
+            if name.startswith(f"_{writer.indexname}_") and ".toc." in name:
+                writer.storage.delete_file(name)
+
+
+class _Task(SubWriterTask):
+    """A worker that exits quietly on failure: its parent reports it, in one line."""
+
+    def run(self):
+        try:
+            super().run()
+        except OSError as error:
+            raise SystemExit(_EXIT_NO_SPACE if error.errno in NO_SPACE_ERRORS else 1) from None
+        except BaseException:
+            raise SystemExit(1) from None
+
+
+class _WatchedQueue:
+    """The workers' job queue: the parent stops waiting on it when a worker died."""
+
+    def __init__(self, jobs, check) -> None:
+        self.jobs = jobs
+        self.check = check
+
+    def put(self, item) -> None:
+        while True:
+            try:
+                self.jobs.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                self.check()
+
+    def get(self):
+        return self.jobs.get()
+
+
+class AccountedWriter(MpWriter):
+    """Whoosh's multi-process writer, made to notice a worker that never delivered.
+
+    Whoosh's writer ignores a result that never arrives, so a worker killed by
+    the OOM killer silently drops its documents. Here the parent counts the
+    documents it handed out and, before the TOC is written, checks that every
+    worker exited 0 and that the workers' segments hold exactly that many.
+    """
+
+    def __init__(self, index, procs: int, **options) -> None:
+        super().__init__(index, procs=procs, **options)
+        self.jobqueue = _WatchedQueue(self.jobqueue, self.check_workers)
+        self.handed_out = 0
+        # Whoosh extends self.segments in place as it commits: remember the live ones now.
+        self.live_segments = {segment.segment_id() for segment in self.segments}
+
+    def _new_task(self):
+        task = _Task(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def _enqueue(self):
+        self.check_workers()
+        self.handed_out += len(self.docbuffer)
+        super()._enqueue()
+
+    def check_workers(self) -> None:
+        """Raise for the first worker that has exited with a failure."""
+        for task in self.tasks:
+            if task.exitcode:
+                raise worker_failure(task.exitcode)
+
+    def _commit_toc(self, segments):
+        self.check_workers()
+        ours = self.live_segments | {self.newsegment.segment_id()}
+        delivered = sum(
+            segment.doc_count_all() for segment in segments if segment.segment_id() not in ours
+        )
+        if delivered != self.handed_out or any(task.exitcode != 0 for task in self.tasks):
+            raise WorkerError(
+                f"an indexing worker did not deliver its documents ({delivered} of "
+                f"{self.handed_out}); nothing was committed; run again with --jobs 1"
+            )
+        super()._commit_toc(segments)
+
+
+def worker_failure(exitcode: int) -> Exception:
+    """The error for a worker that exited with `exitcode` (negative: killed by a signal)."""
+    if exitcode == _EXIT_NO_SPACE:
+        return NoSpaceError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    if exitcode < 0:
+        number = -exitcode
+        why = ", perhaps out of memory" if number == signal.SIGKILL else ""
+        return WorkerError(
+            f"an indexing worker died (killed by signal {number}{why}); nothing was committed; "
+            "run again with --jobs 1 or more memory"
+        )
+    return WorkerError(
+        f"an indexing worker failed (exit status {exitcode}); nothing was committed; "
+        "run again with --jobs 1"
+    )
