@@ -93,7 +93,7 @@ def stored_articles(folder: Path, generation: Path, index) -> dict[str, StoredAr
     return articles
 
 
-_ROW = (str, int, int, str, int, (str, type(None)))
+_ROW: tuple[type | tuple[type, ...], ...] = (str, int, int, str, int, (str, type(None)))
 
 
 def _is_row(row) -> bool:

@@ -108,8 +108,8 @@ def sha256(path: Path) -> str:
 
 def latest_toc(names) -> str | None:
     """The newest of Whoosh's TOC files among `names`: the one readers open."""
-    tocs = [name for name in names if _TOC.match(name)]
-    return max(tocs, key=lambda name: int(_TOC.match(name).group(1))) if tocs else None
+    numbered = [(int(match.group(1)), name) for name in names if (match := _TOC.match(name))]
+    return max(numbered)[1] if numbered else None
 
 
 def is_index_file(name: str) -> bool:

@@ -105,7 +105,7 @@ def index_body(schema=None) -> dict:
     for name in text_fields:
         _add_analyzer(analysis, f"search_{name}", schema[name].analyzer)
 
-    text = {"type": "text", "analyzer": "search_text"}
+    text: dict = {"type": "text", "analyzer": "search_text"}
     derived = {
         name: {"type": "text", "analyzer": f"search_{name}"}
         for name in text_fields

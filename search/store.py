@@ -275,7 +275,7 @@ def publish(folder: Path, generation: Path, previous: str | None) -> None:
     if pointer.is_dir() and not pointer.is_symlink():  # damage that a rebuild repairs
         shutil.rmtree(pointer)
     atomic_write(pointer, json.dumps(data).encode() + b"\n")
-    remove_stale_generations(folder, keep={generation.name, previous})
+    remove_stale_generations(folder, keep={generation.name} | ({previous} if previous else set()))
 
 
 def remove_stale_generations(folder: Path, keep: set[str]) -> None:

@@ -21,7 +21,7 @@ import queue
 import shutil
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -57,7 +57,7 @@ class _Workers:
         self.hooked = False
         self.parent_pid: int | None = None
         self.lock_descriptor: int | None = None
-        self.die_with_parent = None
+        self.die_with_parent: Callable[[], object] | None = None
 
     def hook(self) -> None:
         if self.hooked:
@@ -261,7 +261,7 @@ class AccountedWriter(MpWriter):
 
     def __init__(self, index, procs: int, **options) -> None:
         super().__init__(index, procs=procs, **options)
-        self.jobqueue = _WatchedQueue(self.jobqueue, self.check_workers)
+        self.jobqueue: _WatchedQueue = _WatchedQueue(self.jobqueue, self.check_workers)
         self.handed_out = 0
         # Whoosh extends self.segments in place as it commits: remember the live ones now.
         self.live_segments = {segment.segment_id() for segment in self.segments}
