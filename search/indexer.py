@@ -9,9 +9,11 @@ it is one Whoosh commit: a run either lands whole or not at all.
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +21,9 @@ from pathlib import Path
 from . import durable, store, writer
 from .article import parse_article
 from .catalog import StoredArticle, save_catalog, stored_articles
-from .errors import BinaryFileError, InputError, SearchError
-from .reading import SourceFile, content_hash, find_articles, read_bytes
+from .errors import BinaryFileError, InputError, NoIndexError, SearchError
+from .formats import lacks_extra
+from .reading import SourceFile, content_hash, discover, kind_of, read_bytes
 from .schema import article_document, article_record_of, file_documents, sentence_document
 
 DEFAULT_WAIT = 10.0
@@ -28,7 +31,14 @@ DEFAULT_WAIT = 10.0
 # Runs that read at least this much new text use Whoosh's multi-process writer.
 PARALLEL_BYTES = 2_000_000
 
-Progress = Callable[[int], None]
+# The commit's share of a run's time (Whoosh merges and writes its segments then), measured
+# on a cold run; the progress bar gives it that share, so it never reads 100% before the end.
+COMMIT_SHARE = 0.25
+READING, COMMITTING = "Indexing", "Committing"
+
+# Told how many more units (bytes of the files read, then the commit's weight) are done, and
+# in which phase.
+Progress = Callable[[int, str], None]
 
 
 @dataclass
@@ -40,12 +50,16 @@ class IndexReport:
     removed: int = 0
     unchanged: int = 0
     sentences: int = 0
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # warnings: files that failed to read
+    not_included: Counter[str] = field(default_factory=Counter)  # by kind_of: not --include'd
+    lacking_extra: Counter[str] = field(default_factory=Counter)  # by suffix: extra missing
+    left_behind: int = 0  # records of files gone whose content was indexed at a new path
     seconds: float = 0.0
 
     @property
     def articles(self) -> int:
-        return self.added + self.updated + self.removed + self.unchanged
+        """The files given that the index holds after the run."""
+        return self.added + self.updated + self.unchanged
 
 
 def update_index(
@@ -54,22 +68,29 @@ def update_index(
     *,
     rebuild: bool = False,
     wait: float = DEFAULT_WAIT,
-    progress: Callable[[int], Progress] | None = None,
+    progress: Callable[[int, int], Progress | None] | None = None,
+    include: Sequence[str] | None = None,
+    prune: bool = False,
 ) -> IndexReport:
     """Bring the index in `folder` in step with the article files under `paths`.
 
-    `progress`, if given, is called with the number of files to look at and
-    returns a callable that is told how many more files were done.
+    `include` are the globs that pick a folder's articles (default: every suffix with a
+    reader); `prune` also drops every record whose file is gone, wherever it was.
+    `progress`, if given, is called with the units of work planned (bytes to read, plus
+    the commit's weight) and the number of files to read, and returns a `Progress` that is
+    told of each step (or None).
     Raises SearchError subclasses; a file that is not text is skipped and named
     in the report instead, so one bad file does not stop the run.
     """
     started = time.perf_counter()
-    sources = find_articles(paths)
+    if not paths and not rebuild and not (folder / store.POINTER).exists():
+        raise NoIndexError(f"no index in {store.describe(folder)}; nothing to prune")
+    found = discover(paths, include)
     store.prepare_folder(folder)
     with writer.write_lock(folder, wait):
         run = _Run.start(folder, rebuild, wait)
         try:
-            run.plan(sources, paths, progress)
+            run.plan(found.sources, paths, progress, prune)
             if run.changes:
                 run.write()
         except BaseException:
@@ -77,6 +98,9 @@ def update_index(
                 store.discard(run.generation)
             raise
         run.finish()
+    run.report.not_included.update(kind_of(path) for path in found.passed_over)
+    run.report.left_behind = _left_behind(run.known, run.catalog)
+    run.step(run.commit_weight, COMMITTING)
     run.report.seconds = time.perf_counter() - started
     return run.report
 
@@ -106,6 +130,7 @@ class _Run:
     removed: list[str] = field(default_factory=list)
     report: IndexReport = field(default_factory=IndexReport)
     tick: Progress | None = None
+    commit_weight: int = 1
 
     @classmethod
     def start(cls, folder: Path, rebuild: bool, wait: float) -> _Run:
@@ -129,12 +154,11 @@ class _Run:
         """Whether this run commits: a fresh index always does, a live one if files changed."""
         return self.fresh or bool(self.to_read or self.removed)
 
-    def plan(self, sources: list[SourceFile], paths, progress) -> None:
+    def plan(self, sources: list[SourceFile], paths, progress, prune: bool = False) -> None:
         """Sort the files into unchanged (by size and mtime), to read, and removed."""
         if not self.fresh:
             self.known = stored_articles(self.folder, self.generation, self.index)
         self.catalog = dict(self.known)  # what the index will hold once this run commits
-        self.tick = progress(len(sources)) if progress else None
         for source in sources:
             stored = self.known.get(str(source.path))
             try:
@@ -147,12 +171,17 @@ class _Run:
                 continue
             if stored and (stored.size, stored.mtime_ns) == (status.st_size, status.st_mtime_ns):
                 self.report.unchanged += 1
-                self._done()
+            elif lacks_extra(source.path.suffix):
+                self.report.lacking_extra[source.path.suffix.lower()] += 1
             else:
                 self.to_read.append(_Change(source, stored, status))
         seen = {str(source.path) for source in sources}
-        self.removed = list(_removed_paths(self.known, seen, paths, sources))
+        self.removed = list(_removed_paths(self.known, seen, paths, sources, prune))
         self._count_sentences()
+        to_read = sum(change.status.st_size for change in self.to_read)
+        self.commit_weight = math.ceil(to_read * COMMIT_SHARE / (1 - COMMIT_SHARE)) + 1
+        units = to_read + self.commit_weight
+        self.tick = progress(units, len(self.to_read)) if progress else None
 
     def write(self) -> None:
         """One commit: read, split and add what changed, delete what is gone."""
@@ -169,11 +198,12 @@ class _Run:
         ):
             for change in self.to_read:
                 self.index_file(whoosh_writer, change)
-                self._done()
+                self.step(change.status.st_size, READING)
             for gone in self.removed:
                 whoosh_writer.delete_by_query(file_documents(gone))
                 self.catalog.pop(gone, None)
                 self.report.removed += 1
+            self.step(0, COMMITTING)
         self._count_sentences()
 
     def index_file(self, whoosh_writer, change: _Change) -> None:
@@ -236,23 +266,43 @@ class _Run:
 
     def _skip(self, warning: str) -> None:
         self.report.skipped.append(warning)
-        self._done()
 
-    def _done(self) -> None:
+    def step(self, units: int, phase: str) -> None:
         if self.tick:
-            self.tick(1)
+            self.tick(units, phase)
 
 
-def _removed_paths(known, seen, paths, sources) -> Iterable[str]:
-    """Indexed files that lay under a folder given this run and are gone from it."""
+def _removed_paths(known, seen, paths, sources, prune: bool) -> Iterable[str]:
+    """Indexed files that are gone and lay under a folder given this run (or any, to prune)."""
     roots = {source.root for source in sources if source.root is not None}
     roots |= {Path(p).resolve() for p in paths if Path(p).is_dir()}
     for stored_path in known:
         if stored_path in seen:
             continue
         parent = Path(stored_path)
-        if any(parent.is_relative_to(root) for root in roots) and not parent.exists():
+        if (prune or any(parent.is_relative_to(root) for root in roots)) and _gone(parent):
             yield stored_path
+
+
+def _gone(path: Path) -> bool:
+    """No file at `path` (an unreadable folder on the way is not proof that it is gone)."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _left_behind(known: dict, catalog: dict) -> int:
+    """Records kept for files now gone whose content this run indexed at a new path: moves."""
+    moved_in = {record.sha256 for path, record in catalog.items() if path not in known}
+    return sum(
+        1
+        for path, record in catalog.items()
+        if path in known and record.sha256 in moved_in and _gone(Path(path))
+    )
 
 
 def index_error_summary(report: IndexReport) -> SearchError | None:
