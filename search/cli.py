@@ -273,13 +273,13 @@ def _progress_bar(enabled: bool):
     def start(total: int, files: int):
         if files < PROGRESS_MIN_FILES and total < PROGRESS_MIN_BYTES:
             return None
-        bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+        bar = click.progressbar(length=total, label=f"{'Indexing':10}", file=sys.stderr)
         bar.__enter__()
         bars.append(bar)
 
         def step(units: int, phase: str) -> None:
-            if phase != bar.label:
-                bar.label = phase
+            if f"{phase:10}" != bar.label:  # one width, so the bar does not shift
+                bar.label = f"{phase:10}"
                 bar.render_progress()
             if units:
                 bar.update(units)
