@@ -9,6 +9,7 @@ it is one Whoosh commit: a run either lands whole or not at all.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import stat
@@ -160,6 +161,7 @@ class _Run:
         if not self.fresh:
             self.known = stored_articles(self.folder, self.generation, self.index)
         self.catalog = dict(self.known)  # what the index will hold once this run commits
+        lacks = functools.cache(lacks_extra)  # 0.1 ms a call: once per suffix and run
         for source in sources:
             stored = self.known.get(str(source.path))
             try:
@@ -172,7 +174,7 @@ class _Run:
                 continue
             if stored and (stored.size, stored.mtime_ns) == (status.st_size, status.st_mtime_ns):
                 self.report.unchanged += 1
-            elif lacks_extra(source.path.suffix):
+            elif lacks(source.path.suffix.lower()):
                 self.report.lacking_extra[source.path.suffix.lower()] += 1
             else:
                 self.to_read.append(_Change(source, stored, status))
