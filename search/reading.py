@@ -99,7 +99,7 @@ def _walk_folder(folder: Path, shown: str | os.PathLike) -> Iterator[Path]:
 
     if not os.access(folder, os.R_OK | os.X_OK):
         raise InputError(f"{shown}: cannot read folder (permission denied); check its permissions")
-    files = []
+    files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, onerror=fail):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         files.extend(Path(dirpath, name) for name in filenames if not name.startswith("."))

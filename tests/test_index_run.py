@@ -395,6 +395,7 @@ def run_on_a_terminal(*args: str) -> tuple[int, str]:
     return code, b"".join(chunks).decode(errors="replace")
 
 
+@pytest.mark.slow  # a subprocess indexing 80 articles: a few seconds
 def test_bar_on_a_terminal_reaches_100_only_at_the_last_step(tmp_path):
     folder = big_folder(tmp_path / "big")
     code, text = run_on_a_terminal("index", str(folder), "--index-dir", str(tmp_path / "index"))
