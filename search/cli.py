@@ -160,9 +160,9 @@ def _terminal_width() -> int | None:
     return shutil.get_terminal_size((100, 24)).columns
 
 
-def _echo_lines(lines) -> None:
+def _echo_lines(lines, err: bool = False) -> None:
     for line in lines:
-        click.echo(line, color=True)
+        click.echo(line, color=True, err=err)
 
 
 @click.group("search", cls=SearchGroup, context_settings=CONTEXT_SETTINGS)
@@ -196,27 +196,51 @@ def cli() -> None:
     metavar="N",
     help="Index large runs in N processes (default: the cores, up to 4); 1 uses least memory.",
 )
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help=(
+        "Which files of a folder are articles (repeatable; any case; a GLOB with / matches "
+        "the path below the folder). [default: *.txt *.md *.markdown *.html *.htm *.pdf]"
+    ),
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Also drop every indexed file that is gone, wherever it was; with no PATH, only prune.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print no summary line.")
 def index_command(
-    paths, index_dir: Path, rebuild: bool, wait: float, jobs: int | None, quiet: bool
+    paths,
+    index_dir: Path,
+    rebuild: bool,
+    wait: float,
+    jobs: int | None,
+    include,
+    prune: bool,
+    quiet: bool,
 ) -> None:
     """Split articles into sentences and index them (incrementally).
 
     PATHS are article files or folders (searched recursively for .txt,
-    .md, .markdown, .html, .htm and .pdf); with none, seeds/ is indexed.
-    Files unchanged since the last run are skipped, changed ones replaced,
-    and files gone from a folder given again are removed.
+    .md, .markdown, .html, .htm and .pdf, or --include); with none, seeds/
+    is indexed. Files unchanged since the last run are skipped, changed ones
+    replaced, and files gone from a folder given again are removed.
 
     \b
     Example:
         search index seeds/ ~/articles/
+        search index --include '*.txt' --include '*.TEXT' ~/articles/
+        search index --prune                 # drop files moved or deleted
         search index --rebuild seeds/
     """
     from . import output
     from .indexer import index_error_summary, update_index
 
-    targets = list(paths) or [Path(DEFAULT_SEEDS)]
-    if not paths and not Path(DEFAULT_SEEDS).is_dir():
+    prune_only = prune and not paths and not rebuild
+    targets = list(paths) or ([] if prune_only else [Path(DEFAULT_SEEDS)])
+    if not paths and not prune_only and not Path(DEFAULT_SEEDS).is_dir():
         from .errors import InputError
 
         raise InputError(
@@ -225,31 +249,57 @@ def index_command(
         )
     with _progress_bar(not quiet and sys.stderr.isatty()) as progress:
         report = update_index(
-            index_dir, targets, rebuild=rebuild, wait=wait, progress=progress, jobs=jobs
+            index_dir,
+            targets,
+            rebuild=rebuild,
+            wait=wait,
+            progress=progress,
+            include=include or None,
+            prune=prune,
+            jobs=jobs,
         )
-    for warning in report.skipped:
+    for warning in [*report.skipped, *output.format_lacking_extra(report)]:
         click.echo(f"search: warning: {output.inert(warning)}", err=True)
     if not quiet:
         from .store import describe
 
-        click.echo(output.format_index_summary(report, describe(index_dir)), err=True)
+        where = describe(index_dir)
+        summary = output.format_prune_summary if prune_only else output.format_index_summary
+        click.echo(summary(report, where), err=True)
+        _echo_lines(output.format_index_notes(report), err=True)
     failure = index_error_summary(report)
     if failure:
         raise failure
 
 
+# Runs that read fewer files and bytes than this finish before a bar is worth drawing.
+PROGRESS_MIN_FILES, PROGRESS_MIN_BYTES = 50, 1_000_000
+
+
 @contextmanager
 def _progress_bar(enabled: bool):
-    """A factory for Click's progress bar on stderr (for runs large enough to need one)."""
+    """A factory for Click's progress bar on stderr (for runs large enough to need one).
+
+    The bar counts the bytes of the files read and then the commit's share of the run
+    (labelled "Committing"), as the library reports them: it reaches 100% only at the end.
+    """
     bars = []
 
-    def start(total: int):
-        if total < 50:
+    def start(total: int, files: int):
+        if files < PROGRESS_MIN_FILES and total < PROGRESS_MIN_BYTES:
             return None
-        bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+        bar = click.progressbar(length=total, label=f"{'Indexing':10}", file=sys.stderr)
         bar.__enter__()
         bars.append(bar)
-        return bar.update
+
+        def step(units: int, phase: str) -> None:
+            if f"{phase:10}" != bar.label:  # one width, so the bar does not shift
+                bar.label = f"{phase:10}"
+                bar.render_progress()
+            if units:
+                bar.update(units)
+
+        return step
 
     try:
         yield start if enabled else None

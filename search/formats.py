@@ -405,3 +405,29 @@ FORMAT_READERS: dict[str, Callable[[bytes, str], Document]] = {
     ".htm": read_html,
     ".pdf": read_pdf,
 }
+
+# The modules each reader above imports through `_require`: the `formats` extra.
+EXTRA_MODULES: dict[str, tuple[str, ...]] = {
+    ".md": ("markdown_it", "mdit_py_plugins.front_matter"),
+    ".markdown": ("markdown_it", "mdit_py_plugins.front_matter"),
+    ".html": ("trafilatura",),
+    ".htm": ("trafilatura",),
+    ".pdf": ("pdfminer",),
+}
+
+
+def lacks_extra(suffix: str) -> bool:
+    """Whether reading files of this suffix needs a module of the extra that is not installed.
+
+    Found without importing (trafilatura alone takes a second to import), so an indexer can
+    count such files as skipped before reading them.
+    """
+    import importlib.util
+
+    for module in EXTRA_MODULES.get(suffix.lower(), ()):
+        try:
+            if importlib.util.find_spec(module) is None:
+                return True
+        except (ImportError, ValueError):  # a parent package missing, or a stub module
+            return True
+    return False

@@ -241,6 +241,11 @@ def format_show_header(found, style: Style) -> str:
     return f"{style.location(name)}  {style.date(found.date or '-')}  {path}"
 
 
+# What `search status` says fixes what it lists.
+STALE_FIX = "  (changed since indexed: search index PATH re-reads them)"
+MISSING_FIX = "  (gone: search index --prune drops them; a moved folder: index it, then --prune)"
+
+
 def format_status(status) -> list[str]:
     """The lines of `search status`."""
     lines = [
@@ -250,9 +255,9 @@ def format_status(status) -> list[str]:
         f"size:      {format_size(status.size_bytes)}",
         f"updated:   {status.updated or '-'}",
         f"schema:    {status.schema_version}",
-        f"stale:     {len(status.stale)}",
+        f"stale:     {len(status.stale)}{STALE_FIX if status.stale else ''}",
         *[f"  {inert(path)}" for path in status.stale],
-        f"missing:   {len(status.missing)}",
+        f"missing:   {len(status.missing)}{MISSING_FIX if status.missing else ''}",
         *[f"  {inert(path)}" for path in status.missing],
     ]
     if status.damaged is not None:  # verified: damage would have been raised
@@ -276,6 +281,47 @@ def format_index_summary(report, where: str) -> str:
         f"{_plural(report.sentences, 'sentence')} in {inert(where)} "
         f"in {report.seconds:.1f} s"
     )
+
+
+def format_prune_summary(report, where: str) -> str:
+    """The summary of `search index --prune` with no PATH: what it dropped."""
+    return (
+        f"Pruned {_plural(report.removed, 'article')} whose files are gone; "
+        f"{_plural(report.sentences, 'sentence')} in {inert(where)} in {report.seconds:.1f} s"
+    )
+
+
+def format_index_notes(report) -> list[str]:
+    """The lines after the summary: files a folder held that were not articles, and moves."""
+    lines = []
+    skipped = report.not_included
+    if skipped:
+        lines.append(
+            f"{_plural(skipped.total(), 'file')} skipped: {_kinds(skipped)}; see --include"
+        )
+    if report.left_behind:
+        lines.append(
+            f"{_plural(report.left_behind, 'indexed file')} moved (the same content is now "
+            f"indexed elsewhere); search index --prune drops the old paths"
+        )
+    return lines
+
+
+def format_lacking_extra(report) -> list[str]:
+    """One warning for the files whose format needs the `formats` extra (none if none)."""
+    lacking = report.lacking_extra
+    if not lacking:
+        return []
+    return [
+        f"{_plural(lacking.total(), 'file')} skipped: {_kinds(lacking)}; reading them needs "
+        f"the formats extra: pip install 'search[formats]'"
+    ]
+
+
+def _kinds(counts) -> str:
+    """`2 .html, 1 without extension`: most first, then by name."""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{count} {inert(kind)}" for kind, count in ordered)
 
 
 def format_no_match(text: str, suggestion: str | None) -> str | None:

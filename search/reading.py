@@ -9,10 +9,11 @@ control characters), so one stray binary file never poisons the index.
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,13 +33,42 @@ class SourceFile:
     root: Path | None
 
 
-def find_articles(paths: Iterable[str | os.PathLike]) -> list[SourceFile]:
+@dataclass
+class Discovery:
+    """What a walk found: the article files, and the files of the folders it passed over."""
+
+    sources: list[SourceFile]
+    passed_over: list[Path]
+
+
+def default_include() -> tuple[str, ...]:
+    """The globs a folder walk picks by default: one per suffix that has a reader."""
+    from .article import READERS  # article imports this module
+
+    return tuple(f"*{suffix}" for suffix in READERS)
+
+
+def find_articles(
+    paths: Iterable[str | os.PathLike], include: Sequence[str] | None = None
+) -> list[SourceFile]:
     """The article files named by `paths`: files as given, folders searched recursively.
 
     Raises InputError for a path that does not exist or a folder that cannot be read.
     Files in a folder are returned in sorted order; each file appears once.
     """
+    return discover(paths, include).sources
+
+
+def discover(paths: Iterable[str | os.PathLike], include: Sequence[str] | None = None) -> Discovery:
+    """`find_articles`, and the visible files of the folders that `include` did not pick.
+
+    A file named in `paths` is always an article; in a folder, a file is one when its name
+    (or, for a glob with a `/`, its path below the folder) matches a glob of `include`,
+    in any case. Hidden files and folders are not looked at.
+    """
+    globs = [glob.lower() for glob in (include or default_include())]
     found: dict[Path, SourceFile] = {}
+    passed_over: dict[Path, None] = {}
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -46,12 +76,20 @@ def find_articles(paths: Iterable[str | os.PathLike]) -> list[SourceFile]:
         resolved = path.resolve()
         if resolved.is_dir():
             for file in _walk_folder(resolved, raw):
-                found.setdefault(file, SourceFile(file, resolved))
+                if _included(file.relative_to(resolved), globs):
+                    found.setdefault(file, SourceFile(file, resolved))
+                else:
+                    passed_over.setdefault(file)
         elif resolved.is_file():
             found.setdefault(resolved, SourceFile(resolved, None))
         else:
             raise InputError(f"{raw}: not a regular file or folder")
-    return list(found.values())
+    return Discovery(list(found.values()), [p for p in passed_over if p not in found])
+
+
+def _included(relative: Path, globs: Sequence[str]) -> bool:
+    name, below = relative.name.lower(), relative.as_posix().lower()
+    return any(fnmatch.fnmatchcase(below if "/" in glob else name, glob) for glob in globs)
 
 
 def _walk_folder(folder: Path, shown: str | os.PathLike) -> Iterator[Path]:
@@ -61,20 +99,21 @@ def _walk_folder(folder: Path, shown: str | os.PathLike) -> Iterator[Path]:
 
     if not os.access(folder, os.R_OK | os.X_OK):
         raise InputError(f"{shown}: cannot read folder (permission denied); check its permissions")
-    files = []
+    files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, onerror=fail):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            if is_article_name(name):
-                files.append(Path(dirpath, name))
+        files.extend(Path(dirpath, name) for name in filenames if not name.startswith("."))
     return iter(sorted(files))
 
 
 def is_article_name(name: str) -> bool:
-    """Whether a folder walk picks this file: not hidden, and a suffix with a reader (any case)."""
-    from .article import READERS  # article imports this module
+    """Whether a folder walk picks this file by default: not hidden, a suffix with a reader."""
+    return not name.startswith(".") and _included(Path(name), default_include())
 
-    return not name.startswith(".") and Path(name).suffix.lower() in READERS
+
+def kind_of(path: Path) -> str:
+    """How a skipped file is counted: its suffix in lower case, or "without extension"."""
+    return path.suffix.lower() or "without extension"
 
 
 def read_bytes(path: Path) -> bytes:

@@ -55,7 +55,7 @@ def _file_state(record: StoredArticle) -> str:
     path = Path(record.path)
     try:
         stat = path.stat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return "missing"
     except OSError:
         return "stale"

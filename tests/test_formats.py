@@ -536,7 +536,9 @@ def test_index_folder_of_mixed_formats(tmp_path):
     assert len(warnings) == 2
     assert any(f"{folder / 'scan.pdf'}: PDF has no text layer" in w for w in warnings)
     assert any(f"{folder / 'broken.pdf'}: corrupt or truncated PDF" in w for w in warnings)
-    assert "png" not in result.stderr and "Traceback" not in result.stderr
+    # The picture is no article: not read, no warning of its own, counted in the summary.
+    assert "image.png" not in result.stderr and "Traceback" not in result.stderr
+    assert "1 file skipped: 1 .png; see --include" in result.stderr.splitlines()
     state = status(index)
     assert (state["articles"], state["sentences"]) == (4, 4 * len(SENTENCES))
     query = invoke("query", "-l", "--json", "peacekeeping", "--index-dir", str(index))
