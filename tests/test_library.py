@@ -1,0 +1,92 @@
+"""The library object the CLI, the server and the export command share: `SearchIndex`."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SEED_NAME, SEED_TURKEY_PEACEKEEPING
+from search import store
+from search.errors import InputError, NoIndexError
+from search.query import parse_query
+from search.searching import SearchIndex, parse_reference
+
+
+@pytest.fixture
+def opened(corpus_index):
+    with SearchIndex.open(corpus_index) as index:
+        yield index
+
+
+def test_find_ranks_the_seed_sentences(opened):
+    hits = opened.find(parse_query("Turkey peacekeeping"), limit=None)
+    found = sorted((hit.article, hit.sentence) for hit in hits)
+    assert [pair for pair in found if pair[0] == SEED_NAME] == SEED_TURKEY_PEACEKEEPING
+    assert [hit.rank for hit in hits] == list(range(1, len(hits) + 1))
+    assert all(hit.matches for hit in hits)
+
+
+def test_count_and_articles_agree_with_find(opened):
+    parsed = parse_query("ceasefire")
+    hits = opened.find(parsed, limit=None)
+    assert opened.count(parsed) == len(hits)
+    listed = opened.articles(parsed)
+    assert sum(entry.hits for entry in listed) == len(hits)
+    assert {entry.path for entry in listed} == {hit.path for hit in hits}
+
+
+def test_article_with_context(opened):
+    found = opened.article(SEED_NAME, sentence=11, context=1)
+    assert [s.sentence for s in found.sentences] == [10, 11, 12]
+    assert found.focus == 11 and found.name == SEED_NAME and found.date == "2025-03-11"
+    with pytest.raises(InputError, match="has no sentence 99"):
+        opened.article(SEED_NAME, sentence=99)
+
+
+def test_did_you_mean_keeps_the_options_of_the_query(opened):
+    assert opened.did_you_mean(parse_query("ceasfire")) is not None
+    # Dated before every article: the correction finds nothing, so nothing is offered.
+    assert opened.did_you_mean(parse_query("ceasfire", until="2000-01-01")) is None
+
+
+def test_status(opened):
+    status = opened.status()
+    assert status.articles == 4 and status.damaged is None
+
+
+def test_a_miss_opens_the_index_once(corpus_index, monkeypatch):
+    """Counting, suggesting and re-counting a correction all use one snapshot."""
+    opened = []
+    real = store.reading
+
+    def counting(folder):
+        opened.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(store, "reading", counting)
+    with SearchIndex.open(corpus_index) as index:
+        parsed = parse_query("peacekeping troups")
+        assert index.count(parsed) == 0
+        assert index.did_you_mean(parsed) == "peacekeeping troops"
+    assert len(opened) == 1
+
+
+def test_open_without_an_index(tmp_path):
+    with pytest.raises(NoIndexError):
+        SearchIndex.open(tmp_path / "nothing")
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("264", ("264", None)),
+        ("264:3", ("264", 3)),
+        ("politics/264:12", ("politics/264", 12)),
+        ("a:b", ("a:b", None)),
+        ("name:", ("name:", None)),
+        (":3", (":3", None)),
+        ("NAME:³", ("NAME:³", None)),
+        ("C:/x.txt:2", ("C:/x.txt", 2)),
+    ],
+)
+def test_parse_reference(reference, expected):
+    assert parse_reference(reference) == expected
