@@ -12,7 +12,10 @@ before it starts.
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -137,6 +140,40 @@ def children(pid: int) -> list[int]:
         if parent == pid:
             found.append(int(entry.name))
     return found
+
+
+def run_on_a_terminal(
+    *args: str, every_stream: bool = False, env: dict | None = None, timeout: float = 300
+) -> tuple[int, str]:
+    """Run the installed command with stderr (or, with `every_stream`, stdin, stdout and
+    stderr) on a pseudo-terminal; its exit code and what the terminal showed."""
+    main, terminal = pty.openpty()
+    quiet = subprocess.DEVNULL
+    try:
+        process = subprocess.Popen(
+            [str(SEARCH_BIN), *args],
+            stdin=terminal if every_stream else quiet,
+            stdout=terminal if every_stream else quiet,
+            stderr=terminal,
+            env={**os.environ, "COLUMNS": "100", "TERM": "xterm", **(env or {})},
+        )
+        os.close(terminal)
+        terminal = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: the terminal's other end closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        code = process.wait(timeout=timeout)
+    finally:
+        os.close(main)
+        if terminal != -1:
+            os.close(terminal)
+    return code, b"".join(chunks).decode(errors="replace")
 
 
 # Indexes built once, copied per test ---------------------------------------------------------

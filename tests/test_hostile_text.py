@@ -4,14 +4,11 @@ terminal raw, and every error stays one line whatever it quotes."""
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import SEARCH_BIN, assert_one_line_error, invoke
+from conftest import assert_one_line_error, invoke, run_on_a_terminal
 from search.output import inert, to_json
 
 ESC = "\x1b"
@@ -107,32 +104,17 @@ def test_errors_quoting_a_hostile_query_are_one_inert_line(tmp_path, query):
 
 def test_on_a_terminal_nothing_raw_reaches_the_screen(hostile_index):
     """The installed command, on a pseudo-terminal, with colors on."""
-    main, secondary = pty.openpty()
-    try:
-        process = subprocess.run(
-            [str(SEARCH_BIN), "query", "-C", "1", "title", "--index-dir", str(hostile_index)],
-            stdin=secondary,
-            stdout=secondary,
-            stderr=secondary,
-            timeout=60,
-            env={**os.environ, "NO_COLOR": "", "TERM": "xterm"},
-        )
-        os.close(secondary)
-        secondary = -1
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        if secondary != -1:
-            os.close(secondary)
-        os.close(main)
-    assert process.returncode == 0
-    screen = b"".join(chunks).decode("utf-8")
+    code, screen = run_on_a_terminal(
+        "query",
+        "-C",
+        "1",
+        "title",
+        "--index-dir",
+        str(hostile_index),
+        every_stream=True,
+        env={"NO_COLOR": ""},
+        timeout=60,
+    )
+    assert code == 0
     assert "\\x1b]0;pwned\\x07" in screen
     assert "]0;pwned\x07" not in screen and "\x1b[2J" not in screen

@@ -7,14 +7,13 @@ CliRunner in-process unless the test needs a terminal (then the installed comman
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SEARCH_BIN, assert_one_line_error, hits, invoke, status
+from conftest import assert_one_line_error, hits, invoke, run_on_a_terminal, status
 from search import formats
 from search.indexer import COMMITTING, READING, update_index
 from search.reading import discover
@@ -360,39 +359,6 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
     assert result.exit_code == 0
     assert "%" not in result.stderr and "\r" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
-
-
-def run_on_a_terminal(*args: str) -> tuple[int, str]:
-    """Run the installed command with stderr on a pseudo-terminal; (exit code, stderr text)."""
-    import pty
-    import subprocess
-
-    main, terminal = pty.openpty()
-    try:
-        process = subprocess.Popen(
-            [str(SEARCH_BIN), *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=terminal,
-            env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
-        )
-        os.close(terminal)
-        terminal = -1
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # EIO: the terminal's other end closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        code = process.wait(timeout=300)
-    finally:
-        os.close(main)
-        if terminal != -1:
-            os.close(terminal)
-    return code, b"".join(chunks).decode(errors="replace")
 
 
 @pytest.mark.slow  # a subprocess indexing 80 articles: a few seconds

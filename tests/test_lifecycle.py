@@ -28,6 +28,7 @@ from conftest import (
     hits,
     invoke,
     prebuild,
+    run_on_a_terminal,
     status,
 )
 
@@ -638,44 +639,9 @@ def _many_articles(folder: Path, count: int = 120) -> Path:
     return folder
 
 
-def _run_on_a_terminal(*args: str) -> tuple[int, str]:
-    """Run the installed command with stderr on a pseudo-terminal; (exit code, stderr text)."""
-    import pty
-    import subprocess
-
-    from conftest import SEARCH_BIN
-
-    main, terminal = pty.openpty()
-    try:
-        process = subprocess.Popen(
-            [str(SEARCH_BIN), *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=terminal,
-            env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
-        )
-        os.close(terminal)
-        terminal = -1
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # EIO: the terminal's other end closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        code = process.wait(timeout=120)
-    finally:
-        os.close(main)
-        if terminal != -1:
-            os.close(terminal)
-    return code, b"".join(chunks).decode(errors="replace")
-
-
 def test_large_run_shows_progress_on_a_terminal(tmp_path):
     folder = _many_articles(tmp_path / "many")
-    code, text = _run_on_a_terminal("index", str(folder), "--index-dir", str(tmp_path / "index"))
+    code, text = run_on_a_terminal("index", str(folder), "--index-dir", str(tmp_path / "index"))
     assert code == 0, text
     assert "100%" in text, text
     assert "Indexed 120 articles: 120 added" in text
@@ -704,7 +670,7 @@ def test_large_run_prints_only_the_summary_when_piped(tmp_path):
 def test_quiet_on_a_terminal_prints_no_summary(tmp_path):
     folder = _many_articles(tmp_path / "many")
     index_dir = str(tmp_path / "index")
-    code, text = _run_on_a_terminal("index", "-q", str(folder), "--index-dir", index_dir)
+    code, text = run_on_a_terminal("index", "-q", str(folder), "--index-dir", index_dir)
     assert code == 0, text
     assert "Indexed" not in text
     assert status(Path(index_dir))["articles"] == 120
