@@ -395,9 +395,7 @@ def _url(request: Request, path: str, **changes) -> str:
 
 def _page(request: Request, name: str, context: dict, status: int = 200) -> Response:
     context.setdefault("version", __version__)
-    return request.app.state.templates.TemplateResponse(
-        request, name, context, status_code=status
-    )
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
 
 
 # Errors --------------------------------------------------------------------------------
@@ -514,7 +512,8 @@ def bind(host: str, port: int) -> socket.socket:
             host, port, type=socket.SOCK_STREAM
         )[0]
     except socket.gaierror as error:
-        raise SearchError(f"cannot listen on {host!r} ({error.strerror}); give an address")
+        message = f"cannot listen on {host!r} ({error.strerror}); give an address"
+        raise SearchError(message) from None
     sock = socket.socket(family, kind, protocol)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
