@@ -382,15 +382,15 @@ async def page_article(request: Request) -> Response:
     return _page(request, "article.html", context)
 
 
-def _url(request: Request, path: str, **changes) -> str:
-    """`path` with the request's query string, some parameters changed (None drops one)."""
+def _url(request: Request, where: str, **changes) -> str:
+    """`where` with the request's query string, some parameters changed (None drops one)."""
     params = dict(request.query_params)
     for key, value in changes.items():
         if value is None:
             params.pop(key, None)
         else:
             params[key] = str(value)
-    return f"{path}?{urlencode(params)}" if params else path
+    return f"{where}?{urlencode(params)}" if params else where
 
 
 def _page(request: Request, name: str, context: dict, status: int = 200) -> Response:
