@@ -365,7 +365,7 @@ def test_hostile_queries_names_and_articles_render_as_text(hostile_index: Path) 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(text=st.text(alphabet=st.sampled_from('ab <>"\'&()*:~-/=!TurkeyORNOT'), max_size=40))
+@given(text=st.text(alphabet=st.sampled_from("ab <>\"'&()*:~-/=!TurkeyORNOT"), max_size=40))
 def test_any_query_is_a_page_or_a_400_and_is_escaped(client, text) -> None:
     page = client.get("/", params={"q": text})
     assert page.status_code in (200, 400)
