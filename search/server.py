@@ -30,7 +30,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import jinja2
 from markupsafe import Markup, escape
@@ -347,6 +347,10 @@ async def page_search(request: Request) -> Response:
         page=page,
         pages=pages,
         page_url=lambda number: _url(request, "/", page=number),
+        article_url=lambda hit: _url(
+            request, f"/articles/{quote(hit.article, safe='')}", path=hit.path, hit=hit.sentence
+        )
+        + f"#s{hit.sentence}",
         suggestion_url=_url(request, "/", q=found["suggestion"], page=None)
         if found["suggestion"]
         else None,

@@ -452,7 +452,7 @@ def test_each_hit_links_to_its_article_with_the_hit_marked(client) -> None:
     assert '<li id="s1" value="1" class="hit" aria-current="true">' in article.text
     assert '<li id="s2" value="2" class="near"' in article.text
     assert article.text.count("<li id=") == 4  # every sentence of the article
-    assert 'href="/?q=ceasefire"' in article.text  # back to the results
+    assert 'href="/?q=ceasefire&amp;sort=article"' in article.text  # back to the results
 
 
 def test_nothing_is_loaded_from_elsewhere(client) -> None:
