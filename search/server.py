@@ -347,10 +347,12 @@ async def page_search(request: Request) -> Response:
         page=page,
         pages=pages,
         page_url=lambda number: _url(request, "/", page=number),
-        article_url=lambda hit: _url(
-            request, f"/articles/{quote(hit.article, safe='')}", path=hit.path, hit=hit.sentence
-        )
-        + f"#s{hit.sentence}",
+        article_url=lambda hit: (
+            _url(
+                request, f"/articles/{quote(hit.article, safe='')}", path=hit.path, hit=hit.sentence
+            )
+            + f"#s{hit.sentence}"
+        ),
         suggestion_url=_url(request, "/", q=found["suggestion"], page=None)
         if found["suggestion"]
         else None,
