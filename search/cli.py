@@ -667,5 +667,64 @@ def _flush_block(out, block: list[str], progress, per_sentence: int) -> int:
     return sentences
 
 
+SERVE_MODULES = {"starlette", "uvicorn", "jinja2", "markupsafe"}
+
+
+@cli.command("serve")
+@index_dir_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; any but loopback makes the index readable by the network.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free one).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
+def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> None:
+    """Serve a search page and a JSON API over the index, until Ctrl-C.
+
+    \b
+    The page: http://127.0.0.1:8000/  (the full query language, dates, sort)
+    The API:  /api/search?q=...  /api/articles/NAME  /api/status
+              /api/openapi.json  (their description)
+    A new "search index" run is served within a second, without a restart.
+    \b
+    Example:
+        search serve
+        search serve --index-dir ~/news-index --port 8080 --open
+    """
+    try:
+        import uvicorn  # noqa: F401
+
+        from . import server
+    except ImportError as error:
+        if error.name not in SERVE_MODULES:
+            raise
+        raise CommandError(
+            "search serve needs Starlette, uvicorn and Jinja2; "
+            "install them with: pip install 'search[serve]'"
+        ) from None
+    sock = server.bind(host, port)
+    url = server.url_of(sock)
+    if not server.is_loopback(sock):
+        click.echo(
+            f"search: warning: listening on {host}: anyone who can reach this machine "
+            "can read the index",
+            err=True,
+        )
+    click.echo(f"Serving {index_dir} at {url} (Ctrl-C to stop)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    server.run(index_dir, sock)
+
+
 def main() -> None:
     cli(prog_name="search")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import store
-from .errors import InputError, QueryError
+from .errors import InputError, QueryError, SearchError
 from .highlight import Span, match_spans, word_test
 from .names import resolve, short_names
 from .query import ParsedQuery, parse_query
@@ -87,9 +87,12 @@ def parse_reference(reference: str) -> tuple[str, int | None]:
 class SearchIndex:
     """One open snapshot of the index in a folder: open once, ask, close."""
 
-    def __init__(self, folder: Path, searcher, resources: ExitStack, verified: bool) -> None:
+    def __init__(
+        self, folder: Path, searcher, resources: ExitStack, verified: bool, snapshot=None
+    ) -> None:
         self.folder = folder
         self.verified = verified
+        self.snapshot = snapshot
         self._searcher = searcher
         self._resources = resources
         self._names: dict[str, str] | None = None
@@ -103,9 +106,15 @@ class SearchIndex:
         """
         if verify:
             store.raise_if_damaged(folder)
+        snapshot = live_snapshot(folder)  # before opening: a commit in between is seen next time
         resources = ExitStack()
         searcher = resources.enter_context(store.reading(folder))
-        return cls(folder, searcher, resources, verified=verify)
+        return cls(folder, searcher, resources, verified=verify, snapshot=snapshot)
+
+    def is_current(self) -> bool:
+        """Whether this is still the live state of the index (no commit or swap since it
+        was opened); a long-lived reader (the web server) reopens when it is not."""
+        return self.snapshot is not None and self.snapshot == live_snapshot(self.folder)
 
     def close(self) -> None:
         self._resources.close()
@@ -126,10 +135,12 @@ class SearchIndex:
         sort: str = "relevance",
         before: int = 0,
         after: int = 0,
+        offset: int = 0,
     ) -> list[Hit]:
-        """The best `limit` sentences for the query (all if None), in `sort` order."""
+        """The best `limit` sentences for the query (all if None), in `sort` order,
+        after skipping the first `offset` (a page; ranks still count from the top)."""
         with store.guard(self.folder):
-            return self._find(self._resolved(parsed), limit, sort, before, after)
+            return self._find(self._resolved(parsed), limit, sort, before, after, offset)
 
     def count(self, parsed: ParsedQuery) -> int:
         """How many sentences match."""
@@ -295,18 +306,18 @@ class SearchIndex:
 
     # Internals -----------------------------------------------------------------------
 
-    def _find(self, parsed, limit, sort, before, after) -> list[Hit]:
-        wanted = None if sort != "relevance" else limit
+    def _find(self, parsed, limit, sort, before, after, offset=0) -> list[Hit]:
+        end = None if limit is None else offset + limit
+        wanted = None if sort != "relevance" else end
         results = self._searcher.search(parsed.query, limit=wanted, mask=parsed.mask)
         rows = [(result.score, sentence_fields(result.fields())) for result in results]
         rows.sort(key=_sort_key(sort))
-        if sort != "relevance" and limit is not None:
-            rows = rows[:limit]
+        rows = rows[offset:end]
         accepts = word_test(parsed.query)
         names = self.names()
         articles: dict[str, dict[int, str]] = {}
         hits = []
-        for rank, (score, fields) in enumerate(rows, start=1):
+        for rank, (score, fields) in enumerate(rows, start=offset + 1):
             text = fields.get("text", "")
             hit = Hit(
                 rank=rank,
@@ -404,6 +415,23 @@ class SearchIndex:
 # Up to this many documents matched, `sentences` sorts them in memory (a few MB) rather
 # than walking every article's postings (seconds at a million sentences).
 _FEW_DOCUMENTS = 10_000
+
+
+def live_snapshot(folder: Path) -> tuple | None:
+    """What identifies the live state of an index, cheaply (a stat and a folder listing):
+    the CURRENT pointer file and its generation's latest table of contents (a new one at
+    every commit). None when there is no readable index."""
+    import os
+
+    from .durable import latest_toc
+
+    try:
+        pointer = (folder / store.POINTER).stat()
+        generation = store.read_pointer(folder).generation
+        committed = latest_toc(os.listdir(folder / generation))
+    except (OSError, SearchError):
+        return None
+    return (pointer.st_ino, pointer.st_mtime_ns, generation, committed)
 
 
 def _sort_key(sort: str):

@@ -1,0 +1,558 @@
+"""`search serve`: a web page and a JSON API over the index, on a local port.
+
+The server only asks `SearchIndex` (search/searching.py) and parses with
+`parse_query`; what it adds is the web around them:
+
+- Every search runs in a small thread pool, under a time limit per request, so a
+  slow query cannot hold the event loop. Whoosh searchers are not thread-safe,
+  so each `SearchIndex` is lent to one thread at a time (`IndexPool`), reused
+  while the index is unchanged, and closed once a commit or a `--rebuild` swap
+  made it stale (checked at most every half second, with a stat and a listing).
+- Everything shown is escaped: Jinja2 autoescapes, and highlights are built from
+  the library's match spans with markupsafe, never inside an attribute. Every
+  response carries a strict Content-Security-Policy (no inline script or style,
+  nothing from another origin) and `nosniff`.
+- Read-only: every route is GET (and HEAD); other methods get 405.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import jinja2
+from markupsafe import Markup, escape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from . import __version__
+from .errors import InputError, QueryError, SearchError
+from .output import hit_json
+from .query import check_date, parse_query
+from .searching import SearchIndex, live_snapshot
+
+PACKAGE = Path(__file__).resolve().parent
+WORKERS = 4
+TIME_LIMIT = 10.0  # seconds a request may wait for its search
+FRESHNESS_INTERVAL = 0.5  # seconds between two looks at the index on disk
+MAX_LIMIT = 1000
+MAX_WINDOW = 10_000  # offset + limit, as Elasticsearch's index.max_result_window
+PAGE_SIZE = 10
+SORTS = ("relevance", "date", "article")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+_TRUE = {"1", "true", "on", "yes"}
+_FALSE = {"", "0", "false", "off", "no"}
+
+
+class BadRequest(SearchError):
+    """A request parameter that is not what its endpoint takes."""
+
+
+class Overloaded(SearchError):
+    """A search that did not finish within the time limit."""
+
+
+# The index, lent to one thread at a time ---------------------------------------------
+
+
+class IndexPool:
+    """Open `SearchIndex` objects for the worker threads.
+
+    An index is lent to one thread at a time and given back after the request.
+    Every FRESHNESS_INTERVAL seconds (at most) the live snapshot on disk is read;
+    idle indexes of an older snapshot are closed, and a lent one is closed when it
+    comes back. So a commit is seen within a second, no request ever reads a
+    half-written state (an index opens a whole committed snapshot), and the number
+    of open files stays bounded by the number of workers.
+    """
+
+    def __init__(self, folder: Path, size: int = WORKERS, interval: float = FRESHNESS_INTERVAL):
+        self.folder = folder
+        self.size = size
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._idle: list[SearchIndex] = []
+        self._live: tuple | None = None
+        self._checked = float("-inf")
+
+    @contextmanager
+    def lend(self) -> Iterator[SearchIndex]:
+        index = self._take()
+        try:
+            yield index
+        finally:
+            self._give_back(index)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for index in idle:
+            index.close()
+
+    def _take(self) -> SearchIndex:
+        stale = []
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked >= self.interval:
+                self._checked = now
+                self._live = live_snapshot(self.folder)
+                stale = [index for index in self._idle if index.snapshot != self._live]
+                self._idle = [index for index in self._idle if index.snapshot == self._live]
+            index = self._idle.pop() if self._idle else None
+        for old in stale:
+            old.close()
+        if index is not None:
+            return index
+        index = SearchIndex.open(self.folder)
+        with self._lock:
+            # Opening read the newest snapshot: that is now the live one.
+            self._live, self._checked = index.snapshot, time.monotonic()
+        return index
+
+    def _give_back(self, index: SearchIndex) -> None:
+        with self._lock:
+            keep = index.snapshot == self._live and len(self._idle) < self.size
+            if keep:
+                self._idle.append(index)
+        if not keep:
+            index.close()
+
+
+class Searcher:
+    """Runs work on a lent index in the worker threads, within the time limit."""
+
+    def __init__(self, folder: Path, workers: int = WORKERS, time_limit: float = TIME_LIMIT):
+        self.pool = IndexPool(folder, size=workers)
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="search")
+        self.time_limit = time_limit
+
+    async def run(self, work: Callable[[SearchIndex], Any]) -> Any:
+        def job():
+            with self.pool.lend() as index:
+                return work(index)
+
+        future = asyncio.get_running_loop().run_in_executor(self.executor, job)
+        try:
+            return await asyncio.wait_for(future, self.time_limit)
+        except asyncio.TimeoutError:
+            raise Overloaded(
+                f"the search took longer than {self.time_limit:g} s; make the query narrower"
+            ) from None
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.pool.close()
+
+
+# Requests --------------------------------------------------------------------------
+
+
+def _one(request: Request, name: str, default: str = "") -> str:
+    return request.query_params.get(name, default)
+
+
+def _flag(request: Request, name: str) -> bool:
+    value = _one(request, name).strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise BadRequest(f"{name}={value!r} is not a yes/no value; use 1 or 0")
+
+
+def _number(request: Request, name: str, default: int, low: int, high: int | None = None) -> int:
+    text = _one(request, name).strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()) or int(text) < low:
+        raise BadRequest(f"{name}={text!r} is not a whole number of at least {low}")
+    value = int(text)
+    return value if high is None else min(value, high)
+
+
+def _date(request: Request, name: str) -> str | None:
+    text = _one(request, name).strip()
+    return check_date(text, name) if text else None
+
+
+def _sort(request: Request) -> str:
+    sort = _one(request, "sort", "relevance") or "relevance"
+    if sort not in SORTS:
+        raise BadRequest(f"sort={sort!r} is not one of {', '.join(SORTS)}")
+    return sort
+
+
+def _parsed(request: Request):
+    """The query of a request, parsed with its options (QueryError: a 400)."""
+    return parse_query(
+        _one(request, "q"),
+        match_any=_flag(request, "any"),
+        since=_date(request, "since"),
+        until=_date(request, "until"),
+    )
+
+
+def _window(offset: int, limit: int) -> None:
+    if offset + limit > MAX_WINDOW:
+        raise BadRequest(
+            f"offset + limit is {offset + limit}; the limit is {MAX_WINDOW}, narrow the query"
+        )
+
+
+def _results(index: SearchIndex, parsed, sort: str, limit: int, offset: int) -> dict:
+    """One page of hits, the total, the top score and (for a miss) a suggestion."""
+    started = time.perf_counter()
+    hits = index.find(parsed, limit=limit, sort=sort, offset=offset)
+    total = index.count(parsed)
+    top = None
+    if sort == "relevance" and total:
+        top = hits[0].score if offset == 0 and hits else index.find(parsed, limit=1)[0].score
+    suggestion = index.did_you_mean(parsed) if not total else None
+    return {
+        "hits": hits,
+        "total": total,
+        "max_score": top,
+        "suggestion": suggestion,
+        "took": round((time.perf_counter() - started) * 1000),
+    }
+
+
+# Highlighting: escaped text, our own tags around the library's match spans ----------
+
+
+def highlighted(text: str, spans, tag: str = "mark") -> Markup:
+    """`text` escaped, with each matched span wrapped in `<tag>` (never in an attribute)."""
+    parts = []
+    cursor = 0
+    for start, end in sorted(spans):
+        if start < cursor:
+            continue
+        parts.append(escape(text[cursor:start]))
+        parts.append(Markup(f"<{tag}>") + escape(text[start:end]) + Markup(f"</{tag}>"))
+        cursor = end
+    parts.append(escape(text[cursor:]))
+    return Markup("").join(parts)
+
+
+# The API -----------------------------------------------------------------------------
+
+
+def _hit_document(hit) -> dict:
+    return {
+        "_index": "sentences",
+        "_id": f"{hit.name}:{hit.sentence}",
+        "_score": hit.score,
+        "_source": hit_json(hit, with_context=False),
+        "highlight": {"text": [str(highlighted(hit.text, hit.matches, "em"))]},
+    }
+
+
+async def api_search(request: Request) -> Response:
+    parsed = _parsed(request)
+    sort = _sort(request)
+    limit = _number(request, "limit", 10, 1, MAX_LIMIT)
+    offset = _number(request, "offset", 0, 0)
+    _window(offset, limit)
+    found = await _searcher(request).run(lambda index: _results(index, parsed, sort, limit, offset))
+    return JSONResponse(
+        {
+            "took": found["took"],
+            "timed_out": False,
+            "hits": {
+                "total": {"value": found["total"], "relation": "eq"},
+                "max_score": found["max_score"],
+                "hits": [_hit_document(hit) for hit in found["hits"]],
+            },
+            "did_you_mean": found["suggestion"],
+        }
+    )
+
+
+async def api_article(request: Request) -> Response:
+    name = request.path_params["name"]
+    found = await _searcher(request).run(lambda index: index.article(name))
+    return JSONResponse(
+        {
+            "article": found.article,
+            "path": found.path,
+            "name": found.name,
+            "date": found.date,
+            "sentences": [asdict(sentence) for sentence in found.sentences],
+        }
+    )
+
+
+async def api_status(request: Request) -> Response:
+    status = await _searcher(request).run(lambda index: index.status())
+    return JSONResponse(asdict(status))
+
+
+async def api_openapi(request: Request) -> Response:
+    return JSONResponse(request.app.state.openapi)
+
+
+# The page ----------------------------------------------------------------------------
+
+
+async def page_search(request: Request) -> Response:
+    form = {
+        "q": _one(request, "q"),
+        "any": _one(request, "any").strip().lower() in _TRUE,
+        "since": _one(request, "since"),
+        "until": _one(request, "until"),
+        "sort": _one(request, "sort", "relevance"),
+    }
+    context: dict[str, Any] = {"form": form, "sorts": SORTS, "error": None, "found": None}
+    if not _one(request, "q").strip():
+        return _page(request, "search.html", context)
+    try:
+        parsed = _parsed(request)
+        sort = _sort(request)
+        page = _number(request, "page", 1, 1)
+        offset = (page - 1) * PAGE_SIZE
+        _window(offset, PAGE_SIZE)
+
+        def work(index: SearchIndex) -> dict:
+            found = _results(index, parsed, sort, PAGE_SIZE, offset)
+            found["headlines"] = _headlines(index, found["hits"])
+            return found
+
+        found = await _searcher(request).run(work)
+    except (QueryError, BadRequest) as error:
+        context["error"] = str(error)
+        return _page(request, "search.html", context, status=400)
+    pages = max(1, -(-found["total"] // PAGE_SIZE))
+    context.update(
+        found=found,
+        page=page,
+        pages=pages,
+        page_url=lambda number: _url(request, "/", page=number),
+        article_url=lambda hit: (
+            _url(request, f"/articles/{quote(hit.name)}", path=hit.path, hit=hit.sentence)
+            + f"#s{hit.sentence}"
+        ),
+        suggestion_url=_url(request, "/", q=found["suggestion"], page=None)
+        if found["suggestion"]
+        else None,
+    )
+    return _page(request, "search.html", context)
+
+
+def _headlines(index: SearchIndex, hits) -> dict[str, str]:
+    """The first sentence (the headline, or the lead) of each hit's article."""
+    headlines: dict[str, str] = {}
+    for hit in hits:
+        if hit.path in headlines:
+            continue
+        try:
+            first = index.article(hit.path, 1).sentences
+        except InputError:
+            first = []
+        headlines[hit.path] = first[0].text if first else ""
+    return headlines
+
+
+async def page_article(request: Request) -> Response:
+    name = request.path_params["name"]
+    wanted = _one(request, "path") or name
+    hit = _number(request, "hit", 0, 0) or None
+    found = await _searcher(request).run(lambda index: index.article(wanted))
+    context = {
+        "article": found,
+        "hit": hit,
+        "q": _one(request, "q"),
+        "back_url": _url(request, "/", path=None, hit=None) if _one(request, "q") else "/",
+    }
+    return _page(request, "article.html", context)
+
+
+def _url(request: Request, where: str, **changes) -> str:
+    """`where` with the request's query string, some parameters changed (None drops one)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return f"{where}?{urlencode(params)}" if params else where
+
+
+def _page(request: Request, name: str, context: dict, status: int = 200) -> Response:
+    context.setdefault("version", __version__)
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
+
+
+# Errors --------------------------------------------------------------------------------
+
+
+def _status_of(error: SearchError, request: Request) -> int:
+    if isinstance(error, QueryError | BadRequest):
+        return 400
+    if isinstance(error, InputError):
+        return 404
+    return 503  # no index yet, a damaged one, or a search over its time limit
+
+
+async def on_search_error(request: Request, error: Exception) -> Response:
+    status = _status_of(error, request)  # type: ignore[arg-type]
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": str(error)}, status_code=status)
+    context = {"message": str(error), "status": status}
+    return _page(request, "error.html", context, status=status)
+
+
+async def on_http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    headers = dict(error.headers or {})
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": error.detail}, status_code=error.status_code, headers=headers)
+    return PlainTextResponse(error.detail, status_code=error.status_code, headers=headers)
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every response, errors and static files included."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.decode("latin-1").lower() not in _LOWER_SECURITY_NAMES
+                ]
+                headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in _SECURITY_ITEMS]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+_SECURITY_ITEMS = tuple(SECURITY_HEADERS.items())
+_LOWER_SECURITY_NAMES = {name.lower() for name in SECURITY_HEADERS}
+
+
+# The application ---------------------------------------------------------------------
+
+
+def _searcher(request: Request) -> Searcher:
+    return request.app.state.searcher
+
+
+def create_app(index_dir: Path, workers: int = WORKERS, time_limit: float = TIME_LIMIT):
+    """The ASGI application serving the index in `index_dir` (read-only)."""
+    searcher = Searcher(index_dir, workers=workers, time_limit=time_limit)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        try:
+            yield
+        finally:
+            searcher.close()
+
+    get = ["GET"]
+    routes = [
+        Route("/", page_search, methods=get, name="search"),
+        Route("/articles/{name:path}", page_article, methods=get, name="article"),
+        Route("/api/search", api_search, methods=get),
+        Route("/api/articles/{name:path}", api_article, methods=get),
+        Route("/api/status", api_status, methods=get),
+        Route("/api/openapi.json", api_openapi, methods=get),
+        Mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={SearchError: on_search_error, HTTPException: on_http_error},
+        lifespan=lifespan,
+    )
+    app.state.searcher = searcher
+    app.state.templates = Jinja2Templates(
+        env=jinja2.Environment(
+            loader=jinja2.FileSystemLoader(PACKAGE / "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    )
+    app.state.templates.env.filters["highlighted"] = highlighted
+    app.state.openapi = json.loads((PACKAGE / "static" / "openapi.json").read_text("utf-8"))
+    return SecurityHeaders(app)
+
+
+# Running ---------------------------------------------------------------------------------
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: a free one); SearchError if it cannot be had."""
+    try:
+        family, kind, protocol, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+    except socket.gaierror as error:
+        message = f"cannot listen on {host!r} ({error.strerror}); give an address"
+        raise SearchError(message) from None
+    sock = socket.socket(family, kind, protocol)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise SearchError(
+                f"port {port} on {host} is in use; stop what uses it or pick another with --port"
+            ) from None
+        raise SearchError(f"cannot listen on {host} port {port} ({error.strerror})") from None
+    return sock
+
+
+def is_loopback(sock: socket.socket) -> bool:
+    return ipaddress.ip_address(sock.getsockname()[0]).is_loopback
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def run(index_dir: Path, sock: socket.socket) -> None:
+    """Serve until interrupted; uvicorn shuts down gracefully, then re-raises the Ctrl-C."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        create_app(index_dir),
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        lifespan="on",
+    )
+    uvicorn.Server(config).run(sockets=[sock])
