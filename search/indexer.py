@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import store
 from .article import parse_article
-from .errors import BinaryFileError, InputError, SearchError
+from .errors import BinaryFileError, IndexVersionError, InputError, SearchError
 from .reading import SourceFile, content_hash, find_articles, read_bytes
 from .schema import ARTICLE
 
@@ -43,6 +43,7 @@ class IndexReport:
     seconds: float = 0.0
     wrote: bool = False
     catalog: dict | None = None
+    outdated: str | None = None  # why an index of another version was rebuilt, if it was
 
     @property
     def articles(self) -> int:
@@ -85,12 +86,17 @@ def update_index(
     store.prepare_folder(folder)
     with store.write_lock(folder, wait):
         fresh = rebuild or not (folder / store.POINTER).exists()
+        outdated = None
+        if not fresh:
+            try:
+                generation, index = store.open_live(folder)
+            except IndexVersionError as error:  # written by another version: rebuild it
+                outdated, fresh = str(error), True
         if fresh:
             generation, index = store.new_generation(folder)
-        else:
-            generation, index = store.open_live(folder)
         try:
             report = _apply(folder, generation, index, sources, paths, fresh, wait, progress)
+            report.outdated = outdated
         except BaseException:
             if fresh:
                 store.discard(generation)
@@ -198,6 +204,8 @@ def _index_file(writer, source: SourceFile, stored, status, report, catalog) -> 
             sentence=sentence.number,
             date=date,
             text=sentence.text,
+            words=sentence.text,
+            acronyms=sentence.text,
         )
     record = _record(path, status, digest, len(article.sentences), date)
     _add_article_record(writer, path, record)

@@ -248,11 +248,21 @@ def format_index_summary(report, where: str) -> str:
     )
 
 
-def format_no_match(text: str, suggestion: str | None) -> str | None:
-    """The stderr line of a query that found nothing (None: nothing to say)."""
+def format_rebuilt(reason: str) -> str:
+    """The line of `search index` when it rebuilt an index written by another version."""
+    reason = reason.split(";")[0]
+    return f"search: {reason}; rebuilt it from the paths given"
+
+
+def format_no_match(text: str, suggestion: str | None, any_count: int | None = None) -> str:
+    """The one stderr line of a query that found nothing: what, a correction if there is one,
+    and how many sentences `--any` would find when some have part of the words."""
+    line = f'No matches for "{text}".'
     if suggestion:
-        return f'No matches for "{text}". Did you mean: {suggestion}?'
-    return None
+        line += f" Did you mean: {suggestion}?"
+    if any_count:
+        line += f" --any finds {_plural(any_count, 'sentence')} with some of the words."
+    return line
 
 
 def _plural(n: int, word: str) -> str:

@@ -6,6 +6,13 @@ expects: every word must match (or any, with `match_any`), `OR`/`AND`/`NOT`,
 (`~2` for two edits), `article:NAME` (a prefix of the name is enough) and
 `date:YYYY[-MM[-DD]]` or `date:[FROM TO TO]`.
 
+Every word is a word: there is no stop list, so `US`, `May`, `X` and
+`"to be or not to be"` are searched like any other. Only the uppercase `AND`,
+`OR` and `NOT` are operators; `and`, `or`, `not` are words. Fuzzy words are
+measured against the words as the articles spell them (the `words` field), not
+against stems. An all-caps word of 2 to 5 letters (`US`, `WHO`) matches as its
+lowercase form does, and sentences that write it in capitals rank first.
+
 Whoosh's parser is forgiving (a stray quote or parenthesis is taken
 literally) but it has two cliffs: time quadratic in the length of one word
 and RecursionError on deep nesting. `parse_query` refuses both with a limit
@@ -18,8 +25,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from whoosh import qparser
+from whoosh import query as wq
+
 from .errors import QueryError
-from .schema import QUERY_FIELDS, build_schema
+from .schema import ACRONYM_PATTERN, QUERY_FIELDS, build_schema, words_analyzer
 
 MAX_QUERY_CHARS = 2000
 MAX_WORD_CHARS = 200
@@ -31,6 +41,14 @@ _PHRASE_OR_MINUS = re.compile(r'("[^"]*")|(?:^|(?<=[\s(]))-(?=[^\s)-])')
 MAX_FUZZY_EDITS = 2
 FUZZY_PREFIX = 1
 _WORDS = re.compile(r"\S+")
+# Fields whose words only sentences have (article records have neither).
+WORD_FIELDS = ("text", "words")
+# A query's all-caps word, outside a `field:` value; the operators are not acronyms.
+_TYPED_ACRONYM = re.compile(r"(?<![:\w.])" + ACRONYM_PATTERN.removeprefix(r"(?<![\w.])"))
+_NOT_ACRONYMS = {"AND", "OR", "NOT", "TO"}
+# What a sentence that writes a typed acronym in capitals adds to its score: more than
+# BM25F gives any one word, so that those sentences rank first.
+ACRONYM_SCORE = 100.0
 
 
 @dataclass(frozen=True)
@@ -78,30 +96,35 @@ def parse_query(
         parsed = _exclusions_apply_to_all(parsed)
     if parsed is wq.NullQuery:
         raise QueryError(
-            f"nothing to search for in {_quoted(text)}: common words (the, and, of...), "
-            "punctuation and lone operators are not indexed; add a word"
+            f"nothing to search for in {_quoted(text)}: punctuation and lone operators "
+            "are not words; add a word"
         )
     if _is_everything(parsed):
         raise QueryError(f"{_quoted(text)} would match every sentence; add letters, e.g. peace*")
+    parsed = _acronyms_first(parsed, text)
     if since or until:
         dates = wq.TermRange("date", since, until, startexcl=False, endexcl=False)
         parsed = wq.And([parsed, dates])
     return ParsedQuery(text, parsed, match_any, since, until)
 
 
-_OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE|TO)\b")
+_OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT)\b")
+# An operator with nothing on one side (`Turkey AND`, `OR Turkey`) joins nothing.
+_DANGLING = re.compile(r"^(?:\s*\b(?:AND|OR)\b)+|(?:\b(?:AND|OR|NOT)\b\s*)+$")
 
 
 def _parse(text: str, match_any: bool):
-    """Whoosh's parse; where its parser trips on dangling operators (`NOT NOT x` raises
-    IndexError inside Whoosh), the operator words are taken literally instead."""
+    """Whoosh's parse, with operators that have nothing to join dropped; where Whoosh's
+    parser still trips on them (`NOT NOT x` raises IndexError inside Whoosh), every
+    operator word is dropped and the words are searched."""
     parser = _parser(match_any)
+    text = _DANGLING.sub("", text)
     try:
         return parser.parse(_minus_as_not(text))
     except Exception:
-        literal = _OPERATOR_WORDS.sub(lambda match: match.group().lower(), text)
+        words = _OPERATOR_WORDS.sub(" ", text)
         try:
-            return parser.parse(literal)
+            return parser.parse(words)
         except Exception:
             raise QueryError(f"cannot read the query {_quoted(text)}; check its syntax") from None
 
@@ -160,8 +183,22 @@ def _minus_as_not(text: str) -> str:
     return _PHRASE_OR_MINUS.sub(lambda match: match.group(1) or "NOT ", text)
 
 
+def _acronyms_first(parsed, text: str):
+    """Sentences that write a typed all-caps word (`US`, `WHO`) in capitals score higher.
+
+    What matches does not change: `US` still finds "us" (a sentence may be in
+    lowercase, or the user may have typed capitals by habit); only the order does.
+    """
+    from whoosh import query as wq
+
+    acronyms = sorted({word for word in _TYPED_ACRONYM.findall(text) if word not in _NOT_ACRONYMS})
+    if not acronyms:
+        return parsed
+    boosts = [wq.ConstantScoreQuery(wq.Term("acronyms", word), ACRONYM_SCORE) for word in acronyms]
+    return wq.AndMaybe(parsed, wq.Or(boosts) if len(boosts) > 1 else boosts[0])
+
+
 def _parser(match_any: bool):
-    from whoosh import qparser
     from whoosh.fields import Schema
 
     schema = build_schema()
@@ -169,10 +206,23 @@ def _parser(match_any: bool):
     # A word the analyzer splits (`Russia-Ukraine`, `9/11`) means its parts in that order.
     visible["text"].multitoken_query = "phrase"
     group = qparser.OrGroup if match_any else qparser.AndGroup
-    parser = qparser.QueryParser("text", visible, group=group)
+    parser = _SurfaceFuzzyParser("text", visible, group=group)
     parser.remove_plugin_class(qparser.SingleQuotePlugin)
+    # Only uppercase AND, OR, NOT are operators (Whoosh also reads ANDNOT, ANDMAYBE, REQUIRE).
+    parser.replace_plugin(qparser.OperatorsPlugin(AndNot=None, AndMaybe=None, Require=None))
     parser.add_plugin(qparser.FuzzyTermPlugin())
     return parser
+
+
+class _SurfaceFuzzyParser(qparser.QueryParser):
+    """Fuzzy words go to the `words` field: lowercased but unstemmed, as typed."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        if fieldname == "text" and issubclass(termclass, wq.FuzzyTerm):
+            words = [token.text for token in words_analyzer()(text, mode="query")]
+            if len(words) == 1:
+                return termclass("words", words[0], boost=boost)
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
 
 def _rewrite(node):
@@ -243,7 +293,7 @@ def _needs_text(node) -> bool:
         return all(_needs_text(child) for child in node.children())
     if isinstance(node, wq.Every):
         return False
-    return getattr(node, "fieldname", None) == "text"
+    return getattr(node, "fieldname", None) in WORD_FIELDS
 
 
 def _is_everything(node) -> bool:
