@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import invoke
 
@@ -291,3 +293,50 @@ def test_an_index_of_the_previous_schema_is_refused_then_rebuilt(tmp_path):
     assert hits(index_dir, "US") == {(M, 1), (M, 2)}
     again = invoke("index", str(folder), "--index-dir", str(index_dir), "-q")
     assert (again.exit_code, again.stderr) == (0, "")
+
+
+def _written_words(text: str) -> list[str]:
+    from search.schema import words_analyzer
+
+    return [token.text for token in words_analyzer()(text)]
+
+
+SENTENCES = [
+    line
+    for text in ARTICLES.values()
+    for line in text.splitlines()[1:]
+    if line  # the first line is the dateline
+]
+VOCABULARY = sorted({word for sentence in SENTENCES for word in _written_words(sentence)})
+
+
+def _contains(words: list[str], run: list[str]) -> bool:
+    return any(words[i : i + len(run)] == run for i in range(len(words) - len(run) + 1))
+
+
+def _assert_phrase_hits_are_literal(index_dir: Path, phrase: list[str]) -> set[str]:
+    result = invoke(
+        "query", "--all", "--json", "--index-dir", str(index_dir), "--", f'"{" ".join(phrase)}"'
+    )
+    assert result.exit_code in (0, 1), result.stderr
+    found = [json.loads(line)["text"] for line in result.stdout.splitlines()]
+    for text in found:
+        assert _contains(_written_words(text.casefold()), phrase), (phrase, text)
+    return set(found)
+
+
+@given(data=st.data())
+@settings(max_examples=80, deadline=None)
+def test_a_phrase_from_a_sentence_finds_it_and_only_sentences_that_have_it(words_index, data):
+    sentence = data.draw(st.sampled_from(SENTENCES))
+    words = _written_words(sentence)
+    start = data.draw(st.integers(0, len(words) - 1))
+    length = data.draw(st.integers(1, min(6, len(words) - start)))
+    phrase = words[start : start + length]
+    assert sentence in _assert_phrase_hits_are_literal(words_index, phrase)
+
+
+@given(phrase=st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=4))
+@settings(max_examples=80, deadline=None)
+def test_any_phrase_of_indexed_words_finds_only_sentences_that_have_it(words_index, phrase):
+    _assert_phrase_hits_are_literal(words_index, phrase)
