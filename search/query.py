@@ -29,7 +29,7 @@ from whoosh import qparser
 from whoosh import query as wq
 
 from .errors import QueryError
-from .schema import ACRONYM_PATTERN, QUERY_FIELDS, build_schema, words_analyzer
+from .schema import QUERY_FIELDS, build_schema, shared_acronym_analyzer, shared_words_analyzer
 
 MAX_QUERY_CHARS = 2000
 MAX_WORD_CHARS = 200
@@ -43,8 +43,7 @@ FUZZY_PREFIX = 1
 _WORDS = re.compile(r"\S+")
 # Fields whose words only sentences have (article records have neither).
 WORD_FIELDS = ("text", "words")
-# A query's all-caps word, outside a `field:` value; the operators are not acronyms.
-_TYPED_ACRONYM = re.compile(r"(?<![:\w.])" + ACRONYM_PATTERN.removeprefix(r"(?<![\w.])"))
+# All-caps words of a query that are operators, not acronyms.
 _NOT_ACRONYMS = {"AND", "OR", "NOT", "TO"}
 # What a sentence that writes a typed acronym in capitals adds to its score: more than
 # BM25F gives any one word, so that those sentences rank first.
@@ -86,8 +85,6 @@ def parse_query(
     until: str | None = None,
 ) -> ParsedQuery:
     """Parse a user's query; raise QueryError with a one-line reason if it cannot run."""
-    from whoosh import query as wq
-
     text = text.strip()
     _check_limits(text)
     parsed = _parse(text, match_any)
@@ -132,8 +129,6 @@ def _parse(text: str, match_any: bool):
 def _exclusions_apply_to_all(node):
     """With --any, `Turkey Russia -Ukraine` is (Turkey OR Russia) AND NOT Ukraine: an
     exclusion is never one of the alternatives."""
-    from whoosh import query as wq
-
     if not isinstance(node, wq.Or):
         return node
     excluded = [child.query for child in node.subqueries if isinstance(child, wq.Not)]
@@ -189,9 +184,13 @@ def _acronyms_first(parsed, text: str):
     What matches does not change: `US` still finds "us" (a sentence may be in
     lowercase, or the user may have typed capitals by habit); only the order does.
     """
-    from whoosh import query as wq
-
-    acronyms = sorted({word for word in _TYPED_ACRONYM.findall(text) if word not in _NOT_ACRONYMS})
+    acronyms = sorted(
+        {
+            token.text
+            for token in shared_acronym_analyzer()(text, chars=True, mode="query")
+            if token.text not in _NOT_ACRONYMS and not text[: token.startchar].endswith(":")
+        }
+    )
     if not acronyms:
         return parsed
     boosts = [wq.ConstantScoreQuery(wq.Term("acronyms", word), ACRONYM_SCORE) for word in acronyms]
@@ -219,7 +218,7 @@ class _SurfaceFuzzyParser(qparser.QueryParser):
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
         if fieldname == "text" and issubclass(termclass, wq.FuzzyTerm):
-            words = [token.text for token in words_analyzer()(text, mode="query")]
+            words = [token.text for token in shared_words_analyzer()(text, mode="query")]
             if len(words) == 1:
                 return termclass("words", words[0], boost=boost)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
@@ -227,8 +226,6 @@ class _SurfaceFuzzyParser(qparser.QueryParser):
 
 def _rewrite(node):
     """Article names match by prefix; date values are checked and months become prefixes."""
-    from whoosh import query as wq
-
     if isinstance(node, wq.Term) and node.fieldname == "article":
         return wq.Prefix("article", node.text, boost=node.boost)
     if isinstance(node, wq.Term | wq.Prefix) and node.fieldname == "date":
@@ -281,8 +278,6 @@ def _valid_date_prefix(value: str) -> bool:
 
 def _needs_text(node) -> bool:
     """Whether every document `node` matches must contain a word of the `text` field."""
-    from whoosh import query as wq
-
     if isinstance(node, wq.Not):
         return False
     if isinstance(node, wq.AndNot | wq.AndMaybe | wq.Require):
@@ -297,8 +292,6 @@ def _needs_text(node) -> bool:
 
 
 def _is_everything(node) -> bool:
-    from whoosh import query as wq
-
     if isinstance(node, wq.Every):
         return True
     return isinstance(node, wq.Wildcard | wq.Prefix) and not node.text.strip("*?")

@@ -72,6 +72,18 @@ def shared_analyzer():
     return analyzer()
 
 
+@lru_cache(maxsize=1)
+def shared_words_analyzer():
+    """One `words` analyzer for reading code (fuzzy words, suggestions)."""
+    return words_analyzer()
+
+
+@lru_cache(maxsize=1)
+def shared_acronym_analyzer():
+    """One `acronyms` analyzer for reading code (the acronyms a query types)."""
+    return acronym_analyzer()
+
+
 def build_schema() -> Schema:
     return Schema(
         kind=ID(stored=True),

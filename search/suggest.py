@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 
 from .highlight import edit_distance
-from .schema import words_analyzer
+from .schema import shared_words_analyzer
 
 _WORD = re.compile(r"(?<![\w:])[^\W\d_][\w'’]*(?![\w:*~])", re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
@@ -53,7 +53,7 @@ def suggest(searcher, query_text: str, has_hits: Callable[[str], bool]) -> str |
 
 
 def _correct(reader, word: str) -> str | None:
-    forms = [token.text for token in words_analyzer()(word, mode="query")]
+    forms = [token.text for token in shared_words_analyzer()(word, mode="query")]
     if len(forms) != 1:
         return None
     typed = forms[0]
