@@ -7,7 +7,9 @@ typed to real words (`Manchster` is one edit from "manchester"; as stems,
 sentence has it; candidates are ranked by edit distance, then by how many
 sentences use them. How many edits a word may need grows with its length, as
 in Elasticsearch's AUTO fuzziness: none up to 2 letters (every short word is
-near some other), one up to 5, two beyond. A correction is offered only if
+near some other), one up to 5, two beyond. As for fuzzy words, the first letter
+is kept: without it Whoosh walks the whole vocabulary once per word (measured
+at 200k sentences: 1.5 to 5 times slower). A correction is offered only if
 the corrected query itself finds something.
 """
 
@@ -17,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from .highlight import edit_distance
+from .query import FUZZY_PREFIX
 from .schema import shared_words_analyzer
 
 _WORD = re.compile(r"(?<![\w:])[^\W\d_][\w'’]*(?![\w:*~])", re.UNICODE)
@@ -61,7 +64,7 @@ def _correct(reader, word: str) -> str | None:
     if not edits or reader.doc_frequency("words", typed):
         return None
     best: tuple | None = None
-    for candidate in reader.terms_within("words", typed, edits):
+    for candidate in reader.terms_within("words", typed, edits, prefix=FUZZY_PREFIX):
         if isinstance(candidate, bytes):
             candidate = candidate.decode("utf-8")
         frequency = reader.doc_frequency("words", candidate)
