@@ -34,8 +34,10 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 SCHEMA_VERSION = 2
 
 # A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
-# and `Russia-Ukraine` are two words each, which queries read as a phrase.
-WORD_PATTERN = r"\w+(\.?\w+)*"
+# and `Russia-Ukraine` are two words each, which queries read as a phrase. The one
+# exception to "every word": the clitic `'s` (Turkey's, it's) is no word of its own,
+# as in Lucene's English possessive filter, so `Turkey's` finds what `Turkey` finds.
+WORD_PATTERN = r"(?:(?<!['’])|(?![sS]\b))\w+(\.?\w+)*"
 # An acronym as typed or written: 2 to 5 capital letters standing alone (US, IT, WHO, NATO).
 ACRONYM_PATTERN = r"(?<![\w.])[A-Z]{2,5}(?![\w.])"
 
