@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import store
 from .article import parse_article
-from .errors import BinaryFileError, IndexVersionError, InputError, SearchError
+from .errors import BinaryFileError, InputError, OlderIndexError, SearchError
 from .reading import SourceFile, content_hash, find_articles, read_bytes
 from .schema import ARTICLE
 
@@ -43,7 +43,7 @@ class IndexReport:
     seconds: float = 0.0
     wrote: bool = False
     catalog: dict | None = None
-    outdated: str | None = None  # why an index of another version was rebuilt, if it was
+    outdated: str | None = None  # why an index of an earlier version was rebuilt, if it was
 
     @property
     def articles(self) -> int:
@@ -90,7 +90,7 @@ def update_index(
         if not fresh:
             try:
                 generation, index = store.open_live(folder)
-            except IndexVersionError as error:  # written by another version: rebuild it
+            except OlderIndexError as error:  # written by an earlier version: rebuild it
                 outdated, fresh = str(error), True
         if fresh:
             generation, index = store.new_generation(folder)

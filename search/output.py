@@ -249,7 +249,7 @@ def format_index_summary(report, where: str) -> str:
 
 
 def format_rebuilt(reason: str) -> str:
-    """The line of `search index` when it rebuilt an index written by another version."""
+    """The line of `search index` when it rebuilt an index written by an earlier version."""
     reason = reason.split(";")[0]
     return f"search: {reason}; rebuilt it from the paths given"
 
