@@ -7,7 +7,9 @@ memory before the clock starts, so only the indexing itself is timed:
 - whoosh: plain Whoosh, the floor for indexing. `create_in` with our schema
   (`search.schema.build_schema()`), one `ix.writer()` with default settings, one
   `add_document` per sentence with the fields of a sentence document (path, article,
-  sentence number, date, text; the dicts are built before the clock starts), one `commit()`.
+  sentence number, date, text, and the text again in every field the indexer fills with it:
+  `words` and `acronyms` since issue 9; the dicts are built before the clock starts), one
+  `commit()`.
 - fts5: SQLite FTS5 from the standard library, `fts5(text, tokenize='porter')`, the texts
   inserted in one transaction.
 
@@ -28,6 +30,8 @@ FTS5_TABLE = "CREATE VIRTUAL TABLE s USING fts5(text, tokenize='porter')"
 Row = tuple[str, str, int, str | None, str]
 # What a sentence document holds, in the order of a row (fields our schema lacks are dropped).
 SENTENCE_FIELDS = ("path", "article", "sentence", "date", "text")
+# Fields the indexer fills with the sentence's text too (`search.indexer._index_file`).
+TEXT_COPIES = ("words", "acronyms")
 
 
 def load_sentences(path: Path) -> list[Row]:
@@ -46,6 +50,9 @@ def index_plain_whoosh(rows: list[Row], folder: Path) -> float:
     documents = [dict(zip(SENTENCE_FIELDS, row, strict=True)) for row in rows]
     if len(names) < len(SENTENCE_FIELDS):
         documents = [{name: document[name] for name in names} for document in documents]
+    copies = [name for name in TEXT_COPIES if name in schema.names()]
+    for document in documents:
+        document.update(dict.fromkeys(copies, document["text"]))
     folder.mkdir(parents=True, exist_ok=True)
     index = create_in(str(folder), schema)
     start = time.perf_counter()

@@ -258,6 +258,8 @@ def index_command(
             prune=prune,
             jobs=jobs,
         )
+    if report.outdated:
+        click.echo(output.format_rebuilt(report.outdated), err=True)
     for warning in [*report.skipped, *output.format_lacking_extra(report)]:
         click.echo(f"search: warning: {output.inert(warning)}", err=True)
     if not quiet:
@@ -312,21 +314,25 @@ QUERY_HELP = """Print the sentences that best match QUERY, best first.
 
 \b
 Every word must match (--any: one is enough); words are case-insensitive
-and stemmed, so negotiation finds "negotiations".
+and stemmed, so negotiation finds "negotiations". Every word is searched,
+short and common ones too (US, May, X, "to be or not to be"); an all-caps
+word (US, WHO) ranks sentences that write it in capitals first. Only
+uppercase AND, OR, NOT are operators: and, or, not are words.
 \b
   Turkey peacekeeping            both words
   Turkey OR Russia               either word
   Turkey NOT Russia, Turkey -Russia     without a word
   (Turkey OR Russia) ceasefire   grouping
-  "peacekeeping troops"          a phrase
+  "peacekeeping troops"          a phrase: these words, in this order
   "peacekeeping Ukraine"~3       words within 3 positions of each other
   peace*                         a prefix
-  peacekeping~  peacekepping~2   fuzzy: one edit, or two
+  peacekeping~  peacekepping~2   fuzzy: one edit, or two, from the words as written
   article:000_88                 sentences of an article (a prefix of its name)
   date:2025-03-11 date:2025-03   a day, a month (from the article's dateline)
   date:[2025-01-01 TO 2025-06-30]   a range of dates
 \b
-Exit status: 0 if something matched, 1 if nothing did, 2 on error.
+Exit status: 0 if something matched, 1 if nothing did (with one line on
+stderr, and a suggestion when one is close), 2 on error.
 \b
 Example:
     search query "Turkey peacekeeping"
@@ -435,9 +441,10 @@ def query_command(
         if undated:
             click.echo(output.format_undated_left_out(undated), err=True)
         if not found:
-            message = output.format_no_match(parsed.text, index.did_you_mean(parsed))
-            if message:
-                click.echo(message, err=True)
+            message = output.format_no_match(
+                parsed.text, index.did_you_mean(parsed), index.count_any(parsed)
+            )
+            click.echo(message, err=True)
             raise NoMatch()
 
 

@@ -26,6 +26,11 @@ class IndexVersionError(SearchError):
     """Raised when the index was written by an incompatible version of search."""
 
 
+class OlderIndexError(IndexVersionError):
+    """Raised when the index was written by an earlier version of search (an older schema):
+    `search index` rebuilds it; every other command refuses it."""
+
+
 class IndexLockedError(SearchError):
     """Raised when another process holds the index's write lock past the wait time."""
 

@@ -1,10 +1,12 @@
 """Which characters of a sentence a query matched.
 
-A word of a sentence is a match when its analyzed form (lowercased, stemmed)
-is one the positive part of the query accepts: equal to a term or a phrase
-word, starting with a prefix, fitting a wildcard, or within a fuzzy word's
-edits. So `negotiation` lights up "negotiations" and `peacekeping~` lights
-up "peacekeeping"; words the query excludes (`NOT`, `-word`) never light up.
+A word of a sentence is a match when the positive part of the query accepts
+it: its analyzed form (lowercased, stemmed) is equal to a term or a phrase
+word, starts with a prefix or fits a wildcard; or its written form, lowercased,
+is within a fuzzy word's edits (fuzzy words are measured on the words as
+written, as the search measures them). So `negotiation` lights up
+"negotiations" and `Abramovic~` lights up "Abramovich"; words the query
+excludes (`NOT`, `-word`) never light up.
 
 The test runs on the words of the sentences shown, not on the index's
 vocabulary: expanding `p*` or a fuzzy word against the lexicon a second time
@@ -19,11 +21,12 @@ from fnmatch import fnmatchcase
 from .schema import shared_analyzer
 
 Span = tuple[int, int]
-WordTest = Callable[[str], bool]
+# A test of one word of a sentence, given as (written form lowercased, analyzed form).
+WordTest = Callable[[str, str], bool]
 
 
 def word_test(query) -> WordTest:
-    """A test of one analyzed word: does the positive part of `query` accept it?"""
+    """A test of one word: does the positive part of `query` accept it?"""
     from whoosh import query as wq
 
     exact: set[str] = set()
@@ -35,13 +38,14 @@ def word_test(query) -> WordTest:
         if isinstance(node, wq.AndNot):
             visit(node.a)
             return
+        if getattr(node, "fieldname", None) == "words" and isinstance(node, wq.FuzzyTerm):
+            others.append(_fuzzy(node.text, node.maxdist, node.prefixlength))
+            return
         if getattr(node, "fieldname", None) == "text":
-            if isinstance(node, wq.FuzzyTerm):
-                others.append(_fuzzy(node.text, node.maxdist, node.prefixlength))
-            elif isinstance(node, wq.Prefix):
-                others.append(lambda word, prefix=node.text: word.startswith(prefix))
+            if isinstance(node, wq.Prefix):
+                others.append(_starts_with(node.text))
             elif isinstance(node, wq.Wildcard):
-                others.append(lambda word, pattern=node.text: fnmatchcase(word, pattern))
+                others.append(_fits(node.text))
             elif isinstance(node, wq.Phrase):
                 exact.update(node.words)
             elif isinstance(node, wq.Term):
@@ -52,12 +56,22 @@ def word_test(query) -> WordTest:
                 visit(child)
 
     visit(query)
-    return lambda word: word in exact or any(test(word) for test in others)
+    return lambda written, word: word in exact or any(test(written, word) for test in others)
+
+
+def _starts_with(prefix: str) -> WordTest:
+    return lambda _written, word: word.startswith(prefix)
+
+
+def _fits(pattern: str) -> WordTest:
+    return lambda _written, word: fnmatchcase(word, pattern)
 
 
 def _fuzzy(text: str, maxdist: int, prefixlength: int) -> WordTest:
     prefix = text[:prefixlength]
-    return lambda word: word.startswith(prefix) and edit_distance(word, text) <= maxdist
+    return lambda written, _word: (
+        written.startswith(prefix) and edit_distance(written, text) <= maxdist
+    )
 
 
 def match_spans(text: str, accepts: WordTest) -> list[Span]:
@@ -65,7 +79,7 @@ def match_spans(text: str, accepts: WordTest) -> list[Span]:
     return [
         (token.startchar, token.endchar)
         for token in shared_analyzer()(text, chars=True, mode="index")
-        if accepts(token.text)
+        if accepts(text[token.startchar : token.endchar].lower(), token.text)
     ]
 
 

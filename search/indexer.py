@@ -22,7 +22,7 @@ from pathlib import Path
 from . import durable, store, writer
 from .article import parse_article
 from .catalog import StoredArticle, save_catalog, stored_articles
-from .errors import BinaryFileError, InputError, NoIndexError, SearchError
+from .errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
 from .formats import lacks_extra
 from .reading import SourceFile, content_hash, discover, kind_of
 from .schema import article_document, article_record_of, file_documents, sentence_document
@@ -59,6 +59,7 @@ class IndexReport:
     not_included: Counter[str] = field(default_factory=Counter)  # by kind_of: not --include'd
     lacking_extra: Counter[str] = field(default_factory=Counter)  # by suffix: extra missing
     left_behind: int = 0  # records of files gone whose content was indexed at a new path
+    outdated: str | None = None  # why an index of an earlier version was rebuilt, if it was
     seconds: float = 0.0
 
     @property
@@ -152,16 +153,20 @@ class _Run:
     @classmethod
     def start(cls, folder: Path, rebuild: bool, wait: float, jobs: int | None) -> _Run:
         """Read CURRENT (once) and open the live generation, or create a fresh one."""
-        previous = None
+        previous = outdated = None
         if (folder / store.POINTER).exists():
             try:
                 previous = store.read_pointer(folder).generation
+            except OlderIndexError as error:  # written by an earlier version: rebuilt
+                outdated = str(error)
             except SearchError:
                 if not rebuild:
                     raise
         if rebuild or previous is None:
             generation, index = store.new_generation(folder)
-            return cls(folder, generation, index, True, previous, wait, jobs)
+            run = cls(folder, generation, index, True, previous, wait, jobs)
+            run.report.outdated = None if rebuild else outdated
+            return run
         generation = folder / previous
         index = store.open_generation(folder, generation)
         return cls(folder, generation, index, False, previous, wait, jobs)

@@ -324,11 +324,21 @@ def _kinds(counts) -> str:
     return ", ".join(f"{count} {inert(kind)}" for kind, count in ordered)
 
 
-def format_no_match(text: str, suggestion: str | None) -> str | None:
-    """The stderr line of a query that found nothing (None: nothing to say)."""
+def format_rebuilt(reason: str) -> str:
+    """The line of `search index` when it rebuilt an index written by an earlier version."""
+    reason = reason.split(";")[0]
+    return inert(f"search: {reason}; rebuilt it from the paths given")
+
+
+def format_no_match(text: str, suggestion: str | None, any_count: int | None = None) -> str:
+    """The one stderr line of a query that found nothing: what, a correction if there is one,
+    and how many sentences `--any` would find when some have part of the words."""
+    line = f'No matches for "{text}".'
     if suggestion:
-        return inert(f'No matches for "{text}". Did you mean: {suggestion}?')
-    return None
+        line += f" Did you mean: {suggestion}?"
+    if any_count:
+        line += f" --any finds {_plural(any_count, 'sentence')} with some of the words."
+    return inert(line)
 
 
 def format_undated_left_out(count: int) -> str:

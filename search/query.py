@@ -6,6 +6,13 @@ expects: every word must match (or any, with `match_any`), `OR`/`AND`/`NOT`,
 (`~2` for two edits), `article:NAME` (a prefix of the name is enough) and
 `date:YYYY[-MM[-DD]]` or `date:[FROM TO TO]`.
 
+Every word is a word: there is no stop list, so `US`, `May`, `X` and
+`"to be or not to be"` are searched like any other. Only the uppercase `AND`,
+`OR` and `NOT` are operators; `and`, `or`, `not` are words. Fuzzy words are
+measured against the words as the articles spell them (the `words` field), not
+against stems. An all-caps word of 2 to 5 letters (`US`, `WHO`) matches as its
+lowercase form does, and sentences that write it in capitals rank first.
+
 Whoosh's parser is forgiving (a stray quote or parenthesis is taken
 literally) but it has two cliffs: time quadratic in the length of one word
 and RecursionError on deep nesting. `parse_query` refuses both with a limit
@@ -18,8 +25,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from whoosh import qparser
+from whoosh import query as wq
+
 from .errors import QueryError
-from .schema import QUERY_FIELDS, build_schema
+from .schema import QUERY_FIELDS, build_schema, shared_acronym_analyzer, shared_words_analyzer
 
 MAX_QUERY_CHARS = 2000
 MAX_WORD_CHARS = 200
@@ -31,6 +41,13 @@ _PHRASE_OR_MINUS = re.compile(r'("[^"]*")|(?:^|(?<=[\s(]))-(?=[^\s)-])')
 MAX_FUZZY_EDITS = 2
 FUZZY_PREFIX = 1
 _WORDS = re.compile(r"\S+")
+# Fields whose words only sentences have (article records have neither).
+WORD_FIELDS = ("text", "words")
+# All-caps words of a query that are operators, not acronyms.
+_NOT_ACRONYMS = {"AND", "OR", "NOT", "TO"}
+# What a sentence that writes a typed acronym in capitals adds to its score: more than
+# BM25F gives any one word, so that those sentences rank first.
+ACRONYM_SCORE = 100.0
 
 
 @dataclass(frozen=True)
@@ -76,8 +93,6 @@ def parse_query(
     `since` and `until` (YYYY-MM-DD, inclusive) keep articles dated in that range;
     undated articles are left out unless `include_undated`.
     """
-    from whoosh import query as wq
-
     text = text.strip()
     _check_limits(text)
     parsed = _parse(text, match_any)
@@ -86,11 +101,12 @@ def parse_query(
         parsed = _exclusions_apply_to_all(parsed)
     if parsed is wq.NullQuery:
         raise QueryError(
-            f"nothing to search for in {_quoted(text)}: common words (the, and, of...), "
-            "punctuation and lone operators are not indexed; add a word"
+            f"nothing to search for in {_quoted(text)}: punctuation and lone operators "
+            "are not words; add a word"
         )
     if _is_everything(parsed):
         raise QueryError(f"{_quoted(text)} would match every sentence; add letters, e.g. peace*")
+    parsed = _acronyms_first(parsed, text)
     undated = None
     if since or until:
         dates = wq.TermRange("date", since, until, startexcl=False, endexcl=False)
@@ -103,19 +119,23 @@ def parse_query(
     return ParsedQuery(text, parsed, match_any, since, until, include_undated, undated)
 
 
-_OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE|TO)\b")
+_OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT)\b")
+# An operator with nothing on one side (`Turkey AND`, `OR Turkey`) joins nothing.
+_DANGLING = re.compile(r"^(?:\s*\b(?:AND|OR)\b)+|(?:\b(?:AND|OR|NOT)\b\s*)+$")
 
 
 def _parse(text: str, match_any: bool):
-    """Whoosh's parse; where its parser trips on dangling operators (`NOT NOT x` raises
-    IndexError inside Whoosh), the operator words are taken literally instead."""
+    """Whoosh's parse, with operators that have nothing to join dropped; where Whoosh's
+    parser still trips on them (`NOT NOT x` raises IndexError inside Whoosh), every
+    operator word is dropped and the words are searched."""
     parser = _parser(match_any)
+    text = _DANGLING.sub("", text)
     try:
         return parser.parse(_minus_as_not(text))
     except Exception:
-        literal = _OPERATOR_WORDS.sub(lambda match: match.group().lower(), text)
+        words = _OPERATOR_WORDS.sub(" ", text)
         try:
-            return parser.parse(literal)
+            return parser.parse(words)
         except Exception:
             raise QueryError(f"cannot read the query {_quoted(text)}; check its syntax") from None
 
@@ -123,8 +143,6 @@ def _parse(text: str, match_any: bool):
 def _exclusions_apply_to_all(node):
     """With --any, `Turkey Russia -Ukraine` is (Turkey OR Russia) AND NOT Ukraine: an
     exclusion is never one of the alternatives."""
-    from whoosh import query as wq
-
     if not isinstance(node, wq.Or):
         return node
     excluded = [child.query for child in node.subqueries if isinstance(child, wq.Not)]
@@ -174,8 +192,26 @@ def _minus_as_not(text: str) -> str:
     return _PHRASE_OR_MINUS.sub(lambda match: match.group(1) or "NOT ", text)
 
 
+def _acronyms_first(parsed, text: str):
+    """Sentences that write a typed all-caps word (`US`, `WHO`) in capitals score higher.
+
+    What matches does not change: `US` still finds "us" (a sentence may be in
+    lowercase, or the user may have typed capitals by habit); only the order does.
+    """
+    acronyms = sorted(
+        {
+            token.text
+            for token in shared_acronym_analyzer()(text, chars=True, mode="query")
+            if token.text not in _NOT_ACRONYMS and not text[: token.startchar].endswith(":")
+        }
+    )
+    if not acronyms:
+        return parsed
+    boosts = [wq.ConstantScoreQuery(wq.Term("acronyms", word), ACRONYM_SCORE) for word in acronyms]
+    return wq.AndMaybe(parsed, wq.Or(boosts) if len(boosts) > 1 else boosts[0])
+
+
 def _parser(match_any: bool):
-    from whoosh import qparser
     from whoosh.fields import Schema
 
     schema = build_schema()
@@ -183,16 +219,27 @@ def _parser(match_any: bool):
     # A word the analyzer splits (`Russia-Ukraine`, `9/11`) means its parts in that order.
     visible["text"].multitoken_query = "phrase"
     group = qparser.OrGroup if match_any else qparser.AndGroup
-    parser = qparser.QueryParser("text", visible, group=group)
+    parser = _SurfaceFuzzyParser("text", visible, group=group)
     parser.remove_plugin_class(qparser.SingleQuotePlugin)
+    # Only uppercase AND, OR, NOT are operators (Whoosh also reads ANDNOT, ANDMAYBE, REQUIRE).
+    parser.replace_plugin(qparser.OperatorsPlugin(AndNot=None, AndMaybe=None, Require=None))
     parser.add_plugin(qparser.FuzzyTermPlugin())
     return parser
 
 
+class _SurfaceFuzzyParser(qparser.QueryParser):
+    """Fuzzy words go to the `words` field: lowercased but unstemmed, as typed."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        if fieldname == "text" and issubclass(termclass, wq.FuzzyTerm):
+            words = [token.text for token in shared_words_analyzer()(text, mode="query")]
+            if len(words) == 1:
+                return termclass("words", words[0], boost=boost)
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
 def _rewrite(node):
     """Article names match by prefix; date values are checked and months become prefixes."""
-    from whoosh import query as wq
-
     if isinstance(node, wq.Term) and node.fieldname == "article":
         return wq.Prefix("article", node.text, boost=node.boost)
     if isinstance(node, wq.Term | wq.Prefix) and node.fieldname == "date":
@@ -217,7 +264,8 @@ def _rewrite(node):
                 "use word~ (one) or word~2 (two)"
             )
         # The first letter must match: a typo there is rare, and without it Whoosh
-        # walks the whole vocabulary (0.5 s at 200k sentences instead of a few ms).
+        # walks the whole vocabulary (measured again on the `words` field at 200k
+        # sentences: 1.5 to 5 times slower, e.g. `zorblat~` 146 ms instead of 29).
         return wq.FuzzyTerm(
             node.fieldname,
             node.text,
@@ -245,8 +293,6 @@ def _valid_date_prefix(value: str) -> bool:
 
 def _needs_text(node) -> bool:
     """Whether every document `node` matches must contain a word of the `text` field."""
-    from whoosh import query as wq
-
     if isinstance(node, wq.Not):
         return False
     if isinstance(node, wq.AndNot | wq.AndMaybe | wq.Require):
@@ -257,12 +303,10 @@ def _needs_text(node) -> bool:
         return all(_needs_text(child) for child in node.children())
     if isinstance(node, wq.Every):
         return False
-    return getattr(node, "fieldname", None) == "text"
+    return getattr(node, "fieldname", None) in WORD_FIELDS
 
 
 def _is_everything(node) -> bool:
-    from whoosh import query as wq
-
     if isinstance(node, wq.Every):
         return True
     return isinstance(node, wq.Wildcard | wq.Prefix) and not node.text.strip("*?")

@@ -1,6 +1,12 @@
 """The shape of the index: one Whoosh document per sentence, one per article.
 
-Sentence documents carry the text that queries match. Article documents carry
+Sentence documents carry the text that queries match, three ways: `text`
+(every word, lowercased and stemmed, with positions: what words and phrases
+match and BM25F ranks), `words` (every word lowercased but unstemmed: the
+vocabulary that fuzzy words and did-you-mean measure edit distances against,
+so `Abramovic~` is one edit from "Abramovich" as typed, not three as stems) and
+`acronyms` (all-caps words of 2 to 5 letters, case kept: what lets `US` rank
+"US" above "us"). Article documents carry
 what incremental indexing needs to tell whether a file changed (size, mtime,
 content hash) and how many sentences it gave; they have no `text`, so word
 queries never reach them; a query that could match without a word masks them
@@ -9,7 +15,7 @@ Keeping both kinds in one index means one commit updates them together.
 
 Each indexed field costs Whoosh a posting per document (and, for unscored
 fields, a file-system check per posting when it flushes), so sentence
-documents index only what queries need: `text`, `path` (to replace an
+documents index only what queries need: the three word fields, `path` (to replace an
 article's sentences), `article` and `date` (filters). `kind` is set on article
 records alone, and sentence numbers are stored, not indexed.
 
@@ -21,10 +27,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 1
+# 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
+SCHEMA_VERSION = 2
+
+# A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
+# and `Russia-Ukraine` are two words each, which queries read as a phrase. The one
+# exception to "every word": the clitic `'s` (Turkey's, it's) is no word of its own,
+# as in Lucene's English possessive filter, so `Turkey's` finds what `Turkey` finds.
+WORD_PATTERN = r"(?:(?<!['’])|(?![sS]\b))\w+(\.?\w+)*"
+# An acronym as typed or written: 2 to 5 capital letters standing alone (US, IT, WHO, NATO).
+ACRONYM_PATTERN = r"(?<![\w.])[A-Z]{2,5}(?![\w.])"
 
 ARTICLE = "article"
 
@@ -34,14 +49,41 @@ QUERY_FIELDS = ("text", "article", "date")
 
 
 def analyzer():
-    """The analyzer of the `text` field: words, lowercased, stop words dropped, stemmed."""
-    return StemmingAnalyzer()
+    """The analyzer of the `text` field: every word, lowercased, stemmed.
+
+    No stop list and no minimum length: `US`, `IT`, `May`, `X`, `1` and `to be or
+    not to be` are words a journalist searches for; BM25F already gives common
+    words little weight, and phrases need every word to be literal.
+    """
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | StemFilter()
+
+
+def words_analyzer():
+    """The analyzer of the `words` field: every word, lowercased, as written (unstemmed)."""
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
+
+
+def acronym_analyzer():
+    """The analyzer of the `acronyms` field: all-caps words of 2 to 5 letters, case kept."""
+    return RegexTokenizer(ACRONYM_PATTERN)
 
 
 @lru_cache(maxsize=1)
 def shared_analyzer():
     """One analyzer for reading code (highlighting, suggestions): building one costs."""
     return analyzer()
+
+
+@lru_cache(maxsize=1)
+def shared_words_analyzer():
+    """One `words` analyzer for reading code (fuzzy words, suggestions)."""
+    return words_analyzer()
+
+
+@lru_cache(maxsize=1)
+def shared_acronym_analyzer():
+    """One `acronyms` analyzer for reading code (the acronyms a query types)."""
+    return acronym_analyzer()
 
 
 def build_schema() -> Schema:
@@ -52,6 +94,8 @@ def build_schema() -> Schema:
         sentence=STORED(),
         date=ID(stored=True),
         text=TEXT(analyzer=analyzer(), stored=True, phrase=True),
+        words=TEXT(analyzer=words_analyzer(), phrase=False),
+        acronyms=TEXT(analyzer=acronym_analyzer(), phrase=False),
         info=STORED(),
     )
 
@@ -103,7 +147,15 @@ def _checked_record(fields, types: dict, what: str) -> dict:
 
 def sentence_document(path: str, article: str, number: int, date: str | None, text: str) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them."""
-    return {"path": path, "article": article, "sentence": number, "date": date, "text": text}
+    return {
+        "path": path,
+        "article": article,
+        "sentence": number,
+        "date": date,
+        "text": text,
+        "words": text,
+        "acronyms": text,
+    }
 
 
 def article_document(path: str, article: str, date: str | None, info: dict) -> dict:

@@ -3,7 +3,8 @@
 `SearchIndex.open(folder)` opens the live index once and holds one searcher (one
 consistent snapshot) until it is closed; every question is a method on it:
 `find` (ranked hits), `count`, `articles` (`-l`), `article` (a whole article or
-one sentence with its neighbours), `did_you_mean` and `status`. The command line,
+one sentence with its neighbours), `did_you_mean`, `count_any` (what `--any`
+would find after a miss) and `status`. The command line,
 the web server and the export command all ask this object, so none of them
 holds query, suggestion or record logic of its own::
 
@@ -293,6 +294,17 @@ class SearchIndex:
 
         with store.guard(self.folder):
             return suggest(self._searcher, parsed.text, has_hits)
+
+    def count_any(self, parsed: ParsedQuery) -> int | None:
+        """How many sentences `--any` would find for a query whose words must all match;
+        None when `--any` would not change the query (one word, a phrase, already --any)."""
+        if parsed.match_any:
+            return None
+        try:
+            loose = parse_query(parsed.text, match_any=True, since=parsed.since, until=parsed.until)
+        except QueryError:
+            return None
+        return None if loose.query == parsed.query else self.count(loose)
 
     def status(self):
         """What `search status` reports: counts, size, last update, stale and missing files

@@ -37,6 +37,7 @@ from .errors import (
     InputError,
     NoIndexError,
     NotAnIndexError,
+    OlderIndexError,
     SearchError,
 )
 from .schema import SCHEMA_VERSION, DamagedRecord, build_schema, schema_matches
@@ -164,7 +165,8 @@ def read_pointer(folder: Path) -> Pointer:
             f"the index in {where} is damaged ({POINTER}); {REBUILD_HINT}"
         ) from None
     if pointer.schema_version != SCHEMA_VERSION:
-        raise IndexVersionError(
+        older = isinstance(pointer.schema_version, int) and pointer.schema_version < SCHEMA_VERSION
+        raise (OlderIndexError if older else IndexVersionError)(
             f"the index in {where} was written by another version of search "
             f"(schema {pointer.schema_version}, this is {SCHEMA_VERSION}); {REBUILD_HINT}"
         )

@@ -609,6 +609,12 @@ def test_index_of_another_schema_is_refused_until_rebuilt(indexed, folder, damag
     if command == ("index",):
         args.append(str(folder))
     result = invoke(*args, "--index-dir", str(indexed))
+    if damage is _older_schema_version and command[0] == "index":
+        # Issue 9: `search index` rebuilds an index of an earlier version, in one line.
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.splitlines()[0].endswith("; rebuilt it from the paths given")
+        assert_seed_intact(indexed)
+        return
     assert_one_line_error(result, "search index --rebuild")
     assert result.stdout == ""
 

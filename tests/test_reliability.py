@@ -363,7 +363,7 @@ def test_index_gives_up_after_wait_when_another_process_writes(
     index_dir = tmp_path / "index"
     if existing:
         assert invoke("index", str(seed_articles), "--index-dir", str(index_dir)).exit_code == 0
-    (seed_articles / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    (seed_articles / "more.txt").write_text("March 4, 2025\nThe NATO zeppelin landed.\n")
     with lock_held(index_dir):
         started = time.monotonic()
         extra = ["--rebuild"] if rebuild else []
@@ -397,7 +397,7 @@ def test_index_with_wait_0_gives_up_at_once(seed_index, seed_articles):
 
 
 def test_index_waits_for_a_writer_that_finishes_in_time(seed_index, seed_articles):
-    (seed_articles / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    (seed_articles / "more.txt").write_text("March 4, 2025\nThe NATO zeppelin landed.\n")
     with lock_held(seed_index, seconds=1.0) as holder:
         started = time.monotonic()
         run = run_search("index", seed_articles, "--index-dir", seed_index, "--wait", "30")
@@ -490,13 +490,16 @@ def test_failed_first_run_leaves_no_index_behind(tmp_path, seed_articles, explod
 # Damaged index files -------------------------------------------------------------------------
 
 # Segments are written as plain files (compound=False): per segment id, MAIN_<id>.trm (terms),
-# MAIN_<id>.pst (postings), MAIN_<id>._stored.col (stored fields), MAIN_<id>._text_len.col
-# (field lengths). Each kind is damaged in every generic way below.
+# MAIN_<id>.pst (postings), MAIN_<id>._stored.col (stored fields), MAIN_<id>._<field>_len.col
+# (field lengths of each scored field: text, and since issue 9 words and acronyms, the latter
+# only in a segment that has an acronym). Each kind is damaged in every generic way below.
 SEGMENT_KINDS = {
     "terms": "trm",
     "postings": "pst",
     "stored fields": "_stored.col",
     "lengths": "_text_len.col",
+    "lengths of written words": "_words_len.col",
+    "lengths of acronyms": "_acronyms_len.col",
 }
 WRITELOCK = "MAIN_WRITELOCK"
 
@@ -654,7 +657,9 @@ def test_the_damage_table_covers_every_kind_of_segment_file(seed_index, seed_art
     """Plain segment files only (no compound .seg), each of a kind damaged above: also after
     an incremental run and a merge."""
     for number in range(3):
-        (seed_articles / f"n{number}.txt").write_text(f"March 4, 2025\nStory {number} of many.\n")
+        (seed_articles / f"n{number}.txt").write_text(
+            f"March 4, 2025\nUN story {number} of many.\n"
+        )
         assert invoke("index", str(seed_articles), "--index-dir", str(seed_index)).exit_code == 0
     generation = live_generation(seed_index)
     assert not list(generation.glob("*.seg"))
@@ -706,7 +711,7 @@ def test_index_run_on_a_damaged_index_refuses_or_keeps_the_damage_visible(
     """An incremental run either stops with the rebuild advice, or leaves verify failing:
     it must never fold damaged data into new segments and record fresh checksums for them."""
     damage(seed_index)
-    (seed_articles / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    (seed_articles / "more.txt").write_text("March 4, 2025\nThe NATO zeppelin landed.\n")
     with deadline(60):
         result = invoke("index", str(seed_articles), "--index-dir", str(seed_index))
     assert "Traceback" not in result.stderr
@@ -841,7 +846,9 @@ def test_damaged_checksums_make_verify_fail_but_not_queries(seed_index, seed_art
 
 def test_verify_passes_on_a_healthy_index_after_many_runs(seed_index, seed_articles):
     for number in range(5):
-        (seed_articles / f"n{number}.txt").write_text(f"March 4, 2025\nStory {number} of many.\n")
+        (seed_articles / f"n{number}.txt").write_text(
+            f"March 4, 2025\nUN story {number} of many.\n"
+        )
         assert invoke("index", str(seed_articles), "--index-dir", str(seed_index)).exit_code == 0
     (seed_articles / "n0.txt").unlink()
     assert invoke("index", str(seed_articles), "--index-dir", str(seed_index)).exit_code == 0
@@ -900,7 +907,7 @@ def test_each_run_fsyncs_its_new_files_and_folders(tmp_path, seed_articles, disk
     if run != "first run":
         assert invoke("index", str(seed_articles), "--index-dir", str(index_dir)).exit_code == 0
         before = _index_files(live_generation(index_dir))
-        (seed_articles / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+        (seed_articles / "more.txt").write_text("March 4, 2025\nThe NATO zeppelin landed.\n")
     disk_events.clear()
     args = ["index", str(seed_articles), "--index-dir", str(index_dir)]
     if run == "rebuild":
@@ -940,7 +947,7 @@ def test_incremental_commit_syncs_new_segments_before_publishing_its_toc(
     index and lose what earlier runs committed. So every new segment file must be synced
     before the rename that publishes the TOC naming it."""
     before = _index_files(live_generation(seed_index))
-    (seed_articles / "more.txt").write_text("March 4, 2025\nThe zeppelin landed.\n")
+    (seed_articles / "more.txt").write_text("March 4, 2025\nThe NATO zeppelin landed.\n")
     disk_events.clear()
     assert invoke("index", str(seed_articles), "--index-dir", str(seed_index)).exit_code == 0
     generation = live_generation(seed_index)

@@ -167,7 +167,7 @@ def test_a_miss_suggests_a_correction(client) -> None:
 
 # Errors ----------------------------------------------------------------------------------
 
-BAD_QUERIES = ["", "   ", "the and of", "*", "(" * 25 + "Turkey", "x" * 2001, "date:2025-13"]
+BAD_QUERIES = ["", "   ", "... ,,,", "*", "(" * 25 + "Turkey", "x" * 2001, "date:2025-13"]
 
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
@@ -437,9 +437,9 @@ def test_a_miss_on_the_page_links_the_suggestion(client) -> None:
 
 
 def test_a_bad_query_on_the_page_says_why(client) -> None:
-    page = client.get("/", params={"q": "the"})
+    page = client.get("/", params={"q": "..."})
     assert page.status_code == 400
-    assert 'role="alert">nothing to search for in &#34;the&#34;' in page.text
+    assert 'role="alert">nothing to search for in &#34;...&#34;' in page.text
 
 
 def test_each_hit_links_to_its_article_with_the_hit_marked(client) -> None:
