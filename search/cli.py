@@ -170,7 +170,7 @@ class _Interrupts:
     def install(self) -> None:
         """Note every Ctrl-C (unless it is ignored, as in a background job) and every
         KeyboardInterrupt that a finalizer swallowed."""
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        if signal.getsignal(signal.SIGINT) not in (signal.SIG_IGN, None):
             signal.signal(signal.SIGINT, self._raise)
         previous = sys.unraisablehook
 
