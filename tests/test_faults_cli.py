@@ -319,7 +319,7 @@ def _interrupt(args, after: float | str) -> subprocess.CompletedProcess:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGINT)
     try:
-        rest, _ = process.communicate(timeout=120)
+        _, rest = process.communicate(timeout=120)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         raise
