@@ -63,3 +63,7 @@ class NoTextLayerError(DocumentError):
 class ExportError(SearchError):
     """Raised when the index cannot be exported as asked (an analyzer with no equivalent,
     a missing client for live loading, a cluster that refuses documents)."""
+
+
+class OutputError(SearchError):
+    """Raised when the output cannot be written: stdout closed, or its disk full."""

@@ -56,6 +56,7 @@ class IndexReport:
     unchanged: int = 0
     sentences: int = 0
     skipped: list[str] = field(default_factory=list)  # warnings: files that failed to read
+    skipped_folders: int = 0  # folders that could not be read: the first warnings of `skipped`
     not_included: Counter[str] = field(default_factory=Counter)  # by kind_of: not --include'd
     lacking_extra: Counter[str] = field(default_factory=Counter)  # by suffix: extra missing
     left_behind: int = 0  # records of files gone whose content was indexed at a new path
@@ -114,6 +115,8 @@ def update_index(
                 raise run.no_space() from None
             raise
     run.report.not_included.update(kind_of(path) for path in found.passed_over)
+    run.report.skipped[:0] = found.unreadable
+    run.report.skipped_folders = len(found.unreadable)
     run.report.left_behind = _left_behind(run.known, run.catalog)
     run.step(run.commit_weight, COMMITTING)
     run.report.seconds = time.perf_counter() - started
@@ -345,9 +348,11 @@ def index_error_summary(report: IndexReport) -> SearchError | None:
     """The error a run ends with when files were skipped (exit 2 so scripts notice)."""
     if not report.skipped:
         return None
-    count = len(report.skipped)
-    noun = "file was" if count == 1 else "files were"
-    return SearchError(f"{count} {noun} not indexed; see the warnings above")
+    folders, files = report.skipped_folders, len(report.skipped) - report.skipped_folders
+    parts = [f"{folders} folder{'s were' if folders > 1 else ' was'} not read"] if folders else []
+    if files:
+        parts.append(f"{files} {'file was' if files == 1 else 'files were'} not indexed")
+    return SearchError(f"{' and '.join(parts)}; see the warnings above")
 
 
 def _no_space(folder: Path, new_bytes: int, outcome: str) -> SearchError:

@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BinaryFileError, InputError
@@ -35,10 +35,12 @@ class SourceFile:
 
 @dataclass
 class Discovery:
-    """What a walk found: the article files, and the files of the folders it passed over."""
+    """What a walk found: the article files, the files of the folders it passed over,
+    and a warning for each folder below a given one that could not be read (skipped)."""
 
     sources: list[SourceFile]
     passed_over: list[Path]
+    unreadable: list[str] = field(default_factory=list)
 
 
 def default_include() -> tuple[str, ...]:
@@ -53,8 +55,9 @@ def find_articles(
 ) -> list[SourceFile]:
     """The article files named by `paths`: files as given, folders searched recursively.
 
-    Raises InputError for a path that does not exist or a folder that cannot be read.
-    Files in a folder are returned in sorted order; each file appears once.
+    Raises InputError for a path that does not exist or a folder given that cannot be read;
+    a folder below it that cannot be read is skipped (see `discover`). Files in a folder
+    are returned in sorted order; each file appears once.
     """
     return discover(paths, include).sources
 
@@ -64,18 +67,20 @@ def discover(paths: Iterable[str | os.PathLike], include: Sequence[str] | None =
 
     A file named in `paths` is always an article; in a folder, a file is one when its name
     (or, for a glob with a `/`, its path below the folder) matches a glob of `include`,
-    in any case. Hidden files and folders are not looked at.
+    in any case. Hidden files and folders are not looked at. A folder below a given one
+    that cannot be read is skipped with a warning, so one locked folder does not stop a run.
     """
     globs = [glob.lower() for glob in (include or default_include())]
     found: dict[Path, SourceFile] = {}
     passed_over: dict[Path, None] = {}
+    unreadable: list[str] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise InputError(f"{raw}: no such file or folder")
         resolved = path.resolve()
         if resolved.is_dir():
-            for file in _walk_folder(resolved, raw):
+            for file in _walk_folder(resolved, raw, unreadable):
                 if _included(file.relative_to(resolved), globs):
                     found.setdefault(file, SourceFile(file, resolved))
                 else:
@@ -84,7 +89,8 @@ def discover(paths: Iterable[str | os.PathLike], include: Sequence[str] | None =
             found.setdefault(resolved, SourceFile(resolved, None))
         else:
             raise InputError(f"{raw}: not a regular file or folder")
-    return Discovery(list(found.values()), [p for p in passed_over if p not in found])
+    passed = [p for p in passed_over if p not in found]
+    return Discovery(list(found.values()), passed, unreadable)
 
 
 def _included(relative: Path, globs: Sequence[str]) -> bool:
@@ -92,10 +98,17 @@ def _included(relative: Path, globs: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(below if "/" in glob else name, glob) for glob in globs)
 
 
-def _walk_folder(folder: Path, shown: str | os.PathLike) -> Iterator[Path]:
+def _walk_folder(folder: Path, shown: str | os.PathLike, unreadable: list[str]) -> Iterator[Path]:
+    """The visible files below `folder`, sorted; a subfolder that cannot be listed is noted
+    in `unreadable` and skipped, the folder itself raises InputError."""
+
     def fail(error: OSError) -> None:
-        where = error.filename or shown
-        raise InputError(f"{where}: cannot read folder ({error.strerror}); check its permissions")
+        where = error.filename
+        if where is None or Path(where) == folder:
+            raise InputError(
+                f"{shown}: cannot read folder ({error.strerror}); check its permissions"
+            )
+        unreadable.append(f"{_printable(where)}: cannot read folder ({error.strerror}), skipped")
 
     if not os.access(folder, os.R_OK | os.X_OK):
         raise InputError(f"{shown}: cannot read folder (permission denied); check its permissions")
@@ -104,6 +117,11 @@ def _walk_folder(folder: Path, shown: str | os.PathLike) -> Iterator[Path]:
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         files.extend(Path(dirpath, name) for name in filenames if not name.startswith("."))
     return iter(sorted(files))
+
+
+def _printable(path: str | os.PathLike) -> str:
+    """A path as it can be printed, whatever bytes its name holds."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def is_article_name(name: str) -> bool:
@@ -117,12 +135,20 @@ def kind_of(path: Path) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; InputError (naming the file) if it cannot be read."""
+    """The file's bytes; InputError (naming the file) if it cannot be read.
+
+    Only a regular file is read: a FIFO or a device (/dev/zero) is refused at once instead
+    of blocking or never ending.
+    """
+    from .durable import NotRegularFile, read_regular  # whoosh: only when reading
+
     try:
-        with open(path, "rb") as stream:
-            return stream.read()
+        return read_regular(path)
+    except NotRegularFile:
+        kind = "a folder" if path.is_dir() else "not a regular file (a FIFO or a device)"
+        raise InputError(f"{_printable(path)}: {kind}; give an article file") from None
     except OSError as error:
-        raise InputError(f"{path}: cannot read file ({error.strerror})") from None
+        raise InputError(f"{_printable(path)}: cannot read file ({error.strerror})") from None
 
 
 def content_hash(data: bytes) -> str:

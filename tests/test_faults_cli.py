@@ -1,0 +1,382 @@
+"""Faults around the command itself: a folder it may not read, a FIFO or a device where an
+article should be, output and error streams that cannot be written, Ctrl-C at any moment,
+and an index folder that is a symlink loop. Each ends in one line and the right status."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    REPO,
+    SEARCH_BIN,
+    SEED,
+    assert_one_line,
+    assert_one_line_error,
+    assert_seed_intact,
+    hit_paths,
+    invoke,
+)
+
+SENTENCE = "The zeppelin crossed the border at dawn, officials said."
+
+
+def run_search(*args, timeout: float = 30, **options) -> subprocess.CompletedProcess:
+    """The installed command, with a timeout: a hang fails the test instead of blocking it."""
+    options.setdefault("stdout", subprocess.PIPE)
+    options.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run([str(SEARCH_BIN), *map(str, args)], timeout=timeout, **options)
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    """Articles in a folder and two subfolders, one of which will be unreadable."""
+    root = tmp_path / "articles"
+    for folder in ("", "open", "locked"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / f"story{len(folder)}.txt").write_text(f"{SENTENCE} ({folder})\n")
+    return root
+
+
+# 1. A subfolder that cannot be read --------------------------------------------------------
+
+
+def _deny(monkeypatch, denied: Path, error: type[OSError] = PermissionError) -> None:
+    """Listing `denied` fails as it would without permission (tests run as root)."""
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(os.fsdecode(path)) == denied:
+            raise error(13, os.strerror(13), os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_an_unreadable_subfolder_is_a_warning_and_the_run_goes_on(tmp_path, tree, monkeypatch):
+    _deny(monkeypatch, tree / "locked")
+    index_dir = tmp_path / "index"
+    result = invoke("index", str(tree), "--index-dir", str(index_dir))
+    assert result.exit_code == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert (
+        f"search: warning: {tree / 'locked'}: cannot read folder (Permission denied), skipped"
+        in lines
+    )
+    assert lines[-1] == "search: 1 folder was not read; see the warnings above"
+    assert "Traceback" not in result.stderr
+    assert hit_paths(index_dir, "zeppelin") == sorted(
+        [str(tree / "story0.txt"), str(tree / "open" / "story4.txt")]
+    )
+
+
+def test_a_subfolder_and_a_file_skipped_are_both_counted(tmp_path, tree, monkeypatch):
+    _deny(monkeypatch, tree / "locked")
+    (tree / "open" / "binary.txt").write_bytes(b"\x00\x01 not text")
+    result = invoke("index", str(tree), "--index-dir", str(tmp_path / "index"))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "search: 1 folder was not read and 1 file was not indexed; see the warnings above"
+    )
+
+
+def test_a_folder_skipped_keeps_what_was_indexed_from_it(tmp_path, tree, monkeypatch):
+    index_dir = tmp_path / "index"
+    assert invoke("index", str(tree), "--index-dir", str(index_dir)).exit_code == 0
+    _deny(monkeypatch, tree / "locked")
+    assert invoke("index", str(tree), "--index-dir", str(index_dir)).exit_code == 2
+    assert str(tree / "locked" / "story6.txt") in hit_paths(index_dir, "zeppelin")
+
+
+def test_a_folder_given_that_cannot_be_read_is_still_an_error(tmp_path, tree, monkeypatch):
+    _deny(monkeypatch, tree)
+    result = invoke("index", str(tree), "--index-dir", str(tmp_path / "index"))
+    assert_one_line_error(result, str(tree), "cannot read folder")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="running as root: permissions do not stop reading")
+def test_an_unreadable_subfolder_by_its_permissions(tmp_path, tree):
+    (tree / "locked").chmod(0)
+    try:
+        result = run_search("index", tree, "--index-dir", tmp_path / "index", text=True)
+    finally:
+        (tree / "locked").chmod(0o755)
+    assert result.returncode == 2, result.stderr
+    assert f"{tree / 'locked'}: cannot read folder (Permission denied), skipped" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# 3. A FIFO or a device where an article should be -----------------------------------------------
+
+
+def _fifo(folder: Path) -> Path:
+    path = folder / "pipe.txt"
+    os.mkfifo(path)
+    return path
+
+
+def _dev_zero(folder: Path) -> Path:
+    return Path("/dev/zero")
+
+
+def _link_to_dev_zero(folder: Path) -> Path:
+    path = folder / "zero.txt"
+    path.symlink_to("/dev/zero")
+    return path
+
+
+SPECIAL = [_fifo, _dev_zero, _link_to_dev_zero]
+
+
+@pytest.mark.parametrize("special", SPECIAL, ids=["fifo", "dev-zero", "link-to-dev-zero"])
+@pytest.mark.parametrize("command", ["split", "split --json", "index"])
+def test_a_fifo_or_device_named_never_blocks(tmp_path, special, command):
+    path = special(tmp_path)
+    extra = ["--index-dir", tmp_path / "index"] if command == "index" else []
+    try:
+        result = run_search(*command.split(), path, *extra, timeout=20, text=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"search {command} {path} blocked")
+    assert result.returncode == 2, result.stderr
+    assert_one_line(result.stderr, path.name, "not a regular file")
+    assert result.stdout == ""
+
+
+# 4. Output that cannot be written ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_index_dir(tmp_path_factory) -> Path:
+    index_dir = tmp_path_factory.mktemp("faults-cli") / "index"
+    assert invoke("index", str(SEED), "--index-dir", str(index_dir)).exit_code == 0
+    return index_dir
+
+
+COMMANDS_THAT_PRINT = {
+    "query": ["query", "Turkey"],
+    "query --json": ["query", "--json", "--all", "Turkey"],
+    "count": ["query", "-c", "Turkey"],
+    "show": ["show", SEED.stem],
+    "status": ["status"],
+    "export": ["export"],
+    "split": ["split", SEED],
+}
+
+WHY = {"full": "No space left on device", "closed": "Bad file descriptor"}
+
+
+def _with_stdout_closed(args) -> list[str]:
+    """The command under sh with its stdout closed (`>&-`): Python's subprocess cannot."""
+    quoted = " ".join(f"'{a}'" for a in map(str, [SEARCH_BIN, *args]))
+    return ["sh", "-c", f"exec {quoted} >&-"]
+
+
+@pytest.mark.parametrize("how", ["full", "closed"])
+@pytest.mark.parametrize("command", COMMANDS_THAT_PRINT)
+def test_output_that_cannot_be_written_is_one_line(seed_index_dir, command, how):
+    args = [*COMMANDS_THAT_PRINT[command], "--index-dir", seed_index_dir]
+    if command == "split":
+        args = COMMANDS_THAT_PRINT[command]
+    if how == "full":
+        with open("/dev/full", "wb") as full:
+            result = run_search(*args, stdout=full, stderr=subprocess.PIPE, text=True)
+    else:
+        result = subprocess.run(
+            _with_stdout_closed(args), capture_output=True, text=True, timeout=30
+        )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"search: cannot write output ({WHY[how]})\n"
+
+
+def test_a_reader_that_goes_away_is_quiet(seed_index_dir):
+    run = subprocess.run(
+        f"'{SEARCH_BIN}' query --all Turkey --index-dir '{seed_index_dir}' | head -1 >/dev/null;"
+        " echo $? ${PIPESTATUS[0]} >&2",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert run.stderr == "0 0\n"
+
+
+def test_no_output_needed_is_no_error_when_stdout_is_closed(tmp_path):
+    """`search index` prints its summary on stderr: a closed stdout does not matter to it."""
+    result = subprocess.run(
+        _with_stdout_closed(["index", SEED, "--index-dir", tmp_path / "index"]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert_one_line(result.stderr, "Indexed 1 article")
+
+
+# 5. Errors still exit 2 when stderr cannot be written -------------------------------------------
+
+
+ERRORS = {
+    "no index": ["query", "Turkey", "--index-dir", "{tmp}/nothing-here"],
+    "usage": ["query", "--limit", "zero", "Turkey"],
+    "no such file": ["split", "{tmp}/gone.txt"],
+    "output full too": ["query", "Turkey", "--index-dir", "{index}"],
+}
+
+
+@pytest.mark.parametrize("stderr", ["full", "closed"])
+@pytest.mark.parametrize("error", ERRORS)
+def test_errors_exit_2_even_when_stderr_cannot_be_written(tmp_path, seed_index_dir, error, stderr):
+    args = [a.format(tmp=tmp_path, index=seed_index_dir) for a in ERRORS[error]]
+    quoted = " ".join(f"'{a}'" for a in [SEARCH_BIN, *args])
+    out = "> /dev/full" if error == "output full too" else ""
+    err = "2> /dev/full" if stderr == "full" else "2>&-"
+    result = subprocess.run(
+        ["sh", "-c", f"exec {quoted} {out} {err}"], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2
+
+
+# 6. An index folder that is a symlink loop; a lock that is a folder -------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["query", "Turkey"], ["status"], ["show", SEED.stem], ["export"], ["index", SEED]],
+    ids=["query", "status", "show", "export", "index"],
+)
+def test_an_index_folder_that_is_a_symlink_loop_is_one_line(tmp_path, args):
+    loop = tmp_path / "loop"
+    loop.symlink_to("loop")
+    result = run_search(*args, "--index-dir", loop, text=True)
+    assert result.returncode == 2, result.stderr
+    assert_one_line(result.stderr, "loop")
+    assert result.stdout == ""
+
+
+def test_a_lock_that_is_a_folder_is_one_line_for_the_installed_command(tmp_path):
+    index_dir = tmp_path / "index"
+    assert invoke("index", str(SEED), "--index-dir", str(index_dir)).exit_code == 0
+    (index_dir / "write.lock").unlink()
+    (index_dir / "write.lock").mkdir()
+    result = run_search("index", SEED, "--index-dir", index_dir, text=True)
+    assert result.returncode == 2
+    assert_one_line(result.stderr, "cannot lock the index", "write.lock")
+    assert_seed_intact(index_dir)
+
+
+# 2. Ctrl-C at any moment -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Path:
+    """Over 2 MB of articles, so that the run forks indexing workers."""
+    folder = tmp_path_factory.mktemp("big") / "articles"
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "corpus.py"),
+            str(folder),
+            "--sentences",
+            "20000",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert sum(f.stat().st_size for f in folder.iterdir()) > 2_000_000
+    return folder
+
+
+def _interrupt(args, after: float | str) -> subprocess.CompletedProcess:
+    """Start the command in its own process group and press Ctrl-C (SIGINT to the group, as
+    a terminal does) after `after` seconds, or as soon as stderr shows the line `after`."""
+    process = subprocess.Popen(
+        [str(SEARCH_BIN), *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        # Ctrl-C is ignored in a background job: the test must not inherit that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    seen = ""
+    if isinstance(after, str):
+        while after not in seen:
+            line = process.stderr.readline()
+            if not line:
+                break
+            seen += line
+    else:
+        time.sleep(after)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)
+    try:
+        _, rest = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    return subprocess.CompletedProcess(args, process.returncode, "", seen + rest)
+
+
+def _assert_interrupted_or_done(result: subprocess.CompletedProcess) -> None:
+    """`search: interrupted` and 130, nothing else; or finished before Ctrl-C came."""
+    if result.returncode == 0:
+        assert_one_line(result.stderr, "Indexed")
+        return
+    assert result.returncode == 130, (result.returncode, result.stderr)
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "search: interrupted", result.stderr
+    assert len(lines) == 1 or (len(lines) == 2 and lines[0].startswith("Indexed")), result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("after", [0.03, 0.08, 0.3, 1.0, 2.0, 3.0])
+def test_ctrl_c_during_a_large_run_is_one_line(tmp_path, big, after):
+    index_dir = tmp_path / "index"
+    result = _interrupt(["index", big, "--index-dir", index_dir], after)
+    _assert_interrupted_or_done(result)
+    again = run_search("index", big, "--index-dir", index_dir, timeout=300, text=True)
+    assert again.returncode == 0, again.stderr  # nothing half-done stands in the way
+
+
+@pytest.mark.slow
+def test_ctrl_c_as_the_run_ends_is_one_line(tmp_path, big):
+    result = _interrupt(["index", big, "--index-dir", tmp_path / "index"], "Indexed")
+    _assert_interrupted_or_done(result)
+
+
+def test_a_ctrl_c_swallowed_by_a_finalizer_is_still_noted(monkeypatch, capsys):
+    """multiprocessing's finalizers run as weakref callbacks: a KeyboardInterrupt raised in
+    one is only printed ("Exception ignored in: <Finalize object, dead>") and the run goes
+    on. The command notes it instead, and ends as interrupted."""
+    import weakref
+
+    from search import cli
+
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    monkeypatch.setattr(cli, "_interrupts", cli._Interrupts())
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        cli._interrupts.install()
+
+        class Resource:
+            pass
+
+        def interrupted_cleanup():
+            raise KeyboardInterrupt
+
+        resource = Resource()
+        weakref.finalize(resource, interrupted_cleanup)
+        del resource
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert cli._interrupts.seen
+    assert capsys.readouterr().err == ""
