@@ -64,8 +64,11 @@ class ParsedQuery:
     since: str | None = None
     until: str | None = None
     include_undated: bool = False
-    # With a date filter: the sentences it leaves out because their article has no date.
-    undated_query: object | None = None
+
+    @property
+    def dated(self) -> bool:
+        """Whether `--since` or `--until` restricts the articles by date."""
+        return bool(self.since or self.until)
 
     @property
     def mask(self):
@@ -107,16 +110,7 @@ def parse_query(
     if _is_everything(parsed):
         raise QueryError(f"{_quoted(text)} would match every sentence; add letters, e.g. peace*")
     parsed = _acronyms_first(parsed, text)
-    undated = None
-    if since or until:
-        dates = wq.TermRange("date", since, until, startexcl=False, endexcl=False)
-        no_date = wq.Not(wq.TermRange("date", None, None))
-        if include_undated:
-            dates = wq.Or([dates, no_date])
-        else:
-            undated = wq.And([parsed, no_date])
-        parsed = wq.And([parsed, dates])
-    return ParsedQuery(text, parsed, match_any, since, until, include_undated, undated)
+    return ParsedQuery(text, parsed, match_any, since, until, include_undated)
 
 
 _OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT)\b")

@@ -27,7 +27,7 @@ from .errors import InputError, QueryError, SearchError
 from .highlight import Span, match_spans, word_test
 from .names import resolve, short_names
 from .query import ParsedQuery, parse_query
-from .schema import ARTICLE, article_fields, sentence_fields
+from .schema import ARTICLE, article_fields, article_records, sentence_fields
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,7 @@ class SearchIndex:
         self._searcher = searcher
         self._resources = resources
         self._names: dict[str, str] | None = None
+        self._dates: dict[tuple, tuple[set, set]] = {}
 
     @classmethod
     def open(cls, folder: Path, verify: bool = False) -> SearchIndex:
@@ -146,22 +147,27 @@ class SearchIndex:
     def count(self, parsed: ParsedQuery) -> int:
         """How many sentences match."""
         with store.guard(self.folder):
-            return self._count(self._resolved(parsed).query, parsed.mask)
+            return self._count(self._resolved(parsed))
 
     def undated_left_out(self, parsed: ParsedQuery) -> int:
         """How many sentences would match but for a date filter, because their article has
         no date (0 without a date filter, or when undated sentences are included)."""
-        if parsed.undated_query is None:
+        if not parsed.dated or parsed.include_undated:
             return 0
         with store.guard(self.folder):
-            return self._count(self._resolved_query(parsed.undated_query), parsed.mask)
+            inside, outside = self._dated_documents(parsed.since, parsed.until)
+            dated_or_records = inside | outside | self._documents(article_records())
+            query = self._resolved(parsed).query
+            found = self._searcher.search(query, limit=None, scored=False, mask=dated_or_records)
+            return len(found)
 
     def articles(self, parsed: ParsedQuery, limit: int | None = None) -> list[ArticleHits]:
         """The articles with matching sentences, best first (by their best sentence's score)."""
         with store.guard(self.folder):
             grouped: dict[str, list] = {}
             query = self._resolved(parsed).query
-            for result in self._searcher.search(query, limit=None, mask=parsed.mask):
+            matches = self._searcher.search(query, limit=None, **self._limits(parsed))
+            for result in matches:
                 fields = sentence_fields(result.fields())
                 entry = grouped.setdefault(fields["path"], [fields, 0, 0.0])
                 entry[1] += 1
@@ -321,7 +327,7 @@ class SearchIndex:
     def _find(self, parsed, limit, sort, before, after, offset=0) -> list[Hit]:
         end = None if limit is None else offset + limit
         wanted = None if sort != "relevance" else end
-        results = self._searcher.search(parsed.query, limit=wanted, mask=parsed.mask)
+        results = self._searcher.search(parsed.query, limit=wanted, **self._limits(parsed))
         rows = [(result.score, sentence_fields(result.fields())) for result in results]
         rows.sort(key=_sort_key(sort))
         rows = rows[offset:end]
@@ -347,8 +353,44 @@ class SearchIndex:
             hits.append(hit)
         return hits
 
-    def _count(self, query, mask) -> int:
-        return len(self._searcher.search(query, limit=None, scored=False, mask=mask))
+    def _count(self, parsed: ParsedQuery) -> int:
+        found = self._searcher.search(
+            parsed.query, limit=None, scored=False, **self._limits(parsed)
+        )
+        return len(found)
+
+    def _limits(self, parsed: ParsedQuery) -> dict:
+        """Whoosh's `filter` and `mask` for a query: article records masked where they could
+        match, and `--since`/`--until` as sets of documents.
+
+        Dates are sets read straight from the postings of the `date` terms, not a term range
+        in the query: intersecting a word with a union of hundreds of date terms, or having
+        Whoosh build the set through its matchers, costs seconds at 200k sentences.
+        """
+        if not parsed.dated:
+            return {"mask": parsed.mask}
+        inside, outside = self._dated_documents(parsed.since, parsed.until)
+        if not parsed.include_undated:
+            # Whoosh reads an empty filter as no filter: -1 is no document, so none passes.
+            return {"filter": inside or {-1}, "mask": parsed.mask}
+        records = self._documents(parsed.mask) if parsed.mask is not None else set()
+        return {"mask": outside | records}
+
+    def _dated_documents(self, since: str | None, until: str | None) -> tuple[set, set]:
+        """The documents dated from `since` to `until` (inclusive), and the other dated ones."""
+        key = (since, until)
+        if key not in self._dates:
+            reader = self._searcher.reader()
+            inside: set[int] = set()
+            outside: set[int] = set()
+            for date in reader.field_terms("date"):
+                within = (since is None or date >= since) and (until is None or date <= until)
+                (inside if within else outside).update(reader.postings("date", date).all_ids())
+            self._dates[key] = (inside, outside)
+        return self._dates[key]
+
+    def _documents(self, query) -> set[int]:
+        return set(self._searcher.docs_for_query(query))
 
     def _resolved(self, parsed: ParsedQuery) -> ParsedQuery:
         """The query with each `article:NAME` turned into the paths that NAME names."""
