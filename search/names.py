@@ -18,11 +18,16 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 
-__all__ = ["resolve", "short_names"]
+__all__ = ["file_stem", "resolve", "short_names"]
 
 
 def _parts(path: str) -> list[str]:
     return [part for part in path.split(os.sep) if part]
+
+
+def file_stem(path: str) -> str:
+    """A file name (or the last part of a path) without its suffix: `264` for `a/264.txt`."""
+    return _stem(path.rpartition("/")[2])
 
 
 def _stem(name: str) -> str:
