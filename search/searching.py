@@ -51,6 +51,8 @@ class Hit:
     matches: list[Span] = field(default_factory=list)
     before: list[ContextSentence] = field(default_factory=list)
     after: list[ContextSentence] = field(default_factory=list)
+    title: str | None = None  # the article's headline, if its format gives one
+    url: str | None = None  # where the article was published, if its format says
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class ArticleHits:
     date: str | None
     hits: int
     score: float
+    title: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class ArticleText:
     date: str | None
     sentences: list[ContextSentence]
     focus: int | None = None
+    title: str | None = None
+    url: str | None = None
 
 
 def parse_reference(reference: str) -> tuple[str, int | None]:
@@ -176,7 +182,14 @@ class SearchIndex:
         ranked = sorted(grouped.values(), key=lambda e: (-e[2], e[0]["path"]))
         found = [
             ArticleHits(
-                f["article"], f["path"], names[f["path"]], f.get("date"), hits, round(score, 4)
+                f["article"],
+                f["path"],
+                names[f["path"]],
+                f.get("date"),
+                hits,
+                round(score, 4),
+                title=f.get("title"),
+                url=f.get("url"),
             )
             for f, hits, score in ranked
         ]
@@ -187,7 +200,11 @@ class SearchIndex:
         with `context` sentences either side."""
         with store.guard(self.folder):
             record = self._find_one_article(name)
-            sentences = sorted(self._sentences_of(record["path"]))
+            stored = sorted(
+                (fields["sentence"], fields) for fields in self._stored_of(record["path"])
+            )
+            sentences = [(number, fields["text"]) for number, fields in stored]
+            source = stored[0][1] if stored else {}
             short = self.names()[record["path"]]
         if sentence is not None:
             if not any(number == sentence for number, _text in sentences):
@@ -200,6 +217,8 @@ class SearchIndex:
             record.get("date"),
             [ContextSentence(number, text) for number, text in sentences],
             focus=sentence,
+            title=source.get("title"),
+            url=source.get("url"),
         )
 
     def names(self) -> dict[str, str]:
@@ -347,6 +366,8 @@ class SearchIndex:
                 date=fields.get("date"),
                 text=text,
                 matches=match_spans(text, accepts),
+                title=fields.get("title"),
+                url=fields.get("url"),
             )
             if before or after:
                 hit.before, hit.after = self._context(hit, before, after, articles)
@@ -428,14 +449,18 @@ class SearchIndex:
 
     def _sentences_of(self, path: str) -> Iterator[tuple[int, str]]:
         """(number, text) of every sentence of one article, in no particular order."""
+        for fields in self._stored_of(path):
+            yield fields["sentence"], fields["text"]
+
+    def _stored_of(self, path: str) -> Iterator[dict]:
+        """The stored fields of every sentence of one article, in no particular order."""
         from whoosh import query as wq
 
         for result in self._searcher.search(wq.Term("path", path), limit=None, scored=False):
             fields = result.fields()
             if fields.get("kind") == ARTICLE:  # the article's own record: no mask needed
                 continue
-            fields = sentence_fields(fields)
-            yield fields["sentence"], fields["text"]
+            yield sentence_fields(fields)
 
     def _find_one_article(self, name: str) -> dict:
         try:
