@@ -665,7 +665,7 @@ def show_command(article: str, index_dir: Path, context: int, as_json: bool, col
         return
     style = output.Style(output.use_color(color, sys.stdout))
     width = _terminal_width()
-    click.echo(output.format_show_header(found, style), color=True)
+    _echo_lines(output.format_show_header(found, style))
     for s in found.sentences:
         dim = found.focus is not None and s.sentence != found.focus
         _echo_lines(output.format_numbered(s.sentence, s.text, style, width, dim=dim))

@@ -263,7 +263,15 @@ class _Run:
         date = article.iso_date
         for sentence in article.sentences:
             whoosh_writer.add_document(
-                **sentence_document(str(path), path.stem, sentence.number, date, sentence.text)
+                **sentence_document(
+                    str(path),
+                    path.stem,
+                    sentence.number,
+                    date,
+                    sentence.text,
+                    title=article.title or None,
+                    url=article.url or None,
+                )
             )
         self._record(whoosh_writer, change, digest, len(article.sentences), date)
         if stored:

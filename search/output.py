@@ -74,6 +74,9 @@ class Style:
     def dim(self, text: str) -> str:
         return self._sgr(text, "2")
 
+    def title(self, text: str) -> str:
+        return self._sgr(text, "36")
+
 
 def to_json(record) -> str:
     """One JSON Lines line for a record (a dataclass or a dict)."""
@@ -94,6 +97,8 @@ def hit_json(hit, with_context: bool) -> dict:
         "date": hit.date,
         "text": hit.text,
         "matches": [list(span) for span in hit.matches],
+        "title": hit.title,
+        "url": hit.url,
     }
     if with_context:
         data["context"] = {
@@ -104,7 +109,7 @@ def hit_json(hit, with_context: bool) -> dict:
 
 
 def format_hit(hit, style: Style, width: int | None, with_context: bool) -> list[str]:
-    """A header line (rank, article:sentence, date), then the highlighted sentence.
+    """A header line (rank, article:sentence, date, headline), then the highlighted sentence.
 
     With context, every sentence line is numbered as grep numbers lines: `6:` for
     the hit, `5-` and `7-` (dimmed) for its neighbours.
@@ -112,6 +117,8 @@ def format_hit(hit, style: Style, width: int | None, with_context: bool) -> list
     header = f"{style.rank(f'{hit.rank}.')} {style.location(f'{inert(hit.name)}:{hit.sentence}')}"
     if hit.date:
         header += f"  {style.date(hit.date)}"
+    if hit.title:
+        header += f"  {style.title(inert(hit.title))}"
     lines = [header]
     if not with_context:
         return lines + [
@@ -200,7 +207,8 @@ def wrap(text: str, width: int | None) -> list[str]:
 def format_article_hits(entry, style: Style) -> str:
     date = entry.date or "-"
     noun = "hit" if entry.hits == 1 else "hits"
-    return f"{style.location(inert(entry.name))}  {entry.hits} {noun}  {style.date(date)}"
+    line = f"{style.location(inert(entry.name))}  {entry.hits} {noun}  {style.date(date)}"
+    return line + f"  {style.title(inert(entry.title))}" if entry.title else line
 
 
 def format_numbered(
@@ -233,12 +241,21 @@ def show_json(found, sentence) -> dict:
         "sentence": sentence.sentence,
         "date": found.date,
         "text": sentence.text,
+        "title": found.title,
+        "url": found.url,
     }
 
 
-def format_show_header(found, style: Style) -> str:
+def format_show_header(found, style: Style) -> list[str]:
+    """The lines above `search show`'s sentences: name, date and path, then the headline
+    and the URL on lines of their own when the article has them."""
     name, path = inert(found.name), inert(found.path)
-    return f"{style.location(name)}  {style.date(found.date or '-')}  {path}"
+    lines = [f"{style.location(name)}  {style.date(found.date or '-')}  {path}"]
+    if found.title:
+        lines.append(f"title: {style.title(inert(found.title))}")
+    if found.url:
+        lines.append(f"url:   {inert(found.url)}")
+    return lines
 
 
 # What `search status` says fixes what it lists.

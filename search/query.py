@@ -4,14 +4,16 @@ The language is Whoosh's, with the edges a user from grep, FTS5 or web search
 expects: every word must match (or any, with `match_any`), `OR`/`AND`/`NOT`,
 `-word`, parentheses, `"phrases"`, `"near words"~N`, `prefix*`, `fuzzy~`
 (`~2` for two edits), `article:NAME` (a prefix of the name is enough) and
-`date:YYYY[-MM[-DD]]` or `date:[FROM TO TO]`.
+`date:YYYY[-MM[-DD]]` or `date:[FROM TO TO]`, and `title:WORD` (the article's headline).
 
 Every word is a word: there is no stop list, so `US`, `May`, `X` and
 `"to be or not to be"` are searched like any other. Only the uppercase `AND`,
 `OR` and `NOT` are operators; `and`, `or`, `not` are words. Fuzzy words are
 measured against the words as the articles spell them (the `words` field), not
 against stems. An all-caps word of 2 to 5 letters (`US`, `WHO`) matches as its
-lowercase form does, and sentences that write it in capitals rank first.
+lowercase form does, and sentences that write it in capitals rank first. A plain
+word matches sentences only, never a headline; but among the sentences it matches,
+those whose article's headline has the query's words rank higher.
 
 Whoosh's parser is forgiving (a stray quote or parenthesis is taken
 literally) but it has two cliffs: time quadratic in the length of one word
@@ -41,13 +43,17 @@ _PHRASE_OR_MINUS = re.compile(r'("[^"]*")|(?:^|(?<=[\s(]))-(?=[^\s)-])')
 MAX_FUZZY_EDITS = 2
 FUZZY_PREFIX = 1
 _WORDS = re.compile(r"\S+")
-# Fields whose words only sentences have (article records have neither).
-WORD_FIELDS = ("text", "words")
+# Fields whose words only sentences have (article records have none of them).
+WORD_FIELDS = ("text", "words", "title")
 # All-caps words of a query that are operators, not acronyms.
 _NOT_ACRONYMS = {"AND", "OR", "NOT", "TO"}
 # What a sentence that writes a typed acronym in capitals adds to its score: more than
 # BM25F gives any one word, so that those sentences rank first.
 ACRONYM_SCORE = 100.0
+# What a sentence whose article's headline has every word of the query adds to its score
+# (a headline with some of them adds that share): more than BM25F gives any one word, so
+# those sentences rank first, and less than an acronym written as typed.
+TITLE_SCORE = 50.0
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,7 @@ def parse_query(
     if _is_everything(parsed):
         raise QueryError(f"{_quoted(text)} would match every sentence; add letters, e.g. peace*")
     parsed = _acronyms_first(parsed, text)
+    parsed = _headlines_first(parsed)
     return ParsedQuery(text, parsed, match_any, since, until, include_undated)
 
 
@@ -203,6 +210,35 @@ def _acronyms_first(parsed, text: str):
         return parsed
     boosts = [wq.ConstantScoreQuery(wq.Term("acronyms", word), ACRONYM_SCORE) for word in acronyms]
     return wq.AndMaybe(parsed, wq.Or(boosts) if len(boosts) > 1 else boosts[0])
+
+
+def _headlines_first(parsed):
+    """Sentences whose article's headline has the query's words score higher.
+
+    What matches does not change (the boost is an AndMaybe: it only adds to the score
+    of a sentence the query already matched); only the order does.
+    """
+    words = sorted(_wanted_words(parsed))
+    if not words:
+        return parsed
+    share = TITLE_SCORE / len(words)
+    boosts = [wq.ConstantScoreQuery(wq.Term("title", word), share) for word in words]
+    return wq.AndMaybe(parsed, wq.Or(boosts) if len(boosts) > 1 else boosts[0])
+
+
+def _wanted_words(node) -> set[str]:
+    """The words (as the `text` field holds them) a query looks for, not those it excludes."""
+    if isinstance(node, wq.Not):
+        return set()
+    if isinstance(node, wq.AndNot | wq.AndMaybe):
+        return _wanted_words(node.a)
+    if isinstance(node, wq.Term) and node.fieldname == "text":
+        return {node.text}
+    if isinstance(node, wq.Phrase) and node.fieldname == "text":
+        return set(node.words)
+    if isinstance(node, wq.CompoundQuery):
+        return set().union(*(_wanted_words(child) for child in node.children()))
+    return set()
 
 
 def _parser(match_any: bool):

@@ -6,7 +6,11 @@ match and BM25F ranks), `words` (every word lowercased but unstemmed: the
 vocabulary that fuzzy words and did-you-mean measure edit distances against,
 so `Abramovic~` is one edit from "Abramovich" as typed, not three as stems) and
 `acronyms` (all-caps words of 2 to 5 letters, case kept: what lets `US` rank
-"US" above "us"). Article documents carry
+"US" above "us"). Each sentence also carries its article's headline, `title`
+(analyzed as `text`, stored: `title:Ukraine` searches it, and sentences whose
+headline has a query's words rank first), and its source, `url` (stored only),
+so that every hit and every exported sentence has them without a second read.
+Article documents carry
 what incremental indexing needs to tell whether a file changed (size, mtime,
 content hash) and how many sentences it gave; they have no `text`, so word
 queries never reach them; a query that could match without a word masks them
@@ -31,7 +35,8 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
-SCHEMA_VERSION = 2
+# 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
+SCHEMA_VERSION = 3
 
 # A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
 # and `Russia-Ukraine` are two words each, which queries read as a phrase. The one
@@ -43,9 +48,9 @@ ACRONYM_PATTERN = r"(?<![\w.])[A-Z]{2,5}(?![\w.])"
 
 ARTICLE = "article"
 
-# Fields a user may name in a query (`article:...`, `date:...`); `text` is the default.
-# Dates are ISO strings (YYYY-MM-DD), so a month is a prefix and a range is a term range.
-QUERY_FIELDS = ("text", "article", "date")
+# Fields a user may name in a query (`article:...`, `date:...`, `title:...`); `text` is the
+# default. Dates are ISO strings (YYYY-MM-DD), so a month is a prefix and a range is a term range.
+QUERY_FIELDS = ("text", "article", "date", "title")
 
 
 def analyzer():
@@ -94,6 +99,8 @@ def build_schema() -> Schema:
         sentence=STORED(),
         date=ID(stored=True),
         text=TEXT(analyzer=analyzer(), stored=True, phrase=True),
+        title=TEXT(analyzer=analyzer(), stored=True, phrase=True),
+        url=STORED(),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
         acronyms=TEXT(analyzer=acronym_analyzer(), phrase=False),
         info=STORED(),
@@ -120,6 +127,8 @@ def schema_matches(schema: Schema) -> bool:
 # that write them are the only places these names are spelled for the index.
 
 SENTENCE_RECORD = {"article": str, "path": str, "sentence": int, "text": str}
+# What a sentence record has only when its article's format gives it.
+SENTENCE_OPTIONAL = {"title": str, "url": str}
 ARTICLE_RECORD = {"article": str, "path": str, "info": dict}
 
 
@@ -128,8 +137,12 @@ class DamagedRecord(Exception):
 
 
 def sentence_fields(fields) -> dict:
-    """A sentence's stored fields, checked: article, path, a whole sentence number, text."""
-    return _checked_record(fields, SENTENCE_RECORD, "sentence record")
+    """A sentence's stored fields, checked: article, path, a whole sentence number, text
+    (and a title and a URL, if it has them, as strings)."""
+    checked = _checked_record(fields, SENTENCE_RECORD, "sentence record")
+    if not all(isinstance(fields.get(name, ""), kind) for name, kind in SENTENCE_OPTIONAL.items()):
+        raise DamagedRecord("sentence record")
+    return checked
 
 
 def article_fields(fields) -> dict:
@@ -145,8 +158,17 @@ def _checked_record(fields, types: dict, what: str) -> dict:
     return fields
 
 
-def sentence_document(path: str, article: str, number: int, date: str | None, text: str) -> dict:
-    """The fields of one sentence's document, as `writer.add_document` takes them."""
+def sentence_document(
+    path: str,
+    article: str,
+    number: int,
+    date: str | None,
+    text: str,
+    title: str | None = None,
+    url: str | None = None,
+) -> dict:
+    """The fields of one sentence's document, as `writer.add_document` takes them
+    (a field that is None is left out: Whoosh stores nothing for it)."""
     return {
         "path": path,
         "article": article,
@@ -155,6 +177,8 @@ def sentence_document(path: str, article: str, number: int, date: str | None, te
         "text": text,
         "words": text,
         "acronyms": text,
+        "title": title,
+        "url": url,
     }
 
 

@@ -53,6 +53,8 @@ class Hit:
     matches: list[Span] = field(default_factory=list)
     before: list[ContextSentence] = field(default_factory=list)
     after: list[ContextSentence] = field(default_factory=list)
+    title: str | None = None  # the article's headline, if its format gives one
+    url: str | None = None  # where the article was published, if its format says
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class ArticleHits:
     date: str | None
     hits: int
     score: float
+    title: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class ArticleText:
     date: str | None
     sentences: list[ContextSentence]
     focus: int | None = None
+    title: str | None = None
+    url: str | None = None
 
 
 def parse_reference(reference: str) -> tuple[str, int | None]:
@@ -186,6 +192,8 @@ class SearchIndex:
                     f.get("date"),
                     hits,
                     round(score, 4),
+                    title=f.get("title"),
+                    url=f.get("url"),
                 )
                 for f, hits, score in ranked
             ]
@@ -196,7 +204,11 @@ class SearchIndex:
         with `context` sentences either side."""
         with store.guard(self.folder):
             record = self._find_one_article(name)
-            sentences = sorted(self._sentences_of(record["path"]))
+            stored = sorted(
+                (fields["sentence"], fields) for fields in self._stored_of(record["path"])
+            )
+            sentences = [(number, fields["text"]) for number, fields in stored]
+            source = stored[0][1] if stored else {}
             short = self.name_of(record["path"])
         if sentence is not None:
             if not any(number == sentence for number, _text in sentences):
@@ -209,6 +221,8 @@ class SearchIndex:
             record.get("date"),
             [ContextSentence(number, text) for number, text in sentences],
             focus=sentence,
+            title=source.get("title"),
+            url=source.get("url"),
         )
 
     def name_of(self, path: str) -> str:
@@ -391,6 +405,8 @@ class SearchIndex:
                 date=fields.get("date"),
                 text=text,
                 matches=match_spans(text, accepts),
+                title=fields.get("title"),
+                url=fields.get("url"),
             )
             if before or after:
                 hit.before, hit.after = self._context(hit, before, after, articles)
@@ -471,13 +487,17 @@ class SearchIndex:
 
     def _sentences_of(self, path: str) -> Iterator[tuple[int, str]]:
         """(number, text) of every sentence of one article, in no particular order."""
+        for fields in self._stored_of(path):
+            yield fields["sentence"], fields["text"]
+
+    def _stored_of(self, path: str) -> Iterator[dict]:
+        """The stored fields of every sentence of one article, in no particular order."""
 
         for result in self._searcher.search(wq.Term("path", path), limit=None, scored=False):
             fields = result.fields()
             if fields.get("kind") == ARTICLE:  # the article's own record: no mask needed
                 continue
-            fields = sentence_fields(fields)
-            yield fields["sentence"], fields["text"]
+            yield sentence_fields(fields)
 
     def _find_one_article(self, name: str) -> dict:
         try:

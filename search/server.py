@@ -298,6 +298,8 @@ async def api_article(request: Request) -> Response:
             "path": found.path,
             "name": found.name,
             "date": found.date,
+            "title": found.title,
+            "url": found.url,
             "sentences": [asdict(sentence) for sentence in found.sentences],
         }
     )
@@ -333,12 +335,9 @@ async def page_search(request: Request) -> Response:
         offset = (page - 1) * PAGE_SIZE
         _window(offset, PAGE_SIZE)
 
-        def work(index: SearchIndex) -> dict:
-            found = _results(index, parsed, sort, PAGE_SIZE, offset)
-            found["headlines"] = _headlines(index, found["hits"])
-            return found
-
-        found = await _searcher(request).run(work)
+        found = await _searcher(request).run(
+            lambda index: _results(index, parsed, sort, PAGE_SIZE, offset)
+        )
     except (QueryError, BadRequest) as error:
         context["error"] = str(error)
         return _page(request, "search.html", context, status=400)
@@ -357,20 +356,6 @@ async def page_search(request: Request) -> Response:
         else None,
     )
     return _page(request, "search.html", context)
-
-
-def _headlines(index: SearchIndex, hits) -> dict[str, str]:
-    """The first sentence (the headline, or the lead) of each hit's article."""
-    headlines: dict[str, str] = {}
-    for hit in hits:
-        if hit.path in headlines:
-            continue
-        try:
-            first = index.article(hit.path, 1).sentences
-        except InputError:
-            first = []
-        headlines[hit.path] = first[0].text if first else ""
-    return headlines
 
 
 async def page_article(request: Request) -> Response:

@@ -8,7 +8,19 @@ import pytest
 
 from conftest import SEED, SEED_NAME, invoke
 
-QUERY_FIELDS = {"rank", "score", "article", "path", "name", "sentence", "date", "text", "matches"}
+QUERY_FIELDS = {
+    "rank",
+    "score",
+    "article",
+    "path",
+    "name",
+    "sentence",
+    "date",
+    "text",
+    "matches",
+    "title",
+    "url",
+}
 
 
 def json_lines(text: str) -> list[dict]:

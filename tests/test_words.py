@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import invoke
+from search.schema import SCHEMA_VERSION
 
 M, D, T, S, H = (
     "2025-03_markets",
@@ -282,7 +283,7 @@ def test_an_index_of_the_previous_schema_is_refused_then_rebuilt(tmp_path):
     refused = run(index_dir, "US")
     assert refused.exit_code == 2
     assert refused.stderr.count("\n") == 1
-    assert "(schema 1, this is 2)" in refused.stderr
+    assert f"(schema 1, this is {SCHEMA_VERSION})" in refused.stderr
     assert 'run "search index --rebuild"' in refused.stderr
 
     rebuilt = invoke("index", str(folder), "--index-dir", str(index_dir), "-q")
