@@ -457,6 +457,10 @@ class SearchIndex:
         return replace(parsed, query=self._resolved_query(parsed.query))
 
     def _resolved_query(self, query):
+        """`article:NAME` turned into the paths NAME names, and ranking boosts (headlines,
+        acronyms) left out where the index has none of their words: an AndMaybe costs a
+        common word's query twice its time (31 -> 70 ms for `government` at 200k
+        sentences) even when it can never add to a score."""
 
         def resolve_names(node):
             if isinstance(node, wq.Term | wq.Prefix) and node.fieldname == "article":
@@ -464,9 +468,24 @@ class SearchIndex:
                 if not paths:
                     return wq.NullQuery
                 return wq.Or([wq.Term("path", path) for path in paths], boost=node.boost)
+            if isinstance(node, wq.AndMaybe):
+                bonus = self._possible_bonus(node.b)
+                return node.a if bonus is None else wq.AndMaybe(node.a, bonus)
             return node
 
         return query.accept(resolve_names)
+
+    def _possible_bonus(self, node):
+        """`node` (a constant-score bonus, or an Or of them) without the words that no
+        document holds; None when nothing is left."""
+        if isinstance(node, wq.Or):
+            kept = [bonus for bonus in map(self._possible_bonus, node.subqueries) if bonus]
+            return None if not kept else kept[0] if len(kept) == 1 else wq.Or(kept)
+        inner = node.child if isinstance(node, wq.ConstantScoreQuery) else node
+        if isinstance(inner, wq.Term):
+            held = self._searcher.reader().doc_frequency(inner.fieldname, inner.text)
+            return node if held else None
+        return node
 
     def _context(self, hit: Hit, before: int, after: int, articles: dict):
         """The neighbours of a hit; `articles` keeps each article's sentences for the next hit."""
