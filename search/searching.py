@@ -28,7 +28,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from whoosh.collectors import WrappingCollector
+from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.searching import TimeLimit
 
 from . import store
@@ -396,7 +396,10 @@ class SearchIndex:
         self._check_expansion(query)
         collector = self._searcher.collector(**options)
         if self._deadline is not None:
-            collector = _DeadlineCollector(collector, self._deadline)
+            if isinstance(collector, FilterCollector):
+                collector.child = _DeadlineCollector(collector.child, self._deadline)
+            else:
+                collector = _DeadlineCollector(collector, self._deadline)
         try:
             self._searcher.search_with_collector(query, collector)
         except TimeLimit:
@@ -571,21 +574,21 @@ class _DeadlineCollector(WrappingCollector):
     Whoosh's own TimeLimitCollector either sends SIGALRM (main thread only, and at odds
     with the command line's own signal handling) or starts a non-daemon timer thread per
     search that outlives a search failing otherwise; a clock read at each matching
-    document does the same job with neither.
+    document does the same job with neither. It goes inside a FilterCollector (which
+    reads its child's matches itself), so that filters and masks still apply.
     """
 
     def __init__(self, child, deadline: float) -> None:
         super().__init__(child)
         self.deadline = deadline
 
-    def collect_matches(self) -> None:
-        child = self.child
+    def matches(self) -> Iterator[int]:
         deadline = self.deadline
         clock = time.monotonic
-        for docnum in child.matches():
+        for docnum in self.child.matches():
             if clock() > deadline:
                 raise TimeLimit
-            child.collect(docnum)
+            yield docnum
 
 
 # Up to this many documents matched, `sentences` sorts them in memory (a few MB) rather
