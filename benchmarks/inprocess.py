@@ -3,29 +3,48 @@
 Uses only the module-level `search.searching.find`/`count` and `search.query.parse_query`,
 which every version has, so the same script times an old checkout and this one:
 
-    .venv/bin/python benchmarks/inprocess.py INDEX_DIR zorblatt '"peace talks"' 'ceasefire|since2025-01-01,2025-06-30'
+    .venv/bin/python benchmarks/inprocess.py INDEX_DIR zorblatt '"peace talks"' \\
+        'ceasefire|since2025-01-01,2025-06-30'
 
 Each query: `find` of the top 10 (opening the index, as the command does) five times, the
 median and the best; then the number of hits. `QUERY|sinceFROM,UNTIL` adds a date filter.
 """
-import sys, time, json
+
+from __future__ import annotations
+
+import sys
+import time
 from pathlib import Path
-from search.query import parse_query
+
 from search import searching
-folder = Path(sys.argv[1])
-out = {}
-for q in sys.argv[2:]:
-    kw = {}
-    text = q
-    if "|since" in q:
-        text, rng = q.split("|since"); a, b = rng.split(",")
-        kw = dict(since=a or None, until=b or None)
+from search.query import parse_query
+
+
+def time_query(folder: Path, spec: str) -> str:
+    text, dates = spec, {}
+    if "|since" in spec:
+        text, span = spec.split("|since")
+        since, until = span.split(",")
+        dates = {"since": since or None, "until": until or None}
     try:
-        p = parse_query(text, **kw)
-    except Exception as e:
-        print(f"{q!r:42} refused: {e}"); continue
+        parsed = parse_query(text, **dates)
+    except Exception as error:  # an old version refuses some queries: say so, go on
+        return f"{spec!r:42} refused: {error}"
     times = []
     for _ in range(5):
-        t = time.perf_counter(); hits = searching.find(folder, p, limit=10); times.append(time.perf_counter() - t)
-    n = searching.count(folder, p)
-    print(f"{q!r:42} hits={n:7d} p50={sorted(times)[2]*1000:8.1f} ms best={min(times)*1000:8.1f} ms")
+        started = time.perf_counter()
+        searching.find(folder, parsed, limit=10)
+        times.append(time.perf_counter() - started)
+    hits = searching.count(folder, parsed)
+    median, best = sorted(times)[2] * 1000, min(times) * 1000
+    return f"{spec!r:42} hits={hits:7d} p50={median:8.1f} ms best={best:8.1f} ms"
+
+
+def main() -> None:
+    folder = Path(sys.argv[1])
+    for spec in sys.argv[2:]:
+        print(time_query(folder, spec))
+
+
+if __name__ == "__main__":
+    main()

@@ -496,6 +496,13 @@ Example:
     is_flag=True,
     help="Print only the matching articles, with their hits and date.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop a query that runs longer than this (default: 10).",
+)
 @json_option
 @color_option
 def query_command(
@@ -513,12 +520,13 @@ def query_command(
     after_context,
     count_only: bool,
     articles_only: bool,
+    timeout: float | None,
     as_json: bool,
     color: str,
 ) -> None:
     from . import output
     from .query import check_date, parse_query
-    from .searching import SearchIndex
+    from .searching import DEFAULT_BUDGET, SearchIndex
 
     since = check_date(since, "--since") if since else None
     until = check_date(until, "--until") if until else None
@@ -533,7 +541,7 @@ def query_command(
     after = after_context if after_context is not None else (context or 0)
     style = output.Style(output.use_color(color, sys.stdout))
 
-    with SearchIndex.open(index_dir) as index:
+    with SearchIndex.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
         if count_only:
             total = index.count(parsed)
             click.echo(output.to_json({"count": total}) if as_json else str(total))

@@ -67,3 +67,7 @@ class ExportError(SearchError):
 
 class OutputError(SearchError):
     """Raised when the output cannot be written: stdout closed, or its disk full."""
+
+
+class QueryTimeoutError(QueryError):
+    """Raised when a query runs past its time budget (`SearchIndex.budget`) and is stopped."""

@@ -13,23 +13,41 @@ holds query, suggestion or record logic of its own::
             print(hit.article, hit.sentence, hit.text)
 
 Whoosh's failures on a damaged index become IndexDamagedError inside every method.
+
+Every question is bounded (see `budget`): a query's wildcards, prefixes, ranges and
+fuzzy words may expand to at most MAX_EXPANDED_TERMS indexed words between them, and
+each question may run for at most `budget` seconds of wall-clock time before it is
+stopped with QueryTimeoutError. A did-you-mean that runs out of time offers nothing.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector, WrappingCollector
+from whoosh.searching import TimeLimit
 
 from . import store
-from .errors import InputError, QueryError, SearchError
+from .errors import InputError, QueryError, QueryTimeoutError, SearchError
 from .highlight import Span, match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
 from .schema import ARTICLE, article_fields, article_records, sentence_fields
+
+# Seconds one question may take. The slowest ordinary queries measured at 200k sentences
+# (a one-letter prefix such as `t*` matching nearly every sentence) take about 1 s, so
+# 10 s stops only runaway ones; it is also the web server's time limit per request.
+DEFAULT_BUDGET = 10.0
+# Indexed words that the wildcards, prefixes, ranges and fuzzy words of one query may
+# expand to between them. Whoosh expands before it matches anything, and the cost grows
+# with the words' postings: at 200k sentences, `*a*` (12,489 words) took 5.3 s and
+# `Turkey **` (20,319) 12 s, while a prefix such as `t*` (1,138 words) takes 1 s.
+MAX_EXPANDED_TERMS = 10_000
 
 
 @dataclass(frozen=True)
@@ -97,11 +115,21 @@ class SearchIndex:
     """One open snapshot of the index in a folder: open once, ask, close."""
 
     def __init__(
-        self, folder: Path, searcher, resources: ExitStack, verified: bool, snapshot=None
+        self,
+        folder: Path,
+        searcher,
+        resources: ExitStack,
+        verified: bool,
+        snapshot=None,
+        budget: float | None = DEFAULT_BUDGET,
     ) -> None:
         self.folder = folder
         self.verified = verified
         self.snapshot = snapshot
+        # Seconds each question (find, count, articles, did_you_mean, ...) may run; None
+        # for no limit. A caller (the web server) may set it per request.
+        self.budget = budget
+        self._deadline: float | None = None
         self._searcher = searcher
         self._resources = resources
         self._names: dict[str, str] = {}
@@ -109,18 +137,21 @@ class SearchIndex:
         self._dates: dict[tuple, tuple[set, set]] = {}
 
     @classmethod
-    def open(cls, folder: Path, verify: bool = False) -> SearchIndex:
+    def open(
+        cls, folder: Path, verify: bool = False, budget: float | None = DEFAULT_BUDGET
+    ) -> SearchIndex:
         """Open the live index in `folder` (raises NoIndexError, IndexDamagedError, ...).
 
         With `verify`, every index file is first checked against its recorded
         checksum, so that damage is named file by file before anything reads it.
+        `budget` is the seconds each question may run (None: no limit).
         """
         if verify:
             store.raise_if_damaged(folder)
         snapshot = live_snapshot(folder)  # before opening: a commit in between is seen next time
         resources = ExitStack()
         searcher = resources.enter_context(store.reading(folder))
-        return cls(folder, searcher, resources, verified=verify, snapshot=snapshot)
+        return cls(folder, searcher, resources, verified=verify, snapshot=snapshot, budget=budget)
 
     def is_current(self) -> bool:
         """Whether this is still the live state of the index (no commit or swap since it
@@ -150,12 +181,12 @@ class SearchIndex:
     ) -> list[Hit]:
         """The best `limit` sentences for the query (all if None), in `sort` order,
         after skipping the first `offset` (a page; ranks still count from the top)."""
-        with store.guard(self.folder):
+        with self._budgeted(), store.guard(self.folder):
             return self._find(self._resolved(parsed), limit, sort, before, after, offset)
 
     def count(self, parsed: ParsedQuery) -> int:
         """How many sentences match."""
-        with store.guard(self.folder):
+        with self._budgeted(), store.guard(self.folder):
             return self._count(self._resolved(parsed))
 
     def undated_left_out(self, parsed: ParsedQuery) -> int:
@@ -163,19 +194,19 @@ class SearchIndex:
         no date (0 without a date filter, or when undated sentences are included)."""
         if not parsed.dated or parsed.include_undated:
             return 0
-        with store.guard(self.folder):
+        with self._budgeted(), store.guard(self.folder):
             inside, outside = self._dated_documents(parsed.since, parsed.until)
             dated_or_records = inside | outside | self._documents(article_records())
             query = self._resolved(parsed).query
-            found = self._searcher.search(query, limit=None, scored=False, mask=dated_or_records)
+            found = self._search(query, limit=None, scored=False, mask=dated_or_records)
             return len(found)
 
     def articles(self, parsed: ParsedQuery, limit: int | None = None) -> list[ArticleHits]:
         """The articles with matching sentences, best first (by their best sentence's score)."""
-        with store.guard(self.folder):
+        with self._budgeted(), store.guard(self.folder):
             grouped: dict[str, list] = {}
             query = self._resolved(parsed).query
-            matches = self._searcher.search(query, limit=None, **self._limits(parsed))
+            matches = self._search(query, limit=None, **self._limits(parsed))
             for result in matches:
                 fields = sentence_fields(result.fields())
                 entry = grouped.setdefault(fields["path"], [fields, 0, 0.0])
@@ -297,6 +328,7 @@ class SearchIndex:
             if wanted is not None:
                 from whoosh.idsets import BitSet
 
+                self._check_expansion(wanted)
                 docs = self._searcher.docs_for_query(wanted)
                 allowed = BitSet(docs, size=reader.doc_count_all())
                 if len(allowed) <= _FEW_DOCUMENTS:
@@ -327,6 +359,7 @@ class SearchIndex:
         wanted = self._sentence_filter(parsed and self._resolved(parsed), since, until)
         wanted = wanted or wq.Every()
         with store.guard(self.folder):
+            self._check_expansion(wanted)
             docs = self._searcher.docs_for_query(wq.AndNot(wanted, article_records()))
             return sum(1 for _ in docs)
 
@@ -357,8 +390,11 @@ class SearchIndex:
                 return False
             return self.count(corrected) > 0
 
-        with store.guard(self.folder):
-            return suggest(self._searcher, parsed.text, has_hits)
+        with self._budgeted(), store.guard(self.folder):
+            try:
+                return suggest(self._searcher, parsed.text, has_hits, self._check_deadline)
+            except QueryTimeoutError:
+                return None  # nothing matched either way; a suggestion is only a bonus
 
     def count_any(self, parsed: ParsedQuery) -> int | None:
         """How many sentences `--any` would find for a query whose words must all match;
@@ -369,7 +405,12 @@ class SearchIndex:
             loose = parse_query(parsed.text, match_any=True, since=parsed.since, until=parsed.until)
         except QueryError:
             return None
-        return None if loose.query == parsed.query else self.count(loose)
+        if loose.query == parsed.query:
+            return None
+        try:
+            return self.count(loose)
+        except QueryError:  # too broad or too slow with --any: nothing to offer
+            return None
 
     def status(self):
         """What `search status` reports: counts, size, last update, stale and missing files
@@ -383,10 +424,71 @@ class SearchIndex:
 
     # Internals -----------------------------------------------------------------------
 
+    @contextmanager
+    def _budgeted(self) -> Iterator[None]:
+        """Start the budget's clock for one question, unless a question that asks this
+        one (did_you_mean counting its candidates) has started it already."""
+        if self._deadline is not None or self.budget is None:
+            yield
+            return
+        self._deadline = time.monotonic() + self.budget
+        try:
+            yield
+        finally:
+            self._deadline = None
+
+    def _check_deadline(self) -> None:
+        """Raise QueryTimeoutError if the question has run past its budget."""
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise self._timed_out()
+
+    def _timed_out(self) -> QueryTimeoutError:
+        return QueryTimeoutError(
+            f"the query took longer than {self.budget:g} s and was stopped; make it more "
+            "specific (fewer wildcards, a narrower range)"
+        )
+
+    def _search(self, query, **options):
+        """Whoosh's `search`, with the query's expansion capped and the budget's deadline
+        checked at every matching document."""
+        self._check_expansion(query)
+        collector = self._searcher.collector(**options)
+        if self._deadline is not None:
+            if isinstance(collector, FilterCollector):
+                collector.child = _DeadlineCollector(collector.child, self._deadline)
+            else:
+                collector = _DeadlineCollector(collector, self._deadline)
+        try:
+            self._searcher.search_with_collector(query, collector)
+        except TimeLimit:
+            raise self._timed_out() from None
+        return collector.results()
+
+    def _check_expansion(self, query) -> None:
+        """Refuse a query whose wildcards, prefixes, ranges and fuzzy words expand to more
+        than MAX_EXPANDED_TERMS indexed words; counted lazily, so refusing is cheap."""
+        from whoosh import query as wq
+
+        reader = self._searcher.reader()
+        expanded = 0
+        for node in query.leaves():
+            if not isinstance(node, wq.MultiTerm):
+                continue
+            for _term in node.expanded_terms(reader):
+                expanded += 1
+                if expanded > MAX_EXPANDED_TERMS:
+                    raise QueryError(
+                        f"the query's wildcards, prefixes and ranges match more than "
+                        f"{MAX_EXPANDED_TERMS:,} different words (at {node}); make them "
+                        "narrower, e.g. a longer prefix or a shorter range"
+                    )
+                if expanded % 1000 == 0:
+                    self._check_deadline()
+
     def _find(self, parsed, limit, sort, before, after, offset=0) -> list[Hit]:
         end = None if limit is None else offset + limit
         wanted = None if sort != "relevance" else end
-        results = self._searcher.search(parsed.query, limit=wanted, **self._limits(parsed))
+        results = self._search(parsed.query, limit=wanted, **self._limits(parsed))
         rows = [(result.score, sentence_fields(result.fields())) for result in results]
         rows.sort(key=_sort_key(sort))
         rows = rows[offset:end]
@@ -414,9 +516,7 @@ class SearchIndex:
         return hits
 
     def _count(self, parsed: ParsedQuery) -> int:
-        found = self._searcher.search(
-            parsed.query, limit=None, scored=False, **self._limits(parsed)
-        )
+        found = self._search(parsed.query, limit=None, scored=False, **self._limits(parsed))
         return len(found)
 
     def _limits(self, parsed: ParsedQuery) -> dict:
@@ -492,14 +592,15 @@ class SearchIndex:
         if hit.path not in articles:
             articles[hit.path] = dict(self._sentences_of(hit.path))
         neighbours = articles[hit.path]
+        # Clamped to the article's own sentences: -C 1000000000 costs what the article does.
+        first = max(hit.sentence - before, min(neighbours, default=hit.sentence))
+        last = min(hit.sentence + after, max(neighbours, default=hit.sentence))
         above = [
-            ContextSentence(n, neighbours[n])
-            for n in range(hit.sentence - before, hit.sentence)
-            if n in neighbours
+            ContextSentence(n, neighbours[n]) for n in range(first, hit.sentence) if n in neighbours
         ]
         below = [
             ContextSentence(n, neighbours[n])
-            for n in range(hit.sentence + 1, hit.sentence + after + 1)
+            for n in range(hit.sentence + 1, last + 1)
             if n in neighbours
         ]
         return above, below
@@ -543,6 +644,29 @@ class SearchIndex:
             return article_fields(result.fields())
         store.raise_if_damaged(self.folder)
         raise InputError(f'no article "{path}" in the index; try "search query -l WORD"')
+
+
+class _DeadlineCollector(WrappingCollector):
+    """Wraps a Whoosh collector and stops it when the wall clock passes `deadline`.
+
+    Whoosh's own TimeLimitCollector either sends SIGALRM (main thread only, and at odds
+    with the command line's own signal handling) or starts a non-daemon timer thread per
+    search that outlives a search failing otherwise; a clock read at each matching
+    document does the same job with neither. It goes inside a FilterCollector (which
+    reads its child's matches itself), so that filters and masks still apply.
+    """
+
+    def __init__(self, child, deadline: float) -> None:
+        super().__init__(child)
+        self.deadline = deadline
+
+    def matches(self) -> Iterator[int]:
+        deadline = self.deadline
+        clock = time.monotonic
+        for docnum in self.child.matches():
+            if clock() > deadline:
+                raise TimeLimit
+            yield docnum
 
 
 # Up to this many documents matched, `sentences` sorts them in memory (a few MB) rather

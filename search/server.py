@@ -43,7 +43,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from . import __version__
-from .errors import InputError, QueryError, SearchError
+from .errors import InputError, QueryError, QueryTimeoutError, SearchError
 from .output import hit_json
 from .query import check_date, parse_query
 from .searching import SearchIndex, live_snapshot
@@ -150,6 +150,8 @@ class Searcher:
     async def run(self, work: Callable[[SearchIndex], Any]) -> Any:
         def job():
             with self.pool.lend() as index:
+                # The library stops the search itself, so the thread is free again too.
+                index.budget = self.time_limit
                 return work(index)
 
         future = asyncio.get_running_loop().run_in_executor(self.executor, job)
@@ -340,7 +342,7 @@ async def page_search(request: Request) -> Response:
         )
     except (QueryError, BadRequest) as error:
         context["error"] = str(error)
-        return _page(request, "search.html", context, status=400)
+        return _page(request, "search.html", context, status=_status_of(error, request))
     pages = max(1, -(-found["total"] // PAGE_SIZE))
     context.update(
         found=found,
@@ -392,6 +394,8 @@ def _page(request: Request, name: str, context: dict, status: int = 200) -> Resp
 
 
 def _status_of(error: SearchError, request: Request) -> int:
+    if isinstance(error, QueryTimeoutError):
+        return 503
     if isinstance(error, QueryError | BadRequest):
         return 400
     if isinstance(error, InputError):

@@ -11,12 +11,19 @@ near some other), one up to 5, two beyond. As for fuzzy words, the first letter
 is kept: without it Whoosh walks the whole vocabulary once per word (measured
 at 200k sentences: 1.5 to 5 times slower). A correction is offered only if
 the corrected query itself finds something.
+
+The work is bounded whatever the query: a query with more than
+MAX_CORRECTED_WORDS unknown words is not a typo and gets no suggestion (with
+every word required, correcting some of them could not make it match), each
+word looks at no more than MAX_CANDIDATES candidates, and `check` (the
+caller's deadline) is asked between steps.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import islice
 
 from .highlight import edit_distance
 from .query import FUZZY_PREFIX
@@ -24,6 +31,10 @@ from .schema import shared_words_analyzer
 
 _WORD = re.compile(r"(?<![\w:])[^\W\d_][\w'’]*(?![\w:*~])", re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
+# A 2,000-character query of short unknown words took minutes at 60k sentences without
+# these: each word walks the vocabulary for its neighbours, then ranks every one found.
+MAX_CORRECTED_WORDS = 10
+MAX_CANDIDATES = 1000
 
 
 def max_edits(word: str) -> int:
@@ -33,17 +44,31 @@ def max_edits(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
-def suggest(searcher, query_text: str, has_hits: Callable[[str], bool]) -> str | None:
-    """A corrected query string, or None. `has_hits(text)` says whether a query finds something."""
+def suggest(
+    searcher,
+    query_text: str,
+    has_hits: Callable[[str], bool],
+    check: Callable[[], None] = lambda: None,
+) -> str | None:
+    """A corrected query string, or None. `has_hits(text)` says whether a query finds
+    something; `check()` raises to stop the search for a correction (out of time)."""
     reader = searcher.reader()
+    unknown = [
+        word
+        for word in _WORD.findall(query_text)
+        if word not in _OPERATORS and _unknown_form(reader, word)
+    ]
+    if len(unknown) > MAX_CORRECTED_WORDS:
+        return None
     corrected = []
     last = 0
     changed = False
     for match in _WORD.finditer(query_text):
         word = match.group()
         replacement = None
-        if word not in _OPERATORS:
-            replacement = _correct(reader, word)
+        if word in unknown:
+            check()
+            replacement = _correct(reader, word, check)
         corrected.append(query_text[last : match.start()])
         corrected.append(replacement or word)
         changed = changed or bool(replacement)
@@ -52,19 +77,31 @@ def suggest(searcher, query_text: str, has_hits: Callable[[str], bool]) -> str |
     if not changed:
         return None
     suggestion = "".join(corrected)
+    check()
     return suggestion if has_hits(suggestion) else None
 
 
-def _correct(reader, word: str) -> str | None:
+def _unknown_form(reader, word: str) -> str | None:
+    """The form of `word` to correct: its one indexed form, if it is long enough to
+    correct and no sentence has it; else None."""
     forms = [token.text for token in shared_words_analyzer()(word, mode="query")]
     if len(forms) != 1:
         return None
     typed = forms[0]
-    edits = max_edits(typed)
-    if not edits or reader.doc_frequency("words", typed):
+    if not max_edits(typed) or reader.doc_frequency("words", typed):
+        return None
+    return typed
+
+
+def _correct(reader, word: str, check: Callable[[], None]) -> str | None:
+    typed = _unknown_form(reader, word)
+    if typed is None:
         return None
     best: tuple | None = None
-    for candidate in reader.terms_within("words", typed, edits, prefix=FUZZY_PREFIX):
+    candidates = reader.terms_within("words", typed, max_edits(typed), prefix=FUZZY_PREFIX)
+    for number, candidate in enumerate(islice(candidates, MAX_CANDIDATES)):
+        if number % 100 == 0:
+            check()
         if isinstance(candidate, bytes):
             candidate = candidate.decode("utf-8")
         frequency = reader.doc_frequency("words", candidate)
