@@ -41,8 +41,6 @@ from .errors import (
     SearchError,
 )
 from .schema import SCHEMA_VERSION, DamagedRecord, build_schema, schema_matches
-from .schema import article_fields as article_fields  # record checks, for readers
-from .schema import sentence_fields as sentence_fields
 
 POINTER = "CURRENT"
 LOCK = "write.lock"
