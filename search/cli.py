@@ -191,7 +191,7 @@ class _Interrupts:
 
     def hold(self) -> None:
         """From now on a Ctrl-C is only noted: the command is ending."""
-        if signal.getsignal(signal.SIGINT) is self._raise:
+        if signal.getsignal(signal.SIGINT) == self._raise:  # bound methods: equal, never identical
             signal.signal(signal.SIGINT, self._note)
 
     def tell(self) -> None:
