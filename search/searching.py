@@ -321,30 +321,22 @@ class SearchIndex:
                 yield {**fields, "name": self.name_of(fields["path"])}
 
     def _stored_sentences(self, parsed, since, until) -> Iterator[dict]:
-        wanted = self._sentence_filter(parsed and self._resolved(parsed), since, until)
-        with store.guard(self.folder):
-            reader = self._searcher.reader()
-            allowed = None
-            if wanted is not None:
-                from whoosh.idsets import BitSet
-
-                self._check_expansion(wanted)
-                docs = self._searcher.docs_for_query(wanted)
-                allowed = BitSet(docs, size=reader.doc_count_all())
-                if len(allowed) <= _FEW_DOCUMENTS:
-                    found = [reader.stored_fields(docnum) for docnum in allowed]
-                    found = [sentence_fields(f) for f in found if f.get("kind") != ARTICLE]
-                    yield from sorted(found, key=lambda f: (f["path"], f["sentence"]))
-                    return
-            for path in reader.field_terms("path"):
-                docnums = reader.postings("path", path).all_ids()
-                if allowed is not None:
-                    docnums = [docnum for docnum in docnums if docnum in allowed]
-                records = [reader.stored_fields(docnum) for docnum in docnums]
-                article = [
-                    sentence_fields(fields) for fields in records if fields.get("kind") != ARTICLE
-                ]
-                yield from sorted(article, key=lambda fields: fields["sentence"])
+        allowed = self._wanted_documents(parsed, since, until)
+        reader = self._searcher.reader()
+        if allowed is not None and len(allowed) <= _FEW_DOCUMENTS:
+            found = [reader.stored_fields(docnum) for docnum in allowed]
+            found = [sentence_fields(f) for f in found if f.get("kind") != ARTICLE]
+            yield from sorted(found, key=lambda f: (f["path"], f["sentence"]))
+            return
+        for path in reader.field_terms("path"):
+            docnums = reader.postings("path", path).all_ids()
+            if allowed is not None:
+                docnums = [docnum for docnum in docnums if docnum in allowed]
+            records = [reader.stored_fields(docnum) for docnum in docnums]
+            article = [
+                sentence_fields(fields) for fields in records if fields.get("kind") != ARTICLE
+            ]
+            yield from sorted(article, key=lambda fields: fields["sentence"])
 
     def sentence_count(
         self,
@@ -353,25 +345,25 @@ class SearchIndex:
         until: str | None = None,
     ) -> int:
         """How many sentences `sentences` yields with the same arguments."""
-
-        from .schema import article_records
-
-        wanted = self._sentence_filter(parsed and self._resolved(parsed), since, until)
-        wanted = wanted or wq.Every()
         with store.guard(self.folder):
-            self._check_expansion(wanted)
-            docs = self._searcher.docs_for_query(wq.AndNot(wanted, article_records()))
-            return sum(1 for _ in docs)
+            records = self._documents(article_records())
+            wanted = self._wanted_documents(parsed, since, until)
+            if wanted is None:
+                return self._searcher.reader().doc_count() - len(records)
+            return len(wanted - records)
 
-    @staticmethod
-    def _sentence_filter(parsed, since, until):
-
-        parts = [parsed.query] if parsed is not None else []  # article: resolved by the caller
+    def _wanted_documents(self, parsed, since, until) -> set[int] | None:
+        """The documents an export keeps (None: all): those `parsed` matches, if given, and
+        dated `since`..`until`, if given, as the same document sets `--since` uses."""
+        wanted = None
+        if parsed is not None:
+            query = self._resolved(parsed).query
+            self._check_expansion(query)
+            wanted = self._documents(query)
         if since or until:
-            parts.append(wq.TermRange("date", since, until, startexcl=False, endexcl=False))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
+            inside = self._dated_documents(since, until)[0]
+            wanted = inside if wanted is None else wanted & inside
+        return wanted
 
     def did_you_mean(self, parsed: ParsedQuery) -> str | None:
         """A corrected query that finds something, from the index's own words; or None."""
