@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh import query as wq
 
+from .bonus import Bonus, Bonused
 from .errors import QueryError
 from .schema import QUERY_FIELDS, build_schema, shared_acronym_analyzer, shared_words_analyzer
 
@@ -208,22 +209,22 @@ def _acronyms_first(parsed, text: str):
     )
     if not acronyms:
         return parsed
-    boosts = [wq.ConstantScoreQuery(wq.Term("acronyms", word), ACRONYM_SCORE) for word in acronyms]
-    return wq.AndMaybe(parsed, wq.Or(boosts) if len(boosts) > 1 else boosts[0])
+    boosts = [Bonus(wq.Term("acronyms", word), ACRONYM_SCORE) for word in acronyms]
+    return Bonused(parsed, wq.Or(boosts) if len(boosts) > 1 else boosts[0])
 
 
 def _headlines_first(parsed):
     """Sentences whose article's headline has the query's words score higher.
 
-    What matches does not change (the boost is an AndMaybe: it only adds to the score
-    of a sentence the query already matched); only the order does.
+    What matches does not change (a `Bonused` query only adds to the score of a
+    sentence the query already matched); only the order does.
     """
     words = sorted(_wanted_words(parsed))
     if not words:
         return parsed
     share = TITLE_SCORE / len(words)
-    boosts = [wq.ConstantScoreQuery(wq.Term("title", word), share) for word in words]
-    return wq.AndMaybe(parsed, wq.Or(boosts) if len(boosts) > 1 else boosts[0])
+    boosts = [Bonus(wq.Term("title", word), share) for word in words]
+    return Bonused(parsed, wq.Or(boosts) if len(boosts) > 1 else boosts[0])
 
 
 def _wanted_words(node) -> set[str]:

@@ -25,15 +25,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter, SubWriterTask
 
 from .errors import IndexLockedError, InputError, NotAnIndexError, SearchError
 from .store import LOCK, POINTER, describe, foreign_entries
 
+# Postings are written in blocks of this many documents (Whoosh's default is 128). Each
+# block records its best possible score, and a top-10 search skips the blocks that cannot
+# reach it: smaller blocks bound it more tightly. Measured at 200k sentences, a common
+# word's top 10 (`government`, 59,379 hits) took 82 ms at 128, 42 at 64, 21 at 32 and 16
+# at 16; the postings grew 2%, 12% and 34%, and counting every hit did not change at 32.
+POSTING_BLOCK = 32
 # Compound segments are read through an mmap that Whoosh copies whole into a
 # BytesIO on every open: 200 MB and 50 ms per query at 200k sentences. Plain
 # segment files are read lazily.
-_WRITER_OPTIONS = {"limitmb": 128, "compound": False}
+_WRITER_OPTIONS = {"limitmb": 128, "compound": False, "codec": W3Codec(blocklimit=POSTING_BLOCK)}
 # Each worker buffers postings up to limitmb: keep the whole tree small.
 _WORKER_OPTIONS = {"limitmb": 64, "multisegment": True}
 MAX_WORKERS = 4

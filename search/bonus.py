@@ -1,0 +1,204 @@
+"""Fixed scores added to the sentences that hold a word, without slowing the top N.
+
+Ranking bonuses (a typed acronym written in capitals, the query's words in the
+article's headline) add a constant to a sentence's BM25F score; they never change
+what matches. Whoosh's own `ConstantScoreQuery` inside an `AndMaybe` reads every
+posting of the bonus word into a list that cannot report a "quality", so the query
+loses Whoosh's block-max skipping and scores every matching sentence. Worse, when
+qualities are reported, Whoosh's `AndMaybe`, `And` and `Or` matchers skip a block of
+one side by the *current* block of the other, which can drop a better sentence from
+the top N (measured: `"the peace talks"` and `peace AND talk` lost their best hit at
+small posting blocks).
+
+Here a `Bonused(core, bonus)` query keeps the core's own skipping, bounded by what
+the bonuses can add in each block of the core (the boosts of the bonus words that
+have a sentence in that block), which is exact: a block is skipped only if no
+sentence in it could reach the top N even with every bonus it may hold. Whether to
+skip at all is the caller's choice (`skips_blocks_exactly`): only a core that is one
+word skips exactly.
+"""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+from whoosh.matching import NullMatcher
+from whoosh.matching.mcore import Matcher
+
+
+class Bonus(wq.ConstantScoreQuery):
+    """`score` added to the sentences holding a word: `Bonus(Term(field, word), score)`."""
+
+    def matcher(self, searcher, context=None):
+        found = self.child.matcher(searcher, context)
+        return found if not found.is_active() else _BonusMatcher(found, self.score)
+
+
+class Bonused(wq.AndMaybe):
+    """What `core` matches, scored by `core` plus the `bonus` (a Bonus or an Or of them)
+    of each sentence that also holds the bonus word."""
+
+    def matcher(self, searcher, context=None):
+        core = self.a.matcher(searcher, context)
+        if not core.is_active():
+            return NullMatcher()
+        bonuses = [matcher for matcher in self._bonus_matchers(searcher, context) if matcher]
+        return _BonusedMatcher(core, bonuses) if bonuses else core
+
+    def _bonus_matchers(self, searcher, context) -> list:
+        parts = self.b.subqueries if isinstance(self.b, wq.Or) else [self.b]
+        found = []
+        for part in parts:
+            if not isinstance(part, Bonus):
+                raise TypeError(f"Bonused takes Bonus queries, not {part!r}")
+            matcher = part.matcher(searcher, context)
+            found.append(matcher if matcher.is_active() else None)
+        return found
+
+
+def skips_blocks_exactly(query) -> bool:
+    """Whether Whoosh's block-max skipping returns the exact top N for `query`: for one
+    word (Whoosh's term matchers bound their own blocks), with or without bonuses."""
+    if isinstance(query, Bonused):
+        return skips_blocks_exactly(query.a)
+    return isinstance(query, wq.Term)
+
+
+class _BonusMatcher(Matcher):
+    """A word's postings, each scoring `boost`, read lazily."""
+
+    def __init__(self, child, boost: float) -> None:
+        self.child = child
+        self.boost = boost
+
+    def is_active(self) -> bool:
+        return self.child.is_active()
+
+    def id(self) -> int:
+        return self.child.id()
+
+    def skip_to(self, id) -> bool:
+        return self.child.skip_to(id)
+
+    def next(self) -> bool:
+        return self.child.next()
+
+    def reset(self) -> None:
+        self.child.reset()
+
+    def copy(self) -> _BonusMatcher:
+        return _BonusMatcher(self.child.copy(), self.boost)
+
+    def children(self) -> list:
+        return [self.child]
+
+    def term(self):
+        return self.child.term()
+
+    def weight(self) -> float:
+        return self.boost
+
+    def score(self) -> float:
+        return self.boost
+
+
+class _BonusedMatcher(Matcher):
+    """The core's documents; each scores the core's score plus the bonuses it holds.
+
+    The bonus matchers follow the core lazily, when a score is asked for; skipping
+    asks the core to skip by what it must score *without* any bonus being ruled out.
+    """
+
+    def __init__(self, core, bonuses: list) -> None:
+        self.core = core
+        self.bonuses = bonuses
+        self.most = sum(bonus.boost for bonus in bonuses)
+
+    def is_active(self) -> bool:
+        return self.core.is_active()
+
+    def id(self) -> int:
+        return self.core.id()
+
+    def next(self):
+        return self.core.next()
+
+    def skip_to(self, id):
+        return self.core.skip_to(id)
+
+    def reset(self) -> None:
+        self.core.reset()
+        for bonus in self.bonuses:
+            bonus.reset()
+
+    def copy(self) -> _BonusedMatcher:
+        return _BonusedMatcher(self.core.copy(), [bonus.copy() for bonus in self.bonuses])
+
+    def children(self) -> list:
+        return [self.core, *self.bonuses]
+
+    def replace(self, minquality=0):
+        if not self.core.is_active():
+            return NullMatcher()
+        if minquality and self.core.max_quality() + self.most < minquality:
+            return NullMatcher()
+        core = self.core.replace(max(minquality - self.most, 0))
+        return self if core is self.core else _BonusedMatcher(core, self.bonuses)
+
+    def supports(self, astype) -> bool:
+        return self.core.supports(astype)
+
+    def value(self):
+        return self.core.value()
+
+    def value_as(self, astype):
+        return self.core.value_as(astype)
+
+    def spans(self):
+        return self.core.spans()
+
+    def supports_block_quality(self) -> bool:
+        return self.core.supports_block_quality()
+
+    def max_quality(self) -> float:
+        return self.core.max_quality() + self.most
+
+    def block_quality(self) -> float:
+        return self.core.block_quality() + self._bonus_in_block()
+
+    def skip_to_quality(self, minquality) -> int:
+        """Skip the core's blocks whose best sentence, with the bonuses found in that
+        block, cannot beat `minquality`."""
+        if not hasattr(self.core, "block_max_id"):
+            return self.core.skip_to_quality(minquality - self.most)
+        skipped = 0
+        while self.core.is_active() and self.block_quality() <= minquality:
+            self.core.skip_to(self.core.block_max_id() + 1)
+            skipped += 1
+        return skipped
+
+    def _bonus_in_block(self) -> float:
+        """What the bonuses can add in the core's current block: the boosts of those with
+        a document in it (all of them when the core cannot say where its block ends)."""
+        if not hasattr(self.core, "block_max_id"):
+            return self.most
+        first, last = self.core.id(), self.core.block_max_id()
+        total = 0.0
+        for bonus in self.bonuses:
+            if bonus.is_active() and bonus.id() < first:
+                bonus.skip_to(first)
+            if bonus.is_active() and bonus.id() <= last:
+                total += bonus.boost
+        return total
+
+    def weight(self) -> float:
+        return self.core.weight()
+
+    def score(self) -> float:
+        here = self.core.id()
+        total = self.core.score()
+        for bonus in self.bonuses:
+            if bonus.is_active() and bonus.id() < here:
+                bonus.skip_to(here)
+            if bonus.is_active() and bonus.id() == here:
+                total += bonus.boost
+        return total

@@ -1,0 +1,102 @@
+"""The top N that `find` returns is exactly the top N of the full ranking.
+
+A top-10 search skips the posting blocks that cannot reach the top 10 (Whoosh's
+block-max optimisation, bounded in `search.bonus` for the ranking bonuses of
+acronyms and headlines). Skipping must never change the answer: on a corpus where
+every common word spans many posting blocks, each query's first page is compared
+with the first entries of its complete ranking.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from conftest import invoke
+from search.query import parse_query
+from search.searching import SearchIndex
+
+COMMON = ["government", "minister", "talks", "peace", "ceasefire", "border", "vote", "market"]
+RARE = [f"{a}{b}" for a in ("zor", "vel", "kip", "mar", "tun") for b in ("blat", "dex", "quon")]
+FILLER = ["the", "of", "said", "on", "a", "new", "and", "to", "in", "after", "over"]
+ACRONYMS = ["US", "UN", "EU", "NATO"]
+
+
+def _sentence(rng: random.Random) -> str:
+    words = rng.choices(FILLER, k=rng.choice([1, 2, 3, 8, 20, 35]))
+    words += rng.choices(COMMON, k=rng.randint(1, 5))
+    if rng.random() < 0.2:
+        words.append(rng.choice(RARE))
+    if rng.random() < 0.35:
+        acronym = rng.choice(ACRONYMS)
+        words.append(acronym if rng.random() < 0.6 else acronym.lower())
+    rng.shuffle(words)
+    return " ".join(words).capitalize() + "."
+
+
+def _article(rng: random.Random, number: int) -> str:
+    title = " ".join(rng.sample(COMMON + ACRONYMS, k=rng.randint(1, 3)))
+    sentences = " ".join(_sentence(rng) for _ in range(rng.randint(8, 30)))
+    return f"---\ntitle: {title}\ndate: 2025-0{1 + number % 9}-1{number % 10}\n---\n{sentences}\n"
+
+
+@pytest.fixture(scope="module")
+def ranked_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ranking")
+    articles = root / "articles"
+    articles.mkdir()
+    rng = random.Random(20261126)
+    for number in range(120):
+        (articles / f"story{number:03}.md").write_text(_article(rng, number), encoding="utf-8")
+    result = invoke("index", str(articles), "--index-dir", str(root / "index"))
+    assert result.exit_code == 0, result.output
+    return root / "index"
+
+
+QUERIES = [
+    "government",
+    "talks",
+    "the",
+    "zorblat",
+    "NATO",
+    "US",
+    "us",
+    "EU government",
+    "minister ceasefire",
+    "peace talks",
+    "the government vote",
+    "peace OR border",
+    "peace -vote",
+    '"peace talks"',
+    '"the government"',
+    "gov*",
+    "ceasefir~",
+    "title:peace talks",
+]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("page", [1, 10, 25])
+def test_the_first_page_is_the_top_of_the_full_ranking(ranked_index: Path, text: str, page: int):
+    parsed = parse_query(text)
+    with SearchIndex.open(ranked_index) as index:
+        everything = index.find(parsed, limit=None)
+        first = index.find(parsed, limit=page)
+    assert everything, f"{text!r} should match something in the corpus"
+    expected = [round(hit.score, 6) for hit in everything[:page]]
+    assert [round(hit.score, 6) for hit in first] == expected
+    # Beyond ties at the last score, the same sentences, in the same order.
+    cut = expected[-1]
+    assert [(h.path, h.sentence) for h in first if round(h.score, 6) > cut] == [
+        (h.path, h.sentence) for h in everything[:page] if round(h.score, 6) > cut
+    ]
+
+
+def test_the_corpus_spreads_common_words_over_many_posting_blocks(ranked_index: Path):
+    """The comparison above means something only if postings span many blocks."""
+    from search.writer import POSTING_BLOCK
+
+    with SearchIndex.open(ranked_index) as index:
+        assert index.count(parse_query("government")) > 10 * POSTING_BLOCK
