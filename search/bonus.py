@@ -55,12 +55,15 @@ class Bonused(wq.AndMaybe):
         return found
 
 
+def unbonused(query):
+    """What `query` matches, without the bonuses that only rank it."""
+    return unbonused(query.a) if isinstance(query, Bonused) else query
+
+
 def skips_blocks_exactly(query) -> bool:
     """Whether Whoosh's block-max skipping returns the exact top N for `query`: for one
     word (Whoosh's term matchers bound their own blocks), with or without bonuses."""
-    if isinstance(query, Bonused):
-        return skips_blocks_exactly(query.a)
-    return isinstance(query, wq.Term)
+    return isinstance(unbonused(query), wq.Term)
 
 
 class _BonusMatcher(Matcher):

@@ -225,8 +225,8 @@ def _window(offset: int, limit: int) -> None:
 def _results(index: SearchIndex, parsed, sort: str, limit: int, offset: int) -> dict:
     """One page of hits, the total, the top score and (for a miss) a suggestion."""
     started = time.perf_counter()
-    hits = index.find(parsed, limit=limit, sort=sort, offset=offset)
-    total = index.count(parsed)
+    page = index.page(parsed, limit=limit, sort=sort, offset=offset)
+    hits, total = page.hits, page.total
     top = None
     if sort == "relevance" and total:
         top = hits[0].score if offset == 0 and hits else index.find(parsed, limit=1)[0].score

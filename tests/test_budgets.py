@@ -205,7 +205,7 @@ def test_the_server_answers_a_timed_out_query_with_503(corpus_index: Path, monke
     def too_slow(self, parsed, **options):
         raise QueryTimeoutError("the query took longer than 7 s and was stopped; make it narrower")
 
-    monkeypatch.setattr(SearchIndex, "find", too_slow)
+    monkeypatch.setattr(SearchIndex, "page", too_slow)
     with TestClient(server.create_app(corpus_index)) as client:
         response = client.get(url, params={"q": "ceasefire"})
     assert response.status_code == 503

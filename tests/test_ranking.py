@@ -100,3 +100,44 @@ def test_the_corpus_spreads_common_words_over_many_posting_blocks(ranked_index: 
 
     with SearchIndex.open(ranked_index) as index:
         assert index.count(parse_query("government")) > 10 * POSTING_BLOCK
+
+
+def test_a_word_is_counted_without_its_deleted_sentences(tmp_path: Path):
+    """A word's count comes from its document frequency; sentences of an article that
+    was re-indexed are deleted, not yet merged away, and must not be counted."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for number in range(3):
+        (articles / f"a{number}.txt").write_text("Harbour talks resumed. Harbour fees rose.\n")
+    index_dir = tmp_path / "index"
+    assert invoke("index", str(articles), "--index-dir", str(index_dir)).exit_code == 0
+    (articles / "a1.txt").write_text("The harbour closed.\n")
+    assert invoke("index", str(articles), "--index-dir", str(index_dir)).exit_code == 0
+    with SearchIndex.open(index_dir) as index:
+        leaves = [leaf for leaf, _offset in index._searcher.reader().leaf_readers()]
+        assert any(leaf.has_deletions() for leaf in leaves), "no deleted sentences to test"
+        for text in ("harbour", "talks", "closed", "harbour talks"):
+            parsed = parse_query(text)
+            assert index.count(parsed) == len(index.find(parsed, limit=None)), text
+        assert index.count(parse_query("harbour")) == 5
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"sort": "date"},
+        {"since": "2025-03-01", "until": "2025-06-30"},
+        {"match_any": True},
+    ],
+    ids=["relevance", "by-date", "dated", "any"],
+)
+def test_a_page_counts_every_match(ranked_index: Path, text: str, options: dict):
+    """The total beside a page (the web page's count) is what `count` and `find` give."""
+    sort = options.pop("sort", "relevance")
+    parsed = parse_query(text, **options)
+    with SearchIndex.open(ranked_index) as index:
+        page = index.page(parsed, limit=10, sort=sort, offset=5)
+        assert page.total == index.count(parsed) == len(index.find(parsed, limit=None))
+        assert page.hits == index.find(parsed, limit=10, sort=sort, offset=5)

@@ -232,14 +232,14 @@ def test_no_index_yet_is_a_503(tmp_path: Path, url) -> None:
 def test_a_slow_search_is_a_503_and_does_not_hold_the_server(corpus_index, monkeypatch) -> None:
     from search.searching import SearchIndex
 
-    find = SearchIndex.find
+    page = SearchIndex.page
 
-    def slow_find(self, parsed, **options):
+    def slow_page(self, parsed, **options):
         if parsed.text == "slow":
             time.sleep(1.5)
-        return find(self, parsed, **options)
+        return page(self, parsed, **options)
 
-    monkeypatch.setattr(SearchIndex, "find", slow_find)
+    monkeypatch.setattr(SearchIndex, "page", slow_page)
     with TestClient(server.create_app(corpus_index, time_limit=0.5)) as client:
         started = time.monotonic()
         response = client.get("/api/search", params={"q": "slow"})
