@@ -190,9 +190,8 @@ class SearchIndex:
     ) -> list[Hit]:
         """The best `limit` sentences for the query (all if None), in `sort` order,
         after skipping the first `offset` (a page; ranks still count from the top)."""
-        return self.page(
-            parsed, limit=limit, sort=sort, before=before, after=after, offset=offset
-        ).hits
+        with self._budgeted(), store.guard(self.folder):
+            return self._find(self._resolved(parsed), limit, sort, before, after, offset)[0]
 
     def page(
         self,
