@@ -41,18 +41,14 @@ class Bonused(wq.AndMaybe):
         core = self.a.matcher(searcher, context)
         if not core.is_active():
             return NullMatcher()
-        bonuses = [matcher for matcher in self._bonus_matchers(searcher, context) if matcher]
+        bonuses = self._bonus_matchers(searcher, context)
         return _BonusedMatcher(core, bonuses) if bonuses else core
 
-    def _bonus_matchers(self, searcher, context) -> list:
+    def _bonus_matchers(self, searcher, context) -> list[_BonusMatcher]:
+        """The matchers of the bonuses whose word the index holds."""
         parts = self.b.subqueries if isinstance(self.b, wq.Or) else [self.b]
-        found = []
-        for part in parts:
-            if not isinstance(part, Bonus):
-                raise TypeError(f"Bonused takes Bonus queries, not {part!r}")
-            matcher = part.matcher(searcher, context)
-            found.append(matcher if matcher.is_active() else None)
-        return found
+        matchers = [part.matcher(searcher, context) for part in parts]
+        return [matcher for matcher in matchers if isinstance(matcher, _BonusMatcher)]
 
 
 def unbonused(query):
