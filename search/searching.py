@@ -391,7 +391,7 @@ class SearchIndex:
         wanted = None
         if parsed is not None:
             query = self._resolved(parsed).query
-            self._check_expansion(query)
+            query = self._expanded(query)
             wanted = self._documents(query)
         if since or until:
             inside = self._dated_documents(since, until)[0]
@@ -477,7 +477,7 @@ class SearchIndex:
         """Whoosh's `search`, with the query's expansion capped and the budget's deadline
         checked at every matching document. With `counted`, a top-N search visits every
         match, so that `len()` of the results is exact."""
-        self._check_expansion(query)
+        query = self._expanded(query)
         collector = self._searcher.collector(**options)
         ranking = collector.child if isinstance(collector, FilterCollector) else collector
         if hasattr(ranking, "usequality"):
@@ -499,17 +499,22 @@ class SearchIndex:
             raise self._timed_out() from None
         return collector.results()
 
-    def _check_expansion(self, query) -> None:
-        """Refuse a query whose wildcards, prefixes, ranges and fuzzy words expand to more
-        than MAX_EXPANDED_TERMS indexed words; counted lazily, so refusing is cheap."""
-        from whoosh import query as wq
-
+    def _expanded(self, query):
+        """`query` with each wildcard, prefix, range and fuzzy word replaced by the indexed
+        words it stands for, read once (Whoosh would read them again to match, and a fuzzy
+        word's walk of the vocabulary costs 40 ms at 200k sentences); a pattern that
+        stands for one word becomes that word, so the search can skip blocks as for a word
+        typed in full. Refused (QueryError) past MAX_EXPANDED_TERMS words in all; counted
+        lazily, so refusing is cheap."""
         reader = self._searcher.reader()
         expanded = 0
+        words: dict[int, list] = {}
         for node in query.leaves():
-            if not isinstance(node, wq.MultiTerm):
+            if not isinstance(node, wq.MultiTerm) or id(node) in words:
                 continue
-            for _term in node.expanded_terms(reader):
+            found = words[id(node)] = []
+            for _field, word in node.expanded_terms(reader):
+                found.append(word)
                 expanded += 1
                 if expanded > MAX_EXPANDED_TERMS:
                     raise QueryError(
@@ -519,6 +524,18 @@ class SearchIndex:
                     )
                 if expanded % 1000 == 0:
                     self._check_deadline()
+        if not words:
+            return query
+
+        def listed(node):
+            if id(node) not in words or _every_word(node):
+                return node
+            found = words[id(node)]
+            if len(found) == 1:  # as Whoosh matches a pattern of one word: that word, unboosted
+                return wq.Term(node.field(), found[0])
+            return _Listed(node, found)
+
+        return query.accept(listed)
 
     def _find(
         self, parsed, limit, sort, before, after, offset=0, counting=False
@@ -685,6 +702,44 @@ class SearchIndex:
             return article_fields(result.fields())
         store.raise_if_damaged(self.folder)
         raise InputError(f'no article "{path}" in the index; try "search query -l WORD"')
+
+
+def _every_word(node) -> bool:
+    """A bare `*` (or an empty prefix): Whoosh matches it as every document of the field."""
+    return (isinstance(node, wq.Prefix) and node.text == "") or (
+        isinstance(node, wq.Wildcard) and node.text == "*"
+    )
+
+
+class _Listed(wq.MultiTerm):
+    """A wildcard, prefix, range or fuzzy word with the indexed words it stands for already
+    read: it matches and scores as the original (Whoosh's MultiTerm matcher), without
+    walking the vocabulary again."""
+
+    def __init__(self, original, words: list) -> None:
+        self.original = original
+        self.fieldname = original.field()
+        self.boost = original.boost
+        self.constantscore = original.constantscore
+        self.words = words
+
+    def _btexts(self, ixreader):
+        return self.words
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Listed) and (self.original, self.words) == (
+            other.original,
+            other.words,
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.original)
+
+    def __repr__(self) -> str:
+        return f"_Listed({self.original!r}, {len(self.words)} words)"
+
+    def __str__(self) -> str:
+        return str(self.original)
 
 
 class _DeadlineCollector(WrappingCollector):

@@ -73,6 +73,9 @@ QUERIES = [
     '"the government"',
     "gov*",
     "ceasefir~",
+    "zorbl*",
+    "zorblot~",
+    "ma*",
     "title:peace talks",
 ]
 
