@@ -138,6 +138,8 @@ class _BonusedMatcher(Matcher):
     def replace(self, minquality=0):
         if not self.core.is_active():
             return NullMatcher()
+        if not hasattr(self.core, "block_max_id"):
+            return self  # only a word's own postings bound their best score truly
         if minquality and self.core.max_quality() + self.most < minquality:
             return NullMatcher()
         core = self.core.replace(max(minquality - self.most, 0))

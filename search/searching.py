@@ -481,12 +481,13 @@ class SearchIndex:
         collector = self._searcher.collector(**options)
         ranking = collector.child if isinstance(collector, FilterCollector) else collector
         if hasattr(ranking, "usequality"):
-            # Whoosh's block-max skipping is exact only for one word (see search.bonus).
-            ranking.usequality = skips_blocks_exactly(query) and not counted
-            if counted:
-                # Whoosh also swaps in leaner matchers once a match cannot reach the top N
-                # (an Or whose one side is too weak becomes an AndMaybe): right for the
-                # ranking, but the count would miss what they pass over.
+            # Whoosh's shortcuts for a top N are exact only for one word (see search.bonus):
+            # skipping blocks, and swapping in leaner matchers once a match cannot reach the
+            # top (it judges an Or by its strongest word, not their sum, and dropped the best
+            # sentence of `government minister the`). Counting needs every match visited.
+            exact = skips_blocks_exactly(query) and not counted
+            ranking.usequality = exact
+            if not exact:
                 ranking.replace = 0
         if self._deadline is not None:
             if isinstance(collector, FilterCollector):

@@ -13,8 +13,11 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import invoke
+from search.errors import QueryError
 from search.query import parse_query
 from search.searching import SearchIndex
 
@@ -144,3 +147,33 @@ def test_a_page_counts_every_match(ranked_index: Path, text: str, options: dict)
         page = index.page(parsed, limit=10, sort=sort, offset=5)
         assert page.total == index.count(parsed) == len(index.find(parsed, limit=None))
         assert page.hits == index.find(parsed, limit=10, sort=sort, offset=5)
+
+
+PIECES = [
+    *COMMON[:4],
+    *ACRONYMS[:2],
+    "the",
+    "zorblat",
+    "OR",
+    "NOT",
+    "-vote",
+    '"peace talks"',
+    "gov*",
+    "talk~",
+    "title:border",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), any_word=st.booleans())
+def test_any_query_pages_as_it_ranks(ranked_index: Path, words: list[str], any_word: bool):
+    try:
+        parsed = parse_query(" ".join(words), match_any=any_word)
+    except QueryError:
+        return
+    with SearchIndex.open(ranked_index) as index:
+        everything = index.find(parsed, limit=None)
+        first = index.find(parsed, limit=10)
+        page = index.page(parsed, limit=10)
+    assert [round(h.score, 6) for h in first] == [round(h.score, 6) for h in everything[:10]]
+    assert page.total == len(everything)
