@@ -42,7 +42,8 @@ def _sentence(rng: random.Random) -> str:
 def _article(rng: random.Random, number: int) -> str:
     title = " ".join(rng.sample(COMMON + ACRONYMS, k=rng.randint(1, 3)))
     sentences = " ".join(_sentence(rng) for _ in range(rng.randint(8, 30)))
-    return f"---\ntitle: {title}\ndate: 2025-0{1 + number % 9}-1{number % 10}\n---\n{sentences}\n"
+    dated = f"date: 2025-0{1 + number % 9}-1{number % 10}\n" if number % 7 else ""
+    return f"---\ntitle: {title}\n{dated}---\n{sentences}\n"
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +178,24 @@ def test_any_query_pages_as_it_ranks(ranked_index: Path, words: list[str], any_w
         page = index.page(parsed, limit=10)
     assert [round(h.score, 6) for h in first] == [round(h.score, 6) for h in everything[:10]]
     assert page.total == len(everything)
+
+
+@pytest.mark.parametrize("text", ["government", "the", "peace OR border", '"peace talks"', "NATO"])
+@pytest.mark.parametrize("sort", ["date", "article"])
+@pytest.mark.parametrize("dates", [{}, {"since": "2025-02-01", "include_undated": True}])
+@pytest.mark.parametrize("few", [0, 100_000], ids=["walking-the-terms", "reading-all"])
+def test_a_sorted_page_is_a_slice_of_the_whole_sorted_list(
+    ranked_index: Path, monkeypatch, text: str, sort: str, dates: dict, few: int
+):
+    """Past a few thousand matches, a page by date or path walks the date or path terms
+    in order instead of reading every match; both give the same page, scores included."""
+    from search import searching
+
+    parsed = parse_query(text, **dates)
+    with SearchIndex.open(ranked_index) as index:
+        everything = index.find(parsed, limit=None, sort=sort)
+        monkeypatch.setattr(searching, "_FEW_TO_SORT", few)
+        for offset in (0, 7, 40, len(everything) - 5):
+            page = index.page(parsed, limit=10, sort=sort, offset=offset)
+            assert page.hits == everything[offset : offset + 10]
+            assert page.total == len(everything)
