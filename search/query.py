@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh import query as wq
 
-from .bonus import Bonus, Bonused
 from .errors import QueryError
+from .ranking import Bonus, Bonused
 from .schema import QUERY_FIELDS, build_schema, shared_acronym_analyzer, shared_words_analyzer
 
 MAX_QUERY_CHARS = 2000

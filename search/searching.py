@@ -33,11 +33,11 @@ from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.searching import TimeLimit
 
 from . import store
-from .bonus import skips_blocks_exactly, unbonused
 from .errors import InputError, QueryError, QueryTimeoutError, SearchError
 from .highlight import Span, match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
+from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, sentence_fields
 
 # Seconds one question may take. The slowest ordinary queries measured at 200k sentences
@@ -481,19 +481,14 @@ class SearchIndex:
         collector = self._searcher.collector(**options)
         ranking = collector.child if isinstance(collector, FilterCollector) else collector
         if hasattr(ranking, "usequality"):
-            # Whoosh's shortcuts for a top N are exact only for one word (see search.bonus):
-            # skipping blocks, and swapping in leaner matchers once a match cannot reach the
-            # top (it judges an Or by its strongest word, not their sum, and dropped the best
-            # sentence of `government minister the`). Counting needs every match visited.
-            exact = skips_blocks_exactly(query) and not counted
-            ranking.usequality = exact
-            if not exact:
-                ranking.replace = 0
-        if self._deadline is not None:
-            if isinstance(collector, FilterCollector):
-                collector.child = _DeadlineCollector(collector.child, self._deadline)
-            else:
-                collector = _DeadlineCollector(collector, self._deadline)
+            # Whoosh's block skipping is exact only for one word (see search.ranking), and a
+            # count needs every match visited.
+            ranking.usequality = skips_blocks_exactly(query) and not counted
+        guarded = _GuardedCollector(ranking, self._deadline, replace=not counted)
+        if isinstance(collector, FilterCollector):
+            collector.child = guarded
+        else:
+            collector = guarded
         try:
             self._searcher.search_with_collector(query, collector)
         except TimeLimit:
@@ -803,8 +798,10 @@ class _Listed(wq.MultiTerm):
         return str(self.original)
 
 
-class _DeadlineCollector(WrappingCollector):
-    """Wraps a Whoosh collector and stops it when the wall clock passes `deadline`.
+class _GuardedCollector(WrappingCollector):
+    """Wraps Whoosh's collector: stops it when the wall clock passes `deadline` (if any),
+    and lets it swap in leaner matchers once a document cannot reach the top N only where
+    every matcher of the segment bounds its best score truly (`replaces_soundly`).
 
     Whoosh's own TimeLimitCollector either sends SIGALRM (main thread only, and at odds
     with the command line's own signal handling) or starts a non-daemon timer thread per
@@ -813,14 +810,24 @@ class _DeadlineCollector(WrappingCollector):
     reads its child's matches itself), so that filters and masks still apply.
     """
 
-    def __init__(self, child, deadline: float) -> None:
+    def __init__(self, child, deadline: float | None, replace: bool = True) -> None:
         super().__init__(child)
         self.deadline = deadline
+        self.replace_every = getattr(child, "replace", 0) if replace else 0
+
+    def set_subsearcher(self, subsearcher, offset) -> None:
+        super().set_subsearcher(subsearcher, offset)
+        if hasattr(self.child, "replace"):
+            sound = replaces_soundly(self.child.matcher)
+            self.child.replace = self.replace_every if sound else 0
 
     def computes_count(self) -> bool:
         return self.child.computes_count()
 
     def matches(self) -> Iterator[int]:
+        if self.deadline is None:
+            yield from self.child.matches()
+            return
         deadline = self.deadline
         clock = time.monotonic
         for docnum in self.child.matches():

@@ -1,7 +1,7 @@
 """The top N that `find` returns is exactly the top N of the full ranking.
 
 A top-10 search skips the posting blocks that cannot reach the top 10 (Whoosh's
-block-max optimisation, bounded in `search.bonus` for the ranking bonuses of
+block-max optimisation, bounded in `search.ranking` for the ranking bonuses of
 acronyms and headlines). Skipping must never change the answer: on a corpus where
 every common word spans many posting blocks, each query's first page is compared
 with the first entries of its complete ranking.

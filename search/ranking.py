@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from whoosh import query as wq
 from whoosh.matching import NullMatcher
+from whoosh.matching.combo import CombinationMatcher
 from whoosh.matching.mcore import Matcher
 
 
@@ -54,6 +55,18 @@ class Bonused(wq.AndMaybe):
 def unbonused(query):
     """What `query` matches, without the bonuses that only rank it."""
     return unbonused(query.a) if isinstance(query, Bonused) else query
+
+
+def replaces_soundly(matcher) -> bool:
+    """Whether every matcher in the tree bounds its best score truly, so that Whoosh may
+    swap in leaner matchers once a document cannot reach the top N (an Or whose one side
+    is too weak on its own becomes an AndMaybe). Its array unions, which it uses for an
+    Or of many words over a small segment, report their strongest word's best score as
+    the Or's, not the sum: a replacement then dropped the best sentence of
+    `government minister the` (--any)."""
+    if isinstance(matcher, CombinationMatcher):
+        return False
+    return all(replaces_soundly(child) for child in matcher.children())
 
 
 def skips_blocks_exactly(query) -> bool:
@@ -138,8 +151,6 @@ class _BonusedMatcher(Matcher):
     def replace(self, minquality=0):
         if not self.core.is_active():
             return NullMatcher()
-        if not hasattr(self.core, "block_max_id"):
-            return self  # only a word's own postings bound their best score truly
         if minquality and self.core.max_quality() + self.most < minquality:
             return NullMatcher()
         core = self.core.replace(max(minquality - self.most, 0))
