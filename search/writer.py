@@ -33,10 +33,11 @@ from .store import LOCK, POINTER, describe, foreign_entries
 
 # Postings are written in blocks of this many documents (Whoosh's default is 128). Each
 # block records its best possible score, and a top-10 search skips the blocks that cannot
-# reach it: smaller blocks bound it more tightly. Measured at 200k sentences, a common
-# word's top 10 (`government`, 59,379 hits) took 82 ms at 128, 42 at 64, 21 at 32 and 16
-# at 16; the postings grew 2%, 12% and 34%, and counting every hit did not change at 32.
-POSTING_BLOCK = 32
+# reach it: smaller blocks bound it more tightly, but a search that moves through postings
+# (AND, phrases) reads more block headers. At 200k sentences (best of 5, in-process):
+# `government` 59 ms at 128, 32 at 64, 19 at 32; `minister ceasefire` 56, 60, 68; `negoti*`
+# 40, 28, 32; the index 113, 117 and 129 MB.
+POSTING_BLOCK = 64
 # Compound segments are read through an mmap that Whoosh copies whole into a
 # BytesIO on every open: 200 MB and 50 ms per query at 200k sentences. Plain
 # segment files are read lazily.
