@@ -22,8 +22,10 @@ from __future__ import annotations
 
 from whoosh import query as wq
 from whoosh.matching import NullMatcher
+from whoosh.matching.binary import AndNotMatcher
 from whoosh.matching.combo import CombinationMatcher
 from whoosh.matching.mcore import Matcher
+from whoosh.matching.wrappers import FilterMatcher, InverseMatcher, RequireMatcher
 
 
 class Bonus(wq.ConstantScoreQuery):
@@ -58,13 +60,18 @@ def unbonused(query):
 
 
 def replaces_soundly(matcher) -> bool:
-    """Whether every matcher in the tree bounds its best score truly, so that Whoosh may
-    swap in leaner matchers once a document cannot reach the top N (an Or whose one side
-    is too weak on its own becomes an AndMaybe). Its array unions, which it uses for an
-    Or of many words over a small segment, report their strongest word's best score as
-    the Or's, not the sum: a replacement then dropped the best sentence of
-    `government minister the` (--any)."""
-    if isinstance(matcher, CombinationMatcher):
+    """Whether Whoosh may swap in leaner matchers once a document cannot reach the top N
+    (an Or whose one side is too weak on its own becomes an AndMaybe), which is sound only
+    if every matcher in the tree bounds its best score truly and keeps its exclusions:
+
+    - its array unions (an Or of many words over a small segment) report their strongest
+      word's best score as the Or's, not the sum: a replacement dropped the best sentence
+      of `government minister the` (--any);
+    - a rebuilt AndNot does not move its excluded word up to where its new first side
+      stands, so a sentence with the excluded word slipped in (`US -vote talk~`, --any);
+      a Not, and Whoosh's filters, would have their inner matcher pruned by score.
+    """
+    if isinstance(matcher, _UNSOUND_TO_REPLACE):
         return False
     return all(replaces_soundly(child) for child in matcher.children())
 
@@ -73,6 +80,15 @@ def skips_blocks_exactly(query) -> bool:
     """Whether Whoosh's block-max skipping returns the exact top N for `query`: for one
     word (Whoosh's term matchers bound their own blocks), with or without bonuses."""
     return isinstance(unbonused(query), wq.Term)
+
+
+_UNSOUND_TO_REPLACE = (
+    CombinationMatcher,
+    AndNotMatcher,
+    InverseMatcher,
+    FilterMatcher,
+    RequireMatcher,
+)
 
 
 class _BonusMatcher(Matcher):

@@ -291,9 +291,19 @@ class SearchIndex:
         """
         if path not in self._names:
             stem = file_stem(path)
-            rivals = {path, *self._paths_with_stem(stem), *self._paths_with_stem(file_stem(stem))}
-            self._names[path] = short_names(rivals)[path]
+            if stem == file_stem(stem) and self._alone_with_stem(stem, path):
+                self._names[path] = short_names({path})[path]
+            else:
+                stems = self._paths_with_stem(stem), self._paths_with_stem(file_stem(stem))
+                self._names[path] = short_names({path, *stems[0], *stems[1]})[path]
         return self._names[path]
+
+    def _alone_with_stem(self, stem: str, path: str) -> bool:
+        """Whether no other indexed article has the stem `stem`: every document holding it
+        is one of `path`'s (counted from the term dictionary alone, deleted ones included
+        on both sides, so any doubt answers False)."""
+        reader = self._searcher.reader()
+        return reader.doc_frequency("article", stem) == reader.doc_frequency("path", path)
 
     def _paths_with_stem(self, stem: str) -> list[str]:
         """The paths of the indexed articles whose file name without its suffix is `stem`."""

@@ -84,10 +84,11 @@ QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("text", [*QUERIES, "US -vote talk~|any", "government minister the|any"])
 @pytest.mark.parametrize("page", [1, 10, 25])
 def test_the_first_page_is_the_top_of_the_full_ranking(ranked_index: Path, text: str, page: int):
-    parsed = parse_query(text)
+    text, _, any_word = text.partition("|")
+    parsed = parse_query(text, match_any=bool(any_word))
     with SearchIndex.open(ranked_index) as index:
         everything = index.find(parsed, limit=None)
         first = index.find(parsed, limit=page)
