@@ -516,7 +516,7 @@ class SearchIndex:
         expanded = 0
         words: dict[int, list] = {}
         for node in query.leaves():
-            if not isinstance(node, wq.MultiTerm) or id(node) in words:
+            if not isinstance(node, wq.MultiTerm) or isinstance(node, _Listed) or id(node) in words:
                 continue
             found = words[id(node)] = []
             for _field, word in node.expanded_terms(reader):
@@ -591,14 +591,15 @@ class SearchIndex:
         at 200k sentences. Past a few thousand matches, the `date` (or `path`) terms are
         walked in order instead, each term's postings giving its sentences, until `end`
         matches are in; only those are read and scored."""
-        matched = self._search(parsed.query, limit=None, scored=False, **self._limits(parsed))
+        query = self._expanded(parsed.query)  # once, for the matches and their scores
+        matched = self._search(query, limit=None, scored=False, **self._limits(parsed))
         documents = set(matched.docs())
         if len(documents) <= _FEW_TO_SORT:
             chosen = documents
         else:
             chosen = self._first_by_key(documents, "date" if sort == "date" else "path", end)
         reader = self._searcher.reader()
-        scores = self._scores_of(parsed.query, chosen)
+        scores = self._scores_of(query, chosen)
         rows = [
             (scores.get(docnum, 0.0), sentence_fields(reader.stored_fields(docnum)))
             for docnum in chosen
@@ -622,8 +623,8 @@ class SearchIndex:
         return chosen | undated
 
     def _scores_of(self, query, documents: set[int]) -> dict[int, float]:
-        """The score `query` gives each of `documents`, read by moving its matchers to them."""
-        query = self._expanded(query)
+        """The score `query` (expanded) gives each of `documents`, read by moving its
+        matchers to them."""
         context = self._searcher.context()
         wanted = sorted(documents)
         scores: dict[int, float] = {}
