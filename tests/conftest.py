@@ -11,13 +11,14 @@ before it starts.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -261,3 +262,17 @@ def corpus_index(tmp_path: Path, corpus_build: Prebuilt, corpus: Path) -> Path:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Slow tests first, so that with several workers they do not all land at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(autouse=True)
+def one_slow_test_at_a_time(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[None]:
+    """The slow tests time signals against runs that fork workers of their own: with
+    pytest-xdist, two of them never run at once (a lock in the session's shared temp folder),
+    so each has a core beside the other worker's quick tests."""
+    if request.node.get_closest_marker("slow") is None or "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    lock = tmp_path_factory.getbasetemp().parent / "slow-tests.lock"
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
