@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh.index import TOC, FileIndex
+import whoosh.index as whoosh_index
 
 from .durable import (
     DurableFileStorage,
@@ -207,7 +207,7 @@ def _retrying(folder: Path, use):
     is missing or unreadable while the same state is still live is damage: said at once.
     """
     for attempt in range(_OPEN_ATTEMPTS):
-        state = live_state(folder)
+        state = _live_state(folder)
         live = folder / state[0]
         try:
             with guard(folder):
@@ -218,7 +218,7 @@ def _retrying(folder: Path, use):
     raise AssertionError("unreachable: the last attempt raises")
 
 
-def live_state(folder: Path) -> tuple[str, str | None]:
+def _live_state(folder: Path) -> tuple[str, str | None]:
     """The live generation and its latest TOC: both change at every commit.
 
     Raises read_pointer's errors; a generation folder that cannot be listed has no TOC.
@@ -232,12 +232,12 @@ def live_state(folder: Path) -> tuple[str, str | None]:
 
 def _moved(folder: Path, state: tuple[str, str | None]) -> bool:
     try:
-        return live_state(folder) != state
+        return _live_state(folder) != state
     except SearchError:  # CURRENT itself is unreadable now: the failure stands
         return False
 
 
-class _Index(FileIndex):
+class _Index(whoosh_index.FileIndex):
     """Whoosh's FileIndex, whose reader opens a segment again only if a commit moved it.
 
     Whoosh's own reader retries every OSError ten times, 50 ms apart, in case a commit
@@ -251,7 +251,7 @@ class _Index(FileIndex):
         for attempt in range(_OPEN_ATTEMPTS):
             generation = self.latest_generation()
             try:
-                toc = TOC.read(
+                toc = whoosh_index.TOC.read(
                     self.storage,
                     self.indexname,
                     gen=generation if generation >= 0 else None,
@@ -273,8 +273,6 @@ def open_generation(folder: Path, live: Path):
 
 
 def _open_generation(folder: Path, live: Path):
-    import whoosh.index as index_module
-
     where = describe(folder)
     if live.is_dir() and not os.access(live, os.R_OK | os.X_OK):
         raise SearchError(f"cannot read the index in {where} (permission denied on {live.name})")
@@ -287,11 +285,11 @@ def _open_generation(folder: Path, live: Path):
         index = storage.open_index(indexclass=_Index)
     except IndexDamagedError:
         raise
-    except index_module.IndexVersionError:
+    except whoosh_index.IndexVersionError:
         raise IndexVersionError(
             f"the index in {where} was written by an incompatible Whoosh; {REBUILD_HINT}"
         ) from None
-    except index_module.IndexError as error:
+    except whoosh_index.IndexError as error:
         raise damaged(folder, error) from None
     if not schema_matches(index.schema):
         raise IndexVersionError(
