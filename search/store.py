@@ -23,14 +23,23 @@ import pickle
 import re
 import shutil
 import struct
-import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .durable import DurableFileStorage, NotRegularFile, atomic_write, read_regular, seal, verify
+import whoosh.index as whoosh_index
+
+from .durable import (
+    DurableFileStorage,
+    NotRegularFile,
+    atomic_write,
+    latest_toc,
+    read_regular,
+    seal,
+    verify,
+)
 from .errors import (
     IndexDamagedError,
     IndexVersionError,
@@ -65,7 +74,9 @@ DAMAGE_ERRORS = (
 )
 _WHOOSH_PACKAGE = f"{os.sep}whoosh{os.sep}"
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT)  # a full disk: the writer says how much it needed
-_OPEN_ATTEMPTS = 5  # for a reader that lost a race with a commit replacing CURRENT or a TOC
+# For a reader that lost a race with a commit replacing CURRENT or a TOC: each attempt
+# after the first follows a commit that moved the index while the last one was opening it.
+_OPEN_ATTEMPTS = 5
 
 
 @contextmanager
@@ -188,18 +199,71 @@ def open_live(folder: Path):
 
 
 def _retrying(folder: Path, use):
-    """`use(live, index)` on the live generation, opened again if a commit removed its files."""
+    """`use(live, index)` on the live generation, opened again if a commit moved the index.
+
+    A commit removes files only after publishing the state that replaces them (a new
+    CURRENT, or a new TOC in the live generation), so a reader that lost the race sees
+    the index moved when it looks again, and opens the new state at once. A file that
+    is missing or unreadable while the same state is still live is damage: said at once.
+    """
     for attempt in range(_OPEN_ATTEMPTS):
-        live = folder / read_pointer(folder).generation
+        state = _live_state(folder)
+        live = folder / state[0]
         try:
             with guard(folder):
                 return use(live, _open_generation(folder, live))
-        except IndexDamagedError as error:
-            vanished = isinstance(error.__context__, FileNotFoundError)
-            if not vanished or attempt == _OPEN_ATTEMPTS - 1:
+        except IndexDamagedError:
+            if attempt == _OPEN_ATTEMPTS - 1 or not _moved(folder, state):
                 raise
-            time.sleep(0.01 * (attempt + 1))
     raise AssertionError("unreachable: the last attempt raises")
+
+
+def _live_state(folder: Path) -> tuple[str, str | None]:
+    """The live generation and its latest TOC: both change at every commit.
+
+    Raises read_pointer's errors; a generation folder that cannot be listed has no TOC.
+    """
+    generation = read_pointer(folder).generation
+    try:
+        return generation, latest_toc(os.listdir(folder / generation))
+    except OSError:
+        return generation, None
+
+
+def _moved(folder: Path, state: tuple[str, str | None]) -> bool:
+    try:
+        return _live_state(folder) != state
+    except SearchError:  # CURRENT itself is unreadable now: the failure stands
+        return False
+
+
+class _Index(whoosh_index.FileIndex):
+    """Whoosh's FileIndex, whose reader opens a segment again only if a commit moved it.
+
+    Whoosh's own reader retries every OSError ten times, 50 ms apart, in case a commit
+    deleted a file as it was opened: a segment file that is simply missing, or a FIFO,
+    cost half a second per open, five times over with the store's retries. Here a failed
+    open is retried, at once, only when a newer TOC has appeared since it was read (a
+    commit deletes files only after publishing the TOC that no longer names them).
+    """
+
+    def reader(self, reuse=None):
+        for attempt in range(_OPEN_ATTEMPTS):
+            generation = self.latest_generation()
+            try:
+                toc = whoosh_index.TOC.read(
+                    self.storage,
+                    self.indexname,
+                    gen=generation if generation >= 0 else None,
+                    schema=self._schema,
+                )
+                return self._reader(
+                    self.storage, toc.schema, toc.segments, toc.generation, reuse=reuse
+                )
+            except OSError:
+                if attempt == _OPEN_ATTEMPTS - 1 or self.latest_generation() <= generation:
+                    raise
+        raise AssertionError("unreachable: the last attempt raises")
 
 
 def open_generation(folder: Path, live: Path):
@@ -209,8 +273,6 @@ def open_generation(folder: Path, live: Path):
 
 
 def _open_generation(folder: Path, live: Path):
-    import whoosh.index as index_module
-
     where = describe(folder)
     if live.is_dir() and not os.access(live, os.R_OK | os.X_OK):
         raise SearchError(f"cannot read the index in {where} (permission denied on {live.name})")
@@ -220,14 +282,14 @@ def _open_generation(folder: Path, live: Path):
             raise IndexDamagedError(
                 f"the index in {where} is damaged (files missing); {REBUILD_HINT}"
             )
-        index = storage.open_index()
+        index = storage.open_index(indexclass=_Index)
     except IndexDamagedError:
         raise
-    except index_module.IndexVersionError:
+    except whoosh_index.IndexVersionError:
         raise IndexVersionError(
             f"the index in {where} was written by an incompatible Whoosh; {REBUILD_HINT}"
         ) from None
-    except index_module.IndexError as error:
+    except whoosh_index.IndexError as error:
         raise damaged(folder, error) from None
     if not schema_matches(index.schema):
         raise IndexVersionError(
@@ -257,7 +319,7 @@ def new_generation(folder: Path):
     live = folder / f"{GENERATION_PREFIX}{os.urandom(6).hex()}"
     live.mkdir()
     try:
-        return live, DurableFileStorage(str(live)).create_index(build_schema())
+        return live, DurableFileStorage(str(live)).create_index(build_schema(), indexclass=_Index)
     except BaseException:
         discard(live)
         raise

@@ -115,6 +115,21 @@ def assert_one_line_error(result: Result, *phrases: str) -> None:
     assert_one_line(result.stderr, *phrases)
 
 
+@pytest.fixture
+def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The sleeps asked for in this test (time.sleep and Whoosh's own), recorded instead of
+    waited. Opening an index retries only when a commit moved it while it was being opened;
+    damage to the live state is said at once, so a read of a damaged index sleeps never."""
+    import time
+
+    import whoosh.index
+
+    asked: list[float] = []
+    monkeypatch.setattr(whoosh.index, "sleep", asked.append)
+    monkeypatch.setattr(time, "sleep", asked.append)
+    return asked
+
+
 # Looking inside an index folder --------------------------------------------------------------
 
 

@@ -327,6 +327,125 @@ def test_readers_during_incremental_commits_never_see_damage(built):
     assert reads and not failures, failures[:3]
 
 
+# Damage is said at once; only a commit that moved the index is worth another open -----------
+
+
+REBUILD = 'run "search index --rebuild"'
+
+
+def _deleted(path: Path) -> None:
+    path.unlink()
+
+
+@pytest.fixture
+def opened(monkeypatch) -> dict[str, list[str]]:
+    """What opening the index tried: "generations" each open of a live generation (one per
+    attempt of the store), "files" each index file opened by name (a retry opens again)."""
+    seen: dict[str, list[str]] = {"generations": [], "files": []}
+    open_generation = search.store._open_generation
+    open_file = search.durable.DurableFileStorage.open_file
+
+    def opening_generation(folder, live):
+        seen["generations"].append(live.name)
+        return open_generation(folder, live)
+
+    def opening_file(storage, name, **kwargs):
+        seen["files"].append(name)
+        return open_file(storage, name, **kwargs)
+
+    monkeypatch.setattr(search.store, "_open_generation", opening_generation)
+    monkeypatch.setattr(search.durable.DurableFileStorage, "open_file", opening_file)
+    return seen
+
+
+def _tocs(names: list[str]) -> list[str]:
+    return [name for name in names if name.endswith(".toc")]
+
+
+@pytest.mark.parametrize("damage", [_deleted, _fifo], ids=["deleted", "fifo"])
+@pytest.mark.parametrize("which", ["postings", "terms"])
+def test_damage_to_the_live_state_is_said_without_retrying(built, opened, slept, damage, which):
+    """No commit moved the index, so the file it lacks is damage: said after one attempt,
+    which reads the table of contents no more often than a query on the healthy index."""
+    _articles, index_dir = built
+    assert invoke("query", "zeppelin", "--index-dir", str(index_dir)).exit_code == 0
+    healthy = _tocs(opened["files"])
+    opened["generations"].clear()
+    opened["files"].clear()
+    path = next(_live(index_dir).glob("MAIN_*.pst" if which == "postings" else "MAIN_*.trm"))
+    damage(path)
+    result = invoke("query", "zeppelin", "--index-dir", str(index_dir))
+    assert_one_line_error(result, f"the index in {index_dir}{os.sep} is damaged", REBUILD)
+    assert slept == []
+    assert opened["generations"] == [_live(index_dir).name]
+    assert len(_tocs(opened["files"])) <= len(healthy), (opened["files"], healthy)
+    assert opened["files"].count(path.name) <= 1, opened["files"]
+
+
+def test_a_query_on_an_index_missing_a_segment_file_exits_2_in_one_line(built):
+    """The installed command: the rebuild advice in one line, exit 2 (it used to come after
+    about 2.4 s of retries; the test above counts that none happen now)."""
+    _articles, index_dir = built
+    INDEX_FILES["segment"](index_dir).unlink()
+    result = run_search("query", "zeppelin", "--index-dir", index_dir)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"search: the index in {index_dir}{os.sep} is damaged (")
+    assert result.stderr.endswith(f"); {REBUILD}\n"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _swap_in_a_new_generation(index_dir: Path) -> None:
+    """What `search index --rebuild` does twice over: a new generation made live, and the
+    one a query had just read from CURRENT removed."""
+    new = index_dir / "ix-0123456789ab"
+    shutil.copytree(_live(index_dir), new)
+    search.store.publish(index_dir, new, previous=None)
+
+
+def _commit_in_the_live_generation(index_dir: Path) -> None:
+    """What an incremental run's commit does: Whoosh writes new segment files, publishes a
+    new TOC naming them, then deletes the files of the segments it merged away."""
+    index = search.durable.DurableFileStorage(str(_live(index_dir))).open_index()
+    index.writer(compound=False).commit(optimize=True)
+
+
+@pytest.mark.parametrize(
+    "commit",
+    [_swap_in_a_new_generation, _commit_in_the_live_generation],
+    ids=["new generation", "commit in the live generation"],
+)
+def test_a_commit_that_moves_the_index_mid_open_is_retried_and_answered(
+    built, opened, slept, monkeypatch, commit
+):
+    """The race the retries are for: a commit lands between a query reading the live state
+    and opening its first segment file, and deletes that file. The query opens the new
+    state at once and answers as if it had started after the commit."""
+    _articles, index_dir = built
+    before = invoke("query", "zeppelin", "-c", "--index-dir", str(index_dir))
+    assert before.exit_code == 0, before.stderr
+    started = _live(index_dir).name
+    open_file = search.durable.DurableFileStorage.open_file  # the counting one
+    raced: list[str] = []
+
+    def racing(storage, name, **kwargs):
+        if not raced and name.startswith("MAIN_"):
+            raced.append(name)
+            commit(index_dir)
+        return open_file(storage, name, **kwargs)
+
+    monkeypatch.setattr(search.durable.DurableFileStorage, "open_file", racing)
+    opened["generations"].clear()
+    opened["files"].clear()
+    result = invoke("query", "zeppelin", "-c", "--index-dir", str(index_dir))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == before.stdout
+    assert raced and not (index_dir / started / raced[0]).exists()
+    assert slept == []
+    swapped = _live(index_dir).name != started
+    assert opened["generations"] == ([started, _live(index_dir).name] if swapped else [started])
+
+
 # Tampered files, odd options --------------------------------------------------------------------
 
 
