@@ -22,6 +22,7 @@ from pathlib import Path
 from . import durable, store, writer
 from .article import parse_article
 from .catalog import StoredArticle, save_catalog, stored_articles
+from .damage import NO_SPACE
 from .errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
 from .formats import lacks_extra
 from .reading import SourceFile, content_hash, discover, kind_of
@@ -100,7 +101,7 @@ def update_index(
         try:
             run = _Run.start(folder, rebuild, wait, jobs)
         except OSError as error:
-            if error.errno in store.NO_SPACE:
+            if error.errno in NO_SPACE:
                 raise _no_space(folder, 0, "the index is unchanged") from None
             raise
         try:
@@ -111,7 +112,7 @@ def update_index(
         except BaseException as error:
             if run.fresh and not run.published:
                 store.discard(run.generation)
-            if isinstance(error, OSError) and error.errno in store.NO_SPACE:
+            if isinstance(error, OSError) and error.errno in NO_SPACE:
                 raise run.no_space() from None
             raise
     run.report.not_included.update(kind_of(path) for path in found.passed_over)

@@ -16,21 +16,17 @@ Whoosh's own commit, which publishes a new table of contents by rename.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
-import pickle
 import re
 import shutil
-import struct
-import zlib
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import whoosh.index as whoosh_index
 
+from .damage import REBUILD_HINT, damaged, describe, guard
 from .durable import (
     DurableFileStorage,
     NotRegularFile,
@@ -43,13 +39,12 @@ from .durable import (
 from .errors import (
     IndexDamagedError,
     IndexVersionError,
-    InputError,
     NoIndexError,
     NotAnIndexError,
     OlderIndexError,
     SearchError,
 )
-from .schema import SCHEMA_VERSION, DamagedRecord, build_schema, schema_matches
+from .schema import SCHEMA_VERSION, build_schema, schema_matches
 
 POINTER = "CURRENT"
 LOCK = "write.lock"
@@ -57,80 +52,15 @@ GENERATION_PREFIX = "ix-"
 _GENERATION = re.compile(r"ix-[0-9a-f]{1,64}")
 FORMAT = "search-index"
 
-REBUILD_HINT = 'run "search index --rebuild"'
-
-# What reading truncated, overwritten or missing index files raises (each
-# observed on damaged indexes). Beyond these, any exception raised inside
-# Whoosh's own code while it reads the index is taken as damage too: Whoosh
-# trusts its files, so garbage in them surfaces as whatever breaks first
-# (FileFormatError, ValueError, OSError from a seek past the end, ...).
-DAMAGE_ERRORS = (
-    zlib.error,
-    struct.error,
-    EOFError,
-    pickle.UnpicklingError,
-    UnicodeDecodeError,
-    FileNotFoundError,
-)
-_WHOOSH_PACKAGE = f"{os.sep}whoosh{os.sep}"
-NO_SPACE = (errno.ENOSPC, errno.EDQUOT)  # a full disk: the writer says how much it needed
 # For a reader that lost a race with a commit replacing CURRENT or a TOC: each attempt
 # after the first follows a commit that moved the index while the last one was opening it.
 _OPEN_ATTEMPTS = 5
-
-
-@contextmanager
-def guard(folder: Path) -> Iterator[None]:
-    """Turn Whoosh's failures on a damaged or unreadable index into one-line errors."""
-    try:
-        yield
-    except SearchError:
-        raise
-    except PermissionError as error:
-        raise SearchError(
-            f"cannot use the index in {describe(folder)} ({error.strerror}); check its permissions"
-        ) from None
-    except UnicodeEncodeError as error:
-        if not _escaped_bytes(error):
-            raise damaged(folder, error) from None
-        raise InputError("text that is not valid UTF-8 cannot be searched for") from None
-    except NotRegularFile as error:
-        name = os.path.basename(error.filename)
-        raise damaged(folder, DamagedRecord(f"{name} is not a regular file")) from None
-    except Exception as error:
-        number = getattr(error, "errno", None)
-        if number == errno.EROFS:
-            raise SearchError(f"cannot write the index in {describe(folder)} (read-only)") from None
-        if number not in NO_SPACE and (  # a full disk is the writer's to report, never damage
-            isinstance(error, DAMAGE_ERRORS + (DamagedRecord,)) or _raised_in_whoosh(error)
-        ):
-            raise damaged(folder, error) from None
-        raise
-
-
-def _escaped_bytes(error: UnicodeEncodeError) -> bool:  # non-UTF-8 bytes from the command line
-    return all("\udc80" <= char <= "\udcff" for char in error.object[error.start : error.end])
-
-
-def _raised_in_whoosh(error: BaseException) -> bool:
-    traceback = error.__traceback__
-    innermost = None
-    while traceback is not None:
-        innermost = traceback.tb_frame
-        traceback = traceback.tb_next
-    return innermost is not None and _WHOOSH_PACKAGE in innermost.f_code.co_filename
 
 
 @dataclass(frozen=True)
 class Pointer:
     generation: str
     schema_version: int
-
-
-def describe(folder: Path) -> str:
-    """How to name the index folder in messages: as the user would type it."""
-    text = str(folder)
-    return text if text.endswith(os.sep) else text + os.sep
 
 
 def read_pointer(folder: Path) -> Pointer:
@@ -296,14 +226,6 @@ def _open_generation(folder: Path, live: Path):
             f"the index in {where} was written by another version of search; {REBUILD_HINT}"
         )
     return index
-
-
-def damaged(folder: Path, error: BaseException) -> IndexDamagedError:
-    """The error to raise when Whoosh fails on a damaged index."""
-    detail = str(error) if isinstance(error, DamagedRecord) else type(error).__name__
-    return IndexDamagedError(
-        f"the index in {describe(folder)} is damaged ({detail}); {REBUILD_HINT}"
-    )
 
 
 @contextmanager
