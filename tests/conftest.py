@@ -15,6 +15,7 @@ import fcntl
 import json
 import os
 import pty
+import random
 import shutil
 import subprocess
 import sys
@@ -156,6 +157,27 @@ def children(pid: int) -> list[int]:
         if parent == pid:
             found.append(int(entry.name))
     return found
+
+
+# Few long sentences over a small vocabulary: a large run is counted in bytes (the indexer's
+# PARALLEL_BYTES), and what it costs in sentences and in the distinct words of each. Written
+# so, 2.2 MB index in about a third of the time realistic text takes.
+_LARGE_RUN_WORDS = "minister talks resume Geneva Monday ceasefire border envoy summit trade"
+
+
+def write_large_run(folder: Path, articles: int = 600, seed: int = 5) -> Path:
+    """Articles over the indexer's PARALLEL_BYTES, so that `search index` forks workers."""
+    from search.indexer import PARALLEL_BYTES
+
+    words = _LARGE_RUN_WORDS.split()
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(articles):
+        sentences = (" ".join(rng.choice(words) for _ in range(120)) + "." for _ in range(4))
+        text = f"May {1 + number % 28}, 2025\nReport {number}. " + " ".join(sentences) + "\n"
+        (folder / f"a{number:04d}.txt").write_text(text, "utf-8")
+    assert sum(f.stat().st_size for f in folder.iterdir()) > PARALLEL_BYTES
+    return folder
 
 
 def run_on_a_terminal(

@@ -19,7 +19,15 @@ import search.durable
 import search.indexer
 import search.store
 import search.writer
-from conftest import SEARCH_BIN, SEED, assert_one_line_error, hits, invoke, status
+from conftest import (
+    SEARCH_BIN,
+    SEED,
+    assert_one_line_error,
+    hits,
+    invoke,
+    status,
+    write_large_run,
+)
 
 WORDS = [
     "alpha",
@@ -137,7 +145,7 @@ def _children(pid: int) -> list[int]:
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
 def test_killing_a_real_worker_of_the_installed_command(tmp_path):
-    articles = write_corpus(tmp_path / "articles", articles=300, sentences=60)
+    articles = write_large_run(tmp_path / "articles")  # over PARALLEL_BYTES: workers fork
     index_dir = tmp_path / "index"
     seed = tmp_path / "seed"
     seed.mkdir()

@@ -22,6 +22,7 @@ from conftest import (
     assert_seed_intact,
     hit_paths,
     invoke,
+    write_large_run,
 )
 
 SENTENCE = "The zeppelin crossed the border at dawn, officials said."
@@ -274,38 +275,10 @@ def test_a_lock_that_is_a_folder_is_one_line_for_the_installed_command(tmp_path)
 # 2. Ctrl-C at any moment -------------------------------------------------------------------
 
 
-# Few long sentences over a small vocabulary: a large run is counted in bytes (the
-# indexer's PARALLEL_BYTES), and what it costs in sentences and in the distinct words of
-# each. Written so, 2.2 MB index in about a third of the time realistic text takes.
-_WORDS = [
-    "minister",
-    "talks",
-    "resume",
-    "Geneva",
-    "Monday",
-    "ceasefire",
-    "border",
-    "envoy",
-    "summit",
-    "trade",
-    "convoy",
-]
-
-
 @pytest.fixture(scope="module")
 def big(tmp_path_factory) -> Path:
     """Over 2 MB of articles, so that the run forks indexing workers."""
-    import random
-
-    folder = tmp_path_factory.mktemp("big") / "articles"
-    folder.mkdir()
-    rng = random.Random(5)
-    for number in range(600):
-        sentences = (" ".join(rng.choice(_WORDS) for _ in range(120)) + "." for _ in range(4))
-        text = f"May {1 + number % 28}, 2025\nReport {number}. " + " ".join(sentences) + "\n"
-        (folder / f"a{number:04d}.txt").write_text(text, "utf-8")
-    assert sum(f.stat().st_size for f in folder.iterdir()) > 2_000_000
-    return folder
+    return write_large_run(tmp_path_factory.mktemp("big") / "articles")
 
 
 @pytest.fixture(scope="module")
