@@ -313,7 +313,7 @@ async def api_status(request: Request) -> Response:
 
 
 async def api_openapi(request: Request) -> Response:
-    return JSONResponse(request.app.state.openapi)
+    return Response(request.app.state.openapi, media_type=JSONResponse.media_type)
 
 
 # The page ----------------------------------------------------------------------------
@@ -435,17 +435,18 @@ class SecurityHeaders:
                 headers = [
                     (name, value)
                     for name, value in message.get("headers", [])
-                    if name.decode("latin-1").lower() not in _LOWER_SECURITY_NAMES
+                    if name.lower() not in _LOWER_SECURITY_NAMES
                 ]
-                headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in _SECURITY_ITEMS]
+                headers += _SECURITY_ITEMS
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-_SECURITY_ITEMS = tuple(SECURITY_HEADERS.items())
-_LOWER_SECURITY_NAMES = {name.lower() for name in SECURITY_HEADERS}
+# Encoded once, as ASGI sends header names and values (bytes; names latin-1, these ASCII).
+_SECURITY_ITEMS = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()]
+_LOWER_SECURITY_NAMES = {name.lower() for name, _value in _SECURITY_ITEMS}
 
 
 # The application ---------------------------------------------------------------------
@@ -489,10 +490,15 @@ def create_app(index_dir: Path, workers: int = WORKERS, time_limit: float = TIME
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # The templates are the package's own files: compiled once, not stat'ed
+            # again for every page.
+            auto_reload=False,
         )
     )
     app.state.templates.env.filters["highlighted"] = highlighted
-    app.state.openapi = json.loads((PACKAGE / "static" / "openapi.json").read_text("utf-8"))
+    # Checked as JSON and encoded once, exactly as a JSONResponse of it would be encoded.
+    document = json.loads((PACKAGE / "static" / "openapi.json").read_text("utf-8"))
+    app.state.openapi = JSONResponse(document).body
     return SecurityHeaders(app)
 
 
