@@ -63,8 +63,8 @@ def ranked_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Ranked:
     """The ranking corpus opened once for the whole module (every test here only reads
     it), and each query's complete list of matches, the reference that pages are
-    compared with, worked out once per query and options rather than once per test,
-    page size or generated example."""
+    compared with, worked out once per query, options and order: the tables ask for the
+    same query at several page sizes, option sets and ways of paging."""
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
