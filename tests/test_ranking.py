@@ -10,6 +10,7 @@ with the first entries of its complete ranking.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,8 @@ from hypothesis import strategies as st
 
 from conftest import invoke
 from search.errors import QueryError
-from search.query import parse_query
-from search.searching import SearchIndex
+from search.query import ParsedQuery, parse_query
+from search.searching import Hit, SearchIndex
 
 COMMON = ["government", "minister", "talks", "peace", "ceasefire", "border", "vote", "market"]
 RARE = [f"{a}{b}" for a in ("zor", "vel", "kip", "mar", "tun") for b in ("blat", "dex", "quon")]
@@ -59,6 +60,30 @@ def ranked_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "index"
 
 
+class Ranked:
+    """The ranking corpus opened once for the whole module (every test here only reads
+    it), and each query's complete list of matches, the reference that pages are
+    compared with, worked out once per query, options and order: the tables ask for the
+    same query at several page sizes, option sets and ways of paging."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self._whole: dict[tuple, list[Hit]] = {}
+
+    def whole(self, parsed: ParsedQuery, sort: str = "relevance") -> list[Hit]:
+        """`find(parsed, limit=None, sort=sort)`, for every page of `parsed` to be cut from."""
+        key = (repr(parsed), sort)
+        if key not in self._whole:
+            self._whole[key] = self.index.find(parsed, limit=None, sort=sort)
+        return self._whole[key]
+
+
+@pytest.fixture(scope="module")
+def ranked(ranked_index: Path) -> Iterator[Ranked]:
+    with SearchIndex.open(ranked_index) as index:
+        yield Ranked(index)
+
+
 QUERIES = [
     "government",
     "talks",
@@ -86,12 +111,11 @@ QUERIES = [
 
 @pytest.mark.parametrize("text", [*QUERIES, "US -vote talk~|any", "government minister the|any"])
 @pytest.mark.parametrize("page", [1, 10, 25])
-def test_the_first_page_is_the_top_of_the_full_ranking(ranked_index: Path, text: str, page: int):
+def test_the_first_page_is_the_top_of_the_full_ranking(ranked: Ranked, text: str, page: int):
     text, _, any_word = text.partition("|")
     parsed = parse_query(text, match_any=bool(any_word))
-    with SearchIndex.open(ranked_index) as index:
-        everything = index.find(parsed, limit=None)
-        first = index.find(parsed, limit=page)
+    everything = ranked.whole(parsed)
+    first = ranked.index.find(parsed, limit=page)
     assert everything, f"{text!r} should match something in the corpus"
     expected = [round(hit.score, 6) for hit in everything[:page]]
     assert [round(hit.score, 6) for hit in first] == expected
@@ -102,12 +126,11 @@ def test_the_first_page_is_the_top_of_the_full_ranking(ranked_index: Path, text:
     ]
 
 
-def test_the_corpus_spreads_common_words_over_many_posting_blocks(ranked_index: Path):
+def test_the_corpus_spreads_common_words_over_many_posting_blocks(ranked: Ranked):
     """The comparison above means something only if postings span many blocks."""
     from search.writer import POSTING_BLOCK
 
-    with SearchIndex.open(ranked_index) as index:
-        assert index.count(parse_query("government")) > 10 * POSTING_BLOCK
+    assert ranked.index.count(parse_query("government")) > 10 * POSTING_BLOCK
 
 
 def test_a_word_is_counted_without_its_deleted_sentences(tmp_path: Path):
@@ -141,14 +164,14 @@ def test_a_word_is_counted_without_its_deleted_sentences(tmp_path: Path):
     ],
     ids=["relevance", "by-date", "dated", "any"],
 )
-def test_a_page_counts_every_match(ranked_index: Path, text: str, options: dict):
+def test_a_page_counts_every_match(ranked: Ranked, text: str, options: dict):
     """The total beside a page (the web page's count) is what `count` and `find` give."""
     sort = options.pop("sort", "relevance")
     parsed = parse_query(text, **options)
-    with SearchIndex.open(ranked_index) as index:
-        page = index.page(parsed, limit=10, sort=sort, offset=5)
-        assert page.total == index.count(parsed) == len(index.find(parsed, limit=None))
-        assert page.hits == index.find(parsed, limit=10, sort=sort, offset=5)
+    index = ranked.index
+    page = index.page(parsed, limit=10, sort=sort, offset=5)
+    assert page.total == index.count(parsed) == len(ranked.whole(parsed))
+    assert page.hits == index.find(parsed, limit=10, sort=sort, offset=5)
 
 
 PIECES = [
@@ -168,15 +191,14 @@ PIECES = [
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(words=st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), any_word=st.booleans())
-def test_any_query_pages_as_it_ranks(ranked_index: Path, words: list[str], any_word: bool):
+def test_any_query_pages_as_it_ranks(ranked: Ranked, words: list[str], any_word: bool):
     try:
         parsed = parse_query(" ".join(words), match_any=any_word)
     except QueryError:
         return
-    with SearchIndex.open(ranked_index) as index:
-        everything = index.find(parsed, limit=None)
-        first = index.find(parsed, limit=10)
-        page = index.page(parsed, limit=10)
+    everything = ranked.whole(parsed)
+    first = ranked.index.find(parsed, limit=10)
+    page = ranked.index.page(parsed, limit=10)
     assert [round(h.score, 6) for h in first] == [round(h.score, 6) for h in everything[:10]]
     assert page.total == len(everything)
 
@@ -186,17 +208,16 @@ def test_any_query_pages_as_it_ranks(ranked_index: Path, words: list[str], any_w
 @pytest.mark.parametrize("dates", [{}, {"since": "2025-02-01", "include_undated": True}])
 @pytest.mark.parametrize("few", [0, 100_000], ids=["walking-the-terms", "reading-all"])
 def test_a_sorted_page_is_a_slice_of_the_whole_sorted_list(
-    ranked_index: Path, monkeypatch, text: str, sort: str, dates: dict, few: int
+    ranked: Ranked, monkeypatch, text: str, sort: str, dates: dict, few: int
 ):
     """Past a few thousand matches, a page by date or path walks the date or path terms
     in order instead of reading every match; both give the same page, scores included."""
     from search import searching
 
     parsed = parse_query(text, **dates)
-    with SearchIndex.open(ranked_index) as index:
-        everything = index.find(parsed, limit=None, sort=sort)
-        monkeypatch.setattr(searching, "_FEW_TO_SORT", few)
-        for offset in (0, 7, 40, len(everything) - 5):
-            page = index.page(parsed, limit=10, sort=sort, offset=offset)
-            assert page.hits == everything[offset : offset + 10]
-            assert page.total == len(everything)
+    everything = ranked.whole(parsed, sort=sort)
+    monkeypatch.setattr(searching, "_FEW_TO_SORT", few)
+    for offset in (0, 7, 40, len(everything) - 5):
+        page = ranked.index.page(parsed, limit=10, sort=sort, offset=offset)
+        assert page.hits == everything[offset : offset + 10]
+        assert page.total == len(everything)
