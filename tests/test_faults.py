@@ -22,9 +22,11 @@ import search.writer
 from conftest import (
     SEARCH_BIN,
     SEED,
+    Prebuilt,
     assert_one_line_error,
     hits,
     invoke,
+    prebuild,
     status,
     write_large_run,
 )
@@ -69,12 +71,15 @@ def leftovers(index_dir: Path) -> list[str]:
     )
 
 
+@pytest.fixture(scope="module")
+def faults_build(tmp_path_factory: pytest.TempPathFactory) -> Prebuilt:
+    return prebuild(tmp_path_factory.mktemp("faults"), "articles", write_corpus)
+
+
 @pytest.fixture
-def built(tmp_path) -> tuple[Path, Path]:
-    articles = write_corpus(tmp_path / "articles")
-    index_dir = tmp_path / "index"
-    assert index(articles, index_dir).exit_code == 0
-    return articles, index_dir
+def built(tmp_path: Path, faults_build: Prebuilt) -> tuple[Path, Path]:
+    """The articles as they were indexed, and this test's own copy of their index."""
+    return faults_build.reset_articles(), faults_build.copy_index(tmp_path / "index")
 
 
 # A worker that dies ----------------------------------------------------------------------------
