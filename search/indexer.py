@@ -30,8 +30,12 @@ from .schema import article_document, article_record_of, file_documents, sentenc
 
 DEFAULT_WAIT = 10.0
 
-# Runs that read at least this much new text use Whoosh's multi-process writer.
-PARALLEL_BYTES = 2_000_000
+# Runs that read at least this much new text use Whoosh's multi-process writer (one worker
+# per core, up to 4); smaller ones, such as a day's new articles, write one segment in this
+# process. On 2 cores, realistic text (benchmarks/corpus.py), two workers against one process
+# (medians of 3 runs): 66 KB 0.37 s vs 0.46, 128 KB 0.50 vs 0.73, 250 KB 0.80 vs 1.18, 1 MB
+# 2.3 vs 3.7; the threshold was 2 MB, which left runs below it 1.5 to 1.6 times slower.
+PARALLEL_BYTES = 250_000
 # What a run may need on disk per byte of new text: the index (about 1x, measured on
 # benchmarks/corpus.py's corpus) and the posting pools spilled while writing it.
 _SPACE_PER_BYTE = 2

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEARCH_BIN, SEED, children
+from search.indexer import PARALLEL_BYTES
 
 pytestmark = pytest.mark.skipif(not SEARCH_BIN.exists(), reason="search is not installed")
 
@@ -126,9 +127,9 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_index(workdir):
     # Few long sentences: as many bytes as realistic text, in a third of the time.
     sentence = "The minister said the talks would resume in Geneva on Monday " * 20
     paragraph = f"{sentence.strip()}. " * 2
-    for number in range(1000):  # about 2.5 MB: enough for the multi-process writer
+    for number in range(1000):  # about 2.5 MB: workers, and a run of a few seconds
         (big / f"a{number:04d}.txt").write_text(f"May 1, 2025\nReport {number}. {paragraph}\n")
-    assert sum(p.stat().st_size for p in big.iterdir()) > 2_000_000  # the indexer's threshold
+    assert sum(p.stat().st_size for p in big.iterdir()) > PARALLEL_BYTES
     environment = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX_DIR"}
     writer = subprocess.Popen(
         [str(SEARCH_BIN), "index", "seeds", "big"],
