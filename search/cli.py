@@ -309,7 +309,10 @@ def cli() -> None:
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Index large runs in N processes (default: the cores, up to 4); 1 uses least memory.",
+    help=(
+        "Index runs of 250 KB or more of new text in N processes (default: the cores, up to 4); "
+        "1 uses least memory."
+    ),
 )
 @click.option(
     "--include",
