@@ -278,8 +278,8 @@ def test_a_lock_that_is_a_folder_is_one_line_for_the_installed_command(tmp_path)
 @pytest.fixture(scope="module")
 def big(tmp_path_factory) -> Path:
     """Articles over the indexer's threshold, so that the run forks indexing workers, and
-    enough of them (2.2 MB) for a run of over a second, in which Ctrl-C lands at shares."""
-    return write_large_run(tmp_path_factory.mktemp("big") / "articles")
+    enough of them (1.1 MB) for a run of about a second, in which Ctrl-C lands at shares."""
+    return write_large_run(tmp_path_factory.mktemp("big") / "articles", articles=300)
 
 
 @pytest.fixture(scope="module")
