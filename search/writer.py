@@ -148,7 +148,9 @@ def prepare_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise NotAnIndexError(f"cannot create index folder {folder}: {error.strerror}") from None
+        raise NotAnIndexError(
+            f"cannot create index folder {folder}: {_why(folder, error)}"
+        ) from None
     if not (folder / POINTER).exists() and foreign_entries(folder):
         raise NotAnIndexError(
             f"{describe(folder)} holds files that are not a search index; "
@@ -157,6 +159,19 @@ def prepare_folder(folder: Path) -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
         why = "read-only file system" if _read_only(folder) else "permission denied"
         raise NotAnIndexError(f"cannot write to index folder {describe(folder)} ({why})")
+
+
+def _why(folder: Path, error: OSError) -> str | None:
+    """What stopped mkdir: for a symbolic link that leads nowhere (a loop, a missing target),
+    why it leads nowhere, not mkdir's "File exists"."""
+    if isinstance(error, FileExistsError) and folder.is_symlink():
+        try:
+            os.stat(folder)
+        except OSError as broken:
+            return (
+                f"a symbolic link that leads nowhere ({broken.strerror}); pass --index-dir a folder"
+            )
+    return error.strerror
 
 
 def _read_only(folder: Path) -> bool:
