@@ -38,8 +38,13 @@ def word_test(query) -> WordTest:
         if isinstance(node, wq.AndNot):
             visit(node.a)
             return
-        if getattr(node, "fieldname", None) == "words" and isinstance(node, wq.FuzzyTerm):
-            others.append(_fuzzy(node.text, node.maxdist, node.prefixlength))
+        if getattr(node, "fieldname", None) == "words":
+            if isinstance(node, wq.FuzzyTerm):
+                others.append(_fuzzy(node.text, node.maxdist, node.prefixlength))
+            elif isinstance(node, wq.Prefix):
+                others.append(_written_starts_with(node.text))
+            elif isinstance(node, wq.Wildcard):
+                others.append(_written_fits(node.text))
             return
         if getattr(node, "fieldname", None) == "text":
             if isinstance(node, wq.Prefix):
@@ -65,6 +70,14 @@ def _starts_with(prefix: str) -> WordTest:
 
 def _fits(pattern: str) -> WordTest:
     return lambda _written, word: fnmatchcase(word, pattern)
+
+
+def _written_starts_with(prefix: str) -> WordTest:
+    return lambda written, _word: written.startswith(prefix)
+
+
+def _written_fits(pattern: str) -> WordTest:
+    return lambda written, _word: fnmatchcase(written, pattern)
 
 
 def _fuzzy(text: str, maxdist: int, prefixlength: int) -> WordTest:

@@ -263,13 +263,17 @@ def _parser(match_any: bool):
 
 
 class _SurfaceFuzzyParser(qparser.QueryParser):
-    """Fuzzy words go to the `words` field: lowercased but unstemmed, as typed."""
+    """Fuzzy words, prefixes and wildcards go to the `words` field: lowercased but unstemmed,
+    as typed. A stem is no word to complete: `negotiat*` must find all that `negotiation`
+    finds (on the stems it found a quarter: "negotiation" is indexed as "negoti")."""
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
         if fieldname == "text" and issubclass(termclass, wq.FuzzyTerm):
             words = [token.text for token in shared_words_analyzer()(text, mode="query")]
             if len(words) == 1:
                 return termclass("words", words[0], boost=boost)
+        elif fieldname == "text" and issubclass(termclass, wq.Wildcard | wq.Prefix):
+            return termclass("words", text.lower(), boost=boost)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
 

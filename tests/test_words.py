@@ -349,3 +349,45 @@ def test_a_phrase_from_a_sentence_finds_it_and_only_sentences_that_have_it(words
 @settings(max_examples=80, deadline=None)
 def test_any_phrase_of_indexed_words_finds_only_sentences_that_have_it(words_index, phrase):
     _assert_phrase_hits_are_literal(words_index, phrase)
+
+
+def _found_with_matches(index_dir: Path, query: str) -> dict[str, set[str]]:
+    """Each hit's text, with the words its highlights cover, lowercased."""
+    result = invoke("query", "--all", "--json", "--index-dir", str(index_dir), "--", query)
+    assert result.exit_code in (0, 1), result.stderr
+    found = {}
+    for hit in map(json.loads, result.stdout.splitlines()):
+        found[hit["text"]] = {hit["text"][start:end].lower() for start, end in hit["matches"]}
+    return found
+
+
+@given(data=st.data())
+@settings(max_examples=80, deadline=None)
+def test_a_prefix_completes_words_as_written(words_index, data):
+    """`negotiat*` finds every sentence with a word that starts so, whatever its stem (on
+    stems it missed "negotiation", indexed as "negoti"), only those, and lights up those
+    words alone."""
+    word = data.draw(st.sampled_from(VOCABULARY))
+    prefix = word[: data.draw(st.integers(1, len(word)))]
+    found = _found_with_matches(words_index, f"{prefix}*")
+    expected = {s for s in SENTENCES if any(w.startswith(prefix) for w in _written_words(s))}
+    assert set(found) == expected, prefix
+    for text, lit in found.items():
+        assert lit == {w for w in _written_words(text) if w.startswith(prefix)}, (prefix, text)
+
+
+@pytest.mark.parametrize(
+    ("query", "lit"),
+    [
+        ("form*", {"formula"}),  # "Formula 1" and "formula": the stem "formula"
+        ("publish*", {"publish", "published"}),
+        ("publishe*", {"published"}),  # on stems: "publish" too (stem of "publishe")
+        ("s?mmit", {"summit"}),
+        ("g?", {"g7"}),
+        ("*eekly", {"weekly"}),
+    ],
+)
+def test_wildcards_match_words_as_written(words_index, query, lit):
+    found = _found_with_matches(words_index, query)
+    assert found, query
+    assert set().union(*found.values()) == lit, found
