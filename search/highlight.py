@@ -2,10 +2,10 @@
 
 A word of a sentence is a match when the positive part of the query accepts
 it: its analyzed form (lowercased, stemmed) is equal to a term or a phrase
-word, starts with a prefix or fits a wildcard; or its written form, lowercased,
-is within a fuzzy word's edits (fuzzy words are measured on the words as
-written, as the search measures them). So `negotiation` lights up
-"negotiations" and `Abramovic~` lights up "Abramovich"; words the query
+word; or its written form, lowercased, starts with a prefix, fits a wildcard or
+is within a fuzzy word's edits (those are matched on the words as written, as
+the search matches them). So `negotiation` lights up "negotiations",
+`negotiat*` "negotiators" and `Abramovic~` "Abramovich"; words the query
 excludes (`NOT`, `-word`) never light up.
 
 The test runs on the words of the sentences shown, not on the index's
@@ -42,16 +42,12 @@ def word_test(query) -> WordTest:
             if isinstance(node, wq.FuzzyTerm):
                 others.append(_fuzzy(node.text, node.maxdist, node.prefixlength))
             elif isinstance(node, wq.Prefix):
-                others.append(_written_starts_with(node.text))
-            elif isinstance(node, wq.Wildcard):
-                others.append(_written_fits(node.text))
-            return
-        if getattr(node, "fieldname", None) == "text":
-            if isinstance(node, wq.Prefix):
                 others.append(_starts_with(node.text))
             elif isinstance(node, wq.Wildcard):
                 others.append(_fits(node.text))
-            elif isinstance(node, wq.Phrase):
+            return
+        if getattr(node, "fieldname", None) == "text":
+            if isinstance(node, wq.Phrase):
                 exact.update(node.words)
             elif isinstance(node, wq.Term):
                 exact.add(node.text)
@@ -65,18 +61,10 @@ def word_test(query) -> WordTest:
 
 
 def _starts_with(prefix: str) -> WordTest:
-    return lambda _written, word: word.startswith(prefix)
-
-
-def _fits(pattern: str) -> WordTest:
-    return lambda _written, word: fnmatchcase(word, pattern)
-
-
-def _written_starts_with(prefix: str) -> WordTest:
     return lambda written, _word: written.startswith(prefix)
 
 
-def _written_fits(pattern: str) -> WordTest:
+def _fits(pattern: str) -> WordTest:
     return lambda written, _word: fnmatchcase(written, pattern)
 
 
