@@ -167,7 +167,7 @@ _LARGE_RUN_WORDS = "minister talks resume Geneva Monday ceasefire border envoy s
 
 def write_large_run(folder: Path, articles: int = 600, seed: int = 5) -> Path:
     """Articles over the indexer's PARALLEL_BYTES, so that `search index` forks workers."""
-    from search.indexer import PARALLEL_BYTES
+    from search.engine.indexer import PARALLEL_BYTES
 
     words = _LARGE_RUN_WORDS.split()
     rng = random.Random(seed)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.dateline import parse_dateline
+from search.articles.dateline import parse_dateline
 
 MARCH_11 = date(2025, 3, 11)
 

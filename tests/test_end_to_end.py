@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEARCH_BIN, SEED, children
-from search.indexer import PARALLEL_BYTES
+from search.engine.indexer import PARALLEL_BYTES
 
 pytestmark = pytest.mark.skipif(not SEARCH_BIN.exists(), reason="search is not installed")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import SEED_NAME, SEED_TURKEY_PEACEKEEPING
-from search import store
+from search.engine import store
+from search.engine.query import parse_query
+from search.engine.searching import SearchIndex, parse_reference
 from search.errors import InputError, NoIndexError
-from search.query import parse_query
-from search.searching import SearchIndex, parse_reference
 
 
 @pytest.fixture

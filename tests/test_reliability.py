@@ -184,7 +184,7 @@ def _complete(corpus: Path, index_dir: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_sigkill_at_any_moment_leaves_the_last_committed_state(tmp_path):
-    import search.indexer
+    import search.engine.indexer
 
     rng = random.Random(42)
     corpus = tmp_path / "corpus"
@@ -207,7 +207,7 @@ def test_sigkill_at_any_moment_leaves_the_last_committed_state(tmp_path):
         (corpus / f"a{number:05d}.txt").stat().st_size
         for number in range(BASELINE_ARTICLES, BASELINE_ARTICLES + NEW_ARTICLES)
     )
-    assert new_bytes > getattr(search.indexer, "PARALLEL_BYTES", 2_000_000)
+    assert new_bytes > getattr(search.engine.indexer, "PARALLEL_BYTES", 2_000_000)
 
     # A run that is not killed: how long a run takes, and the state it gives.
     reference = tmp_path / "reference"
@@ -276,7 +276,7 @@ def test_sigkill_at_any_moment_leaves_the_last_committed_state(tmp_path):
 def test_killing_the_writer_as_it_starts_its_workers_leaves_nothing_behind(tmp_path, seed_index):
     """SIGKILL right after the writer forks a worker (the moment the worker sets itself up):
     no worker may live on, and none may keep a lock that stops the next run."""
-    import search.indexer
+    import search.engine.indexer
 
     rng = random.Random(9)
     big = tmp_path / "big"
@@ -284,7 +284,7 @@ def test_killing_the_writer_as_it_starts_its_workers_leaves_nothing_behind(tmp_p
     for number in range(NEW_ARTICLES):
         (big / f"c{number:05d}.txt").write_text(_article(number, rng))
     assert sum(p.stat().st_size for p in big.iterdir()) > getattr(
-        search.indexer, "PARALLEL_BYTES", 2_000_000
+        search.engine.indexer, "PARALLEL_BYTES", 2_000_000
     )
     forked = 0
     for attempt in range(5):
@@ -433,18 +433,18 @@ def test_default_wait_is_sensible():
 @pytest.fixture
 def exploding_splitter(monkeypatch):
     """split_article raises on any article containing BOOM (as a bug in a library would)."""
-    import search.article
-    import search.split
+    import search.articles.article
+    import search.articles.split
 
-    real = search.split.split_article
+    real = search.articles.split.split_article
 
     def split_article(text, *args, **kwargs):
         if "BOOM" in text:
             raise RuntimeError("simulated failure while splitting")
         return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(search.split, "split_article", split_article)
-    monkeypatch.setattr(search.article, "split_article", split_article)
+    monkeypatch.setattr(search.articles.split, "split_article", split_article)
+    monkeypatch.setattr(search.articles.article, "split_article", split_article)
 
 
 def test_failed_run_keeps_no_lock_even_without_garbage_collection(

@@ -35,8 +35,8 @@ httpx = pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx"
 import anyio  # noqa: E402  (Starlette's own dependency)
 from starlette.testclient import TestClient  # noqa: E402
 
-from search import server  # noqa: E402
-from search.indexer import update_index  # noqa: E402
+from search.engine.indexer import update_index  # noqa: E402
+from search.web import app as server  # noqa: E402
 
 HOSTILE_QUERY = '"><img src=x onerror=alert(1)>'
 HOSTILE_NAME = 'x"><img src=y onerror=alert(2)>'
@@ -231,7 +231,7 @@ def test_no_index_yet_is_a_503(tmp_path: Path, url) -> None:
 
 
 def test_a_slow_search_is_a_503_and_does_not_hold_the_server(corpus_index, monkeypatch) -> None:
-    from search.searching import SearchIndex
+    from search.engine.searching import SearchIndex
 
     page = SearchIndex.page
 

@@ -8,10 +8,10 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..articles.reading import content_hash
 from . import store
 from .catalog import StoredArticle, stored_articles
 from .durable import latest_toc, read_regular
-from .reading import content_hash
 from .schema import SCHEMA_VERSION
 
 

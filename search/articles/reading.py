@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BinaryFileError, InputError
+from ..errors import BinaryFileError, InputError
 
 # C0 control characters other than tab, newline, vertical tab, form feed and
 # carriage return: text files do not contain them, binary files are full of them.
@@ -140,7 +140,7 @@ def read_bytes(path: Path) -> bytes:
     Only a regular file is read: a FIFO or a device (/dev/zero) is refused at once instead
     of blocking or never ending.
     """
-    from .durable import NotRegularFile, read_regular  # whoosh: only when reading
+    from ..engine.durable import NotRegularFile, read_regular  # whoosh: only when reading
 
     try:
         return read_regular(path)

@@ -20,7 +20,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from .errors import ExportError
+from ..errors import ExportError
 
 FORMATS = ("es-bulk", "es-index", "jsonl")
 DEFAULT_INDEX_NAME = "search"
@@ -95,7 +95,7 @@ def index_body(schema=None) -> dict:
     """
     from whoosh.fields import TEXT
 
-    from .schema import build_schema
+    from ..engine.schema import build_schema
 
     schema = schema if schema is not None else build_schema()
     analysis: dict = {"tokenizer": {}, "filter": {}, "analyzer": {}}

@@ -28,7 +28,7 @@ from pathlib import Path
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter, SubWriterTask
 
-from .errors import IndexLockedError, InputError, NotAnIndexError, SearchError
+from ..errors import IndexLockedError, InputError, NotAnIndexError, SearchError
 from .store import LOCK, POINTER, describe, foreign_entries
 
 # Postings are written in blocks of this many documents (Whoosh's default is 128). Each

@@ -32,8 +32,8 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.searching import TimeLimit
 
+from ..errors import InputError, QueryError, QueryTimeoutError, SearchError
 from . import store
-from .errors import InputError, QueryError, QueryTimeoutError, SearchError
 from .highlight import Span, match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query

@@ -26,6 +26,14 @@ from pathlib import Path
 
 import whoosh.index as whoosh_index
 
+from ..errors import (
+    IndexDamagedError,
+    IndexVersionError,
+    NoIndexError,
+    NotAnIndexError,
+    OlderIndexError,
+    SearchError,
+)
 from .damage import REBUILD_HINT, damaged, describe, guard
 from .durable import (
     DurableFileStorage,
@@ -35,14 +43,6 @@ from .durable import (
     read_regular,
     seal,
     verify,
-)
-from .errors import (
-    IndexDamagedError,
-    IndexVersionError,
-    NoIndexError,
-    NotAnIndexError,
-    OlderIndexError,
-    SearchError,
 )
 from .schema import SCHEMA_VERSION, build_schema, schema_matches
 

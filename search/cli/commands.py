@@ -17,9 +17,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import OutputError, SearchError
-from .output import COLOR_CHOICES
+from .. import __version__
+from ..errors import OutputError, SearchError
+from ..present.text import COLOR_CHOICES
 
 DEFAULT_INDEX_DIR = "index"
 DEFAULT_SEEDS = "seeds"
@@ -32,7 +32,7 @@ class CommandError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        from .output import inert
+        from ..present.text import inert
 
         click.echo(f"search: {inert(self.format_message())}", err=True)
 
@@ -53,7 +53,7 @@ class SearchGroup(click.Group):
             sys.exit(error.exit_code)
         except click.UsageError as error:
             command = error.ctx.command_path if error.ctx else "search"
-            from .output import inert
+            from ..present.text import inert
 
             message = inert(error.format_message())
             click.echo(f'search: {message} (see "{command} --help")', err=True)
@@ -232,7 +232,7 @@ def _locate_index(ctx: click.Context, param: click.Parameter, value: Path | None
     """The folder given, or the nearest `index/` above the current folder that holds an index."""
     if value is not None:
         return value
-    from .store import POINTER
+    from ..engine.store import POINTER
 
     here = Path.cwd()
     for folder in (here, *here.parents):
@@ -353,13 +353,13 @@ def index_command(
         search index --prune                 # drop files moved or deleted
         search index --rebuild seeds/
     """
-    from . import output
-    from .indexer import index_error_summary, update_index
+    from ..engine.indexer import index_error_summary, update_index
+    from ..present import text as output
 
     prune_only = prune and not paths and not rebuild
     targets = list(paths) or ([] if prune_only else [Path(DEFAULT_SEEDS)])
     if not paths and not prune_only and not Path(DEFAULT_SEEDS).is_dir():
-        from .errors import InputError
+        from ..errors import InputError
 
         raise InputError(
             f"no {DEFAULT_SEEDS}/ folder here to index by default; "
@@ -381,7 +381,7 @@ def index_command(
     for warning in [*report.skipped, *output.format_lacking_extra(report)]:
         click.echo(f"search: warning: {output.inert(warning)}", err=True)
     if not quiet:
-        from .store import describe
+        from ..engine.store import describe
 
         where = describe(index_dir)
         summary = output.format_prune_summary if prune_only else output.format_index_summary
@@ -527,9 +527,9 @@ def query_command(
     as_json: bool,
     color: str,
 ) -> None:
-    from . import output
-    from .query import check_date, parse_query
-    from .searching import DEFAULT_BUDGET, SearchIndex
+    from ..engine.query import check_date, parse_query
+    from ..engine.searching import DEFAULT_BUDGET, SearchIndex
+    from ..present import text as output
 
     since = check_date(since, "--since") if since else None
     until = check_date(until, "--until") if until else None
@@ -575,7 +575,7 @@ def query_command(
 
 
 def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:
-    from . import output
+    from ..present import text as output
 
     width = _terminal_width()
     for number, hit in enumerate(hits):
@@ -598,10 +598,10 @@ def split_command(file: Path, as_json: bool) -> None:
         search split seeds/000_88ce9bbce3777626.txt
         search split --json article.txt
     """
-    from . import output
-    from .article import parse_article
-    from .errors import InputError
-    from .reading import read_bytes
+    from ..articles.article import parse_article
+    from ..articles.reading import read_bytes
+    from ..errors import InputError
+    from ..present import text as output
 
     if not file.exists():
         raise InputError(f"{file}: no such file")
@@ -632,8 +632,8 @@ def status_command(index_dir: Path, verify: bool, as_json: bool) -> None:
         search status
         search status --verify --json
     """
-    from . import output
-    from .searching import SearchIndex
+    from ..engine.searching import SearchIndex
+    from ..present import text as output
 
     with SearchIndex.open(index_dir, verify=verify) as index:
         status = index.status()
@@ -664,8 +664,8 @@ def show_command(article: str, index_dir: Path, context: int, as_json: bool, col
         search show 000_88ce9bbce3777626
         search show 000_88ce9bbce3777626:11 -C 1
     """
-    from . import output
-    from .searching import SearchIndex, parse_reference
+    from ..engine.searching import SearchIndex, parse_reference
+    from ..present import text as output
 
     name, number = parse_reference(article)
     with SearchIndex.open(index_dir) as index:
@@ -729,10 +729,10 @@ Example:
 def export_command(
     query, index_dir: Path, export_format: str, index_name: str, since, until, match_any, url
 ) -> None:
-    from . import export
-    from .errors import InputError
-    from .query import check_date, parse_query
-    from .searching import SearchIndex
+    from ..engine.query import check_date, parse_query
+    from ..engine.searching import SearchIndex
+    from ..errors import InputError
+    from ..present import export
 
     since = check_date(since, "--since") if since else None
     until = check_date(until, "--until") if until else None
@@ -835,7 +835,7 @@ def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> 
     try:
         import uvicorn  # noqa: F401
 
-        from . import server
+        from ..web import app as server
     except ImportError as error:
         if error.name not in SERVE_MODULES:
             raise

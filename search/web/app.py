@@ -42,11 +42,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from . import __version__
-from .errors import InputError, QueryError, QueryTimeoutError, SearchError
-from .output import hit_json
-from .query import check_date, parse_query
-from .searching import SearchIndex, live_snapshot
+from .. import __version__
+from ..engine.query import check_date, parse_query
+from ..engine.searching import SearchIndex, live_snapshot
+from ..errors import InputError, QueryError, QueryTimeoutError, SearchError
+from ..present.text import hit_json
 
 PACKAGE = Path(__file__).resolve().parent
 WORKERS = 4
