@@ -95,6 +95,33 @@ def test_search_finds_what_the_cli_finds_in_its_order(
     assert found["hits"]["total"] == {"value": len(expected), "relation": "eq"}
 
 
+# (API parameters, the same options for the CLI, the undated matches left out of "ceasefire")
+UNDATED_AS_CLI = [
+    ({}, [], 0),
+    ({"since": "2025-01-01"}, ["--since", "2025-01-01"], 1),
+    ({"until": "2025-12-31"}, ["--until", "2025-12-31"], 1),
+    (
+        {"since": "2025-01-01", "include_undated": "1"},
+        ["--since", "2025-01-01", "--include-undated"],
+        0,
+    ),
+    ({"include_undated": "yes"}, ["--include-undated"], 0),
+]
+
+
+@pytest.mark.parametrize(("params", "options", "left_out"), UNDATED_AS_CLI)
+def test_a_date_filter_counts_the_undated_matches_it_left_out_as_the_cli_does(
+    client, corpus_index, params, options, left_out
+) -> None:
+    found = api(client, q="ceasefire", limit=1000, **params)
+    expected = cli_hits(corpus_index, "ceasefire", *options)
+    assert [hit["_source"] for hit in found["hits"]["hits"]] == expected
+    assert found["hits"]["undated_left_out"] == left_out
+    result = invoke("query", "ceasefire", *options, "--index-dir", str(corpus_index))
+    note = f"{left_out} undated match left out; --include-undated keeps them\n"
+    assert result.stderr == (note if left_out else "")
+
+
 def test_search_response_is_shaped_like_elasticsearch(client) -> None:
     found = api(client, q="Turkey peacekeeping")
     assert set(found) == {"took", "timed_out", "hits", "did_you_mean"}
@@ -439,6 +466,33 @@ def test_a_miss_on_the_page_links_the_suggestion(client) -> None:
     assert link.replace("&amp;", "&") == "/?q=peacekeeping+troops&any=1"
 
 
+def test_a_date_filter_on_the_page_says_what_it_left_out_and_can_keep_it(client) -> None:
+    page = client.get("/", params={"q": "ceasefire", "since": "2025-01-01"})
+    (link,) = re.findall(r'1 undated match left out; <a href="([^"]+)">keep them</a>', page.text)
+    assert "undated_briefing" not in page.text
+    assert 'name="include_undated" value="1" >' in page.text
+    url = link.replace("&amp;", "&")
+    assert url == "/?q=ceasefire&since=2025-01-01&include_undated=1"
+    kept = client.get(url)
+    assert "undated match" not in kept.text
+    assert 'name="include_undated" value="1" checked>' in kept.text
+    where = re.findall(r'class="where"[^>]*>([^<]+)</a>', kept.text)
+    assert "undated_briefing:2" in where
+    found = api(client, q="ceasefire", since="2025-01-01", include_undated="1")
+    assert where == ids(found)
+
+
+def test_a_miss_on_the_page_says_what_any_word_would_find(client) -> None:
+    page = client.get("/", params={"q": "Turkey REQUIRE REQUIRE )"})
+    assert "No matches for <q>Turkey REQUIRE REQUIRE )</q>" in page.text
+    (link,) = re.findall(
+        r'<a href="([^"]+)">Any word</a> finds 17 sentences with some of the words.', page.text
+    )
+    assert link.replace("&amp;", "&") == "/?" + urlencode(
+        {"q": "Turkey REQUIRE REQUIRE )", "any": "1"}
+    )
+
+
 def test_a_bad_query_on_the_page_says_why(client) -> None:
     page = client.get("/", params={"q": "..."})
     assert page.status_code == 400
@@ -666,7 +720,7 @@ def test_openapi_describes_every_api_route_and_validates_real_responses(
         ]:
             check(template, empty.get(url))
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "any", "since", "until", "sort", "limit", "offset"}
+    assert names == {"q", "any", "since", "until", "include_undated", "sort", "limit", "offset"}
 
 
 # The command ----------------------------------------------------------------------------

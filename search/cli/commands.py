@@ -527,51 +527,45 @@ def query_command(
     as_json: bool,
     color: str,
 ) -> None:
-    from ..engine.query import check_date, parse_query
-    from ..engine.searching import DEFAULT_BUDGET, SearchIndex
+    from ..engine.query import check_date
+    from ..index import DEFAULT_BUDGET, Index, Options, question
     from ..present import text as output
 
     since = check_date(since, "--since") if since else None
     until = check_date(until, "--until") if until else None
-    parsed = parse_query(
-        " ".join(query),
+    before = before_context if before_context is not None else (context or 0)
+    after = after_context if after_context is not None else (context or 0)
+    options = Options(
         match_any=match_any,
         since=since,
         until=until,
         include_undated=include_undated,
+        limit=None if show_all else limit,
+        sort=sort,
+        before=before,
+        after=after,
+        shape="count" if count_only else "articles" if articles_only else "hits",
     )
-    before = before_context if before_context is not None else (context or 0)
-    after = after_context if after_context is not None else (context or 0)
+    parsed = question(" ".join(query), options)
     style = output.Style(output.use_color(color, sys.stdout))
 
-    with SearchIndex.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
-        if count_only:
-            total = index.count(parsed)
-            click.echo(output.to_json({"count": total}) if as_json else str(total))
-            found = bool(total)
-        elif articles_only:
-            entries = index.articles(parsed, None if show_all else limit)
-            for entry in entries:
-                line = (
-                    output.to_json(entry) if as_json else output.format_article_hits(entry, style)
-                )
-                click.echo(line, color=True)
-            found = bool(entries)
-        else:
-            hits = index.find(
-                parsed, limit=None if show_all else limit, sort=sort, before=before, after=after
-            )
-            _print_hits(hits, style, as_json, with_context=bool(before or after))
-            found = bool(hits)
-        undated = index.undated_left_out(parsed)
-        if undated:
-            click.echo(output.format_undated_left_out(undated), err=True)
-        if not found:
-            message = output.format_no_match(
-                parsed.text, index.did_you_mean(parsed), index.count_any(parsed)
-            )
-            click.echo(message, err=True)
-            raise NoMatch()
+    with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
+        answer = index.answer(parsed, options)
+    if count_only:
+        total = answer.total
+        click.echo(output.to_json({"count": total}) if as_json else str(total))
+    elif articles_only:
+        for entry in answer.articles:
+            line = output.to_json(entry) if as_json else output.format_article_hits(entry, style)
+            click.echo(line, color=True)
+    else:
+        _print_hits(answer.hits, style, as_json, with_context=bool(before or after))
+    if answer.undated_left_out:
+        click.echo(output.format_undated_left_out(answer.undated_left_out), err=True)
+    if not answer.found:
+        message = output.format_no_match(answer.text, answer.did_you_mean, answer.any_count)
+        click.echo(message, err=True)
+        raise NoMatch()
 
 
 def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh import query as wq
@@ -33,8 +33,9 @@ from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.searching import TimeLimit
 
 from ..errors import InputError, QueryError, QueryTimeoutError, SearchError
+from ..model import ArticleHits, ArticleText, ContextSentence, Hit, Page
 from . import store
-from .highlight import Span, match_spans, word_test
+from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
@@ -49,67 +50,6 @@ DEFAULT_BUDGET = 10.0
 # with the words' postings: at 200k sentences, `*a*` (12,489 words) took 5.3 s and
 # `Turkey **` (20,319) 12 s, while a prefix such as `t*` (1,138 words) takes 1 s.
 MAX_EXPANDED_TERMS = 10_000
-
-
-@dataclass(frozen=True)
-class ContextSentence:
-    sentence: int
-    text: str
-
-
-@dataclass
-class Hit:
-    """One matching sentence, with where it came from."""
-
-    rank: int
-    score: float
-    article: str
-    path: str
-    name: str
-    sentence: int
-    date: str | None
-    text: str
-    matches: list[Span] = field(default_factory=list)
-    before: list[ContextSentence] = field(default_factory=list)
-    after: list[ContextSentence] = field(default_factory=list)
-    title: str | None = None  # the article's headline, if its format gives one
-    url: str | None = None  # where the article was published, if its format says
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of hits, and how many sentences match in all."""
-
-    hits: list[Hit]
-    total: int
-
-
-@dataclass(frozen=True)
-class ArticleHits:
-    """An article with at least one matching sentence."""
-
-    article: str
-    path: str
-    name: str
-    date: str | None
-    hits: int
-    score: float
-    title: str | None = None
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class ArticleText:
-    """An indexed article's sentences; with `focus`, one sentence and its neighbours."""
-
-    article: str
-    path: str
-    name: str
-    date: str | None
-    sentences: list[ContextSentence]
-    focus: int | None = None
-    title: str | None = None
-    url: str | None = None
 
 
 def parse_reference(reference: str) -> tuple[str, int | None]:
