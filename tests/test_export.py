@@ -32,9 +32,9 @@ from conftest import (
     invoke,
 )
 from search.articles.article import parse_article
+from search.engine.mapping import index_body, translate_filter, translate_tokenizer
 from search.engine.schema import build_schema
 from search.errors import ExportError
-from search.present.export import index_body, translate_filter, translate_tokenizer
 
 SNAPSHOT = Path(__file__).parent / "data" / "es_index.json"
 REGENERATE = (

@@ -32,7 +32,7 @@ from io import BytesIO
 
 from ..errors import DocumentError, MissingExtraError, NoTextLayerError
 from .dateline import parse_dateline
-from .reading import decode_article
+from .decode import decode_article
 
 __all__ = ["Document", "FORMAT_READERS", "read_html", "read_markdown", "read_pdf"]
 

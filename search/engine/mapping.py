@@ -1,0 +1,151 @@
+"""Our schema's analyzers as an Elasticsearch/OpenSearch index mapping (`search export
+--format es-index`, and the index `search export --url` creates).
+
+The analyzer is not written by hand: it is translated, component by component, from the
+analyzer of our schema's `text` field, so it follows whatever that analyzer is; a component
+with no faithful equivalent is refused (ExportError) rather than approximated.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import ExportError
+
+# Fields matched as whole values (filters, aggregations), never analyzed.
+KEYWORD_FIELDS = ("article", "path", "name", "url")
+
+
+# The mapping -------------------------------------------------------------------------
+
+
+def index_body(schema=None) -> dict:
+    """The settings and mappings for `PUT /INDEX`: every TEXT field's analyzer translated,
+    `date` a date, names and paths keywords.
+
+    `text` is analyzed with the translation of the schema's `text` analyzer. Another TEXT
+    field that is stored becomes a field of its own; one that is not stored is fed from the
+    sentence text in our index, so it becomes a sub-field of `text` (`text.NAME`).
+    """
+    from whoosh.fields import TEXT
+
+    from .schema import build_schema
+
+    schema = schema if schema is not None else build_schema()
+    analysis: dict = {"tokenizer": {}, "filter": {}, "analyzer": {}}
+    text_fields = [name for name in schema.names() if isinstance(schema[name], TEXT)]
+    if "text" not in text_fields:
+        raise ExportError("the schema has no `text` field to export")
+    for name in text_fields:
+        _add_analyzer(analysis, f"search_{name}", schema[name].analyzer)
+
+    text: dict = {"type": "text", "analyzer": "search_text"}
+    derived = {
+        name: {"type": "text", "analyzer": f"search_{name}"}
+        for name in text_fields
+        if name != "text" and not schema[name].stored
+    }
+    if derived:
+        text["fields"] = derived
+    properties: dict = {"text": text}
+    for name in text_fields:
+        if name != "text" and schema[name].stored:
+            properties[name] = {"type": "text", "analyzer": f"search_{name}"}
+    properties.setdefault("title", {"type": "text", "analyzer": "search_text"})
+    properties.update({name: {"type": "keyword"} for name in KEYWORD_FIELDS})
+    properties["sentence"] = {"type": "integer"}
+    properties["date"] = {"type": "date", "format": "strict_date"}
+    return {
+        "settings": {"analysis": analysis},
+        "mappings": {"properties": dict(sorted(properties.items()))},
+    }
+
+
+def analyzer_components(analyzer) -> list:
+    """The tokenizer and filters of a Whoosh analyzer, in order."""
+    return list(getattr(analyzer, "items", [analyzer]))
+
+
+def _add_analyzer(analysis: dict, name: str, analyzer) -> None:
+    """Translate each component; filters get names under the analyzer's own name."""
+    components = analyzer_components(analyzer)
+    tokenizer, *filters = components
+    analysis["tokenizer"][name] = translate_tokenizer(tokenizer)
+    chain = []
+    for component in filters:
+        for definition in translate_filter(component):
+            if isinstance(definition, str):  # a built-in filter, used by name
+                chain.append(definition)
+                continue
+            filter_name = f"{name}_{definition['type']}"
+            while filter_name in analysis["filter"]:
+                filter_name += "_"
+            analysis["filter"][filter_name] = definition
+            chain.append(filter_name)
+    analysis["analyzer"][name] = {"type": "custom", "tokenizer": name, "filter": chain}
+
+
+# Python's re flags that Java's Pattern spells the same way (re.UNICODE is the default for
+# str patterns and is spelled UNICODE_CHARACTER_CLASS: without it Java's \w is ASCII only).
+_JAVA_FLAGS = {re.IGNORECASE: "CASE_INSENSITIVE", re.MULTILINE: "MULTILINE", re.DOTALL: "DOTALL"}
+
+
+def translate_tokenizer(tokenizer) -> dict:
+    """Whoosh's RegexTokenizer matches tokens: ES's `pattern` tokenizer with `group: 0`
+    (the whole match is the token); with `gaps`, it splits, as `group: -1` does."""
+    from whoosh.analysis import RegexTokenizer
+
+    if type(tokenizer) is not RegexTokenizer:
+        raise _unsupported(tokenizer)
+    expression = tokenizer.expression
+    flags = ["UNICODE_CHARACTER_CLASS"] if expression.flags & re.UNICODE else []
+    for flag, java in _JAVA_FLAGS.items():
+        if expression.flags & flag:
+            flags.append(java)
+    unknown = expression.flags & ~(re.UNICODE | sum(_JAVA_FLAGS))
+    if unknown:
+        raise ExportError(f"the token pattern's regular-expression flags {unknown} have no ES form")
+    return {
+        "type": "pattern",
+        "pattern": expression.pattern,
+        "group": -1 if tokenizer.gaps else 0,
+        "flags": "|".join(flags),
+    }
+
+
+def translate_filter(component) -> list:
+    """The ES filters (a built-in's name, or a definition) equivalent to one Whoosh filter."""
+    from whoosh.analysis import LowercaseFilter, StemFilter, StopFilter
+    from whoosh.lang.porter import stem as porter
+
+    kind = type(component)
+    if kind is LowercaseFilter:
+        return ["lowercase"]
+    if kind is StopFilter:
+        definitions = []
+        if component.stops:
+            stopwords = sorted(component.stops)
+            definitions.append({"type": "stop", "stopwords": stopwords, "ignore_case": False})
+        length = {"type": "length", "min": component.min}
+        if component.max is not None:
+            length["max"] = component.max
+        return [*definitions, length]
+    if kind is StemFilter:
+        if component.lang is not None or component.stemfn is not porter:
+            raise ExportError(
+                "the index stems with something other than Whoosh's Porter stemmer; "
+                "its ES equivalent is not known, so no mapping is exported"
+            )
+        definitions = []
+        if component.ignore:
+            keywords = sorted(component.ignore)
+            definitions.append({"type": "keyword_marker", "keywords": keywords})
+        return [*definitions, "porter_stem"]
+    raise _unsupported(component)
+
+
+def _unsupported(component) -> ExportError:
+    return ExportError(
+        f"the index's analyzer uses {type(component).__name__}, which has no known "
+        "Elasticsearch equivalent; teach search/engine/mapping.py to translate it"
+    )
