@@ -56,13 +56,13 @@ def test_status(opened):
 def test_a_miss_opens_the_index_once(corpus_index, monkeypatch):
     """Counting, suggesting and re-counting a correction all use one snapshot."""
     opened = []
-    real = store.reading
+    real = store.opened
 
     def counting(folder):
         opened.append(folder)
         return real(folder)
 
-    monkeypatch.setattr(store, "reading", counting)
+    monkeypatch.setattr(store, "opened", counting)
     with SearchIndex.open(corpus_index) as index:
         parsed = parse_query("peacekeping troups")
         assert index.count(parsed) == 0
@@ -90,3 +90,19 @@ def test_open_without_an_index(tmp_path):
 )
 def test_parse_reference(reference, expected):
     assert parse_reference(reference) == expected
+
+
+def test_an_open_reads_current_once(corpus_index, monkeypatch):
+    """The snapshot a long-lived reader compares is the state it opened: one read of CURRENT."""
+    reads = []
+    real = store.read_pointer
+
+    def counting(folder):
+        reads.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(store, "read_pointer", counting)
+    with SearchIndex.open(corpus_index) as index:
+        assert len(reads) == 1
+        assert index.is_current()
+    assert len(reads) == 2

@@ -32,7 +32,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.searching import TimeLimit
 
-from ..errors import InputError, QueryError, QueryTimeoutError, SearchError
+from ..errors import InputError, QueryError, QueryTimeoutError
 from ..model import ArticleHits, ArticleText, ContextSentence, Hit, Page
 from . import store
 from .highlight import match_spans, word_test
@@ -40,6 +40,7 @@ from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, sentence_fields
+from .store import live_snapshot
 
 # Seconds one question may take. The slowest ordinary queries measured at 200k sentences
 # (a one-letter prefix such as `t*` matching nearly every sentence) take about 1 s, so
@@ -97,9 +98,10 @@ class SearchIndex:
         """
         if verify:
             store.raise_if_damaged(folder)
-        snapshot = live_snapshot(folder)  # before opening: a commit in between is seen next time
         resources = ExitStack()
-        searcher = resources.enter_context(store.reading(folder))
+        # The snapshot is the state read just before opening: a commit in between is seen
+        # at the next look (`is_current`), never mistaken for the state opened.
+        searcher, snapshot = resources.enter_context(store.opened(folder))
         return cls(folder, searcher, resources, verified=verify, snapshot=snapshot, budget=budget)
 
     def is_current(self) -> bool:
@@ -793,23 +795,6 @@ _FEW_TO_SORT = 2_000
 # Up to this many documents matched, `sentences` sorts them in memory (a few MB) rather
 # than walking every article's postings (seconds at a million sentences).
 _FEW_DOCUMENTS = 10_000
-
-
-def live_snapshot(folder: Path) -> tuple | None:
-    """What identifies the live state of an index, cheaply (a stat and a folder listing):
-    the CURRENT pointer file and its generation's latest table of contents (a new one at
-    every commit). None when there is no readable index."""
-    import os
-
-    from .durable import latest_toc
-
-    try:
-        pointer = (folder / store.POINTER).stat()
-        generation = store.read_pointer(folder).generation
-        committed = latest_toc(os.listdir(folder / generation))
-    except (OSError, SearchError):
-        return None
-    return (pointer.st_ino, pointer.st_mtime_ns, generation, committed)
 
 
 def sentence_or_record_path(fields) -> str:
