@@ -45,7 +45,7 @@ from starlette.templating import Jinja2Templates
 from .. import __version__
 from ..engine.query import ParsedQuery, check_date
 from ..engine.searching import live_snapshot
-from ..errors import InputError, QueryError, QueryTimeoutError, SearchError
+from ..errors import BadRequest, InputError, Overloaded, QueryError, QueryTimeoutError, SearchError
 from ..index import Index, Options, question
 from ..present.text import hit_json
 
@@ -64,14 +64,6 @@ SECURITY_HEADERS = {
 }
 _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"", "0", "false", "off", "no"}
-
-
-class BadRequest(SearchError):
-    """A request parameter that is not what its endpoint takes."""
-
-
-class Overloaded(SearchError):
-    """A search that did not finish within the time limit."""
 
 
 # The index, lent to one thread at a time ---------------------------------------------
