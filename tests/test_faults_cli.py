@@ -375,7 +375,7 @@ def test_a_ctrl_c_swallowed_by_a_finalizer_is_still_noted(monkeypatch, capsys):
     on. The command notes it instead, and ends as interrupted."""
     import weakref
 
-    from search.cli import commands as cli
+    from search.cli import runtime as cli
 
     monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
     monkeypatch.setattr(cli, "_interrupts", cli._Interrupts())
