@@ -374,10 +374,10 @@ def test_pdf_text_layer_without_running_header_and_page_numbers():
     assert "Ledger" not in article.text and "Page" not in article.text
 
 
-def test_pdf_dateline_wins_over_creation_date_and_no_title():
+def test_pdf_dateline_wins_over_creation_date_and_without_title_the_first_line_is_one():
     pages = [[("", "March 11, 2025"), ("", ""), *PDF_PAGES[0]], PDF_PAGES[1]]
     article = parse_article(make_pdf(pages, title=None), "story.pdf")
-    assert (article.date, article.title) == (DATE, None)
+    assert (article.date, article.title) == (DATE, HEADLINE)
     assert texts(article) == SENTENCES
 
 

@@ -4,7 +4,9 @@ The indexer and `search split` both call `parse_article`, so what `split` shows 
 exactly what the indexer stores. The reader is chosen by the file's suffix
 (case-insensitive) from `READERS`: each reader turns bytes into a `Document` (plain
 text with paragraphs separated by blank lines, plus whatever metadata the format
-carries), and the sentence splitter does the rest. A date from the format's metadata
+carries), and the sentence splitter does the rest. Plain text, and a PDF without a
+title, take the first line of the text as the headline when it reads as one
+(`headline.text_headline`); it stays sentence 1 too. A date from the format's metadata
 wins over a dateline in the text; without one, the dateline is the date.
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from .decode import decode_article
 from .formats import FORMAT_READERS, Document
+from .headline import text_headline
 from .split import Sentence, split_article
 
 __all__ = ["Article", "Document", "READERS", "parse_article", "reader_for"]
@@ -41,8 +44,10 @@ Reader = Callable[[bytes, str], Document]
 
 
 def read_plain_text(data: bytes, name: str) -> Document:
-    """A `.txt` file: decoded as `decode.decode_article` accepts it, no other metadata."""
-    return Document(decode_article(data, name))
+    """A `.txt` file: decoded as `decode.decode_article` accepts it; its headline is its
+    first line when that reads as one (`headline.text_headline`)."""
+    text = decode_article(data, name)
+    return Document(text, title=text_headline(text))
 
 
 READERS: dict[str, Reader] = {".txt": read_plain_text}

@@ -33,6 +33,7 @@ from io import BytesIO
 from ..errors import DocumentError, MissingExtraError, NoTextLayerError
 from .dateline import parse_dateline
 from .decode import decode_article
+from .headline import text_headline
 
 __all__ = ["Document", "FORMAT_READERS", "read_html", "read_markdown", "read_pdf"]
 
@@ -277,7 +278,8 @@ _EDGE = 2  # boxes at the top and at the bottom of a page that may be a running 
 def read_pdf(data: bytes, name: str) -> Document:
     """A PDF's text layer, pages joined, running headers/footers/page numbers dropped.
 
-    `/Title` is the headline; `/CreationDate` is the date unless the text opens with a dateline.
+    `/Title` is the headline (else the first line, if it reads as one: `text_headline`);
+    `/CreationDate` is the date unless the text opens with a dateline.
     """
     if len(data) > MAX_PDF_BYTES:
         raise DocumentError(
@@ -292,7 +294,8 @@ def read_pdf(data: bytes, name: str) -> Document:
     blocks = _join_pages(_without_running_lines(pages))
     text_date = next((parse_dateline(b) for b in blocks[:_DATELINE_BLOCKS] if b.strip()), None)
     date = None if text_date else _pdf_date(info.get("CreationDate"))
-    return _document(name, blocks, info.get("Title"), date, None)
+    title = info.get("Title") or text_headline("\n\n".join(blocks))
+    return _document(name, blocks, title, date, None)
 
 
 def _pdf_pages(data: bytes, name: str) -> tuple[list[list[str]], dict[str, str]]:
