@@ -98,10 +98,11 @@ class Index:
         hits: list[Hit] = []
         articles: list[ArticleHits] = []
         total: int | None = None
+        collapse = not options.copies
         if options.shape == "count":
-            total = reader.count(parsed)
+            total = reader.count(parsed, collapse)
         elif options.shape == "articles":
-            articles = reader.articles(parsed, options.limit)
+            articles = reader.articles(parsed, options.limit, collapse)
         else:
             hits, total = self._ranked(parsed, options)
         found = bool(total if total is not None else hits or articles)
@@ -118,17 +119,19 @@ class Index:
 
     def _ranked(self, parsed: ParsedQuery, options: Options) -> tuple[list[Hit], int | None]:
         """One page of hits, and with `options.total` how many sentences match in all."""
-        limit, sort, offset = options.limit, options.sort, options.offset
-        before, after = options.before, options.after
-        if not options.total:
-            hits = self.reader.find(
-                parsed, limit=limit, sort=sort, before=before, after=after, offset=offset
-            )
-            return hits, None
-        page = self.reader.page(
-            parsed, limit=limit, sort=sort, before=before, after=after, offset=offset
+        ask = self.reader.page if options.total else self.reader.find
+        found = ask(
+            parsed,
+            limit=options.limit,
+            sort=options.sort,
+            before=options.before,
+            after=options.after,
+            offset=options.offset,
+            collapse=not options.copies,
         )
-        return page.hits, page.total
+        if isinstance(found, list):
+            return found, None
+        return found.hits, found.total
 
     def _max_score(self, parsed: ParsedQuery, options: Options, hits: list) -> float | None:
         """The best score of all matches (relevance order only): the first hit's, or for a
@@ -137,7 +140,7 @@ class Index:
             return None
         if options.offset == 0 and hits:
             return hits[0].score
-        return self.reader.find(parsed, limit=1)[0].score
+        return self.reader.find(parsed, limit=1, collapse=False)[0].score
 
     def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it

@@ -18,6 +18,16 @@ class ContextSentence:
     text: str
 
 
+@dataclass(frozen=True)
+class Copy:
+    """Another place with the same sentence (for a hit) or the same story (for an article);
+    `sentence` is None for an article."""
+
+    name: str
+    path: str
+    sentence: int | None = None
+
+
 @dataclass
 class Hit:
     """One matching sentence, with where it came from."""
@@ -35,6 +45,7 @@ class Hit:
     after: list[ContextSentence] = field(default_factory=list)
     title: str | None = None  # the article's headline, if its format gives one
     url: str | None = None  # where the article was published, if its format says
+    copies: list[Copy] = field(default_factory=list)  # the same sentence elsewhere
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class ArticleHits:
     score: float
     title: str | None = None
     url: str | None = None
+    copies: list[Copy] = field(default_factory=list)  # the other matching articles of its story
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,7 @@ class ArticleText:
     focus: int | None = None
     title: str | None = None
     url: str | None = None
+    copies: list[Copy] = field(default_factory=list)  # the other articles of its story
 
 
 SHAPES = ("hits", "count", "articles")
@@ -82,7 +95,9 @@ class Options:
 
     `shape` is "hits" (ranked sentences), "count" (only how many) or "articles" (one entry
     per article, `search query -l`). With `total`, a "hits" answer also counts every match
-    (a page's "N sentences"), in the same search where it can.
+    (a page's "N sentences"), in the same search where it can. Copies collapse unless
+    `copies`: a sentence found in several places is one hit (its `copies` name the others),
+    a story filed several times one article, and counts count what is shown.
     """
 
     match_any: bool = False
@@ -96,6 +111,7 @@ class Options:
     after: int = 0
     shape: str = "hits"
     total: bool = False
+    copies: bool = False
 
 
 @dataclass(frozen=True)

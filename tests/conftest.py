@@ -77,8 +77,9 @@ def status(index_dir: Path) -> dict:
 
 
 def query_json(index_dir: Path, *query: str) -> tuple[int, list[dict]]:
-    """`search query --all --json`: (exit code, hits); exit 1 (no match) prints nothing."""
-    result = invoke("query", *query, "--all", "--json", "--index-dir", str(index_dir))
+    """`search query --all --copies --json`: (exit code, every matching sentence); exit 1
+    (no match) prints nothing."""
+    result = invoke("query", *query, "--all", "--copies", "--json", "--index-dir", str(index_dir))
     assert "Traceback" not in result.stderr
     assert result.exit_code in (0, 1), result.stderr
     if result.exit_code == 1:

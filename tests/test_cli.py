@@ -20,6 +20,7 @@ QUERY_FIELDS = {
     "matches",
     "title",
     "url",
+    "copies",
 }
 
 

@@ -526,7 +526,8 @@ def test_nothing_is_loaded_from_elsewhere(client) -> None:
 
 
 def _count(client, query: str) -> int:
-    return api(client, q=query)["hits"]["total"]["value"]
+    """Every matching sentence, copies included."""
+    return api(client, q=query, copies="1")["hits"]["total"]["value"]
 
 
 def _seen_within(client, query: str, expected: int, seconds: float) -> float:
@@ -720,7 +721,17 @@ def test_openapi_describes_every_api_route_and_validates_real_responses(
         ]:
             check(template, empty.get(url))
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "any", "since", "until", "include_undated", "sort", "limit", "offset"}
+    assert names == {
+        "q",
+        "any",
+        "since",
+        "until",
+        "include_undated",
+        "copies",
+        "sort",
+        "limit",
+        "offset",
+    }
 
 
 # The command ----------------------------------------------------------------------------

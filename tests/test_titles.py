@@ -84,13 +84,13 @@ def titled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def query_json(index_dir: Path, *args: str) -> list[dict]:
-    result = invoke("query", *args, "--json", "--index-dir", str(index_dir))
+    result = invoke("query", *args, "--copies", "--json", "--index-dir", str(index_dir))
     assert result.exit_code in (0, 1), result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 def headers(index_dir: Path, *args: str) -> list[str]:
-    result = invoke("query", *args, "--color", "never", "--index-dir", str(index_dir))
+    result = invoke("query", *args, "--copies", "--color", "never", "--index-dir", str(index_dir))
     assert result.exit_code == 0, result.stderr
     return [line for line in result.stdout.splitlines() if not line.startswith(" ")]
 
@@ -255,12 +255,17 @@ def test_the_page_shows_headlines_and_the_api_matches_its_description(titled):
     from search.web import app as server
 
     with TestClient(server.create_app(titled)) as client:
-        page = client.get("/", params={"q": "harbour", "sort": "article"}).text
+        page = client.get("/", params={"q": "harbour", "sort": "article", "copies": "1"}).text
+        collapsed = client.get("/", params={"q": "harbour", "sort": "article"}).text
         found = client.get("/api/search", params={"q": "harbour"})
         article = client.get("/api/articles/kyiv")
         document = client.get("/api/openapi.json").json()
     headlines = re.findall(r'class="headline">([^<]*)<', page)
     assert [html.unescape(h) for h in headlines] == [MD_TITLE, PDF_TITLE, HTML_TITLE]
+    # the same sentence in four articles: one card, the others behind "and 3 copies"
+    assert collapsed.count('<li class="hit">') == 1
+    assert "<summary>and 3 copies</summary>" in collapsed
+    assert re.findall(r">(\w+:\d)</a></li>", collapsed) == ["grain:2", "kyiv:2", "notes:2"]
     assert (article.json()["title"], article.json()["url"]) == (HTML_TITLE, HTML_URL)
     for template, response in [("/api/search", found), ("/api/articles/{name}", article)]:
         schema = document["paths"][template]["get"]["responses"]["200"]["content"]

@@ -299,7 +299,16 @@ Example:
 @context_option("-B", "--before-context", "before each hit")
 @context_option("-A", "--after-context", "after each hit")
 @click.option(
-    "-c", "--count", "count_only", is_flag=True, help="Print only the number of matching sentences."
+    "-c",
+    "--count",
+    "count_only",
+    is_flag=True,
+    help="Print only the number of matching sentences (each copy once, as shown).",
+)
+@click.option(
+    "--copies",
+    is_flag=True,
+    help="Show every copy: a sentence or story found in several articles is not collapsed.",
 )
 @click.option(
     "-l",
@@ -331,6 +340,7 @@ def query_command(
     before_context,
     after_context,
     count_only: bool,
+    copies: bool,
     articles_only: bool,
     timeout: float | None,
     as_json: bool,
@@ -354,6 +364,7 @@ def query_command(
         before=before,
         after=after,
         shape="count" if count_only else "articles" if articles_only else "hits",
+        copies=copies,
     )
     parsed = question(" ".join(query), options)
     style = output.Style(output.use_color(color, sys.stdout))
@@ -365,7 +376,11 @@ def query_command(
         click.echo(output.to_json({"count": total}) if as_json else str(total))
     elif articles_only:
         for entry in answer.articles:
-            line = output.to_json(entry) if as_json else output.format_article_hits(entry, style)
+            line = (
+                output.to_json(output.article_hits_json(entry))
+                if as_json
+                else output.format_article_hits(entry, style)
+            )
             click.echo(line, color=True)
     else:
         _print_hits(answer.hits, style, as_json, with_context=bool(before or after))

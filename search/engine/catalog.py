@@ -16,6 +16,7 @@ from pathlib import Path
 from . import store
 from .durable import atomic_write, latest_toc, read_regular
 from .schema import article_fields, article_records
+from .stories import Story
 
 CATALOG = "articles.json"
 
@@ -30,10 +31,23 @@ class StoredArticle:
     sha256: str
     sentences: int
     date: str | None
+    story: str = ""  # the story it tells, and what grouping new articles needs (`stories`)
+    same: str = ""
+    sketch: str = ""
 
     def row(self) -> tuple:
         """The fields in order, for the catalog file (dataclasses.astuple deep-copies: slow)."""
-        return (self.path, self.size, self.mtime_ns, self.sha256, self.sentences, self.date)
+        return (
+            self.path,
+            self.size,
+            self.mtime_ns,
+            self.sha256,
+            self.sentences,
+            self.date,
+            self.story,
+            self.same,
+            self.sketch,
+        )
 
     def info(self) -> dict:
         """What the article record stores beside its path and date."""
@@ -42,7 +56,13 @@ class StoredArticle:
             "mtime_ns": self.mtime_ns,
             "sha256": self.sha256,
             "sentences": self.sentences,
+            "same": self.same,
+            "sketch": self.sketch,
         }
+
+    def grouped(self) -> Story:
+        """What this article lends to grouping new ones."""
+        return Story(self.story, self.same, self.sketch)
 
     @classmethod
     def from_record(cls, fields: dict) -> StoredArticle:
@@ -55,6 +75,9 @@ class StoredArticle:
             str(info.get("sha256", "")),
             int(info.get("sentences", 0)),
             fields.get("date"),
+            str(fields.get("story") or ""),
+            str(info.get("same", "")),
+            str(info.get("sketch", "")),
         )
 
 
@@ -93,7 +116,17 @@ def stored_articles(folder: Path, generation: Path, index) -> dict[str, StoredAr
     return articles
 
 
-_ROW: tuple[type | tuple[type, ...], ...] = (str, int, int, str, int, (str, type(None)))
+_ROW: tuple[type | tuple[type, ...], ...] = (
+    str,
+    int,
+    int,
+    str,
+    int,
+    (str, type(None)),
+    str,
+    str,
+    str,
+)
 
 
 def _is_row(row) -> bool:

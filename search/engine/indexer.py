@@ -4,7 +4,8 @@ A run compares each file with what the index recorded for it: size and mtime
 first (so unchanged files are not read at all), then the content hash (so a
 file that was only touched is not re-split). Changed files have all their
 sentences replaced; files gone from a folder given again are removed. All of
-it is one Whoosh commit: a run either lands whole or not at all.
+it is one Whoosh commit: a run either lands whole or not at all. Each article read is
+grouped with the indexed ones that tell the same story (`stories`) before it is written.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from . import durable, store, writer
 from .catalog import StoredArticle, save_catalog, stored_articles
 from .damage import NO_SPACE
 from .schema import article_document, article_record_of, file_documents, sentence_document
+from .stories import Grouping, Story, describe
 
 DEFAULT_WAIT = 10.0
 
@@ -157,6 +159,7 @@ class _Run:
     report: IndexReport = field(default_factory=IndexReport)
     tick: Progress | None = None
     commit_weight: int = 1
+    grouping: Grouping = field(default_factory=Grouping)  # the stories, to group new articles
 
     @classmethod
     def start(cls, folder: Path, rebuild: bool, wait: float, jobs: int | None) -> _Run:
@@ -225,6 +228,10 @@ class _Run:
             store.raise_if_damaged(self.folder, self.generation)
         new_bytes = sum(change.status.st_size for change in self.to_read)
         procs = writer.worker_count(self.jobs) if new_bytes >= PARALLEL_BYTES else 1
+        leaving = set(self.removed)
+        self.grouping = Grouping.of(
+            (path, stored.grouped()) for path, stored in self.catalog.items() if path not in leaving
+        )
         with (
             store.guard(self.folder),
             writer.open_writer(self.index, procs) as whoosh_writer,
@@ -252,7 +259,9 @@ class _Run:
         if stored and stored.sha256 == digest:
             # Touched but unchanged: record its new mtime, keep its sentences.
             whoosh_writer.delete_by_query(article_record_of(str(path)))
-            self._record(whoosh_writer, change, digest, stored.sentences, stored.date)
+            self._record(
+                whoosh_writer, change, digest, stored.sentences, stored.date, stored.grouped()
+            )
             self.report.unchanged += 1
             return
         try:
@@ -266,6 +275,9 @@ class _Run:
         if stored:
             whoosh_writer.delete_by_query(file_documents(str(path)))
         date = article.iso_date
+        texts = [sentence.text for sentence in article.sentences]
+        self.grouping.remove(str(path))
+        story = describe(texts, str(path), self.grouping)
         for sentence in article.sentences:
             whoosh_writer.add_document(
                 **sentence_document(
@@ -276,9 +288,10 @@ class _Run:
                     sentence.text,
                     title=article.title or None,
                     url=article.url or None,
+                    story=story.story,
                 )
             )
-        self._record(whoosh_writer, change, digest, len(article.sentences), date)
+        self._record(whoosh_writer, change, digest, len(article.sentences), date, story)
         if stored:
             self.report.updated += 1
         else:
@@ -305,12 +318,24 @@ class _Run:
             outcome = "the index is unchanged"
         return _no_space(self.folder, new_bytes, outcome)
 
-    def _record(self, whoosh_writer, change: _Change, digest: str, sentences: int, date) -> None:
+    def _record(
+        self, whoosh_writer, change: _Change, digest: str, sentences: int, date, story: Story
+    ) -> None:
         path, status = change.source.path, change.status
         record = StoredArticle(
-            str(path), status.st_size, status.st_mtime_ns, digest, sentences, date
+            str(path),
+            status.st_size,
+            status.st_mtime_ns,
+            digest,
+            sentences,
+            date,
+            story.story,
+            story.same,
+            story.sketch,
         )
-        whoosh_writer.add_document(**article_document(record.path, path.stem, date, record.info()))
+        whoosh_writer.add_document(
+            **article_document(record.path, path.stem, date, record.info(), story.story)
+        )
         self.catalog[record.path] = record
 
     def _count_sentences(self) -> None:

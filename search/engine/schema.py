@@ -9,7 +9,11 @@ so `Abramovic~` is one edit from "Abramovich" as typed, not three as stems) and
 "US" above "us"). Each sentence also carries its article's headline, `title`
 (analyzed as `text`, stored: `title:Ukraine` searches it, and sentences whose
 headline has a query's words rank first), and its source, `url` (stored only),
-so that every hit and every exported sentence has them without a second read.
+so that every hit and every exported sentence has them without a second read. Every
+document carries its article's story id, `story` (stored and indexed: `-l` and `search trend`
+count a story once, `show` finds the other articles of a story), and each sentence the key of
+its normalised text, `copy` (indexed, and a column for counting): identical sentences share
+it, so a hit's copies are one term away.
 Article documents carry
 what incremental indexing needs to tell whether a file changed (size, mtime,
 content hash) and how many sentences it gave; they have no `text`, so word
@@ -34,9 +38,13 @@ from functools import lru_cache
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.fields import ID, STORED, TEXT, Schema
 
+from .stories import sentence_key
+
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
-SCHEMA_VERSION = 3
+# 4: `story` (the article's story, stored and filterable) on every document; `copy` (the key
+#    of the normalised sentence, indexed and a column) on sentences; plain-text headlines.
+SCHEMA_VERSION = 4
 
 # A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
 # and `Russia-Ukraine` are two words each, which queries read as a phrase. The one
@@ -101,6 +109,8 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=analyzer(), stored=True, phrase=True),
         title=TEXT(analyzer=analyzer(), stored=True, phrase=True),
         url=STORED(),
+        story=ID(stored=True),
+        copy=ID(sortable=True),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
         acronyms=TEXT(analyzer=acronym_analyzer(), phrase=False),
         info=STORED(),
@@ -128,7 +138,7 @@ def schema_matches(schema: Schema) -> bool:
 
 SENTENCE_RECORD = {"article": str, "path": str, "sentence": int, "text": str}
 # What a sentence record has only when its article's format gives it.
-SENTENCE_OPTIONAL = {"title": str, "url": str}
+SENTENCE_OPTIONAL = {"title": str, "url": str, "story": str}
 ARTICLE_RECORD = {"article": str, "path": str, "info": dict}
 
 
@@ -166,10 +176,13 @@ def sentence_document(
     text: str,
     title: str | None = None,
     url: str | None = None,
+    story: str | None = None,
 ) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them
     (a field that is None is left out: Whoosh stores nothing for it)."""
     return {
+        "story": story,
+        "copy": sentence_key(text),
         "path": path,
         "article": article,
         "sentence": number,
@@ -182,9 +195,19 @@ def sentence_document(
     }
 
 
-def article_document(path: str, article: str, date: str | None, info: dict) -> dict:
-    """The fields of an article record: `info` is what tells a changed file (see catalog)."""
-    return {"kind": ARTICLE, "path": path, "article": article, "date": date, "info": info}
+def article_document(
+    path: str, article: str, date: str | None, info: dict, story: str | None = None
+) -> dict:
+    """The fields of an article record: `info` is what tells a changed file (see catalog),
+    `story` the story it tells (see `stories`)."""
+    return {
+        "kind": ARTICLE,
+        "path": path,
+        "article": article,
+        "date": date,
+        "info": info,
+        "story": story,
+    }
 
 
 def article_record_of(path: str):

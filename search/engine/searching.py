@@ -23,6 +23,7 @@ stopped with QueryTimeoutError. A did-you-mean that runs out of time offers noth
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
@@ -33,7 +34,7 @@ from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.searching import TimeLimit
 
 from ..errors import InputError, QueryError, QueryTimeoutError
-from ..model import ArticleHits, ArticleText, ContextSentence, Hit, Page
+from ..model import ArticleHits, ArticleText, ContextSentence, Copy, Hit, Page
 from . import store
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
@@ -41,6 +42,7 @@ from .query import ParsedQuery, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, sentence_fields
 from .store import live_snapshot
+from .stories import sentence_key
 
 # Seconds one question may take. The slowest ordinary queries measured at 200k sentences
 # (a one-letter prefix such as `t*` matching nearly every sentence) take about 1 s, so
@@ -129,11 +131,14 @@ class SearchIndex:
         before: int = 0,
         after: int = 0,
         offset: int = 0,
+        collapse: bool = False,
     ) -> list[Hit]:
         """The best `limit` sentences for the query (all if None), in `sort` order,
-        after skipping the first `offset` (a page; ranks still count from the top)."""
+        after skipping the first `offset` (a page; ranks still count from the top). With
+        `collapse`, a sentence found in several places is one hit, naming the others."""
         with self._budgeted(), store.guard(self.folder):
-            return self._find(self._resolved(parsed), limit, sort, before, after, offset)[0]
+            resolved = self._resolved(parsed)
+            return self._find(resolved, limit, sort, before, after, offset, collapse=collapse)[0]
 
     def page(
         self,
@@ -144,18 +149,31 @@ class SearchIndex:
         before: int = 0,
         after: int = 0,
         offset: int = 0,
+        collapse: bool = False,
     ) -> Page:
-        """`find`'s hits and how many sentences match in all, from one search where the
+        """`find`'s hits and how many sentences match in all (with `collapse`, how many
+        different sentences: as many as the hits would be), from one search where the
         search counts as it ranks (a second pass over the matches otherwise)."""
         with self._budgeted(), store.guard(self.folder):
             resolved = self._resolved(parsed)
-            hits, total = self._find(resolved, limit, sort, before, after, offset, counting=True)
-            return Page(hits, total if total is not None else self._count(resolved))
+            hits, total = self._find(
+                resolved,
+                limit,
+                sort,
+                before,
+                after,
+                offset,
+                counting=not collapse,
+                collapse=collapse,
+            )
+            if total is None:
+                total = self._count(resolved, collapse)
+            return Page(hits, total)
 
-    def count(self, parsed: ParsedQuery) -> int:
-        """How many sentences match."""
+    def count(self, parsed: ParsedQuery, collapse: bool = False) -> int:
+        """How many sentences match (with `collapse`, how many different sentences)."""
         with self._budgeted(), store.guard(self.folder):
-            return self._count(self._resolved(parsed))
+            return self._count(self._resolved(parsed), collapse)
 
     def undated_left_out(self, parsed: ParsedQuery) -> int:
         """How many sentences would match but for a date filter, because their article has
@@ -169,8 +187,11 @@ class SearchIndex:
             found = self._search(query, limit=None, scored=False, mask=dated_or_records)
             return len(found)
 
-    def articles(self, parsed: ParsedQuery, limit: int | None = None) -> list[ArticleHits]:
-        """The articles with matching sentences, best first (by their best sentence's score)."""
+    def articles(
+        self, parsed: ParsedQuery, limit: int | None = None, collapse: bool = False
+    ) -> list[ArticleHits]:
+        """The articles with matching sentences, best first (by their best sentence's score);
+        with `collapse`, one per story, naming the other matching articles of the story."""
         with self._budgeted(), store.guard(self.folder):
             grouped: dict[str, list] = {}
             query = self._resolved(parsed).query
@@ -181,22 +202,31 @@ class SearchIndex:
                 entry[1] += 1
                 entry[2] = max(entry[2], float(result.score))
             ranked = sorted(grouped.values(), key=lambda e: (-e[2], e[0]["path"]))
+            stories: dict[str, list] = {}
+            for entry in ranked:
+                story = entry[0].get("story") if collapse else None
+                stories.setdefault(story or entry[0]["path"], []).append(entry)
+            chosen = list(stories.values())
             if limit is not None:
-                ranked = ranked[:limit]
-            found = [
-                ArticleHits(
-                    f["article"],
-                    f["path"],
-                    self.name_of(f["path"]),
-                    f.get("date"),
-                    hits,
-                    round(score, 4),
-                    title=f.get("title"),
-                    url=f.get("url"),
-                )
-                for f, hits, score in ranked
-            ]
-        return found if limit is None else found[:limit]
+                chosen = chosen[:limit]
+            found = [self._article_hits(members) for members in chosen]
+        return found
+
+    def _article_hits(self, members: list) -> ArticleHits:
+        """One story's best matching article, with the other matching ones as its copies."""
+        (f, hits, score), others = members[0], members[1:]
+        copies = [Copy(self.name_of(o[0]["path"]), o[0]["path"]) for o in others]
+        return ArticleHits(
+            f["article"],
+            f["path"],
+            self.name_of(f["path"]),
+            f.get("date"),
+            hits,
+            round(score, 4),
+            title=f.get("title"),
+            url=f.get("url"),
+            copies=sorted(copies, key=lambda copy: copy.path),
+        )
 
     def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it
@@ -209,6 +239,7 @@ class SearchIndex:
             sentences = [(number, fields["text"]) for number, fields in stored]
             source = stored[0][1] if stored else {}
             short = self.name_of(record["path"])
+            copies = self._story_members(record.get("story"), record["path"])
         if sentence is not None:
             if not any(number == sentence for number, _text in sentences):
                 raise InputError(f"{short} has no sentence {sentence} (it has {len(sentences)})")
@@ -222,7 +253,19 @@ class SearchIndex:
             focus=sentence,
             title=source.get("title"),
             url=source.get("url"),
+            copies=copies,
         )
+
+    def _story_members(self, story: str | None, path: str) -> list[Copy]:
+        """The other indexed articles of a story, in path order."""
+        if not story:
+            return []
+        query = wq.And([article_records(), wq.Term("story", story)])
+        paths = {
+            article_fields(result.fields())["path"]
+            for result in self._searcher.search(query, limit=None, scored=False)
+        }
+        return [Copy(self.name_of(other), other) for other in sorted(paths - {path})]
 
     def name_of(self, path: str) -> str:
         """An indexed article's shortest unique name (see `search.names`).
@@ -486,24 +529,23 @@ class SearchIndex:
         return query.accept(listed)
 
     def _find(
-        self, parsed, limit, sort, before, after, offset=0, counting=False
+        self, parsed, limit, sort, before, after, offset=0, counting=False, collapse=False
     ) -> tuple[list[Hit], int | None]:
         """The hits; with `counting`, also how many matched, if the search could count them
-        all (a top-N search of one word skips the blocks that cannot reach the top)."""
+        all (a top-N search of one word skips the blocks that cannot reach the top). With
+        `collapse`, each sentence once (the first in `sort` order), naming its copies."""
         end = None if limit is None else offset + limit
-        total: int | None
-        if sort != "relevance" and end is not None:
-            rows, total = self._first_in_order(parsed, sort, end)
+        if collapse:
+            rows, groups = self._collapsed_rows(parsed, sort, end)
+            total = None
         else:
-            skipping = end is not None and skips_blocks_exactly(parsed.query)
-            counted = counting and not skipping
-            found = self._search(parsed.query, limit=end, counted=counted, **self._limits(parsed))
-            total = len(found) if counted else None
-            rows = [(result.score, sentence_fields(result.fields())) for result in found]
-        rows.sort(key=_sort_key(sort))
+            rows, total = self._rows(parsed, sort, end, counting)
+            rows.sort(key=_sort_key(sort))
+            groups = {}
         rows = rows[offset:end]
         accepts = word_test(parsed.query)
         articles: dict[str, dict[int, str]] = {}
+        copies = self._copies(parsed, rows, groups) if collapse else {}
         hits = []
         for rank, (score, fields) in enumerate(rows, start=offset + 1):
             text = fields.get("text", "")
@@ -519,11 +561,66 @@ class SearchIndex:
                 matches=match_spans(text, accepts),
                 title=fields.get("title"),
                 url=fields.get("url"),
+                copies=copies.get((fields["path"], fields["sentence"]), []),
             )
             if before or after:
                 hit.before, hit.after = self._context(hit, before, after, articles)
             hits.append(hit)
         return hits, total
+
+    def _rows(self, parsed, sort, end, counting=False) -> tuple[list, int | None]:
+        """The first `end` matches (all if None) as (score, fields) rows, unsorted; with
+        `counting`, how many match in all when the search could count them."""
+        if sort != "relevance" and end is not None:
+            return self._first_in_order(parsed, sort, end)
+        skipping = end is not None and skips_blocks_exactly(parsed.query)
+        counted = counting and not skipping
+        found = self._search(parsed.query, limit=end, counted=counted, **self._limits(parsed))
+        rows = [(result.score, sentence_fields(result.fields())) for result in found]
+        return rows, len(found) if counted else None
+
+    def _collapsed_rows(self, parsed, sort, end) -> tuple[list, dict[tuple, str]]:
+        """The first `end` different sentences in `sort` order (all if None), each the first
+        of its copies, and the key of each shown row's sentence.
+
+        Copies take places in a top N, so more than `end` matches are read: twice as many
+        and then four times more each round, until `end` different sentences are in or
+        every match has been read."""
+        fetch = None if end is None else 2 * end + 10
+        while True:
+            rows, matched = self._rows(parsed, sort, fetch)
+            rows.sort(key=_sort_key(sort))
+            firsts: dict[str, tuple] = {}
+            for row in rows:
+                firsts.setdefault(sentence_key(row[1]["text"]), row)
+            exhausted = (
+                fetch is None or len(rows) < fetch or (matched is not None and matched <= fetch)
+            )
+            if fetch is None or end is None or len(firsts) >= end or exhausted:
+                kept = list(firsts.values())
+                keys = {(row[1]["path"], row[1]["sentence"]): key for key, row in firsts.items()}
+                return kept, keys
+            fetch *= 4
+
+    def _copies(self, parsed, rows, keys: dict) -> dict[tuple[str, int], list[Copy]]:
+        """For each shown row, the other matching sentences with the same text (by path and
+        sentence), read in one search of the shown sentences' keys."""
+        shown = {(f["path"], f["sentence"]): keys[(f["path"], f["sentence"])] for _s, f in rows}
+        if not shown:
+            return {}
+        wanted = wq.Or([wq.Term("copy", key) for key in sorted(set(shown.values()))])
+        query = wq.And([unbonused(parsed.query), wanted])
+        found = self._search(query, limit=None, scored=False, **self._limits(parsed))
+        places: dict[str, list[tuple[str, int]]] = {}
+        for result in found:
+            fields = sentence_fields(result.fields())
+            place = (fields["path"], fields["sentence"])
+            places.setdefault(sentence_key(fields["text"]), []).append(place)
+        copies = {}
+        for place, key in shown.items():
+            others = sorted(other for other in places.get(key, []) if other != place)
+            copies[place] = [Copy(self.name_of(path), path, number) for path, number in others]
+        return copies
 
     def _first_in_order(self, parsed: ParsedQuery, sort: str, end: int) -> tuple[list, int]:
         """The first `end` matches by date (newest first) or by path, as (score, fields) rows
@@ -583,12 +680,32 @@ class SearchIndex:
                     scores[docnum] = matcher.score()
         return scores
 
-    def _count(self, parsed: ParsedQuery) -> int:
+    def _count(self, parsed: ParsedQuery, collapse: bool = False) -> int:
         core = unbonused(parsed.query)
-        if isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
+        if not collapse and isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
             return self._documents_holding(core.fieldname, core.text)
         found = self._search(parsed.query, limit=None, scored=False, **self._limits(parsed))
-        return len(found)
+        if not collapse:
+            return len(found)
+        return len(self._sentence_keys(sorted(found.docs())))
+
+    def _sentence_keys(self, documents: list[int]) -> set:
+        """The different `copy` keys of `documents` (sorted): from each segment's column, or
+        from the stored text in a segment written without one."""
+        keys: set = set()
+        for leaf, offset in self._searcher.reader().leaf_readers():
+            self._check_deadline()
+            end = offset + leaf.doc_count_all()
+            local = [d - offset for d in documents[bisect_left(documents, offset) :] if d < end]
+            if not local:
+                continue
+            if leaf.has_column("copy"):
+                column = leaf.column_reader("copy")
+                keys.update(column[docnum] for docnum in local)
+            else:
+                texts = (sentence_fields(leaf.stored_fields(d))["text"] for d in local)
+                keys.update(sentence_key(text) for text in texts)
+        return keys
 
     def _documents_holding(self, fieldname: str, text: str) -> int:
         """How many live documents hold a term: its document frequency in each segment,

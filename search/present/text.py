@@ -99,6 +99,7 @@ def hit_json(hit, with_context: bool) -> dict:
         "matches": [list(span) for span in hit.matches],
         "title": hit.title,
         "url": hit.url,
+        "copies": [copy_json(copy) for copy in hit.copies],
     }
     if with_context:
         data["context"] = {
@@ -106,6 +107,28 @@ def hit_json(hit, with_context: bool) -> dict:
             "after": [asdict(s) for s in hit.after],
         }
     return data
+
+
+def copy_json(copy) -> dict:
+    """Another place of a sentence (`name`, `path`, `sentence`) or of a story (no `sentence`)."""
+    data = {"name": copy.name, "path": copy.path}
+    if copy.sentence is not None:
+        data["sentence"] = copy.sentence
+    return data
+
+
+def article_hits_json(entry) -> dict:
+    """One article of `search query -l --json`, with the other matching articles of its story."""
+    data = asdict(entry)
+    data["copies"] = [copy_json(copy) for copy in entry.copies]
+    return data
+
+
+def copies_note(copies: list) -> str:
+    """`(+3 copies)` after a hit or an article that stands for several; empty for none."""
+    if not copies:
+        return ""
+    return f"  (+{len(copies)} {'copy' if len(copies) == 1 else 'copies'})"
 
 
 def format_hit(hit, style: Style, width: int | None, with_context: bool) -> list[str]:
@@ -119,6 +142,7 @@ def format_hit(hit, style: Style, width: int | None, with_context: bool) -> list
         header += f"  {style.date(hit.date)}"
     if hit.title:
         header += f"  {style.title(inert(hit.title))}"
+    header += style.dim(copies_note(hit.copies))
     lines = [header]
     if not with_context:
         return lines + [
@@ -208,7 +232,9 @@ def format_article_hits(entry, style: Style) -> str:
     date = entry.date or "-"
     noun = "hit" if entry.hits == 1 else "hits"
     line = f"{style.location(inert(entry.name))}  {entry.hits} {noun}  {style.date(date)}"
-    return line + f"  {style.title(inert(entry.title))}" if entry.title else line
+    if entry.title:
+        line += f"  {style.title(inert(entry.title))}"
+    return line + style.dim(copies_note(entry.copies))
 
 
 def format_numbered(
@@ -243,6 +269,7 @@ def show_json(found, sentence) -> dict:
         "text": sentence.text,
         "title": found.title,
         "url": found.url,
+        "copies": [copy_json(copy) for copy in found.copies],
     }
 
 
@@ -255,6 +282,9 @@ def format_show_header(found, style: Style) -> list[str]:
         lines.append(f"title: {style.title(inert(found.title))}")
     if found.url:
         lines.append(f"url:   {inert(found.url)}")
+    if found.copies:
+        shown = ", ".join(inert(copy.name) for copy in found.copies)
+        lines.append(f"copies: {shown}")
     return lines
 
 

@@ -47,7 +47,7 @@ from ..engine.query import ParsedQuery, check_date
 from ..engine.searching import live_snapshot
 from ..errors import BadRequest, InputError, Overloaded, QueryError, QueryTimeoutError, SearchError
 from ..index import Index, Options, question
-from ..present.text import hit_json
+from ..present.text import copy_json, hit_json
 
 PACKAGE = Path(__file__).resolve().parent
 WORKERS = 4
@@ -206,6 +206,7 @@ def _parsed(request: Request) -> tuple[ParsedQuery, Options]:
         since=_date(request, "since"),
         until=_date(request, "until"),
         include_undated=_flag(request, "include_undated"),
+        copies=_flag(request, "copies"),
     )
     parsed = question(_one(request, "q"), options)
     return parsed, replace(options, total=True)
@@ -299,6 +300,7 @@ async def api_article(request: Request) -> Response:
             "title": found.title,
             "url": found.url,
             "sentences": [asdict(sentence) for sentence in found.sentences],
+            "copies": [copy_json(copy) for copy in found.copies],
         }
     )
 
@@ -322,6 +324,7 @@ async def page_search(request: Request) -> Response:
         "since": _one(request, "since"),
         "until": _one(request, "until"),
         "include_undated": _one(request, "include_undated").strip().lower() in _TRUE,
+        "copies": _one(request, "copies").strip().lower() in _TRUE,
         "sort": _one(request, "sort", "relevance"),
     }
     context: dict[str, Any] = {"form": form, "sorts": SORTS, "error": None, "found": None}
