@@ -1,0 +1,236 @@
+"""Stories: copies of an article collapse into one, and a sentence found in several places
+shows once, naming the others; `--copies` shows every copy.
+
+The corpus: a wire story filed three times (once as sent, once re-filed with other spacing
+and case, once with a corrected figure), a BBC story in two folders, and a follow-up story
+that repeats one paragraph of the wire story but is not a copy of it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import invoke
+from search.engine.stories import Grouping, describe, normalised, sentence_key
+from search.index import Index, Options
+
+SHARED = (
+    "Saudi Arabia's oil minister said the kingdom would defend the price of crude. "
+    "He told reporters in Riyadh that the cartel stood united. "
+    "Traders in London said the remarks steadied the market."
+)
+BODY = [
+    "OPEC ministers agreed on Sunday to cut output by {figure} million barrels a day.",
+    "The decision came after two days of talks at the cartel's headquarters in Vienna.",
+    "Brent crude rose nearly four percent in early trading after the announcement.",
+    "Analysts had expected a smaller reduction from the thirteen member states.",
+    "Venezuela and Nigeria pressed hardest for the deeper cut, delegates said.",
+    "Iraq was exempted from the quota because of its reconstruction needs.",
+    "Consumers in Asia warned that higher prices could slow their recovery.",
+    "The next ordinary meeting of the group is planned for June in Vienna.",
+]
+FOLLOW_UP = [
+    "Oil prices fell on Tuesday as doubts grew over OPEC's resolve to cut output.",
+    "Several member states were already pumping above their new quotas, tanker data showed.",
+    "Shipping agents counted more loaded vessels leaving Gulf ports than a month earlier.",
+    "Refiners in Europe said they saw no shortage of supply so far.",
+    "The cartel's president called for discipline in a statement issued in Algiers.",
+    "Prices had risen for three days before the reversal.",
+]
+BLAIR = (
+    "Blair defends schools plan\n\n"
+    "Tony Blair has defended his plans for city academies against critics in his own party. "
+    "The prime minister said the schools would raise standards in the poorest areas. "
+    "Teaching unions said the money would be better spent on existing schools. "
+    "Ministers hope to open two hundred academies by the end of the decade. "
+    "Critics fear the sponsors will gain too much influence over what is taught.\n"
+)
+
+
+def _wire(figure: str, shout: bool = False) -> str:
+    body = " ".join(BODY).format(figure=figure)
+    text = f"26-FEB-1987 15:01:01.79\n\nOPEC AGREES OUTPUT CUT\n\n{body}\n\n{SHARED}\n"
+    if shout:  # other line breaks, spacing and case
+        return text.replace(" the ", "  the\n").replace("Vienna", "VIENNA")
+    return text
+
+
+CORPUS = {
+    "wire/00873.txt": _wire("1.5"),
+    "wire/00952.txt": _wire("1.5", shout=True),  # re-filed: other spacing and line breaks
+    "wire/01010.txt": _wire("1.6"),  # re-filed with a corrected figure
+    "wire/01200.txt": "27-FEB-1987\n\nOIL PRICES FALL ON OPEC DOUBTS\n\n"
+    + " ".join(FOLLOW_UP)
+    + f"\n\n{SHARED}\n",
+    "bbc/politics/236.txt": BLAIR,
+    "bbc/education/236.txt": BLAIR,
+}
+
+
+@pytest.fixture(scope="module")
+def stories(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("stories")
+    for name, text in CORPUS.items():
+        path = root / "articles" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    result = invoke("index", "-q", str(root / "articles"), "--index-dir", str(root / "index"))
+    assert result.exit_code == 0, result.stderr
+    return root / "index"
+
+
+def query(index_dir: Path, *args: str) -> list[dict]:
+    result = invoke("query", *args, "--json", "--index-dir", str(index_dir))
+    assert result.exit_code == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def places(copies: list[dict]) -> list[tuple]:
+    return [(c["name"], c.get("sentence")) for c in copies]
+
+
+def test_a_sentence_filed_three_times_and_repeated_by_a_follow_up_shows_once(stories):
+    (hit,) = query(stories, "Traders London remarks")
+    assert (hit["name"], hit["sentence"]) == ("00873", 12)
+    assert places(hit["copies"]) == [("00952", 12), ("01010", 12), ("01200", 10)]
+    assert hit["copies"][0]["path"].endswith("wire/00952.txt")
+    every = query(stories, "--copies", "Traders London remarks")
+    assert [(h["name"], h["sentence"], h["copies"]) for h in every] == [
+        ("00873", 12, []),
+        ("00952", 12, []),
+        ("01010", 12, []),
+        ("01200", 10, []),
+    ]
+
+
+def test_the_corrected_figure_is_its_own_sentence(stories):
+    found = query(stories, "--sort", "article", "OPEC ministers agreed")
+    assert [(h["name"], h["sentence"], places(h["copies"])) for h in found] == [
+        ("00873", 2, [("00952", 2)]),
+        ("01010", 2, []),
+    ]
+    assert "1.6 million" in found[1]["text"]
+
+
+def test_human_output_counts_the_copies(stories):
+    result = invoke(
+        "query", "Traders London remarks", "--color", "never", "--index-dir", str(stories)
+    )
+    assert result.stdout.splitlines()[0] == (
+        "1. 00873:12  1987-02-26  OPEC AGREES OUTPUT CUT  (+3 copies)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "count"),
+    [
+        (["Vienna"], 2),  # two sentences, each in three copies of the story
+        (["--copies", "Vienna"], 6),
+        (["OPEC ministers agreed"], 2),
+        (["--copies", "OPEC ministers agreed"], 3),
+        (["Blair"], 2),
+        (["--copies", "Blair"], 4),
+    ],
+)
+def test_counts_say_what_they_count(stories, args, count):
+    result = invoke("query", "-c", *args, "--index-dir", str(stories))
+    assert result.stdout == f"{count}\n"
+
+
+def test_articles_list_each_story_once_with_its_copies(stories):
+    found = query(stories, "-l", "OPEC")
+    assert [(a["name"], places(a["copies"])) for a in found] == [
+        ("00873", [("00952", None), ("01010", None)]),
+        ("01200", []),
+    ]
+    blair = query(stories, "-l", "Blair")
+    assert [(a["name"], places(a["copies"])) for a in blair] == [
+        ("education/236", [("politics/236", None)])
+    ]
+    every = query(stories, "-l", "--copies", "Blair")
+    assert sorted(a["name"] for a in every) == ["education/236", "politics/236"]
+    lines = invoke("query", "-l", "Blair", "--color", "never", "--index-dir", str(stories))
+    assert lines.stdout == "education/236  2 hits  -  Blair defends schools plan  (+1 copy)\n"
+
+
+def test_show_names_the_other_articles_of_the_story(stories):
+    result = invoke("show", "01010:1", "--json", "--index-dir", str(stories))
+    (row,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert places(row["copies"]) == [("00873", None), ("00952", None)]
+    follow = invoke("show", "01200:1", "--json", "--index-dir", str(stories))
+    assert json.loads(follow.stdout.splitlines()[0])["copies"] == []
+    human = invoke("show", "politics/236", "--color", "never", "--index-dir", str(stories))
+    assert "copies: education/236" in human.stdout.splitlines()
+
+
+def test_a_copy_indexed_later_joins_the_story_of_the_first(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(_wire("1.5"), encoding="utf-8")
+    (folder / "z.txt").write_text(CORPUS["wire/01200.txt"], encoding="utf-8")
+    index_dir = tmp_path / "index"
+    assert invoke("index", "-q", str(folder), "--index-dir", str(index_dir)).exit_code == 0
+    (folder / "b.txt").write_text(_wire("1.6"), encoding="utf-8")
+    assert invoke("index", "-q", str(folder), "--index-dir", str(index_dir)).exit_code == 0
+    found = query(index_dir, "-l", "OPEC")
+    assert [(a["name"], places(a["copies"])) for a in found] == [
+        ("a", [("b", None)]),
+        ("z", []),
+    ]
+    (folder / "a.txt").unlink()  # the first copy goes; the story stays the later one's
+    assert invoke("index", "-q", str(folder), "--index-dir", str(index_dir)).exit_code == 0
+    assert [a["name"] for a in query(index_dir, "-l", "OPEC")] == ["b", "z"]
+
+
+def test_grouping_separates_copies_from_a_follow_up():
+    grouping = Grouping()
+    sentences = {name: [text] for name, text in CORPUS.items()}
+    stories = {name: describe(text, name, grouping).story for name, text in sentences.items()}
+    assert stories["wire/00873.txt"] == stories["wire/00952.txt"] == stories["wire/01010.txt"]
+    assert stories["wire/01200.txt"] != stories["wire/00873.txt"]
+    assert stories["bbc/politics/236.txt"] == stories["bbc/education/236.txt"]
+    assert len(set(stories.values())) == 3
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("Oil  prices\nrose.", "oil prices rose.", True),
+        ("Oil prices rose.", "Oil prices rose!", False),
+        ("Oil prices rose.", "Oil prices rose", False),
+    ],
+)
+def test_identical_sentences_share_a_key(first, second, same):
+    assert (sentence_key(first) == sentence_key(second)) is same
+    assert normalised(first) == " ".join(first.lower().split())
+
+
+WORDS = ["OPEC", "Vienna", "Traders", "London", "crude", "Blair", "schools", "cut", "oil"]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
+    match_any=st.booleans(),
+    sort=st.sampled_from(["relevance", "date", "article"]),
+)
+def test_collapsing_never_loses_a_matching_sentence(stories, words, match_any, sort):
+    with Index.open(stories) as index:
+        asked = Options(match_any=match_any, sort=sort, limit=None)
+        every = index.answer(" ".join(words), replace(asked, copies=True))
+        collapsed = index.answer(" ".join(words), asked)
+        counted = index.answer(" ".join(words), replace(asked, shape="count"))
+    everywhere = {(hit.path, hit.sentence) for hit in every.hits}
+    shown = {(hit.path, hit.sentence) for hit in collapsed.hits}
+    named = {(copy.path, copy.sentence) for hit in collapsed.hits for copy in hit.copies}
+    assert shown | named == everywhere
+    assert not shown & named
+    assert counted.total == len(collapsed.hits)
