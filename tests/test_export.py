@@ -35,6 +35,7 @@ from search.articles.article import parse_article
 from search.engine.mapping import index_body, translate_filter, translate_tokenizer
 from search.engine.schema import build_schema
 from search.errors import ExportError
+from search.present.export import article_key
 
 SNAPSHOT = Path(__file__).parent / "data" / "es_index.json"
 REGENERATE = (
@@ -123,7 +124,7 @@ def test_bulk_output_round_trips_every_sentence(
     for action, source in pairs:
         key = (source["path"], source["sentence"])
         fields = stored[key]
-        assert action["index"] == {"_index": "news", "_id": f"{source['name']}:{key[1]}"}
+        assert action["index"] == {"_index": "news", "_id": f"{article_key(key[0])}:{key[1]}"}
         assert (source["text"], source["date"]) == expected[key]
         assert source["article"] == Path(source["path"]).stem
         assert source["name"] == fields.get("name", fields["article"])
@@ -149,6 +150,35 @@ def test_reexport_is_byte_identical(corpus_index):
     second = export(corpus_index, "--format", "es-bulk")
     assert first.exit_code == second.exit_code == 0
     assert first.stdout_bytes == second.stdout_bytes
+
+
+def test_export_ids_survive_a_same_named_file_coming_and_going(tmp_path):
+    """Adding `sport/001.txt` renames `001` to `politics/001`, but no `_id` moves, so loading
+    the new export replaces the old documents instead of duplicating them."""
+    politics = tmp_path / "articles" / "politics"
+    politics.mkdir(parents=True)
+    (politics / "001.txt").write_text("Labour wins.\n\nThe vote was close. It ended late.\n")
+    index_dir = tmp_path / "index"
+    assert invoke("index", "-q", str(politics.parent), "--index-dir", str(index_dir)).exit_code == 0
+
+    def ids() -> dict[tuple[str, int], str]:
+        pairs = bulk_pairs(export(index_dir).stdout)
+        return {(source["name"], source["sentence"]): a["index"]["_id"] for a, source in pairs}
+
+    before = ids()
+    sport = tmp_path / "articles" / "sport"
+    sport.mkdir()
+    (sport / "001.txt").write_text("Chelsea win.\n\nThe match was close.\n")
+    assert invoke("index", "-q", str(politics.parent), "--index-dir", str(index_dir)).exit_code == 0
+    after = ids()
+    assert sorted(before) == [("001", 1), ("001", 2), ("001", 3)]
+    assert {
+        (name, number): key for (name, number), key in after.items() if name == "politics/001"
+    } == {("politics/001", n): before[("001", n)] for n in (1, 2, 3)}
+    assert len(set(after.values())) == len(after) == 5
+    (sport / "001.txt").unlink()
+    assert invoke("index", "-q", str(politics.parent), "--index-dir", str(index_dir)).exit_code == 0
+    assert ids() == before
 
 
 def test_an_undated_article_exports_a_null_date(corpus_index):
@@ -509,7 +539,8 @@ def test_load_creates_the_index_and_streams_every_sentence(corpus_index, refuse)
     assert cluster.created == {"news": index_body()}
     assert [(a["article"], a["sentence"]) for a in cluster.sent] == expected
     assert all(
-        a["_index"] == "news" and a["_id"] == f"{a['name']}:{a['sentence']}" for a in cluster.sent
+        a["_index"] == "news" and a["_id"] == f"{article_key(a['path'])}:{a['sentence']}"
+        for a in cluster.sent
     )
     assert cluster.options["max_retries"] > 0  # the helper retries what a 429 refused
 

@@ -3,7 +3,9 @@
 Three formats, each a stream of lines:
 
 - `es-bulk`: Elasticsearch/OpenSearch `_bulk` NDJSON, an action line and a source line per
-  sentence. `_id` is `NAME:SENTENCE`, so exporting again overwrites rather than duplicates.
+  sentence. `_id` is `KEY:SENTENCE`, KEY a hash of the article's path (`document_id`): it
+  does not change when other files come and go (a name would: `001` becomes `politics/001`
+  once a `sport/001.txt` is indexed), so exporting again overwrites rather than duplicates.
 - `jsonl`: one JSON object per sentence, the same fields, for any other engine.
 - `es-index`: the index settings and mapping. Its analyzer is not written by hand: it is
   translated, component by component, from the analyzer of our schema's `text` field, so it
@@ -17,6 +19,7 @@ article has no dateline), plus `title` and `url` when the index stores them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -37,8 +40,16 @@ def document_name(fields: dict) -> str:
     return fields.get("name") or fields["article"]
 
 
+def article_key(path: str) -> str:
+    """16 hex characters that stand for an article's path: the same path, the same key."""
+    return hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+
+
 def document_id(fields: dict) -> str:
-    return f"{document_name(fields)}:{fields['sentence']}"
+    """A sentence's `_id`: its article's path key and its number. Only the article's own
+    path goes in, so adding or removing other files never moves it; `name` stays a field
+    for people to read."""
+    return f"{article_key(fields['path'])}:{fields['sentence']}"
 
 
 def sentence_document(fields: dict) -> dict:
