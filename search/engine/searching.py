@@ -583,10 +583,11 @@ class SearchIndex:
         """The first `end` different sentences in `sort` order (all if None), each the first
         of its copies, and the key of each shown row's sentence.
 
-        Copies take places in a top N, so more than `end` matches are read: twice as many
-        and then four times more each round, until `end` different sentences are in or
-        every match has been read."""
-        fetch = None if end is None else 2 * end + 10
+        Copies take places in a top N, so when the first `end` matches hold copies, more
+        are read (twice as many plus 10, then four times more each round) until `end`
+        different sentences are in or every match has been read: a page without copies
+        costs what it did before collapsing."""
+        fetch = end
         while True:
             rows, matched = self._rows(parsed, sort, fetch)
             rows.sort(key=_sort_key(sort))
@@ -600,20 +601,24 @@ class SearchIndex:
                 kept = list(firsts.values())
                 keys = {(row[1]["path"], row[1]["sentence"]): key for key, row in firsts.items()}
                 return kept, keys
-            fetch *= 4
+            fetch = 2 * fetch + 10 if fetch == end else fetch * 4
 
     def _copies(self, parsed, rows, keys: dict) -> dict[tuple[str, int], list[Copy]]:
         """For each shown row, the other matching sentences with the same text (by path and
-        sentence), read in one search of the shown sentences' keys."""
+        sentence). A key held by one sentence has no copies (read from the term dictionary
+        alone); the few documents of the others are tested against the query one by one."""
+        reader = self._searcher.reader()
         shown = {(f["path"], f["sentence"]): keys[(f["path"], f["sentence"])] for _s, f in rows}
-        if not shown:
+        shared = {key for key in set(shown.values()) if reader.doc_frequency("copy", key) > 1}
+        if not shared:
             return {}
-        wanted = wq.Or([wq.Term("copy", key) for key in sorted(set(shown.values()))])
-        query = wq.And([unbonused(parsed.query), wanted])
-        found = self._search(query, limit=None, scored=False, **self._limits(parsed))
+        candidates: set[int] = set()
+        for key in shared:
+            postings = reader.postings("copy", key).all_ids()
+            candidates.update(d for d in postings if not reader.is_deleted(d))
         places: dict[str, list[tuple[str, int]]] = {}
-        for result in found:
-            fields = sentence_fields(result.fields())
+        for docnum in sorted(self._matching(parsed, candidates)):
+            fields = sentence_fields(reader.stored_fields(docnum))
             place = (fields["path"], fields["sentence"])
             places.setdefault(sentence_key(fields["text"]), []).append(place)
         copies = {}
@@ -621,6 +626,19 @@ class SearchIndex:
             others = sorted(other for other in places.get(key, []) if other != place)
             copies[place] = [Copy(self.name_of(path), path, number) for path, number in others]
         return copies
+
+    def _matching(self, parsed, documents: set[int]) -> set[int]:
+        """Which of a few sentence documents the query matches, with its date filter: its
+        matchers are moved to each document (no walk over every match)."""
+        limits = self._limits(parsed)
+        allowed = set(documents)
+        if limits.get("filter") is not None:
+            allowed &= limits["filter"]
+        mask = limits.get("mask")
+        if isinstance(mask, set):  # dated outside --since/--until (a query mask: records only)
+            allowed -= mask
+        query = self._expanded(unbonused(parsed.query))
+        return set(self._scores_of(query, allowed))
 
     def _first_in_order(self, parsed: ParsedQuery, sort: str, end: int) -> tuple[list, int]:
         """The first `end` matches by date (newest first) or by path, as (score, fields) rows
