@@ -512,6 +512,7 @@ SEGMENT_KINDS = {
     "lengths": "_text_len.col",
     "lengths of written words": "_words_len.col",
     "lengths of acronyms": "_acronyms_len.col",
+    "keys of identical sentences": "copy.col",
 }
 WRITELOCK = "MAIN_WRITELOCK"
 

@@ -717,12 +717,13 @@ class SearchIndex:
             local = [d - offset for d in documents[bisect_left(documents, offset) :] if d < end]
             if not local:
                 continue
-            if leaf.has_column("copy"):
+            try:  # opened with the snapshot (`store.opened`) if the segment has one
                 column = leaf.column_reader("copy")
-                keys.update(column[docnum] for docnum in local)
-            else:
+            except OSError:
                 texts = (sentence_fields(leaf.stored_fields(d))["text"] for d in local)
                 keys.update(sentence_key(text) for text in texts)
+            else:
+                keys.update(column[docnum] for docnum in local)
         return keys
 
     def _documents_holding(self, fieldname: str, text: str) -> int:

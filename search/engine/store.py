@@ -255,10 +255,27 @@ def opened(folder: Path):
     """A Whoosh searcher on the live index and the snapshot it reads (`live_snapshot`),
     from one read of CURRENT; Whoosh's failures become IndexDamagedError."""
     searcher, snapshot = _retrying(
-        folder, lambda _live, index, snapshot: (index.searcher(), snapshot)
+        folder, lambda _live, index, snapshot: (_pinned(index.searcher()), snapshot)
     )
     with guard(folder), searcher:
         yield searcher, snapshot
+
+
+def _pinned(searcher):
+    """`searcher`, with the per-document files that Whoosh opens only when first read (the
+    stored fields, the `copy` column) opened now: an incremental commit deletes a merged
+    segment's files after publishing the state without it, and a file already open outlives
+    that, so a count that reads them later still reads this snapshot whole."""
+    try:
+        for leaf, _offset in searcher.reader().leaf_readers():
+            if leaf.doc_count_all():
+                leaf.stored_fields(0)
+            if leaf.has_column("copy"):
+                leaf.column_reader("copy")
+    except BaseException:
+        searcher.close()
+        raise
+    return searcher
 
 
 @contextmanager
