@@ -228,9 +228,12 @@ def test_collapsing_never_loses_a_matching_sentence(stories, words, match_any, s
         every = index.answer(" ".join(words), replace(asked, copies=True))
         collapsed = index.answer(" ".join(words), asked)
         counted = index.answer(" ".join(words), replace(asked, shape="count"))
+        first = index.answer(" ".join(words), replace(asked, limit=2))
     everywhere = {(hit.path, hit.sentence) for hit in every.hits}
     shown = {(hit.path, hit.sentence) for hit in collapsed.hits}
     named = {(copy.path, copy.sentence) for hit in collapsed.hits for copy in hit.copies}
     assert shown | named == everywhere
     assert not shown & named
     assert counted.total == len(collapsed.hits)
+    # a top 2 is the first two of the whole collapsed list, with the same copies
+    assert first.hits == collapsed.hits[:2]

@@ -589,19 +589,63 @@ class SearchIndex:
         costs what it did before collapsing."""
         fetch = end
         while True:
-            rows, matched = self._rows(parsed, sort, fetch)
+            if sort == "relevance" and fetch is not None and end is not None:
+                rows, read = self._distinct_rows(parsed, fetch, end)
+                exhausted = read < fetch
+            else:
+                rows, matched = self._rows(parsed, sort, fetch)
+                exhausted = (
+                    fetch is None or len(rows) < fetch or (matched is not None and matched <= fetch)
+                )
             rows.sort(key=_sort_key(sort))
             firsts: dict[str, tuple] = {}
             for row in rows:
                 firsts.setdefault(sentence_key(row[1]["text"]), row)
-            exhausted = (
-                fetch is None or len(rows) < fetch or (matched is not None and matched <= fetch)
-            )
             if fetch is None or end is None or len(firsts) >= end or exhausted:
                 kept = list(firsts.values())
                 keys = {(row[1]["path"], row[1]["sentence"]): key for key, row in firsts.items()}
                 return kept, keys
             fetch = 2 * fetch + 10 if fetch == end else fetch * 4
+
+    def _distinct_rows(self, parsed, fetch: int, end: int) -> tuple[list, int]:
+        """The top `fetch` matches by relevance, read as rows only where they can be shown:
+        the best of each sentence (by the `copy` column, not the stored text) among the
+        first `end` different sentences, and whatever ties with them on score (their order
+        is by path, which only the stored fields say); and how many matches were read."""
+        found = self._search(parsed.query, limit=fetch, **self._limits(parsed))
+        scored = [(float(score), docnum) for docnum, score in found.items()]
+        keys = self._keys_by_document(sorted(docnum for _score, docnum in scored))
+        best: dict[str, float] = {}
+        for score, docnum in scored:
+            best.setdefault(keys[docnum], score)
+        tops = sorted(best.values(), reverse=True)
+        floor = tops[end - 1] if len(tops) >= end else float("-inf")
+        reader = self._searcher.reader()
+        rows = [
+            (score, sentence_fields(reader.stored_fields(docnum)))
+            for score, docnum in scored
+            if score >= floor and score == best[keys[docnum]]
+        ]
+        return rows, len(scored)
+
+    def _keys_by_document(self, documents: list[int]) -> dict[int, str]:
+        """The `copy` key of each of `documents` (sorted): from each segment's column, or
+        from the stored text in a segment written without one."""
+        keys: dict[int, str] = {}
+        for leaf, offset in self._searcher.reader().leaf_readers():
+            end = offset + leaf.doc_count_all()
+            local = [d for d in documents[bisect_left(documents, offset) :] if d < end]
+            if not local:
+                continue
+            try:  # opened with the snapshot (`store.opened`) if the segment has one
+                column = leaf.column_reader("copy")
+            except OSError:
+                for docnum in local:
+                    text = sentence_fields(leaf.stored_fields(docnum - offset))["text"]
+                    keys[docnum] = sentence_key(text)
+            else:
+                keys.update((docnum, column[docnum - offset]) for docnum in local)
+        return keys
 
     def _copies(self, parsed, rows, keys: dict) -> dict[tuple[str, int], list[Copy]]:
         """For each shown row, the other matching sentences with the same text (by path and
@@ -708,23 +752,9 @@ class SearchIndex:
         return len(self._sentence_keys(sorted(found.docs())))
 
     def _sentence_keys(self, documents: list[int]) -> set:
-        """The different `copy` keys of `documents` (sorted): from each segment's column, or
-        from the stored text in a segment written without one."""
-        keys: set = set()
-        for leaf, offset in self._searcher.reader().leaf_readers():
-            self._check_deadline()
-            end = offset + leaf.doc_count_all()
-            local = [d - offset for d in documents[bisect_left(documents, offset) :] if d < end]
-            if not local:
-                continue
-            try:  # opened with the snapshot (`store.opened`) if the segment has one
-                column = leaf.column_reader("copy")
-            except OSError:
-                texts = (sentence_fields(leaf.stored_fields(d))["text"] for d in local)
-                keys.update(sentence_key(text) for text in texts)
-            else:
-                keys.update(column[docnum] for docnum in local)
-        return keys
+        """The different `copy` keys of `documents` (sorted)."""
+        self._check_deadline()
+        return set(self._keys_by_document(documents).values())
 
     def _documents_holding(self, fieldname: str, text: str) -> int:
         """How many live documents hold a term: its document frequency in each segment,
