@@ -12,8 +12,9 @@ headline has a query's words rank first), and its source, `url` (stored only),
 so that every hit and every exported sentence has them without a second read. Every
 document carries its article's story id, `story` (stored and indexed: `-l` and `search trend`
 count a story once, `show` finds the other articles of a story), and each sentence the key of
-its normalised text, `copy` (indexed, and a column for counting): identical sentences share
-it, so a hit's copies are one term away.
+its normalised text, `copy` (indexed, and a fixed-width column: a document's key is one
+read away, with no table to load first): identical sentences share it, so a hit's copies
+are one term away.
 Article documents carry
 what incremental indexing needs to tell whether a file changed (size, mtime,
 content hash) and how many sentences it gave; they have no `text`, so word
@@ -36,9 +37,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.columns import FixedBytesColumn
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from .stories import sentence_key
+from .stories import SENTENCE_KEY_LENGTH, sentence_key
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
@@ -110,7 +112,7 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=analyzer(), stored=True, phrase=True),
         url=STORED(),
         story=ID(stored=True),
-        copy=ID(sortable=True),
+        copy=ID(sortable=FixedBytesColumn(SENTENCE_KEY_LENGTH)),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
         acronyms=TEXT(analyzer=acronym_analyzer(), phrase=False),
         info=STORED(),

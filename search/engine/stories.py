@@ -46,6 +46,7 @@ PERMUTATIONS = 128
 BANDS = 32
 ROWS = PERMUTATIONS // BANDS
 _SEED = 19  # fixed: signatures of different runs must be comparable
+SENTENCE_KEY_LENGTH = 24  # hex characters of `sentence_key`
 
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -62,7 +63,7 @@ def _digest(text: str, size: int) -> str:
 
 def sentence_key(text: str) -> str:
     """What identical sentences share: 12 bytes of the hash of the normalised sentence."""
-    return _digest(normalised(text), 12)
+    return _digest(normalised(text), SENTENCE_KEY_LENGTH // 2)
 
 
 def same_text(sentences: Iterable[str]) -> str:
