@@ -15,11 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import DocumentError
 from .formats import FORMAT_READERS, Document
+from .mail import MAIL_READERS
+from .office import OFFICE_READERS
 from .reading import decode_article
 from .split import Sentence, split_article
 
-__all__ = ["Article", "Document", "READERS", "parse_article", "reader_for"]
+__all__ = ["Article", "Document", "READERS", "parse_article", "parse_articles", "reader_for"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ def read_plain_text(data: bytes, name: str) -> Document:
 
 READERS: dict[str, Reader] = {".txt": read_plain_text}
 READERS.update(FORMAT_READERS)  # .md, .markdown, .html, .htm, .pdf
+READERS.update(OFFICE_READERS)  # .docx, .odt, .rtf
+READERS.update(MAIL_READERS)  # .eml, .mbox
+
+# A file of these suffixes holds many articles: each is stored under `<path>#<key>`.
+CONTAINERS = frozenset({".mbox"})
 
 
 def reader_for(path: str | Path) -> Reader | None:
@@ -60,8 +68,29 @@ def parse_article(data: bytes, path: str | Path) -> Article:
     Raises InputError subclasses (BinaryFileError, ...) naming the file when it
     cannot be read as an article.
     """
+    articles = parse_articles(data, path)
+    if len(articles) != 1:
+        keys = ", ".join(key for key, _article in articles[:3])
+        raise DocumentError(f"{path}: holds {len(articles)} articles ({keys}, ...), not one")
+    return articles[0][1]
+
+
+def parse_articles(data: bytes, path: str | Path) -> list[tuple[str, Article]]:
+    """The articles in a file's bytes, each with the path it is stored under: the file's own
+    path, or `<path>#<key>` for each article of a container (the messages of a mailbox)."""
     reader = reader_for(path) or read_plain_text
     document = reader(data, str(path))
+    if document.parts:
+        return [(f"{path}#{key}", _article(part)) for key, part in document.parts]
+    return [(str(path), _article(document))]
+
+
+def is_container(path: str | Path) -> bool:
+    """Whether a file holds many articles (stored as `<path>#<key>`)."""
+    return Path(path).suffix.lower() in CONTAINERS
+
+
+def _article(document: Document) -> Article:
     split = split_article(document.text)
     return Article(
         sentences=split.sentences,

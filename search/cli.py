@@ -320,7 +320,8 @@ def cli() -> None:
     metavar="GLOB",
     help=(
         "Which files of a folder are articles (repeatable; any case; a GLOB with / matches "
-        "the path below the folder). [default: *.txt *.md *.markdown *.html *.htm *.pdf]"
+        "the path below the folder). [default: *.txt *.md *.markdown *.html *.htm *.pdf "
+        "*.docx *.odt *.rtf *.eml *.mbox]"
     ),
 )
 @click.option(
@@ -342,7 +343,8 @@ def index_command(
     """Split articles into sentences and index them (incrementally).
 
     PATHS are article files or folders (searched recursively for .txt,
-    .md, .markdown, .html, .htm and .pdf, or --include); with none, seeds/
+    .md, .markdown, .html, .htm, .pdf, .docx, .odt, .rtf, .eml and .mbox,
+    or --include); with none, seeds/
     is indexed. Files unchanged since the last run are skipped, changed ones
     replaced, and files gone from a folder given again are removed.
 
@@ -599,7 +601,7 @@ def split_command(file: Path, as_json: bool) -> None:
         search split --json article.txt
     """
     from . import output
-    from .article import parse_article
+    from .article import parse_articles
     from .errors import InputError
     from .reading import read_bytes
 
@@ -607,17 +609,20 @@ def split_command(file: Path, as_json: bool) -> None:
         raise InputError(f"{file}: no such file")
     if file.is_dir():
         raise InputError(f"{file}: is a folder; give one article file")
-    article = parse_article(read_bytes(file), file)
-    date = article.iso_date
+    articles = parse_articles(read_bytes(file), file)
     style = output.Style(False)
     width = _terminal_width()
-    if not as_json and date:
-        click.echo(f"date: {date}")
-    for sentence in article.sentences:
-        if as_json:
-            click.echo(output.to_json(output.split_json(sentence, date)))
-        else:
-            _echo_lines(output.format_numbered(sentence.number, sentence.text, style, width))
+    for stored_as, article in articles:
+        date = article.iso_date
+        if not as_json and len(articles) > 1:
+            click.echo(f"article: {Path(stored_as).name}")
+        if not as_json and date:
+            click.echo(f"date: {date}")
+        for sentence in article.sentences:
+            if as_json:
+                click.echo(output.to_json(output.split_json(sentence, date)))
+            else:
+                _echo_lines(output.format_numbered(sentence.number, sentence.text, style, width))
 
 
 @cli.command("status")

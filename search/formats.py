@@ -49,6 +49,8 @@ class Document:
     title: str | None = None
     date: datetime.date | None = None
     url: str | None = None
+    # A container (a mailbox): its articles, each with its key (`box.mbox#<key>`); `text` is "".
+    parts: tuple[tuple[str, Document], ...] = ()
 
 
 def _require(module: str, name: str):
@@ -413,6 +415,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     ".html": ("trafilatura",),
     ".htm": ("trafilatura",),
     ".pdf": ("pdfminer",),
+    ".rtf": ("striprtf",),
 }
 
 

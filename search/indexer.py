@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import durable, store, writer
-from .article import parse_article
+from .article import is_container, parse_articles
 from .catalog import StoredArticle, save_catalog, stored_articles
 from .damage import NO_SPACE
 from .errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
@@ -233,7 +233,7 @@ class _Run:
                 self.index_file(whoosh_writer, change)
                 self.step(change.status.st_size, READING)
             for gone in self.removed:
-                whoosh_writer.delete_by_query(file_documents(gone))
+                whoosh_writer.delete_by_query(file_documents(gone, is_container(gone)))
                 self.catalog.pop(gone, None)
                 self.report.removed += 1
             self.step(0, COMMITTING)
@@ -256,7 +256,7 @@ class _Run:
             self.report.unchanged += 1
             return
         try:
-            article = parse_article(data, path)
+            articles = parse_articles(data, path)
         except BinaryFileError as error:
             self.report.skipped.append(str(error))
             return
@@ -264,21 +264,23 @@ class _Run:
             self.report.skipped.append(f"{error}, skipped")
             return
         if stored:
-            whoosh_writer.delete_by_query(file_documents(str(path)))
-        date = article.iso_date
-        for sentence in article.sentences:
-            whoosh_writer.add_document(
-                **sentence_document(
-                    str(path),
-                    path.stem,
-                    sentence.number,
-                    date,
-                    sentence.text,
-                    title=article.title or None,
-                    url=article.url or None,
+            whoosh_writer.delete_by_query(file_documents(str(path), is_container(path)))
+        for stored_as, article in articles:
+            for sentence in article.sentences:
+                whoosh_writer.add_document(
+                    **sentence_document(
+                        stored_as,
+                        path.stem,
+                        sentence.number,
+                        article.iso_date,
+                        sentence.text,
+                        title=article.title or None,
+                        url=article.url or None,
+                    )
                 )
-            )
-        self._record(whoosh_writer, change, digest, len(article.sentences), date)
+        sentences = sum(len(article.sentences) for _key, article in articles)
+        date = articles[0][1].iso_date if len(articles) == 1 else None
+        self._record(whoosh_writer, change, digest, sentences, date)
         if stored:
             self.report.updated += 1
         else:

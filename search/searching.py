@@ -767,6 +767,11 @@ class SearchIndex:
         query = wq.And([wq.Term("kind", ARTICLE), wq.Term("path", path)])
         for result in self._searcher.search(query, limit=1):
             return article_fields(result.fields())
+        for result in self._searcher.search(wq.Term("path", path), limit=1):
+            # An article of a container (`box.mbox#2`): its file has the record, its sentences
+            # say what the record would.
+            fields = sentence_fields(result.fields())
+            return {"path": path, "article": fields["article"], "date": fields.get("date")}
         store.raise_if_damaged(self.folder)
         raise InputError(f'no article "{path}" in the index; try "search query -l WORD"')
 
