@@ -325,6 +325,15 @@ def cli() -> None:
     ),
 )
 @click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help=(
+        "Leave out the files and folders of a folder that GLOB matches (repeatable; matched "
+        "as --include is). The index folder itself is never read."
+    ),
+)
+@click.option(
     "--prune",
     is_flag=True,
     help="Also drop every indexed file that is gone, wherever it was; with no PATH, only prune.",
@@ -337,6 +346,7 @@ def index_command(
     wait: float,
     jobs: int | None,
     include,
+    exclude,
     prune: bool,
     quiet: bool,
 ) -> None:
@@ -352,6 +362,7 @@ def index_command(
     Example:
         search index seeds/ ~/articles/
         search index --include '*.txt' --include '*.TEXT' ~/articles/
+        search index --exclude 'drafts' --exclude '*.eml' ~/articles/
         search index --prune                 # drop files moved or deleted
         search index --rebuild seeds/
     """
@@ -377,6 +388,7 @@ def index_command(
             include=include or None,
             prune=prune,
             jobs=jobs,
+            exclude=exclude,
         )
     if report.outdated:
         click.echo(output.format_rebuilt(report.outdated), err=True)

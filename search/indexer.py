@@ -84,11 +84,13 @@ def update_index(
     include: Sequence[str] | None = None,
     prune: bool = False,
     jobs: int | None = None,
+    exclude: Sequence[str] = (),
 ) -> IndexReport:
     """Bring the index in `folder` in step with the article files under `paths`.
 
     `include` are the globs that pick a folder's articles (default: every suffix with a
-    reader); `prune` also drops every record whose file is gone, wherever it was.
+    reader), `exclude` those that leave files and folders out (the index folder itself is
+    never read); `prune` also drops every record whose file is gone, wherever it was.
     `progress`, if given, is called with the units of work planned (bytes to read, plus
     the commit's weight) and the number of files to read, and returns a `Progress` that is
     told of each step (or None). `jobs` caps the worker processes of a large run
@@ -99,7 +101,7 @@ def update_index(
     started = time.perf_counter()
     if not paths and not rebuild and not (folder / store.POINTER).exists():
         raise NoIndexError(f"no index in {store.describe(folder)}; nothing to prune")
-    found = discover(paths, include)
+    found = discover(paths, include, exclude, skip=[folder])
     writer.prepare_folder(folder)
     with writer.write_lock(folder, wait):
         try:
