@@ -15,6 +15,7 @@ import pytest
 
 from conftest import assert_one_line_error, hits, invoke, run_on_a_terminal, status
 from search import formats
+from search.article import READERS
 from search.indexer import COMMITTING, READING, update_index
 from search.reading import discover
 
@@ -274,7 +275,7 @@ def test_lacks_extra_follows_each_module_the_reader_needs(monkeypatch, suffix, m
     monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
     assert formats.lacks_extra(suffix)
     with pytest.raises(formats.MissingExtraError):
-        formats.FORMAT_READERS[suffix](b"x", f"a{suffix}")
+        READERS[suffix](b"x", f"a{suffix}")
 
 
 @pytest.mark.parametrize("suffix", [".txt", ".text", ""])
