@@ -23,7 +23,7 @@ stopped with QueryTimeoutError. A did-you-mean that runs out of time offers noth
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -446,6 +446,28 @@ class SearchIndex:
             return self.count(loose)
         except QueryError:  # too broad or too slow with --any: nothing to offer
             return None
+
+    def versions(self) -> dict[str, str]:
+        """Each indexed file's content hash (sha256), by path, as this snapshot holds them:
+        what tells a saved search which articles are new or changed since it last looked."""
+        with store.guard(self.folder):
+            versions = {}
+            for number in self._searcher.docs_for_query(article_records()):
+                fields = article_fields(self._searcher.stored_fields(number))
+                versions[fields["path"]] = str(fields["info"].get("sha256", ""))
+            return versions
+
+    def find_in(
+        self, parsed: ParsedQuery, paths: Iterable[str], prefixes: Iterable[str] = ()
+    ) -> list[Hit]:
+        """Every sentence matching `parsed` in the articles at `paths` (or whose path starts
+        with one of `prefixes`: the articles of a mailbox), in (path, sentence) order."""
+        within = [wq.Term("path", path) for path in paths]
+        within += [wq.Prefix("path", prefix) for prefix in prefixes]
+        if not within:
+            return []
+        narrowed = replace(parsed, query=wq.And([parsed.query, wq.Or(within)]))
+        return self.find(narrowed, limit=None, sort="path")
 
     def status(self):
         """What `search status` reports: counts, size, last update, stale and missing files

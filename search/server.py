@@ -327,8 +327,18 @@ async def page_search(request: Request) -> Response:
         "until": _one(request, "until"),
         "sort": _one(request, "sort", "relevance"),
     }
-    context: dict[str, Any] = {"form": form, "sorts": SORTS, "error": None, "found": None}
+    context: dict[str, Any] = {
+        "form": form,
+        "sorts": SORTS,
+        "error": None,
+        "found": None,
+        "alerts": [],
+    }
     if not _one(request, "q").strip():
+        folder = request.app.state.searcher.pool.folder
+        context["alerts"] = await asyncio.get_running_loop().run_in_executor(
+            None, alert_rows, folder
+        )
         return _page(request, "search.html", context)
     try:
         parsed = _parsed(request)
@@ -358,6 +368,35 @@ async def page_search(request: Request) -> Response:
         else None,
     )
     return _page(request, "search.html", context)
+
+
+def alert_rows(folder: Path) -> list[dict]:
+    """The saved searches with their new hits counted (not marked seen), for the page; none
+    when there is no index or no alert yet."""
+    from .alerts import ALERTS, Alerts
+
+    if not (folder / ALERTS).is_file():
+        return []
+    try:
+        found = Alerts(folder).check(remember=False)
+    except SearchError:
+        return []
+    rows = []
+    for entry in found:
+        alert = entry.alert
+        params = {"q": alert.query, "any": "1" if alert.match_any else None, "sort": "date"}
+        params.update(since=alert.since, until=alert.until)
+        query = urlencode({key: value for key, value in params.items() if value})
+        rows.append(
+            {
+                "name": alert.name,
+                "query": alert.query,
+                "new": len(entry.hits),
+                "articles": entry.articles,
+                "url": f"/?{query}",
+            }
+        )
+    return rows
 
 
 async def page_article(request: Request) -> Response:
