@@ -34,6 +34,7 @@ class Article:
     title: str | None = None
     url: str | None = None
     text: str = field(default="", repr=False)  # the text the sentences were cut from
+    notes: tuple[str, ...] = ()  # what the reader noticed (see Document.notes)
 
     @property
     def iso_date(self) -> str | None:
@@ -98,4 +99,5 @@ def _article(document: Document) -> Article:
         title=document.title,
         url=document.url,
         text=document.text,
+        notes=document.notes,
     )

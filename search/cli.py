@@ -393,7 +393,7 @@ def index_command(
         )
     if report.outdated:
         click.echo(output.format_rebuilt(report.outdated), err=True)
-    for warning in [*report.skipped, *output.format_lacking_extra(report)]:
+    for warning in [*report.skipped, *report.notes, *output.format_lacking_extra(report)]:
         click.echo(f"search: warning: {output.inert(warning)}", err=True)
     if not quiet:
         from .store import describe
@@ -710,7 +710,7 @@ EXPORT_HELP = """Write the index for another engine: Elasticsearch, OpenSearch o
 Documents are in (path, sentence) order with the fields text, article, path,
 name, sentence and date (and title and url where the index has them). A QUERY,
 --since and --until restrict the sentences exported; --to URL loads them into
-a cluster instead (needs: pip install 'search[es]').
+a cluster instead (needs: pip install -e '.[es]').
 \b
 Exit status: 0 if something was exported, 1 if nothing matched, 2 on error.
 \b
@@ -1057,7 +1057,7 @@ def serve_command(
             raise
         raise CommandError(
             "search serve needs Starlette, uvicorn and Jinja2; "
-            "install them with: pip install 'search[serve]'"
+            "install them with: pip install -e '.[serve]'"
         ) from None
     watcher = None
     if watched:

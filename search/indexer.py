@@ -61,6 +61,7 @@ class IndexReport:
     unchanged: int = 0
     sentences: int = 0
     skipped: list[str] = field(default_factory=list)  # warnings: files that failed to read
+    notes: list[str] = field(default_factory=list)  # warnings about files that were indexed
     skipped_folders: int = 0  # folders that could not be read: the first warnings of `skipped`
     not_included: Counter[str] = field(default_factory=Counter)  # by kind_of: not --include'd
     lacking_extra: Counter[str] = field(default_factory=Counter)  # by suffix: extra missing
@@ -280,6 +281,7 @@ class _Run:
                         url=article.url or None,
                     )
                 )
+        self.report.notes.extend(note for _key, article in articles for note in article.notes)
         sentences = sum(len(article.sentences) for _key, article in articles)
         date = articles[0][1].iso_date if len(articles) == 1 else None
         self._record(whoosh_writer, change, digest, sentences, date)

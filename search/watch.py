@@ -52,7 +52,8 @@ class Batch:
 
     @classmethod
     def of(cls, report: IndexReport) -> Batch:
-        return cls(report.added, report.updated, report.removed, report.sentences, report.skipped)
+        warnings = [*report.skipped, *report.notes]
+        return cls(report.added, report.updated, report.removed, report.sentences, warnings)
 
     @property
     def changed(self) -> bool:

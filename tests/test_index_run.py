@@ -302,7 +302,7 @@ def test_without_the_extra_formats_are_one_hint_and_not_an_error(tmp_path, monke
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
         "search: warning: 4 files skipped: 1 .htm, 1 .html, 1 .md, 1 .pdf; reading them needs "
-        "the formats extra: pip install 'search[formats]'",
+        "the formats extra: pip install -e '.[formats]'",
         result.stderr.splitlines()[1],
         "1 file skipped: 1 .bin; see --include",
     ]
@@ -310,7 +310,7 @@ def test_without_the_extra_formats_are_one_hint_and_not_an_error(tmp_path, monke
     assert status(index_dir)["articles"] == 1
     quiet = index(tmp_path / "index2", folder, "-q")
     assert quiet.exit_code == 0
-    assert quiet.stderr.count("\n") == 1 and "search[formats]" in quiet.stderr
+    assert quiet.stderr.count("\n") == 1 and "pip install -e '.[formats]'" in quiet.stderr
 
 
 # Progress ----------------------------------------------------------------------------------
