@@ -131,7 +131,10 @@ class Alerts:
     def check(self, names: Sequence[str] = (), remember: bool = True) -> list[AlertHits]:
         """Each alert's hits in the articles new to it; with `remember`, they are not new
         to it any more (the page counts them without `remember`)."""
-        with self._state(write=remember) as state, SearchIndex.open(self.folder) as index:
+        with (
+            self._state(write=remember) as state,
+            SearchIndex.open(self.folder, budget=None) as index,
+        ):
             chosen = self._known(state, names) if names else sorted(state.alerts)
             state.catch_up(index.versions())
             found = []

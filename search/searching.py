@@ -30,6 +30,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
+from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
 from . import store
@@ -144,6 +145,8 @@ class SearchIndex:
         self._names: dict[str, str] = {}
         self._stems: dict[str, list[str]] = {}
         self._dates: dict[tuple, tuple[set, set]] = {}
+        self._within_key: tuple | None = None
+        self._within: set[int] = set()
 
     @classmethod
     def open(
@@ -461,13 +464,34 @@ class SearchIndex:
         self, parsed: ParsedQuery, paths: Iterable[str], prefixes: Iterable[str] = ()
     ) -> list[Hit]:
         """Every sentence matching `parsed` in the articles at `paths` (or whose path starts
-        with one of `prefixes`: the articles of a mailbox), in (path, sentence) order."""
-        within = [wq.Term("path", path) for path in paths]
-        within += [wq.Prefix("path", prefix) for prefix in prefixes]
-        if not within:
-            return []
-        narrowed = replace(parsed, query=wq.And([parsed.query, wq.Or(within)]))
-        return self.find(narrowed, limit=None, sort="path")
+        with one of `prefixes`: the articles of a mailbox), in (path, sentence) order.
+
+        The articles are a set of documents read from the `path` postings and given to the
+        search as a filter (an OR of a thousand path terms costs Whoosh seconds)."""
+        with self._budgeted(), store.guard(self.folder):
+            within = self._documents_at(tuple(paths), tuple(prefixes))
+            if not within:
+                return []
+            resolved = self._resolved(parsed)
+            return self._find(resolved, None, "path", 0, 0, within=within)[0]
+
+    def _documents_at(self, paths: tuple[str, ...], prefixes: tuple[str, ...]) -> set[int]:
+        """The documents of these paths (and under these prefixes), kept for the next
+        question about the same articles (every alert of a check asks about the same)."""
+        key = (paths, prefixes)
+        if self._within_key != key:
+            reader = self._searcher.reader()
+            terms = list(paths)
+            for prefix in prefixes:
+                terms.extend(reader.expand_prefix("path", prefix))
+            within: set[int] = set()
+            for term in terms:
+                try:
+                    within.update(reader.postings("path", term).all_ids())
+                except TermNotFound:  # a file that gave no sentences
+                    continue
+            self._within_key, self._within = key, within
+        return self._within
 
     def status(self):
         """What `search status` reports: counts, size, last update, stale and missing files
@@ -566,7 +590,7 @@ class SearchIndex:
         return query.accept(listed)
 
     def _find(
-        self, parsed, limit, sort, before, after, offset=0, counting=False
+        self, parsed, limit, sort, before, after, offset=0, counting=False, within=None
     ) -> tuple[list[Hit], int | None]:
         """The hits; with `counting`, also how many matched, if the search could count them
         all (a top-N search of one word skips the blocks that cannot reach the top)."""
@@ -577,7 +601,11 @@ class SearchIndex:
         else:
             skipping = end is not None and skips_blocks_exactly(parsed.query)
             counted = counting and not skipping
-            found = self._search(parsed.query, limit=end, counted=counted, **self._limits(parsed))
+            limits = self._limits(parsed)
+            if within is not None:  # only these documents (find_in)
+                limits["filter"] = within & limits["filter"] if "filter" in limits else within
+                limits["filter"] = limits["filter"] or {-1}
+            found = self._search(parsed.query, limit=end, counted=counted, **limits)
             total = len(found) if counted else None
             rows = [(result.score, sentence_fields(result.fields())) for result in found]
         rows.sort(key=_sort_key(sort))
