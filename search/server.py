@@ -375,8 +375,12 @@ def alert_rows(folder: Path) -> list[dict]:
     when there is no index or no alert yet."""
     from .alerts import ALERTS, Alerts
 
-    if not (folder / ALERTS).is_file():
+    try:
+        key = (live_snapshot(folder), (folder / ALERTS).stat().st_mtime_ns)
+    except OSError:  # no alerts file: no alert yet
         return []
+    if _alert_cache.get(folder, (None,))[0] == key:  # no commit, no check since: as before
+        return _alert_cache[folder][1]
     try:
         found = Alerts(folder).check(remember=False)
     except SearchError:
@@ -396,7 +400,13 @@ def alert_rows(folder: Path) -> list[dict]:
                 "url": f"/?{query}",
             }
         )
+    _alert_cache[folder] = (key, rows)
     return rows
+
+
+# The page's alert rows, by index folder, with the state they were counted in (the live
+# snapshot and the alerts file's mtime): counting 50 alerts takes a second or so.
+_alert_cache: dict[Path, tuple] = {}
 
 
 async def page_article(request: Request) -> Response:

@@ -141,3 +141,6 @@ def test_page_lists_alerts_with_new_hit_counts(index, archive):
     assert "2 new hits in 1 article" in page
     # The page counts without marking them seen.
     assert check(index) == (0, ["turkey\td:1\tTurkey spoke.", "turkey\td:2\tTurkey voted."])
+    with TestClient(server.create_app(index)) as client:
+        assert "nothing new" in client.get("/").text
+        assert "Alerts" not in client.get("/?q=Turkey").text

@@ -112,8 +112,9 @@ def found(tmp_path: Path, word: str) -> list[str]:
     return sorted(Path(json.loads(line)["path"]).name for line in result.stdout.splitlines())
 
 
-def test_created_changed_moved_deleted(tmp_path, archive, watching):
-    watcher = watching()
+@pytest.mark.parametrize("options", [(), ("--poll",)], ids=["inotify", "poll"])
+def test_created_changed_moved_deleted(tmp_path, archive, watching, options):
+    watcher = watching(*options)
     (archive / "a.txt").write_text(story("ceasefire"))
     assert watcher.commits_until(added=1) == [(1, 0, 0, 1)]
     assert found(tmp_path, "ceasefire") == ["a.txt"]
