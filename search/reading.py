@@ -107,7 +107,7 @@ class Exclusions:
 
     def __init__(self, globs: Sequence[str] = (), skip: Iterable[Path] = ()) -> None:
         self.globs = [glob.lower() for glob in globs]
-        self.skip = {Path(folder).resolve() for folder in skip}
+        self.skip = {_resolved(Path(folder)) for folder in skip}
 
     def folder(self, folder: Path, root: Path) -> bool:
         """Whether the walk leaves out `folder` (below `root`) and all it holds."""
@@ -133,6 +133,14 @@ class Exclusions:
             if self.folder(current, root):
                 return True
         return path in self.skip or self.file(path, root)
+
+
+def _resolved(path: Path) -> Path:
+    """`path` resolved; as it is (made absolute) when it cannot be (a symbolic link loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _included(relative: Path, globs: Sequence[str]) -> bool:
