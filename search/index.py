@@ -21,11 +21,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .engine.query import ParsedQuery, parse_query
-from .engine.searching import DEFAULT_BUDGET, SearchIndex
+from .engine.searching import DEFAULT_BUDGET, SearchIndex, parse_reference
 from .errors import InputError
 from .model import SHAPES, Answer, ArticleHits, ArticleText, Hit, Options
 
-__all__ = ["DEFAULT_BUDGET", "Answer", "Index", "Options", "question"]
+__all__ = ["DEFAULT_BUDGET", "Answer", "Index", "Options", "parse_reference", "question"]
 
 _ASKED = Options()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SEED_NAME, SEED_TURKEY_PEACEKEEPING
+from conftest import SEED_NAME, SEED_TURKEY_PEACEKEEPING, invoke
 from search.engine import store
 from search.engine.query import parse_query
 from search.engine.searching import SearchIndex, parse_reference
@@ -172,3 +172,21 @@ def test_a_question_is_parsed_before_any_index_is_opened():
 def test_an_unknown_answer_shape_is_refused(door):
     with pytest.raises(InputError, match="'pages' is not an answer shape"):
         door.answer("ceasefire", Options(shape="pages"))
+
+
+@pytest.mark.parametrize("args", [["status"], ["status", "--verify"]])
+def test_search_status_opens_the_index_once(corpus_index, monkeypatch, args):
+    """`search status` reports on the snapshot it opened: one read of CURRENT (and one more
+    with --verify, which checks the files before anything reads them)."""
+    reads = []
+    real = store.read_pointer
+
+    def counting(folder):
+        reads.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(store, "read_pointer", counting)
+    result = invoke(*args, "--index-dir", str(corpus_index))
+    assert result.exit_code == 0, result.stderr
+    assert "articles:  4\n" in result.stdout
+    assert len(reads) == len(args)

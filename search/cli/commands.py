@@ -435,10 +435,10 @@ def status_command(index_dir: Path, verify: bool, as_json: bool) -> None:
         search status
         search status --verify --json
     """
-    from ..engine.searching import SearchIndex
+    from ..index import Index
     from ..present import text as output
 
-    with SearchIndex.open(index_dir, verify=verify) as index:
+    with Index.open(index_dir, verify=verify) as index:
         status = index.status()
     if as_json:
         click.echo(output.to_json(status))
@@ -467,11 +467,11 @@ def show_command(article: str, index_dir: Path, context: int, as_json: bool, col
         search show 000_88ce9bbce3777626
         search show 000_88ce9bbce3777626:11 -C 1
     """
-    from ..engine.searching import SearchIndex, parse_reference
+    from ..index import Index, parse_reference
     from ..present import text as output
 
     name, number = parse_reference(article)
-    with SearchIndex.open(index_dir) as index:
+    with Index.open(index_dir) as index:
         found = index.article(name, number, context)
     if as_json:
         for sentence in found.sentences:

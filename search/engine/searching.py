@@ -394,7 +394,9 @@ class SearchIndex:
         (and, if the index was opened with `verify`, that no file is damaged)."""
         from .status import index_status
 
-        status = index_status(self.folder)
+        # The snapshot this object opened: its generation and Whoosh index, not opened again.
+        opened = (self.folder / self.snapshot[2], self._searcher._ix) if self.snapshot else None
+        status = index_status(self.folder, opened=opened)
         if self.verified:
             status.damaged = []
         return status
