@@ -20,12 +20,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .engine.query import ParsedQuery, parse_query
+from .engine.query import ParsedQuery, check_date, parse_query
 from .engine.searching import DEFAULT_BUDGET, SearchIndex, parse_reference
+from .engine.store import live_snapshot
 from .errors import InputError
 from .model import SHAPES, Answer, ArticleHits, ArticleText, Hit, Options
 
-__all__ = ["DEFAULT_BUDGET", "Answer", "Index", "Options", "parse_reference", "question"]
+__all__ = [
+    "DEFAULT_BUDGET",
+    "Answer",
+    "Index",
+    "Options",
+    "ParsedQuery",
+    "check_date",
+    "live_snapshot",
+    "parse_reference",
+    "question",
+]
 
 _ASKED = Options()
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from .article import READERS
 from .decode import decode_article as decode_article  # re-exported: reading's text
 
 
@@ -37,6 +36,8 @@ class Discovery:
 
 def default_include() -> tuple[str, ...]:
     """The globs a folder walk picks by default: one per suffix that has a reader."""
+    from .article import READERS  # when walking: the readers import the splitter, slow to load
+
     return tuple(f"*{suffix}" for suffix in READERS)
 
 

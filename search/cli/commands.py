@@ -336,8 +336,7 @@ def query_command(
     as_json: bool,
     color: str,
 ) -> None:
-    from ..engine.query import check_date
-    from ..index import DEFAULT_BUDGET, Index, Options, question
+    from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
     from ..present import text as output
 
     since = check_date(since, "--since") if since else None

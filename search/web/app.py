@@ -43,10 +43,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from .. import __version__
-from ..engine.query import ParsedQuery, check_date
-from ..engine.searching import live_snapshot
 from ..errors import BadRequest, InputError, Overloaded, QueryError, QueryTimeoutError, SearchError
-from ..index import Index, Options, question
+from ..index import Index, Options, ParsedQuery, check_date, live_snapshot, question
 from ..present.text import hit_json
 
 PACKAGE = Path(__file__).resolve().parent
