@@ -62,10 +62,10 @@ def test_asking_the_index_loads_no_article_reader() -> None:
     """The readers load the splitter and dateline rules (80 ms of regular expressions): a
     query process, which only asks the index, must not pay for them."""
     program = (
-        "import sys, search.cli, search.index, search.engine.searching, search.engine.status; "
+        "import sys, search.cli, search.index, search.engine.searching; "
         "print(sorted(m for m in sys.modules if m.startswith('search.articles.')))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", program], capture_output=True, text=True, check=True
     ).stdout
-    assert loaded == "['search.articles.decode', 'search.articles.reading']\n"
+    assert loaded == "['search.articles.regular']\n"

@@ -7,13 +7,13 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
-import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
 from .decode import decode_article as decode_article  # re-exported: reading's text
+from .regular import NotRegularFile, read_regular
 
 
 @dataclass(frozen=True)
@@ -123,33 +123,6 @@ def is_article_name(name: str) -> bool:
 def kind_of(path: Path) -> str:
     """How a skipped file is counted: its suffix in lower case, or "without extension"."""
     return path.suffix.lower() or "without extension"
-
-
-class NotRegularFile(OSError):
-    """An index or article file that is a FIFO, a device or a folder: reading it could block."""
-
-
-def open_regular(path: str | os.PathLike, flags: int = os.O_RDONLY) -> int:
-    """A descriptor on `path`, refused unless it is a regular file.
-
-    Opened non-blocking first, so a FIFO or a device never stalls the open,
-    then checked with fstat on the descriptor itself (no race with a rename).
-    """
-    descriptor = os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise NotRegularFile(0, "not a regular file", os.fsdecode(path))
-        os.set_blocking(descriptor, True)
-    except BaseException:
-        os.close(descriptor)
-        raise
-    return descriptor
-
-
-def read_regular(path: str | os.PathLike) -> bytes:
-    """The whole content of a regular file (NotRegularFile for anything else)."""
-    with open(open_regular(path), "rb") as stream:
-        return stream.read()
 
 
 def read_bytes(path: Path) -> bytes:
