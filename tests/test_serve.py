@@ -581,6 +581,7 @@ async def asgi_get(app, url: str) -> int:
     return status
 
 
+@pytest.mark.slow  # 12 s: the soak belongs to the full run, not the everyday loop
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
 def test_ten_thousand_requests_leave_no_files_or_memory_behind(client, corpus, corpus_index):
     cheap = "/api/search?q=Turkey&limit=1"
