@@ -441,15 +441,34 @@ def test_index_with_wait_0_gives_up_at_once(seed_index, seed_articles):
     assert_seed_intact(seed_index)
 
 
+def _waits_on(pid: int, lock: Path) -> bool:
+    """Whether process `pid` has `lock` open (the writer opens it, then waits to lock it)."""
+    try:
+        return any(os.path.realpath(fd) == str(lock) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
 def test_index_waits_for_a_writer_that_finishes_in_time(seed_index, seed_articles):
     (seed_articles / "more.txt").write_text("March 4, 2025\nThe NATO zeppelin landed.\n")
-    with lock_held(seed_index, seconds=1.0) as holder:
-        started = time.monotonic()
-        run = run_search("index", seed_articles, "--index-dir", seed_index, "--wait", "30")
-        elapsed = time.monotonic() - started
+    lock = (seed_index / "write.lock").resolve()
+    with lock_held(seed_index) as holder:
+        run = subprocess.Popen(
+            [str(SEARCH_BIN), "index", str(seed_articles), "--index-dir", str(seed_index)]
+            + ["--wait", "60"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # The other writer lets go only once this run is seen waiting for the lock.
+        while run.poll() is None and not _waits_on(run.pid, lock):
+            time.sleep(0.01)
+        waited = run.poll() is None
+        holder.kill()
         holder.wait()
-    assert run.returncode == 0, run.stderr
-    assert 0.5 <= elapsed < 20
+        _, stderr = run.communicate(timeout=120)
+    assert waited, f"the run ended while the lock was held: {stderr}"
+    assert run.returncode == 0, stderr
     assert hits(seed_index, "zeppelin") == [("more", 1)]
 
 
