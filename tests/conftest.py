@@ -212,12 +212,17 @@ class Progress:
         """The workers have forked and all have exited: the run is committing."""
         return self.forked and self.workers == 0
 
-    def wait_for(self, reached: Callable[[Progress], bool]) -> bool:
-        """Watch the run until `reached(self)`, or until it ends; True if it is still running."""
+    def wait_for(self, reached: Callable[[Progress], bool], hung: float = 600) -> bool:
+        """Watch the run until `reached(self)`, or until it ends; True if it is still running.
+        A run that does neither in `hung` seconds is a hang, not a slow machine: it fails."""
+        give_up = time.monotonic() + hung
         while self.process.poll() is None:
             self.look()
             if reached(self):
                 return self.process.poll() is None
+            if time.monotonic() > give_up:
+                self.process.kill()
+                raise AssertionError(f"the run hung: neither done nor at the moment in {hung} s")
             time.sleep(0.005)  # polling, not a deadline: the moment comes from what is seen
         return False
 
