@@ -451,6 +451,35 @@ def test_ctrl_c_while_click_runs_is_one_line(tmp_path, moment):
         assert_seed_intact(index_dir)
 
 
+# A Ctrl-C that lands in a hook Python runs as the command forks a worker (logging's lock,
+# for one): Python only prints such an exception and the run goes on, to its commit.
+_CTRL_C_AS_IT_FORKS = """
+import os, signal, sys
+
+def ctrl_c_in_the_hook():
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(3):  # Python runs the handler here, inside the hook
+        pass
+
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.register_at_fork(after_in_parent=ctrl_c_in_the_hook)
+from search.cli import main
+sys.argv[0] = {command!r}
+main()
+"""
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_swallowed_as_a_worker_forks_stops_the_run_before_its_commit(tmp_path, big):
+    index_dir = tmp_path / "index"
+    code = _CTRL_C_AS_IT_FORKS.format(command=str(SEARCH_BIN))
+    args = [sys.executable, "-c", code, "index", str(big), "--index-dir", str(index_dir)]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr == "search: interrupted\n"
+    assert not (index_dir / "CURRENT").exists()  # nothing committed
+
+
 def test_a_ctrl_c_swallowed_by_a_finalizer_is_still_noted(monkeypatch, capsys):
     """multiprocessing's finalizers run as weakref callbacks: a KeyboardInterrupt raised in
     one is only printed ("Exception ignored in: <Finalize object, dead>") and the run goes
