@@ -15,6 +15,7 @@ import click
 
 from .. import __version__
 from ..present.text import COLOR_CHOICES
+from . import runtime
 from .runtime import CommandError, NoMatch, SearchGroup, run
 
 DEFAULT_INDEX_DIR = "index"
@@ -215,13 +216,22 @@ def _progress_bar(enabled: bool):
     bars = []
 
     def start(total: int, files: int):
-        if files < PROGRESS_MIN_FILES and total < PROGRESS_MIN_BYTES:
-            return None
-        bar = click.progressbar(length=total, label=f"{'Indexing':10}", file=sys.stderr)
-        bar.__enter__()
-        bars.append(bar)
+        from ..engine.indexer import COMMITTING
+
+        bar = None
+        if enabled and (files >= PROGRESS_MIN_FILES or total >= PROGRESS_MIN_BYTES):
+            bar = click.progressbar(length=total, label=f"{'Indexing':10}", file=sys.stderr)
+            bar.__enter__()
+            bars.append(bar)
 
         def step(units: int, phase: str) -> None:
+            # A Ctrl-C swallowed on the way (in a fork hook, a finalizer) stops the run before
+            # its commit; the commit's own weight is told after it, when it is too late.
+            interrupts = runtime._interrupts
+            if interrupts.seen and not interrupts.told and not (phase == COMMITTING and units):
+                raise KeyboardInterrupt
+            if bar is None:
+                return
             if f"{phase:10}" != bar.label:  # one width, so the bar does not shift
                 bar.label = f"{phase:10}"
                 bar.render_progress()
@@ -231,7 +241,7 @@ def _progress_bar(enabled: bool):
         return step
 
     try:
-        yield start if enabled else None
+        yield start
     finally:
         for bar in bars:
             bar.__exit__(None, None, None)
