@@ -234,7 +234,7 @@ def format_samples(rng: random.Random) -> dict[str, list[bytes]]:
 
 
 def format_costs() -> None:
-    from search.article import parse_articles
+    from search.articles.article import parse_articles
 
     for suffix, files in format_samples(random.Random(7)).items():
         started = time.perf_counter()

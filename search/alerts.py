@@ -26,10 +26,10 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .article import is_container
+from .articles.article import is_container
+from .engine.query import check_date, parse_query
+from .engine.searching import Hit, SearchIndex
 from .errors import InputError, SearchError
-from .query import check_date, parse_query
-from .searching import Hit, SearchIndex
 
 __all__ = ["Alert", "AlertHits", "Alerts", "ALERTS", "ALERTS_LOCK"]
 
@@ -184,7 +184,7 @@ class Alerts:
             ) from None
 
     def _write(self, state: _State) -> None:
-        from .durable import atomic_write
+        from .engine.durable import atomic_write
 
         record = {
             "counter": state.counter,

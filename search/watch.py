@@ -22,9 +22,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .articles.reading import Exclusions
+from .engine.indexer import IndexReport, update_index
 from .errors import IndexLockedError, InputError, SearchError
-from .indexer import IndexReport, update_index
-from .reading import Exclusions
 
 __all__ = ["Batch", "Watcher", "WatchError"]
 

@@ -130,7 +130,7 @@ def test_page_lists_alerts_with_new_hit_counts(index, archive):
     pytest.importorskip("httpx")
     from starlette.testclient import TestClient
 
-    from search import server
+    from search.web import app as server
 
     assert run(index, "alert", "add", "turkey", "Turkey").exit_code == 0
     (archive / "d.txt").write_text("Turkey spoke. Turkey voted.\n")

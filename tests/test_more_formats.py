@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from search.article import parse_article, parse_articles
+from search.articles.article import parse_article, parse_articles
 from search.errors import DocumentError
 from tests.conftest import invoke, status
 

@@ -18,7 +18,7 @@ import email.utils
 import re
 from email.message import EmailMessage
 
-from .errors import DocumentError, InputError
+from ..errors import DocumentError, InputError
 from .formats import Document, _document, parse_date, read_html
 
 __all__ = ["MAIL_READERS", "read_eml", "read_mbox"]

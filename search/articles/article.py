@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DocumentError
+from ..errors import DocumentError
+from .decode import decode_article
 from .formats import FORMAT_READERS, Document
 from .mail import MAIL_READERS
 from .office import OFFICE_READERS
-from .reading import decode_article
 from .split import Sentence, split_article
 
 __all__ = ["Article", "Document", "READERS", "parse_article", "parse_articles", "reader_for"]
@@ -45,7 +45,7 @@ Reader = Callable[[bytes, str], Document]
 
 
 def read_plain_text(data: bytes, name: str) -> Document:
-    """A `.txt` file: decoded as `reading.decode_article` accepts it, no other metadata."""
+    """A `.txt` file: decoded as `decode.decode_article` accepts it, no other metadata."""
     return Document(decode_article(data, name))
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from io import BytesIO
 from xml.etree import ElementTree
 
-from .errors import DocumentError
+from ..errors import DocumentError
 from .formats import Document, _document, _require, parse_date
 
 __all__ = ["OFFICE_READERS", "read_docx", "read_odt", "read_rtf"]
