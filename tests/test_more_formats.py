@@ -169,6 +169,8 @@ def test_headline_fallbacks_and_mail_parts(make, title):
     assert article.title == title
     assert [s.text for s in article.sentences if s.text not in (HEADLINE, "A heading")] == SENTENCES
     assert "PDF" not in article.text  # the attachment is not read
+    said = ("m.eml: 1 attachment not indexed (annex.pdf)",) if b"annex.pdf" in data else ()
+    assert article.notes == said
 
 
 def test_mailbox_is_one_article_per_message(tmp_path):
@@ -179,6 +181,16 @@ def test_mailbox_is_one_article_per_message(tmp_path):
         ("/x/box.mbox#2", "Second story", DATE),
     ]
     assert all([s.text for s in a.sentences] == SENTENCES for _key, a in articles)
+
+
+def test_mailbox_with_an_unreadable_message_says_so_once(tmp_path):
+    data = make_mbox(tmp_path, ["First story"]) + b"From x Tue Mar 11 08:30:00 2025\n\x00\x01\n"
+    articles = parse_articles(data, "box.mbox")
+    assert [key for key, _a in articles] == ["box.mbox#1"]
+    assert articles[0][1].notes == (
+        "box.mbox: 1 message(s) not readable, left out: box.mbox#2: not an e-mail message "
+        "(no Subject, From or Date header)",
+    )
 
 
 BROKEN = [

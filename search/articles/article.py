@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import DocumentError
@@ -82,7 +82,10 @@ def parse_articles(data: bytes, path: str | Path) -> list[tuple[str, Article]]:
     reader = reader_for(path) or read_plain_text
     document = reader(data, str(path))
     if document.parts:
-        return [(f"{path}#{key}", _article(part)) for key, part in document.parts]
+        articles = [(f"{path}#{key}", _article(part)) for key, part in document.parts]
+        key, first = articles[0]  # what the container noticed travels with its first article
+        articles[0] = (key, replace(first, notes=document.notes + first.notes))
+        return articles
     return [(str(path), _article(document))]
 
 

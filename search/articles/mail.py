@@ -16,6 +16,7 @@ import email
 import email.policy
 import email.utils
 import re
+from dataclasses import replace
 from email.message import EmailMessage
 
 from ..errors import DocumentError, InputError
@@ -46,12 +47,29 @@ def read_eml(data: bytes, name: str) -> Document:
         content = body.get_content()
     except (LookupError, ValueError, AssertionError) as error:  # an unknown charset, bad base64
         raise DocumentError(f"{name}: e-mail text cannot be decoded ({error})") from None
+    notes = _attachments_note(message, name)
     if body.get_content_subtype() == "html":
         page = read_html(content.encode("utf-8") if isinstance(content, str) else content, name)
-        return Document(page.text, subject or page.title, date or page.date, None)
+        return Document(page.text, subject or page.title, date or page.date, None, notes=notes)
     if not isinstance(content, str):
         raise DocumentError(f"{name}: e-mail message has no text part")
-    return _document(name, re.split(r"\n\s*\n", content), subject, date, None)
+    document = _document(name, re.split(r"\n\s*\n", content), subject, date, None)
+    return replace(document, notes=notes)
+
+
+def _attachments_note(message: EmailMessage, name: str) -> tuple[str, ...]:
+    """One note naming the attachments left out, if the message has any."""
+    try:
+        files = [
+            part.get_filename() or part.get_content_type() for part in message.iter_attachments()
+        ]
+    except (AttributeError, TypeError, ValueError):  # a malformed multipart
+        return ()
+    if not files:
+        return ()
+    shown = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
+    plural = "s" if len(files) > 1 else ""
+    return (f"{name}: {len(files)} attachment{plural} not indexed ({shown})",)
 
 
 def _header(message: EmailMessage, header: str) -> str | None:
@@ -87,7 +105,10 @@ def read_mbox(data: bytes, name: str) -> Document:
     if not parts:
         reason = failures[0] if failures else f"{name}: no messages"
         raise DocumentError(f"{name}: no readable message in the mailbox ({reason})")
-    return Document("", parts=tuple(parts))
+    if not failures:
+        return Document("", parts=tuple(parts))
+    note = f"{name}: {len(failures)} message(s) not readable, left out: {failures[0]}"
+    return Document("", parts=tuple(parts), notes=(note,))
 
 
 def _messages(data: bytes) -> list[bytes]:
