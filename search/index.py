@@ -112,7 +112,10 @@ class Index:
         if options.shape == "count":
             total = reader.count(parsed)
         elif options.shape == "articles":
-            articles = reader.articles(parsed, options.limit)
+            articles = reader.articles(parsed, options.limit, options.sort)
+        elif options.shape == "article_count":
+            # What `-l --all` would list, counted: so the two cannot disagree.
+            total = len(reader.articles(parsed))
         else:
             hits, total = self._ranked(parsed, options)
         found = bool(total if total is not None else hits or articles)

@@ -73,16 +73,17 @@ class ArticleText:
     url: str | None = None
 
 
-SHAPES = ("hits", "count", "articles")
+SHAPES = ("hits", "count", "articles", "article_count")
 
 
 @dataclass(frozen=True)
 class Options:
     """How a query is asked: its filters, and what shape of answer is wanted.
 
-    `shape` is "hits" (ranked sentences), "count" (only how many) or "articles" (one entry
-    per article, `search query -l`). With `total`, a "hits" answer also counts every match
-    (a page's "N sentences"), in the same search where it can.
+    `shape` is "hits" (ranked sentences), "count" (only how many), "articles" (one entry
+    per article, `search query -l`, in `sort` order) or "article_count" (how many entries
+    "articles" would list with no limit, `-l -c`). With `total`, a "hits" answer also counts
+    every match (a page's "N sentences"), in the same search where it can.
     """
 
     match_any: bool = False
@@ -103,7 +104,8 @@ class Answer:
     """Everything a front end shows for one query, from one call (`Index.answer`).
 
     `hits` or `articles` as the shape asked; `total` every matching sentence (a "count"
-    answer, or a "hits" answer asked with `total`; else None); `max_score` the best score
+    answer, or a "hits" answer asked with `total`; else None), or every listed article (an
+    "article_count" answer); `max_score` the best score
     when ranked by relevance and something matched; `undated_left_out` the matches a date
     filter left out because their article has no date; for a miss, `did_you_mean` (a
     corrected query that finds something) and `any_count` (what `--any` would find).

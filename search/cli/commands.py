@@ -296,7 +296,7 @@ Example:
     type=click.Choice(["relevance", "date", "article"]),
     default="relevance",
     show_default=True,
-    help="Order of the hits (date: newest first).",
+    help="Order of the hits or articles (date: newest first; article: by path).",
 )
 @click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
@@ -309,14 +309,18 @@ Example:
 @context_option("-B", "--before-context", "before each hit")
 @context_option("-A", "--after-context", "after each hit")
 @click.option(
-    "-c", "--count", "count_only", is_flag=True, help="Print only the number of matching sentences."
+    "-c",
+    "--count",
+    "count_only",
+    is_flag=True,
+    help="Print only the number of matching sentences (with -l: of articles).",
 )
 @click.option(
     "-l",
     "--articles",
     "articles_only",
     is_flag=True,
-    help="Print only the matching articles, with their hits and date.",
+    help="Print only the matching articles, with their hits and date, in --sort order.",
 )
 @click.option(
     "--timeout",
@@ -362,7 +366,7 @@ def query_command(
         sort=sort,
         before=before,
         after=after,
-        shape="count" if count_only else "articles" if articles_only else "hits",
+        shape=_shape(count_only, articles_only),
     )
     parsed = question(" ".join(query), options)
     style = output.Style(output.use_color(color, sys.stdout))
@@ -384,6 +388,13 @@ def query_command(
         message = output.format_no_match(answer.text, answer.did_you_mean, answer.any_count)
         click.echo(message, err=True)
         raise NoMatch()
+
+
+def _shape(count_only: bool, articles_only: bool) -> str:
+    """The answer a query asks for: `-c` counts sentences, `-l -c` the articles `-l` lists."""
+    if count_only:
+        return "article_count" if articles_only else "count"
+    return "articles" if articles_only else "hits"
 
 
 def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:

@@ -169,8 +169,11 @@ class SearchIndex:
             found = self._search(query, limit=None, scored=False, mask=dated_or_records)
             return len(found)
 
-    def articles(self, parsed: ParsedQuery, limit: int | None = None) -> list[ArticleHits]:
-        """The articles with matching sentences, best first (by their best sentence's score)."""
+    def articles(
+        self, parsed: ParsedQuery, limit: int | None = None, sort: str = "relevance"
+    ) -> list[ArticleHits]:
+        """The articles with matching sentences in `sort` order: best first (by their best
+        sentence's score), newest first (undated last), or by path."""
         with self._budgeted(), store.guard(self.folder):
             grouped: dict[str, list] = {}
             query = self._resolved(parsed).query
@@ -180,7 +183,7 @@ class SearchIndex:
                 entry = grouped.setdefault(fields["path"], [fields, 0, 0.0])
                 entry[1] += 1
                 entry[2] = max(entry[2], float(result.score))
-            ranked = sorted(grouped.values(), key=lambda e: (-e[2], e[0]["path"]))
+            ranked = sorted(grouped.values(), key=_article_sort_key(sort))
             if limit is not None:
                 ranked = ranked[:limit]
             found = [
@@ -814,6 +817,16 @@ def _sort_key(sort: str):
         # Newest first; undated articles last; then reading order.
         return lambda row: (-_date_number(row[1].get("date")), row[1]["path"], row[1]["sentence"])
     return lambda row: (row[1]["path"], row[1]["sentence"])
+
+
+def _article_sort_key(sort: str):
+    """The order of `articles`' entries, [fields, hits, score]: as `_sort_key` orders
+    sentences, with the article's best score and its path."""
+    if sort == "relevance":
+        return lambda entry: (-entry[2], entry[0]["path"])
+    if sort == "date":
+        return lambda entry: (-_date_number(entry[0].get("date")), entry[0]["path"])
+    return lambda entry: entry[0]["path"]
 
 
 def _date_number(date: str | None) -> int:
