@@ -292,6 +292,13 @@ Example:
 @click.option("--all", "show_all", is_flag=True, help="Print every matching sentence.")
 @click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
 @click.option(
+    "--scope",
+    type=click.Choice(["sentence", "article"]),
+    default="sentence",
+    show_default=True,
+    help="Where the words must meet: in one sentence, or anywhere in one article.",
+)
+@click.option(
     "--sort",
     type=click.Choice(["relevance", "date", "article"]),
     default="relevance",
@@ -337,6 +344,7 @@ def query_command(
     limit: int,
     show_all: bool,
     match_any: bool,
+    scope: str,
     sort: str,
     since,
     until,
@@ -367,6 +375,7 @@ def query_command(
         before=before,
         after=after,
         shape=_shape(count_only, articles_only),
+        scope=scope,
     )
     parsed = question(" ".join(query), options)
     style = output.Style(output.use_color(color, sys.stdout))
@@ -380,14 +389,20 @@ def query_command(
         for entry in answer.articles:
             line = output.to_json(entry) if as_json else output.format_article_hits(entry, style)
             click.echo(line, color=True)
+    elif scope == "article":
+        _print_article_matches(answer.in_articles, style, as_json)
     else:
         _print_hits(answer.hits, style, as_json, with_context=bool(before or after))
     if answer.undated_left_out:
         click.echo(output.format_undated_left_out(answer.undated_left_out), err=True)
     if not answer.found:
-        message = output.format_no_match(answer.text, answer.did_you_mean, answer.any_count)
+        message = output.format_no_match(
+            answer.text, answer.did_you_mean, answer.any_count, answer.scope_count
+        )
         click.echo(message, err=True)
         raise NoMatch()
+    if answer.scope_count:
+        click.echo(output.format_scope_note(answer.scope_count), err=True)
 
 
 def _shape(count_only: bool, articles_only: bool) -> str:
@@ -395,6 +410,17 @@ def _shape(count_only: bool, articles_only: bool) -> str:
     if count_only:
         return "article_count" if articles_only else "count"
     return "articles" if articles_only else "hits"
+
+
+def _print_article_matches(matches, style, as_json: bool) -> None:
+    from ..present import text as output
+
+    width = _terminal_width()
+    for match in matches:
+        if as_json:
+            click.echo(output.to_json(output.article_match_json(match)))
+        else:
+            _echo_lines(output.format_article_match(match, style, width))
 
 
 def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:

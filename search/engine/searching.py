@@ -33,13 +33,15 @@ from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.searching import TimeLimit
 
 from ..errors import InputError, QueryError, QueryTimeoutError
-from ..model import ArticleHits, ArticleText, ContextSentence, Hit, Page
+from ..model import ArticleHits, ArticleMatch, ArticleText, ContextSentence, Hit, Page
 from . import store
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, sentence_fields
+from .scope import BEST_SENTENCES, Owners, matching_articles, read_owners, scope_matters
+from .scope import article_page as _article_page
 from .store import live_snapshot
 
 # Seconds one question may take. The slowest ordinary queries measured at 200k sentences
@@ -85,6 +87,7 @@ class SearchIndex:
         self._names: dict[str, str] = {}
         self._stems: dict[str, list[str]] = {}
         self._dates: dict[tuple, tuple[set, set]] = {}
+        self._owners: Owners | None = None
 
     @classmethod
     def open(
@@ -200,6 +203,57 @@ class SearchIndex:
                 for f, hits, score in ranked
             ]
         return found if limit is None else found[:limit]
+
+    def in_articles(
+        self,
+        parsed: ParsedQuery,
+        *,
+        limit: int | None = 10,
+        sort: str = "relevance",
+        offset: int = 0,
+        best: int = BEST_SENTENCES,
+    ) -> tuple[list[ArticleMatch], int]:
+        """`--scope article`: the articles in which the query's words occur anywhere (under
+        its AND, OR and NOT), in `sort` order from `offset`, each with its `best` sentences;
+        and how many articles match in all (see `search.engine.scope`)."""
+        with self._budgeted(), store.guard(self.folder):
+            query = self._expanded(self._resolved(parsed).query)
+            found = self._scoped(replace(parsed, query=query))
+            return _article_page(self, query, found, limit, sort, offset, best), len(found)
+
+    def count_in_articles(self, parsed: ParsedQuery) -> int:
+        """How many articles `in_articles` finds."""
+        with self._budgeted(), store.guard(self.folder):
+            query = self._expanded(self._resolved(parsed).query)
+            return len(self._scoped(replace(parsed, query=query)))
+
+    def scope_matters(self, parsed: ParsedQuery) -> bool:
+        """Whether `--scope article` may find articles that a sentence search does not."""
+        return scope_matters(parsed.query)
+
+    def owners(self) -> Owners:
+        """Which article each document belongs to, read once per snapshot."""
+        if self._owners is None:
+            self._owners = read_owners(self._searcher.reader(), self._check_deadline)
+        return self._owners
+
+    def _scoped(self, parsed: ParsedQuery) -> set[int]:
+        """The articles (numbers of `owners`) an expanded, resolved query matches at article
+        scope, within its date filter: each leaf's documents read once, then sets."""
+        owners = self.owners()
+
+        def leaf(node) -> set[int]:
+            self._check_deadline()
+            return owners.articles_of(self._documents(node))
+
+        found = matching_articles(parsed.query, leaf, owners.every)
+        if parsed.dated and found:
+            inside, outside = self._dated_documents(parsed.since, parsed.until)
+            if parsed.include_undated:
+                found -= owners.articles_of(outside)
+            else:
+                found &= owners.articles_of(inside)
+        return found
 
     def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it
