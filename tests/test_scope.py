@@ -334,3 +334,66 @@ def _without_not(tree) -> bool:
 def test_every_sentence_match_is_in_an_article_found_at_article_scope(athletes, tree):
     query = _query_text(tree)
     assert sentence_names(athletes, query) <= scoped_names(athletes, query)
+
+
+# The page and the API --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def athletes_client(athletes: Path):
+    pytest.importorskip("starlette", reason="search serve needs the serve extra")
+    pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
+    from starlette.testclient import TestClient
+
+    from search.web import app as server
+
+    with TestClient(server.create_app(athletes)) as client:
+        yield client
+
+
+def test_the_api_answers_article_scope_as_the_command_does(athletes, athletes_client):
+    jsonschema = pytest.importorskip("jsonschema")
+    params = {"q": "athletes steroids ban", "scope": "article"}
+    response = athletes_client.get("/api/search", params=params)
+    assert response.status_code == 200, response.text
+    found = response.json()
+    rows = scoped(athletes, "athletes steroids ban")[1]
+    assert [hit["_source"] for hit in found["hits"]["hits"]] == rows
+    assert found["hits"]["total"] == {"value": 3, "relation": "eq"}
+    first = found["hits"]["hits"][0]
+    assert (first["_index"], first["_id"]) == ("articles", rows[0]["path"])
+    assert len(first["highlight"]["text"]) == len(rows[0]["sentences"])
+    assert "<em>athletes</em>" in " ".join(first["highlight"]["text"])
+    document = athletes_client.get("/api/openapi.json").json()
+    schema = document["paths"]["/api/search"]["get"]["responses"]["200"]["content"]
+    jsonschema.Draft202012Validator(
+        {**schema["application/json"]["schema"], "components": document["components"]},
+        format_checker=jsonschema.FormatChecker(),
+    ).validate(found)
+    bad = athletes_client.get("/api/search", params={"q": "ban", "scope": "story"})
+    assert bad.status_code == 400
+    assert "scope='story'" in bad.json()["error"]
+
+
+def test_the_page_shows_articles_with_their_best_sentences(athletes, athletes_client):
+    page = athletes_client.get("/", params={"q": "athletes steroids ban", "scope": "article"})
+    assert page.status_code == 200
+    text = page.text
+    assert "3 articles" in text
+    cards = re.findall(r'<li class="hit story">(.*?)</ul>', text, re.S)
+    names = [re.findall(r'<span class="name">(.*?)</span>', card)[0] for card in cards]
+    assert names == [row["name"] for row in scoped(athletes, "athletes steroids ban")[1]]
+    banned = next(card for card in cards if ">banned<" in card)
+    assert banned.count("<mark>") == 3
+    assert 'href="/articles/banned?' in banned and "hit=3#s3" in banned
+    assert 'name="scope" value="article" checked' in text
+
+
+def test_the_page_says_what_article_scope_would_find(athletes_client):
+    page = athletes_client.get("/", params={"q": "athletes federation"})
+    assert "No matches" in page.text
+    assert re.search(
+        r'<a href="/\?q=athletes\+federation&amp;scope=article">Anywhere in an article</a>'
+        r" finds 2 articles",
+        page.text,
+    )
