@@ -230,10 +230,19 @@ class Index:
             return hits[0].score
         return self.reader.find(parsed, limit=1)[0].score
 
-    def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
+    def article(
+        self,
+        name: str,
+        sentence: int | None = None,
+        context: int = 0,
+        query: str | ParsedQuery | None = None,
+        options: Options = _ASKED,
+    ) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it
-        with `context` sentences on each side."""
-        return self.reader.article(name, sentence, context)
+        with `context` sentences on each side; with a `query` (asked with `options`), its
+        words marked in every sentence and the sentences that match it (`hits`)."""
+        parsed = question(query, options) if isinstance(query, str) else query
+        return self.reader.article(name, sentence, context, parsed, options.scope)
 
     def status(self):
         """What `search status` reports (see `SearchIndex.status`)."""

@@ -89,7 +89,12 @@ class ArticleMatch:
 
 @dataclass(frozen=True)
 class ArticleText:
-    """An indexed article's sentences; with `focus`, one sentence and its neighbours."""
+    """An indexed article's sentences; with `focus`, one sentence and its neighbours.
+
+    `paragraphs` gives each sentence's paragraph in its file (sentence -> paragraph, 1-based).
+    Read with a query: `matches` the query's words in each sentence (sentence -> spans) and
+    `hits` the sentences that match it, in order.
+    """
 
     article: str
     path: str
@@ -99,6 +104,21 @@ class ArticleText:
     focus: int | None = None
     title: str | None = None
     url: str | None = None
+    paragraphs: dict[int, int] = field(default_factory=dict)
+    matches: dict[int, list[Span]] = field(default_factory=dict)
+    hits: list[int] = field(default_factory=list)
+
+    def in_paragraphs(self) -> list[list[ContextSentence]]:
+        """The sentences grouped by paragraph, in order (one paragraph each if unknown)."""
+        grouped: list[list[ContextSentence]] = []
+        last = None
+        for sentence in self.sentences:
+            paragraph = self.paragraphs.get(sentence.sentence)
+            if not grouped or paragraph is None or paragraph != last:
+                grouped.append([])
+            grouped[-1].append(sentence)
+            last = paragraph
+        return grouped
 
 
 SHAPES = ("hits", "count", "articles", "article_count")

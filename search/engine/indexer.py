@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..articles.article import parse_article
 from ..articles.formats import lacks_extra
+from ..articles.paragraphs import paragraph_numbers
 from ..articles.reading import SourceFile, content_hash, discover, kind_of
 from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
 from . import durable, store, writer
@@ -266,7 +267,8 @@ class _Run:
         if stored:
             whoosh_writer.delete_by_query(file_documents(str(path)))
         date = article.iso_date
-        for sentence in article.sentences:
+        paragraphs = paragraph_numbers(article.text, article.sentences)
+        for sentence, paragraph in zip(article.sentences, paragraphs, strict=True):
             whoosh_writer.add_document(
                 **sentence_document(
                     str(path),
@@ -276,6 +278,7 @@ class _Run:
                     sentence.text,
                     title=article.title or None,
                     url=article.url or None,
+                    paragraph=paragraph,
                 )
             )
         self._record(whoosh_writer, change, digest, len(article.sentences), date)

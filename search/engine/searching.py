@@ -40,7 +40,14 @@ from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, sentence_fields
-from .scope import BEST_SENTENCES, Owners, matching_articles, read_owners, scope_matters
+from .scope import (
+    BEST_SENTENCES,
+    Owners,
+    matching_articles,
+    read_owners,
+    scope_matters,
+    wanted_words,
+)
 from .scope import article_page as _article_page
 from .store import live_snapshot
 
@@ -255,9 +262,17 @@ class SearchIndex:
                 found &= owners.articles_of(inside)
         return found
 
-    def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
+    def article(
+        self,
+        name: str,
+        sentence: int | None = None,
+        context: int = 0,
+        query: ParsedQuery | None = None,
+        scope: str = "sentence",
+    ) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it
-        with `context` sentences either side."""
+        with `context` sentences either side. With a `query`: its words marked in every
+        sentence, and which sentences match it (at `scope` "article": hold a wanted word)."""
         with store.guard(self.folder):
             record = self._find_one_article(name)
             stored = sorted(
@@ -266,6 +281,10 @@ class SearchIndex:
             sentences = [(number, fields["text"]) for number, fields in stored]
             source = stored[0][1] if stored else {}
             short = self.name_of(record["path"])
+            paragraphs = {n: f["paragraph"] for n, f in stored if f.get("paragraph") is not None}
+            matches, hits = {}, []
+            if query is not None:
+                matches, hits = self._marked(record["path"], sentences, query, scope)
         if sentence is not None:
             if not any(number == sentence for number, _text in sentences):
                 raise InputError(f"{short} has no sentence {sentence} (it has {len(sentences)})")
@@ -279,7 +298,29 @@ class SearchIndex:
             focus=sentence,
             title=source.get("title"),
             url=source.get("url"),
+            paragraphs=paragraphs,
+            matches=matches,
+            hits=hits,
         )
+
+    def _marked(self, path: str, sentences, parsed: ParsedQuery, scope: str):
+        """The query's words in each of an article's sentences, and the sentences that match
+        the query (at article scope, those that hold a word it wants)."""
+        with self._budgeted():
+            query = self._expanded(self._resolved(parsed).query)
+            accepts = word_test(query)
+            matches = {number: match_spans(text, accepts) for number, text in sentences}
+            matching = wanted_words(query) if scope == "article" else query
+            if matching is None:
+                return matches, []
+            reader = self._searcher.reader()
+            found = self._documents(wq.And([matching, wq.Term("path", path)]))
+            hits = sorted(
+                fields["sentence"]
+                for fields in map(reader.stored_fields, found)
+                if fields.get("kind") != ARTICLE
+            )
+            return matches, hits
 
     def name_of(self, path: str) -> str:
         """An indexed article's shortest unique name (see `search.names`).

@@ -382,17 +382,41 @@ async def page_search(request: Request) -> Response:
 
 
 async def page_article(request: Request) -> Response:
+    """An article as its file has it, in paragraphs: the query's words marked everywhere,
+    the hit it was opened at shown current, and links to the previous and next hits."""
     name = request.path_params["name"]
     wanted = _one(request, "path") or name
     hit = _number(request, "hit", 0, 0) or None
-    found = await _searcher(request).run(lambda index: index.article(wanted))
+    query = _article_query(request)
+    found = await _searcher(request).run(
+        lambda index: index.article(wanted, query=query[0], options=query[1])
+    )
+    before = [number for number in found.hits if hit is None or number < hit]
+    after = [number for number in found.hits if hit is None or number > hit]
     context = {
         "article": found,
         "hit": hit,
         "q": _one(request, "q"),
         "back_url": _url(request, "/", path=None, hit=None) if _one(request, "q") else "/",
+        "hit_number": found.hits.index(hit) + 1 if hit in found.hits else None,
+        "previous_url": _hit_url(request, before[-1]) if before and hit else None,
+        "next_url": _hit_url(request, after[0]) if after else None,
     }
     return _page(request, "article.html", context)
+
+
+def _article_query(request: Request) -> tuple[ParsedQuery | None, Options]:
+    """The query an article page was opened with, to mark its words (none if it has none
+    or cannot run: the article is shown all the same)."""
+    try:
+        parsed, options = _parsed(request)
+    except (QueryError, BadRequest):
+        return None, Options()
+    return parsed, options
+
+
+def _hit_url(request: Request, sentence: int) -> str:
+    return _url(request, request.url.path, hit=sentence) + f"#s{sentence}"
 
 
 def _sentence_url(request: Request, found, sentence: int | None = None) -> str:
