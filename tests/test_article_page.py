@@ -41,6 +41,8 @@ STORY = (
         ("One.\n   \n\n  Two.\n", [1, 2]),  # a break of blank lines with spaces
         ("Key points:\n\n• Taxes rise.\n• Spending falls.\n\nEnd.\n", [1, 2, 2, 3]),
         ("May 5, 2025\nOne.\n\nTwo.\n", [1, 2]),  # a dateline is no paragraph of its own
+        # No blank line at all: a paragraph per line (a sentence's line is where it starts).
+        ("May 5, 2025\nOne. Two.\nThree.\nFour and\nfive.\n", [1, 1, 2, 3]),
         (STORY, [1, 2, 2, 3, 3, 4]),
     ],
 )
