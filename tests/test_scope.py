@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -397,3 +398,36 @@ def test_the_page_says_what_article_scope_would_find(athletes_client):
         r" finds 2 articles",
         page.text,
     )
+
+
+def test_article_scope_after_updates_moves_and_touches(tmp_path):
+    """Changed, touched and added files: the sentence -> article table follows every
+    segment (runs of documents, deletions, a record written apart from its sentences)."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in ATHLETES.items():
+        (folder / name).write_text(text, "utf-8")
+    index_dir = tmp_path / "index"
+    assert invoke("index", str(folder), "--index-dir", str(index_dir), "-q").exit_code == 0
+    (folder / "appeal.txt").write_text("The athletes appealed.\n\nNo steroids were used.\n")
+    touched = folder / "oneline.txt"
+    stat = touched.stat()
+    os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**10))
+    (folder / "second.txt").write_text("Athletes tested.\n\nSteroids found.\n\nA ban followed.\n")
+    assert invoke("index", str(folder), "--index-dir", str(index_dir), "-q").exit_code == 0
+    assert scoped_names(index_dir, "athletes steroids ban") == {"banned", "oneline", "second"}
+    assert scoped_names(index_dir, "athletes -ban") == {"cleared", "appeal"}
+    result = invoke("query", "--scope", "article", "-c", "steroids", "--index-dir", str(index_dir))
+    assert result.stdout == "6\n"
+    # Touched again and again while new articles come: Whoosh merges the segments, and a
+    # touched article's new record lands after other articles' sentences (no single run).
+    horses = folder / "horses.txt"
+    for number in range(12):
+        stat = horses.stat()
+        os.utime(horses, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**10))
+        (folder / f"new{number}.txt").write_text(f"Athletes {number} ban steroids.\n")
+        assert invoke("index", str(folder), "--index-dir", str(index_dir), "-q").exit_code == 0
+    news = {f"new{number}" for number in range(12)}
+    found = scoped_names(index_dir, "athletes steroids ban")
+    assert found == {"banned", "oneline", "second"} | news
+    assert scoped_names(index_dir, "steroids ban -athletes") == {"horses"}
