@@ -129,8 +129,6 @@ def _all_of(children, leaf, every: Articles) -> Articles:
     for child in wanted:
         articles = matching_articles(child, leaf, every)
         found = articles if found is None else found & articles
-        if not found:
-            return set()
     if found is None:
         found = set(every)
     for child in excluded:
@@ -183,14 +181,24 @@ def scope_matters(node) -> bool:
 
 
 def article_page(
-    index, query, found: Articles, limit: int | None, sort: str, offset: int, best: int
+    index,
+    query,
+    found: Articles,
+    touched: set[int],
+    limit: int | None,
+    sort: str,
+    offset: int,
+    best: int,
 ) -> list[ArticleMatch]:
     """The found articles of an expanded query, ranked in `sort` order (relevance: the sum
     of an article's best sentences' scores; date: newest first, undated last; article: by
-    path), the page from `offset`, each with its `best` sentences read and highlighted."""
+    path), the page from `offset`, each with its `best` sentences read and highlighted.
+    `touched`: the documents the query's leaves matched; only those of found articles are
+    scored (a sentence without a wanted word scores nothing)."""
     owners: Owners = index.owners()
     scoring = wanted_words(query)
-    documents = {docnum for number in found for docnum in owners.documents[number]}
+    of = owners.of
+    documents = {docnum for docnum in touched if of[docnum] in found}
     scores = index._scores_of(scoring, documents) if scoring is not None and documents else {}
     scored: dict[int, list[tuple[float, int]]] = {number: [] for number in found}
     for docnum, score in scores.items():

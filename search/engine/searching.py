@@ -225,8 +225,10 @@ class SearchIndex:
         and how many articles match in all (see `search.engine.scope`)."""
         with self._budgeted(), store.guard(self.folder):
             query = self._expanded(self._resolved(parsed).query)
-            found = self._scoped(replace(parsed, query=query))
-            return _article_page(self, query, found, limit, sort, offset, best), len(found)
+            touched: set[int] = set()
+            found = self._scoped(replace(parsed, query=query), touched)
+            page = _article_page(self, query, found, touched, limit, sort, offset, best)
+            return page, len(found)
 
     def count_in_articles(self, parsed: ParsedQuery) -> int:
         """How many articles `in_articles` finds."""
@@ -244,14 +246,18 @@ class SearchIndex:
             self._owners = read_owners(self._searcher.reader(), self._check_deadline)
         return self._owners
 
-    def _scoped(self, parsed: ParsedQuery) -> set[int]:
+    def _scoped(self, parsed: ParsedQuery, touched: set[int] | None = None) -> set[int]:
         """The articles (numbers of `owners`) an expanded, resolved query matches at article
-        scope, within its date filter: each leaf's documents read once, then sets."""
+        scope, within its date filter: each leaf's documents read once, then sets. The
+        leaves' documents are added to `touched`, if given (the sentences worth scoring)."""
         owners = self.owners()
 
         def leaf(node) -> set[int]:
             self._check_deadline()
-            return owners.articles_of(self._documents(node))
+            documents = self._documents(node)
+            if touched is not None:
+                touched.update(documents)
+            return owners.articles_of(documents)
 
         found = matching_articles(parsed.query, leaf, owners.every)
         if parsed.dated and found:
