@@ -268,6 +268,10 @@ uppercase AND, OR, NOT are operators: and, or, not are words.
   date:2025-03-11 date:2025-03   a day, a month (from the article's dateline)
   date:[2025-01-01 TO 2025-06-30]   a range of dates
 \b
+With --scope article the words may be anywhere in one article (AND, OR
+and NOT combine articles; a phrase stays in one sentence): each result is
+an article with its best sentences.
+\b
 Exit status: 0 if something matched, 1 if nothing did (with one line on
 stderr, and a suggestion when one is close), 2 on error.
 \b
@@ -275,6 +279,7 @@ Example:
     search query "Turkey peacekeeping"
     search query -C 1 --since 2025-03-01 ceasefire
     search query --json -n 3 'peace* NOT Russia'
+    search query --scope article 'athletes steroids ban'
 """
 
 
