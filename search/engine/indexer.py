@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..articles.article import is_container, parse_articles
 from ..articles.formats import lacks_extra
+from ..articles.paragraphs import paragraph_numbers
 from ..articles.reading import SourceFile, content_hash, discover, kind_of
 from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
 from . import durable, store, writer
@@ -269,7 +270,8 @@ class _Run:
         if stored:
             whoosh_writer.delete_by_query(file_documents(str(path), is_container(path)))
         for stored_as, article in articles:
-            for sentence in article.sentences:
+            paragraphs = paragraph_numbers(article.text, article.sentences)
+            for sentence, paragraph in zip(article.sentences, paragraphs, strict=True):
                 whoosh_writer.add_document(
                     **sentence_document(
                         stored_as,
@@ -279,6 +281,7 @@ class _Run:
                         sentence.text,
                         title=article.title or None,
                         url=article.url or None,
+                        paragraph=paragraph,
                     )
                 )
         self.report.notes.extend(note for _key, article in articles for note in article.notes)
