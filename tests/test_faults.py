@@ -24,6 +24,7 @@ from conftest import (
     SEED,
     Prebuilt,
     assert_one_line_error,
+    children,
     hits,
     invoke,
     prebuild,
@@ -137,18 +138,8 @@ def test_jobs_1_writes_in_one_process(built, monkeypatch):
     assert status(index_dir)["sentences"] == 40 * 20
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_killing_a_real_worker_of_the_installed_command(tmp_path):
     articles = write_large_run(tmp_path / "articles")  # over PARALLEL_BYTES: workers fork
     index_dir = tmp_path / "index"
@@ -161,7 +152,7 @@ def test_killing_a_real_worker_of_the_installed_command(tmp_path):
     process = subprocess.Popen([*command, "2"], stderr=subprocess.PIPE, text=True)
     killed = None
     while process.poll() is None and killed is None:
-        workers = _children(process.pid)
+        workers = children(process.pid)
         if workers:
             killed = workers[0]
             os.kill(killed, signal.SIGKILL)

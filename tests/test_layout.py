@@ -4,6 +4,8 @@ itself through others (an import inside a function counts too)."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "search"
@@ -54,3 +56,16 @@ def test_no_module_imports_itself_through_others() -> None:
             if module not in seen:
                 seen.add(module)
                 todo.extend(graph[module])
+
+
+def test_asking_the_index_loads_no_article_reader() -> None:
+    """The readers load the splitter and dateline rules (80 ms of regular expressions): a
+    query process, which only asks the index, must not pay for them."""
+    program = (
+        "import sys, search.cli, search.index, search.engine.searching; "
+        "print(sorted(m for m in sys.modules if m.startswith('search.articles.')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded == "['search.articles.regular']\n"

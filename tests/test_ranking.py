@@ -189,6 +189,7 @@ PIECES = [
 ]
 
 
+@pytest.mark.slow  # 150 examples, 11 to 22 s: the full run, not the everyday loop
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(words=st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), any_word=st.booleans())
 def test_any_query_pages_as_it_ranks(ranked: Ranked, words: list[str], any_word: bool):

@@ -261,21 +261,28 @@ def test_a_slow_search_is_a_503_and_does_not_hold_the_server(corpus_index, monke
     from search.engine.searching import SearchIndex
 
     page = SearchIndex.page
+    # The slow search runs until the test lets it go: the answers below come while it runs,
+    # whatever the machine's speed (60 s is only a bound for a server that would wait).
+    released, finished = threading.Event(), threading.Event()
 
     def slow_page(self, parsed, **options):
         if parsed.text == "slow":
-            time.sleep(1.5)
+            released.wait(60)
+            finished.set()
         return page(self, parsed, **options)
 
     monkeypatch.setattr(SearchIndex, "page", slow_page)
     with TestClient(server.create_app(corpus_index, time_limit=0.5)) as client:
-        started = time.monotonic()
-        response = client.get("/api/search", params={"q": "slow"})
-        assert time.monotonic() - started < 1.4
-        assert response.status_code == 503
-        assert "took longer than 0.5 s" in response.json()["error"]
-        # Another worker answers while the slow search still runs.
-        assert api(client, q="Turkey")["hits"]["total"]["value"] > 0
+        try:
+            response = client.get("/api/search", params={"q": "slow"})
+            assert not finished.is_set()  # answered before the slow search ended
+            assert response.status_code == 503
+            assert "took longer than 0.5 s" in response.json()["error"]
+            # Another worker answers while the slow search still runs.
+            assert api(client, q="Turkey")["hits"]["total"]["value"] > 0
+            assert not finished.is_set()
+        finally:
+            released.set()
 
 
 # The other endpoints ------------------------------------------------------------------
@@ -380,7 +387,8 @@ def test_hostile_queries_names_and_articles_render_as_text(hostile_index: Path) 
         article = client.get(f"/articles/{HOSTILE_NAME}", params={"hit": 1, "q": HOSTILE_QUERY})
         assert article.status_code == 200
         _no_live_markup(article.text)
-        assert "&lt;script&gt;alert(3)&lt;/script&gt;" in article.text
+        # Every word of the query is marked on the article page too, around escaped text.
+        assert "&lt;script&gt;<mark>alert</mark>(3)&lt;/script&gt;" in article.text
 
         found = api(client, q="ceasefire", limit=100)
         (hostile,) = [h for h in found["hits"]["hits"] if h["_source"]["text"] == HOSTILE_TEXT]
@@ -506,9 +514,9 @@ def test_each_hit_links_to_its_article_with_the_hit_marked(client) -> None:
     assert link.endswith("#s1")
     article = client.get(link)
     assert article.status_code == 200
-    assert '<li id="s1" value="1" class="hit" aria-current="true">' in article.text
-    assert '<li id="s2" value="2" class="near"' in article.text
-    assert article.text.count("<li id=") == 4  # every sentence of the article
+    assert '<span id="s1" class="sentence hit current" aria-current="true">' in article.text
+    assert '<span id="s2" class="sentence">' in article.text
+    assert article.text.count('<span id="s') == 4  # every sentence of the article
     assert 'href="/?q=ceasefire&amp;sort=article"' in article.text  # back to the results
 
 
@@ -530,26 +538,25 @@ def _count(client, query: str) -> int:
     return api(client, q=query, copies="1")["hits"]["total"]["value"]
 
 
-def _seen_within(client, query: str, expected: int, seconds: float) -> float:
-    """How long after now the server answered `expected` (fails past `seconds`)."""
-    start = time.monotonic()
-    while _count(client, query) != expected:
-        assert time.monotonic() - start < seconds, f"not seen within {seconds} s"
-        time.sleep(0.02)
-    return time.monotonic() - start
+def _seen_after_one_interval(client, query: str, expected: int) -> None:
+    """Once FRESHNESS_INTERVAL has passed (the server looks at the disk again at most that
+    long after its last look), the next answer is the new state: on any machine, loaded or
+    not, so no clock of the test's own decides."""
+    time.sleep(server.FRESHNESS_INTERVAL)
+    assert _count(client, query) == expected
 
 
 def test_a_new_commit_and_a_rebuild_are_served_within_a_second(client, corpus, corpus_index):
     assert _count(client, "Geneva") == 1
     (corpus / "more.txt").write_text("Diplomats returned to Geneva on Friday.\n", "utf-8")
     assert invoke("index", str(corpus), "--index-dir", str(corpus_index)).exit_code == 0
-    _seen_within(client, "Geneva", 2, 1.0)
+    _seen_after_one_interval(client, "Geneva", 2)
     only = corpus.parent / "only"
     only.mkdir()
     (only / "geneva.txt").write_text("Geneva talks. More Geneva talks. Geneva again.\n", "utf-8")
     result = invoke("index", "--rebuild", str(only), "--index-dir", str(corpus_index))
     assert result.exit_code == 0
-    _seen_within(client, "Geneva", 3, 1.0)
+    _seen_after_one_interval(client, "Geneva", 3)
     assert _count(client, "Turkey") == 0
 
 
@@ -578,7 +585,8 @@ def test_commits_during_queries_are_seen_whole(client, corpus, corpus_index) -> 
         seen.append(_count(client, "envoys"))
     writer.join()
     assert not errors
-    seen.append(_seen_within(client, "envoys", 18, 1.0) and 18)
+    _seen_after_one_interval(client, "envoys", 18)
+    seen.append(18)
     assert all(count % 3 == 0 for count in seen), seen
     assert seen == sorted(seen)
 
@@ -636,6 +644,7 @@ async def asgi_get(app, url: str) -> int:
     return status
 
 
+@pytest.mark.slow  # 12 s: the soak belongs to the full run, not the everyday loop
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
 def test_ten_thousand_requests_leave_no_files_or_memory_behind(client, corpus, corpus_index):
     cheap = "/api/search?q=Turkey&limit=1"
@@ -722,16 +731,9 @@ def test_openapi_describes_every_api_route_and_validates_real_responses(
             check(template, empty.get(url))
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
     assert names == {
-        "q",
-        "any",
-        "since",
-        "until",
-        "include_undated",
-        "copies",
-        "sort",
-        "limit",
+        "q", "any", "since", "until", "include_undated", "copies", "scope", "sort", "limit",
         "offset",
-    }
+    }  # fmt: skip
 
 
 # The command ----------------------------------------------------------------------------
@@ -740,7 +742,7 @@ def test_openapi_describes_every_api_route_and_validates_real_responses(
 def test_serve_without_its_dependencies_says_how_to_install_them(monkeypatch, tmp_path) -> None:
     monkeypatch.setitem(sys.modules, "uvicorn", None)
     result = invoke("serve", "--index-dir", str(tmp_path))
-    assert_one_line_error(result, "pip install 'search[serve]'")
+    assert_one_line_error(result, "pip install -e '.[serve]'")
 
 
 def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -7,14 +7,13 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
-import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from .article import READERS
 from .decode import decode_article as decode_article  # re-exported: reading's text
+from .regular import NotRegularFile, read_regular
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,8 @@ class Discovery:
 
 def default_include() -> tuple[str, ...]:
     """The globs a folder walk picks by default: one per suffix that has a reader."""
+    from .article import READERS  # when walking: the readers import the splitter, slow to load
+
     return tuple(f"*{suffix}" for suffix in READERS)
 
 
@@ -52,15 +53,23 @@ def find_articles(
     return discover(paths, include).sources
 
 
-def discover(paths: Iterable[str | os.PathLike], include: Sequence[str] | None = None) -> Discovery:
+def discover(
+    paths: Iterable[str | os.PathLike],
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+    skip: Iterable[Path] = (),
+) -> Discovery:
     """`find_articles`, and the visible files of the folders that `include` did not pick.
 
     A file named in `paths` is always an article; in a folder, a file is one when its name
     (or, for a glob with a `/`, its path below the folder) matches a glob of `include`,
-    in any case. Hidden files and folders are not looked at. A folder below a given one
-    that cannot be read is skipped with a warning, so one locked folder does not stop a run.
+    in any case, and no glob of `exclude` (matched the same way, also against each folder on
+    the way: `--exclude drafts` leaves out a drafts/ folder). Hidden files and folders and the
+    folders in `skip` (the index's own) are not looked at, nor counted. A folder below a given
+    one that cannot be read is skipped with a warning, so one locked folder does not stop a run.
     """
     globs = [glob.lower() for glob in (include or default_include())]
+    leave_out = Exclusions(exclude, skip)
     found: dict[Path, SourceFile] = {}
     passed_over: dict[Path, None] = {}
     unreadable: list[str] = []
@@ -70,7 +79,7 @@ def discover(paths: Iterable[str | os.PathLike], include: Sequence[str] | None =
             raise InputError(f"{raw}: no such file or folder")
         resolved = path.resolve()
         if resolved.is_dir():
-            for file in _walk_folder(resolved, raw, unreadable):
+            for file in _walk_folder(resolved, raw, unreadable, leave_out):
                 if _included(file.relative_to(resolved), globs):
                     found.setdefault(file, SourceFile(file, resolved))
                 else:
@@ -83,12 +92,59 @@ def discover(paths: Iterable[str | os.PathLike], include: Sequence[str] | None =
     return Discovery(list(found.values()), passed, unreadable)
 
 
+class Exclusions:
+    """What a walk (and a watcher) leaves out below a folder: hidden names, the folders in
+    `skip` (the index's own) and whatever a glob of `globs` matches, as `--include` matches."""
+
+    def __init__(self, globs: Sequence[str] = (), skip: Iterable[Path] = ()) -> None:
+        self.globs = [glob.lower() for glob in globs]
+        self.skip = {_resolved(Path(folder)) for folder in skip}
+
+    def folder(self, folder: Path, root: Path) -> bool:
+        """Whether the walk leaves out `folder` (below `root`) and all it holds."""
+        if folder.name.startswith(".") or folder in self.skip:
+            return True
+        return bool(self.globs) and _included(folder.relative_to(root), self.globs)
+
+    def file(self, file: Path, root: Path) -> bool:
+        """Whether the walk leaves out `file` (below `root`)."""
+        if file.name.startswith("."):
+            return True
+        return bool(self.globs) and _included(file.relative_to(root), self.globs)
+
+    def path(self, path: Path, root: Path) -> bool:
+        """Whether `path` below `root`, or a folder on its way, is left out."""
+        try:
+            relative = path.relative_to(root)
+        except ValueError:
+            return True
+        current = root
+        for part in relative.parts[:-1]:
+            current = current / part
+            if self.folder(current, root):
+                return True
+        return path in self.skip or self.file(path, root)
+
+
+def _resolved(path: Path) -> Path:
+    """`path` resolved; as it is (made absolute) when it cannot be (a symbolic link loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 def _included(relative: Path, globs: Sequence[str]) -> bool:
     name, below = relative.name.lower(), relative.as_posix().lower()
     return any(fnmatch.fnmatchcase(below if "/" in glob else name, glob) for glob in globs)
 
 
-def _walk_folder(folder: Path, shown: str | os.PathLike, unreadable: list[str]) -> Iterator[Path]:
+def _walk_folder(
+    folder: Path,
+    shown: str | os.PathLike,
+    unreadable: list[str],
+    leave_out: Exclusions | None = None,
+) -> Iterator[Path]:
     """The visible files below `folder`, sorted; a subfolder that cannot be listed is noted
     in `unreadable` and skipped, the folder itself raises InputError."""
 
@@ -102,10 +158,12 @@ def _walk_folder(folder: Path, shown: str | os.PathLike, unreadable: list[str]) 
 
     if not os.access(folder, os.R_OK | os.X_OK):
         raise InputError(f"{shown}: cannot read folder (permission denied); check its permissions")
+    leave_out = leave_out or Exclusions()
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, onerror=fail):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        files.extend(Path(dirpath, name) for name in filenames if not name.startswith("."))
+        here = Path(dirpath)
+        dirnames[:] = [d for d in dirnames if not leave_out.folder(here / d, folder)]
+        files.extend(here / name for name in filenames if not leave_out.file(here / name, folder))
     return iter(sorted(files))
 
 
@@ -122,33 +180,6 @@ def is_article_name(name: str) -> bool:
 def kind_of(path: Path) -> str:
     """How a skipped file is counted: its suffix in lower case, or "without extension"."""
     return path.suffix.lower() or "without extension"
-
-
-class NotRegularFile(OSError):
-    """An index or article file that is a FIFO, a device or a folder: reading it could block."""
-
-
-def open_regular(path: str | os.PathLike, flags: int = os.O_RDONLY) -> int:
-    """A descriptor on `path`, refused unless it is a regular file.
-
-    Opened non-blocking first, so a FIFO or a device never stalls the open,
-    then checked with fstat on the descriptor itself (no race with a rename).
-    """
-    descriptor = os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise NotRegularFile(0, "not a regular file", os.fsdecode(path))
-        os.set_blocking(descriptor, True)
-    except BaseException:
-        os.close(descriptor)
-        raise
-    return descriptor
-
-
-def read_regular(path: str | os.PathLike) -> bytes:
-    """The whole content of a regular file (NotRegularFile for anything else)."""
-    with open(open_regular(path), "rb") as stream:
-        return stream.read()
 
 
 def read_bytes(path: Path) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import click
 
 from .. import __version__
 from ..present.text import COLOR_CHOICES
+from . import runtime
 from .runtime import CommandError, NoMatch, SearchGroup, run
 
 DEFAULT_INDEX_DIR = "index"
@@ -129,7 +131,17 @@ def cli() -> None:
     metavar="GLOB",
     help=(
         "Which files of a folder are articles (repeatable; any case; a GLOB with / matches "
-        "the path below the folder). [default: *.txt *.md *.markdown *.html *.htm *.pdf]"
+        "the path below the folder). [default: *.txt *.md *.markdown *.html *.htm *.pdf "
+        "*.docx *.odt *.rtf *.eml *.mbox]"
+    ),
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help=(
+        "Leave out the files and folders of a folder that GLOB matches (repeatable; matched "
+        "as --include is). The index folder itself is never read."
     ),
 )
 @click.option(
@@ -145,13 +157,15 @@ def index_command(
     wait: float,
     jobs: int | None,
     include,
+    exclude,
     prune: bool,
     quiet: bool,
 ) -> None:
     """Split articles into sentences and index them (incrementally).
 
     PATHS are article files or folders (searched recursively for .txt,
-    .md, .markdown, .html, .htm and .pdf, or --include); with none, seeds/
+    .md, .markdown, .html, .htm, .pdf, .docx, .odt, .rtf, .eml and .mbox,
+    or --include); with none, seeds/
     is indexed. Files unchanged since the last run are skipped, changed ones
     replaced, and files gone from a folder given again are removed.
 
@@ -159,6 +173,7 @@ def index_command(
     Example:
         search index seeds/ ~/articles/
         search index --include '*.txt' --include '*.TEXT' ~/articles/
+        search index --exclude 'drafts' --exclude '*.eml' ~/articles/
         search index --prune                 # drop files moved or deleted
         search index --rebuild seeds/
     """
@@ -184,10 +199,11 @@ def index_command(
             include=include or None,
             prune=prune,
             jobs=jobs,
+            exclude=exclude,
         )
     if report.outdated:
         click.echo(output.format_rebuilt(report.outdated), err=True)
-    for warning in [*report.skipped, *output.format_lacking_extra(report)]:
+    for warning in [*report.skipped, *report.notes, *output.format_lacking_extra(report)]:
         click.echo(f"search: warning: {output.inert(warning)}", err=True)
     if not quiet:
         from ..engine.store import describe
@@ -215,13 +231,22 @@ def _progress_bar(enabled: bool):
     bars = []
 
     def start(total: int, files: int):
-        if files < PROGRESS_MIN_FILES and total < PROGRESS_MIN_BYTES:
-            return None
-        bar = click.progressbar(length=total, label=f"{'Indexing':10}", file=sys.stderr)
-        bar.__enter__()
-        bars.append(bar)
+        from ..engine.indexer import COMMITTING
+
+        bar = None
+        if enabled and (files >= PROGRESS_MIN_FILES or total >= PROGRESS_MIN_BYTES):
+            bar = click.progressbar(length=total, label=f"{'Indexing':10}", file=sys.stderr)
+            bar.__enter__()
+            bars.append(bar)
 
         def step(units: int, phase: str) -> None:
+            # A Ctrl-C swallowed on the way (in a fork hook, a finalizer) stops the run before
+            # its commit; the commit's own weight is told after it, when it is too late.
+            interrupts = runtime._interrupts
+            if interrupts.seen and not interrupts.told and not (phase == COMMITTING and units):
+                raise KeyboardInterrupt
+            if bar is None:
+                return
             if f"{phase:10}" != bar.label:  # one width, so the bar does not shift
                 bar.label = f"{phase:10}"
                 bar.render_progress()
@@ -231,7 +256,7 @@ def _progress_bar(enabled: bool):
         return step
 
     try:
-        yield start if enabled else None
+        yield start
     finally:
         for bar in bars:
             bar.__exit__(None, None, None)
@@ -258,6 +283,10 @@ uppercase AND, OR, NOT are operators: and, or, not are words.
   date:2025-03-11 date:2025-03   a day, a month (from the article's dateline)
   date:[2025-01-01 TO 2025-06-30]   a range of dates
 \b
+With --scope article the words may be anywhere in one article (AND, OR
+and NOT combine articles; a phrase stays in one sentence): each result is
+an article with its best sentences.
+\b
 Exit status: 0 if something matched, 1 if nothing did (with one line on
 stderr, and a suggestion when one is close), 2 on error.
 \b
@@ -265,6 +294,7 @@ Example:
     search query "Turkey peacekeeping"
     search query -C 1 --since 2025-03-01 ceasefire
     search query --json -n 3 'peace* NOT Russia'
+    search query --scope article 'athletes steroids ban'
 """
 
 
@@ -282,11 +312,18 @@ Example:
 @click.option("--all", "show_all", is_flag=True, help="Print every matching sentence.")
 @click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
 @click.option(
+    "--scope",
+    type=click.Choice(["sentence", "article"]),
+    default="sentence",
+    show_default=True,
+    help="Where the words must meet: in one sentence, or anywhere in one article.",
+)
+@click.option(
     "--sort",
     type=click.Choice(["relevance", "date", "article"]),
     default="relevance",
     show_default=True,
-    help="Order of the hits (date: newest first).",
+    help="Order of the hits or articles (date: newest first; article: by path).",
 )
 @click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
@@ -303,7 +340,7 @@ Example:
     "--count",
     "count_only",
     is_flag=True,
-    help="Print only the number of matching sentences (each copy once, as shown).",
+    help="Print only the number of matching sentences, each copy once (with -l: of articles).",
 )
 @click.option(
     "--copies",
@@ -315,7 +352,7 @@ Example:
     "--articles",
     "articles_only",
     is_flag=True,
-    help="Print only the matching articles, with their hits and date.",
+    help="Print only the matching articles, with their hits and date, in --sort order.",
 )
 @click.option(
     "--timeout",
@@ -332,6 +369,7 @@ def query_command(
     limit: int,
     show_all: bool,
     match_any: bool,
+    scope: str,
     sort: str,
     since,
     until,
@@ -346,8 +384,7 @@ def query_command(
     as_json: bool,
     color: str,
 ) -> None:
-    from ..engine.query import check_date
-    from ..index import DEFAULT_BUDGET, Index, Options, question
+    from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
     from ..present import text as output
 
     since = check_date(since, "--since") if since else None
@@ -363,7 +400,8 @@ def query_command(
         sort=sort,
         before=before,
         after=after,
-        shape="count" if count_only else "articles" if articles_only else "hits",
+        shape=_shape(count_only, articles_only),
+        scope=scope,
         copies=copies,
     )
     parsed = question(" ".join(query), options)
@@ -382,14 +420,38 @@ def query_command(
                 else output.format_article_hits(entry, style)
             )
             click.echo(line, color=True)
+    elif scope == "article":
+        _print_article_matches(answer.in_articles, style, as_json)
     else:
         _print_hits(answer.hits, style, as_json, with_context=bool(before or after))
     if answer.undated_left_out:
         click.echo(output.format_undated_left_out(answer.undated_left_out), err=True)
     if not answer.found:
-        message = output.format_no_match(answer.text, answer.did_you_mean, answer.any_count)
+        message = output.format_no_match(
+            answer.text, answer.did_you_mean, answer.any_count, answer.scope_count
+        )
         click.echo(message, err=True)
         raise NoMatch()
+    if answer.scope_count:
+        click.echo(output.format_scope_note(answer.scope_count), err=True)
+
+
+def _shape(count_only: bool, articles_only: bool) -> str:
+    """The answer a query asks for: `-c` counts sentences, `-l -c` the articles `-l` lists."""
+    if count_only:
+        return "article_count" if articles_only else "count"
+    return "articles" if articles_only else "hits"
+
+
+def _print_article_matches(matches, style, as_json: bool) -> None:
+    from ..present import text as output
+
+    width = _terminal_width()
+    for match in matches:
+        if as_json:
+            click.echo(output.to_json(output.article_match_json(match)))
+        else:
+            _echo_lines(output.format_article_match(match, style, width))
 
 
 def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:
@@ -416,7 +478,7 @@ def split_command(file: Path, as_json: bool) -> None:
         search split seeds/000_88ce9bbce3777626.txt
         search split --json article.txt
     """
-    from ..articles.article import parse_article
+    from ..articles.article import parse_articles
     from ..articles.reading import read_bytes
     from ..errors import InputError
     from ..present import text as output
@@ -425,17 +487,20 @@ def split_command(file: Path, as_json: bool) -> None:
         raise InputError(f"{file}: no such file")
     if file.is_dir():
         raise InputError(f"{file}: is a folder; give one article file")
-    article = parse_article(read_bytes(file), file)
-    date = article.iso_date
+    articles = parse_articles(read_bytes(file), file)
     style = output.Style(False)
     width = _terminal_width()
-    if not as_json and date:
-        click.echo(f"date: {date}")
-    for sentence in article.sentences:
-        if as_json:
-            click.echo(output.to_json(output.split_json(sentence, date)))
-        else:
-            _echo_lines(output.format_numbered(sentence.number, sentence.text, style, width))
+    for stored_as, article in articles:
+        date = article.iso_date
+        if not as_json and len(articles) > 1:
+            click.echo(f"article: {Path(stored_as).name}")
+        if not as_json and date:
+            click.echo(f"date: {date}")
+        for sentence in article.sentences:
+            if as_json:
+                click.echo(output.to_json(output.split_json(sentence, date)))
+            else:
+                _echo_lines(output.format_numbered(sentence.number, sentence.text, style, width))
 
 
 @cli.command("status")
@@ -450,10 +515,10 @@ def status_command(index_dir: Path, verify: bool, as_json: bool) -> None:
         search status
         search status --verify --json
     """
-    from ..engine.searching import SearchIndex
+    from ..index import Index
     from ..present import text as output
 
-    with SearchIndex.open(index_dir, verify=verify) as index:
+    with Index.open(index_dir, verify=verify) as index:
         status = index.status()
     if as_json:
         click.echo(output.to_json(status))
@@ -482,11 +547,11 @@ def show_command(article: str, index_dir: Path, context: int, as_json: bool, col
         search show 000_88ce9bbce3777626
         search show 000_88ce9bbce3777626:11 -C 1
     """
-    from ..engine.searching import SearchIndex, parse_reference
+    from ..index import Index, parse_reference
     from ..present import text as output
 
     name, number = parse_reference(article)
-    with SearchIndex.open(index_dir) as index:
+    with Index.open(index_dir) as index:
         found = index.article(name, number, context)
     if as_json:
         for sentence in found.sentences:
@@ -510,7 +575,7 @@ EXPORT_HELP = """Write the index for another engine: Elasticsearch, OpenSearch o
 Documents are in (path, sentence) order with the fields text, article, path,
 name, sentence and date (and title and url where the index has them). A QUERY,
 --since and --until restrict the sentences exported; --to URL loads them into
-a cluster instead (needs: pip install 'search[es]').
+a cluster instead (needs: pip install -e '.[es]').
 \b
 Exit status: 0 if something was exported, 1 if nothing matched, 2 on error.
 \b
@@ -618,6 +683,184 @@ def _flush_block(out, block: list[str], progress, per_sentence: int) -> int:
     return sentences
 
 
+def _needs_watchfiles() -> None:
+    try:
+        import watchfiles  # noqa: F401
+    except ImportError:
+        raise CommandError(
+            "watching folders needs watchfiles; install it with: pip install -e '.[watch]'"
+        ) from None
+
+
+def _watcher(index_dir: Path, paths, include, exclude, wait: float, poll: bool):
+    """A Watcher that prints one line per commit and per warning on stderr."""
+    from ..present import text as output
+    from ..watch import Watcher
+
+    return Watcher(
+        index_dir,
+        list(paths) or [Path(".")],
+        include=include or None,
+        exclude=exclude,
+        wait=wait,
+        on_batch=lambda batch: click.echo(batch.line(), err=True),
+        on_warning=lambda line: click.echo(f"search: warning: {output.inert(line)}", err=True),
+        force_polling=poll,
+    )
+
+
+def watch_options(function):
+    """--include, --exclude, --wait and --poll, as `watch` and `serve --watch` take them."""
+    for option in reversed(
+        [
+            click.option("--include", multiple=True, metavar="GLOB", help="As for index."),
+            click.option("--exclude", multiple=True, metavar="GLOB", help="As for index."),
+            click.option(
+                "--wait",
+                type=click.FloatRange(min=0),
+                default=10.0,
+                show_default=True,
+                metavar="SECONDS",
+                help="How long each commit waits for another process writing the index.",
+            ),
+            click.option(
+                "--poll", is_flag=True, help="Poll the folders every second instead of inotify."
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+@cli.command("watch")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_dir_option
+@watch_options
+def watch_command(paths, index_dir: Path, include, exclude, wait: float, poll: bool) -> None:
+    """Index folders, then follow them: new, changed, moved and deleted files are in the
+    index within about 2 seconds, until Ctrl-C.
+
+    
+    PATHS are folders (default: the current one). Changes are committed in batches,
+    one line on stderr each: +3 ~1 -0 articles; 1,204 sentences (added, updated,
+    removed). Hidden files, the index folder and --exclude are never indexed.
+    
+    Example:
+        search watch ~/archive
+        search watch --exclude drafts --exclude '*.eml' ~/archive ~/wire
+    """
+    _needs_watchfiles()
+    watcher = _watcher(index_dir, paths, include, exclude, wait, poll)
+    shown = ", ".join(str(path) for path in (paths or [Path(".")]))
+    watcher.run(ready=lambda: click.echo(f"Watching {shown} (Ctrl-C to stop)", err=True))
+
+
+@cli.group("alert")
+def alert_group() -> None:
+    """Saved searches that report the hits in new or changed articles.
+
+    \b
+    Example:
+        search alert add ukraine 'Ukraine ceasefire'
+        search alert check             # exit 0: new hits printed; 1: none
+        search alert list
+        search alert remove ukraine
+    """
+
+
+@alert_group.command("add")
+@click.argument("name")
+@click.argument("query", nargs=-1, required=True)
+@index_dir_option
+@click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+def alert_add_command(name: str, query, index_dir: Path, match_any: bool, since, until) -> None:
+    """Save QUERY as alert NAME: articles indexed from now on that match are new to it.
+
+    \b
+    Example:
+        search alert add turkey-troops 'Turkey peacekeeping' --since 2025-01-01
+    """
+    from ..alerts import Alerts
+
+    alert = Alerts(index_dir).add(name, " ".join(query), match_any, since, until)
+    click.echo(f"Added alert {alert.name}: {alert.query}", err=True)
+
+
+@alert_group.command("list")
+@index_dir_option
+@json_option
+def alert_list_command(index_dir: Path, as_json: bool) -> None:
+    """List the alerts: name, query, options, last check."""
+    from dataclasses import asdict
+
+    from ..alerts import Alerts
+    from ..present import text as output
+
+    for alert in Alerts(index_dir).saved():
+        if as_json:
+            fields = asdict(alert)
+            fields.pop("seen")
+            click.echo(output.to_json(fields))
+        else:
+            click.echo("\t".join(output.inert(field) for field in _alert_fields(alert)))
+
+
+def _alert_fields(alert) -> list[str]:
+    options = ["--any"] if alert.match_any else []
+    options += [f"--since {alert.since}"] if alert.since else []
+    options += [f"--until {alert.until}"] if alert.until else []
+    checked = alert.checked or "never"
+    return [alert.name, alert.query, " ".join(options), f"checked {checked}"]
+
+
+@alert_group.command("remove")
+@click.argument("name")
+@index_dir_option
+def alert_remove_command(name: str, index_dir: Path) -> None:
+    """Remove alert NAME."""
+    from ..alerts import Alerts
+
+    Alerts(index_dir).remove(name)
+    click.echo(f"Removed alert {name}", err=True)
+
+
+@alert_group.command("check")
+@click.argument("names", nargs=-1)
+@index_dir_option
+@json_option
+def alert_check_command(names, index_dir: Path, as_json: bool) -> None:
+    """Print each alert's hits in articles added or changed since its last check, once.
+
+    \b
+    With no NAME, every alert. Text: NAME, article:sentence and the sentence,
+    tab-separated, in article and sentence order; --json: one hit a line with
+    its "alert". Exit status: 0 if something was new, 1 if nothing was.
+    \b
+    Example:
+        search alert check && notify-send "new articles"
+        search alert check ukraine --json
+    """
+    from ..alerts import Alerts
+    from ..present import text as output
+
+    found = Alerts(index_dir).check(names)
+    for entry in found:
+        for hit in entry.hits:
+            if as_json:
+                click.echo(
+                    output.to_json({"alert": entry.alert.name, **output.hit_json(hit, False)})
+                )
+            else:
+                fields = [entry.alert.name, f"{hit.name}:{hit.sentence}", hit.text]
+                click.echo("\t".join(output.inert(field) for field in fields))
+    if not any(entry.hits for entry in found):
+        checked = len(found)
+        click.echo(f"No new hits for {checked} alert{'s' if checked != 1 else ''}", err=True)
+        raise NoMatch()
+
+
 SERVE_MODULES = {"starlette", "uvicorn", "jinja2", "markupsafe"}
 
 
@@ -637,7 +880,26 @@ SERVE_MODULES = {"starlette", "uvicorn", "jinja2", "markupsafe"}
     help="Port to listen on (0: any free one).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
-def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> None:
+@click.option(
+    "--watch",
+    "watched",
+    multiple=True,
+    metavar="FOLDER",
+    type=click.Path(path_type=Path),
+    help="Also follow FOLDER as search watch does (repeatable).",
+)
+@watch_options
+def serve_command(
+    index_dir: Path,
+    host: str,
+    port: int,
+    open_browser: bool,
+    watched,
+    include,
+    exclude,
+    wait: float,
+    poll: bool,
+) -> None:
     """Serve a search page and a JSON API over the index, until Ctrl-C.
 
     \b
@@ -649,6 +911,7 @@ def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> 
     Example:
         search serve
         search serve --index-dir ~/news-index --port 8080 --open
+        search serve --watch ~/archive
     """
     try:
         import uvicorn  # noqa: F401
@@ -659,8 +922,12 @@ def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> 
             raise
         raise CommandError(
             "search serve needs Starlette, uvicorn and Jinja2; "
-            "install them with: pip install 'search[serve]'"
+            "install them with: pip install -e '.[serve]'"
         ) from None
+    watcher = None
+    if watched:
+        _needs_watchfiles()
+        watcher = _watcher(index_dir, watched, include, exclude, wait, poll)
     sock = server.bind(host, port)
     url = server.url_of(sock)
     if not server.is_loopback(sock):
@@ -674,7 +941,26 @@ def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> 
         import webbrowser
 
         webbrowser.open(url)
-    server.run(index_dir, sock)
+    if watcher is None:
+        server.run(index_dir, sock)
+        return
+    thread = threading.Thread(target=_watch_beside, args=(watcher,), daemon=True)
+    thread.start()
+    try:
+        server.run(index_dir, sock)
+    finally:
+        watcher.stop.set()
+        thread.join(timeout=10)
+
+
+def _watch_beside(watcher) -> None:
+    """A server's watcher thread: its errors are one line, and the page goes on serving."""
+    from ..errors import SearchError
+
+    try:
+        watcher.run(ready=lambda: click.echo("Watching for changes", err=True))
+    except SearchError as error:
+        click.echo(f"search: watching stopped: {error}", err=True)
 
 
 def main() -> None:

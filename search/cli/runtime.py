@@ -38,6 +38,9 @@ class SearchGroup(click.Group):
         """Click's standalone handling, except that a usage error is one line, as all ours."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        # Click answers a KeyboardInterrupt outside the command (while it parses the arguments,
+        # as it tears down) with an empty line: until the command runs, Ctrl-C is only noted.
+        _interrupts.hold()
         try:
             status = super().main(args, prog_name, complete_var, False, **extra)
         except getattr(click.exceptions, "NoArgsIsHelpError", ()) as error:
@@ -60,6 +63,7 @@ class SearchGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
+            _interrupts.resume()
             with _guarded_stdout():
                 return super().invoke(ctx)
         except NoMatch:
@@ -82,6 +86,8 @@ class SearchGroup(click.Group):
                 f"unexpected error ({type(error).__name__}: {error}); "
                 "set SEARCH_DEBUG=1 for details and please report it"
             ) from None
+        finally:
+            _interrupts.hold()
 
 
 class _Output:
@@ -185,6 +191,13 @@ class _Interrupts:
         """From now on a Ctrl-C is only noted: the command is ending."""
         if signal.getsignal(signal.SIGINT) == self._raise:  # bound methods: equal, never identical
             signal.signal(signal.SIGINT, self._note)
+
+    def resume(self) -> None:
+        """Ctrl-C raises again (the command runs); one noted while held is raised now."""
+        if signal.getsignal(signal.SIGINT) == self._note:
+            signal.signal(signal.SIGINT, self._raise)
+            if self.seen:
+                raise KeyboardInterrupt
 
     def tell(self) -> None:
         self.seen = True

@@ -20,9 +20,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
 # Index files are opened as article files are: only if regular (re-exported for the index).
-from ..articles.reading import NotRegularFile as NotRegularFile
-from ..articles.reading import open_regular
-from ..articles.reading import read_regular as read_regular
+from ..articles.regular import NotRegularFile as NotRegularFile
+from ..articles.regular import open_regular
+from ..articles.regular import read_regular as read_regular
 
 CHECKSUMS = "checksums.json"
 

@@ -9,7 +9,8 @@ so `Abramovic~` is one edit from "Abramovich" as typed, not three as stems) and
 "US" above "us"). Each sentence also carries its article's headline, `title`
 (analyzed as `text`, stored: `title:Ukraine` searches it, and sentences whose
 headline has a query's words rank first), and its source, `url` (stored only),
-so that every hit and every exported sentence has them without a second read. Every
+so that every hit and every exported sentence has them without a second read, and the
+paragraph of the file it is in, `paragraph` (stored only: the article page's paragraphs). Every
 document carries its article's story id, `story` (stored and indexed: `-l` and `search trend`
 count a story once, `show` finds the other articles of a story), and each sentence the key of
 its normalised text, `copy` (indexed, and a fixed-width column: a document's key is one
@@ -44,8 +45,9 @@ from .stories import SENTENCE_KEY_LENGTH, sentence_key
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
-# 4: `story` (the article's story, stored and filterable) on every document; `copy` (the key
-#    of the normalised sentence, indexed and a column) on sentences; plain-text headlines.
+# 4: `paragraph` (stored) on every sentence: the article page shows its paragraphs; `story`
+#    (the article's story, stored and filterable) on every document; `copy` (the key of the
+#    normalised sentence, indexed and a column) on sentences; plain-text headlines.
 SCHEMA_VERSION = 4
 
 # A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
@@ -113,6 +115,7 @@ def build_schema() -> Schema:
         url=STORED(),
         story=ID(stored=True),
         copy=ID(sortable=FixedBytesColumn(SENTENCE_KEY_LENGTH)),
+        paragraph=STORED(),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
         acronyms=TEXT(analyzer=acronym_analyzer(), phrase=False),
         info=STORED(),
@@ -140,7 +143,7 @@ def schema_matches(schema: Schema) -> bool:
 
 SENTENCE_RECORD = {"article": str, "path": str, "sentence": int, "text": str}
 # What a sentence record has only when its article's format gives it.
-SENTENCE_OPTIONAL = {"title": str, "url": str, "story": str}
+SENTENCE_OPTIONAL = {"title": str, "url": str, "paragraph": int, "story": str}
 ARTICLE_RECORD = {"article": str, "path": str, "info": dict}
 
 
@@ -179,9 +182,11 @@ def sentence_document(
     title: str | None = None,
     url: str | None = None,
     story: str | None = None,
+    paragraph: int | None = None,
 ) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them
-    (a field that is None is left out: Whoosh stores nothing for it)."""
+    (a field that is None is left out: Whoosh stores nothing for it). `paragraph` is the
+    paragraph of the file the sentence is in (1-based)."""
     return {
         "story": story,
         "copy": sentence_key(text),
@@ -194,6 +199,7 @@ def sentence_document(
         "acronyms": text,
         "title": title,
         "url": url,
+        "paragraph": paragraph,
     }
 
 
@@ -219,8 +225,11 @@ def article_record_of(path: str):
     return And([article_records(), file_documents(path)])
 
 
-def file_documents(path: str):
-    """The query for every document of one article file: its sentences and its record."""
-    from whoosh.query import Term
+def file_documents(path: str, container: bool = False):
+    """The query for every document of one article file: its sentences and its record; for a
+    container (a mailbox) also the sentences of each article in it (`<path>#<key>`)."""
+    from whoosh.query import Or, Prefix, Term
 
+    if container:
+        return Or([Term("path", path), Prefix("path", f"{path}#")])
     return Term("path", path)
