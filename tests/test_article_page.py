@@ -110,7 +110,8 @@ def test_at_article_scope_every_sentence_with_a_word_is_a_hit(story_client):
 
 def test_the_headline_is_the_title_and_a_bad_query_marks_nothing(story_client, tmp_path: Path):
     page = story_client.get("/articles/banned", params={"q": '"'}).text
-    assert "<title>banned · search</title>" in page  # a plain-text file has no headline yet
+    # a plain-text file's headline: its first line after the dateline (issue 19)
+    assert "<title>Athletes banned for steroids · search</title>" in page
     assert "<mark>" not in page
     titled = tmp_path / "titled"
     titled.mkdir()

@@ -23,7 +23,7 @@ def archive(tmp_path):
 
 
 def indexed(index) -> list[str]:
-    result = invoke("query", "-l", "--json", "peacekeepers", "--index-dir", str(index))
+    result = invoke("query", "-l", "--copies", "--json", "peacekeepers", "--index-dir", str(index))
     assert result.exit_code in (0, 1), result.stderr
     return sorted(json.loads(line)["path"] for line in result.stdout.splitlines())
 

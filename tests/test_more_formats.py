@@ -230,7 +230,7 @@ def test_index_folder_of_new_formats_warns_once_per_broken_file(tmp_path):
     )
     assert "Traceback" not in result.stderr
     assert status(index)["articles"] == len(CASES) + 1
-    found = invoke("query", "-l", "--json", "Brussels", "--index-dir", str(index))
+    found = invoke("query", "-l", "--copies", "--json", "Brussels", "--index-dir", str(index))
     rows = [json.loads(line) for line in found.stdout.splitlines()]
     assert sorted((row["name"], row.get("title")) for row in rows) == sorted(
         [
@@ -244,6 +244,6 @@ def test_index_folder_of_new_formats_warns_once_per_broken_file(tmp_path):
     # The mailbox changes: its messages are replaced, none left behind.
     (folder / "box.mbox").write_bytes(make_mbox(tmp_path, ["Only story"]))
     invoke("index", str(folder), "--index-dir", str(index))
-    found = invoke("query", "-l", "--json", "Brussels", "--index-dir", str(index))
+    found = invoke("query", "-l", "--copies", "--json", "Brussels", "--index-dir", str(index))
     names = {json.loads(line)["name"] for line in found.stdout.splitlines()}
     assert {n for n in names if "mbox" in n or n == "box"} == {"box.mbox#1"}

@@ -107,7 +107,9 @@ def watching(tmp_path, archive):
 
 
 def found(tmp_path: Path, word: str) -> list[str]:
-    result = invoke("query", "-l", "--json", word, "--index-dir", str(tmp_path / "index"))
+    result = invoke(
+        "query", "-l", "--copies", "--json", word, "--index-dir", str(tmp_path / "index")
+    )
     assert result.exit_code in (0, 1), result.stderr
     return sorted(Path(json.loads(line)["path"]).name for line in result.stdout.splitlines())
 
@@ -173,7 +175,9 @@ def test_index_inside_the_watched_folder_and_excluded_globs(tmp_path, archive):
         (archive / "second.txt").write_text(story("ceasefire"))
         # The index's own commits (in archive/index/) set off no run of their own.
         assert process.commits_until(added=1) == [(1, 0, 0, 2)]
-        result = invoke("query", "-l", "--json", "ceasefire", "--index-dir", str(archive / "index"))
+        result = invoke(
+            "query", "-l", "--copies", "--json", "ceasefire", "--index-dir", str(archive / "index")
+        )
         paths = sorted(json.loads(line)["path"] for line in result.stdout.splitlines())
         assert paths == [str(archive / "kept.txt"), str(archive / "second.txt")]
         assert not [line for line in process.seen if "warning" in line]
