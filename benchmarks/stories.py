@@ -70,9 +70,10 @@ print(json.dumps({"seconds": time.perf_counter() - started, "grouping": grouping
 def index_run(code: Path, index_dir: Path, articles: Path) -> dict:
     """One `update_index` in a fresh process running the code in `code`."""
     env = {**os.environ, "PYTHONPATH": str(code)}
-    done = subprocess.run(
+    done = subprocess.run(  # run from `code`: `python -c` puts the working folder first
         [sys.executable, "-c", _INDEX, str(index_dir), str(articles)],
         env=env,
+        cwd=code,
         capture_output=True,
         text=True,
         check=True,
