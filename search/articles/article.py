@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .decode import decode_article
 from .formats import FORMAT_READERS, Document
+from ..language import DEFAULT, Language, identify
 from .split import Sentence, split_article
 
 __all__ = ["Article", "Document", "READERS", "parse_article", "reader_for"]
@@ -31,6 +32,7 @@ class Article:
     title: str | None = None
     url: str | None = None
     text: str = field(default="", repr=False)  # the text the sentences were cut from
+    language: str = DEFAULT  # ISO 639-1 (see `search.language.identify`)
 
     @property
     def iso_date(self) -> str | None:
@@ -54,19 +56,24 @@ def reader_for(path: str | Path) -> Reader | None:
     return READERS.get(Path(path).suffix.lower())
 
 
-def parse_article(data: bytes, path: str | Path) -> Article:
+def parse_article(data: bytes, path: str | Path, default: Language | None = None) -> Article:
     """The article in a file's bytes. Unknown suffixes are read as plain text.
+
+    Its language is identified (`search.language.identify`; `default` when the text is too
+    short to tell) and its sentences are split by that language's rules.
 
     Raises InputError subclasses (BinaryFileError, ...) naming the file when it
     cannot be read as an article.
     """
     reader = reader_for(path) or read_plain_text
     document = reader(data, str(path))
-    split = split_article(document.text)
+    language = identify(document.text, document.language, default)
+    split = split_article(document.text, language.split_rules)
     return Article(
         sentences=split.sentences,
         date=document.date or split.date,
         title=document.title,
         url=document.url,
         text=document.text,
+        language=language.code,
     )

@@ -27,7 +27,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 
 from ..errors import DocumentError, MissingExtraError, NoTextLayerError
@@ -49,6 +49,7 @@ class Document:
     title: str | None = None
     date: datetime.date | None = None
     url: str | None = None
+    language: str | None = None  # the language the file declares (`<html lang>`), as written
 
 
 def _require(module: str, name: str):
@@ -140,6 +141,7 @@ def read_html(data: bytes, name: str) -> Document:
     if tree is None:
         raise DocumentError(f"{name}: no article text found in the page (empty or not an article)")
     canonical = _canonical_url(tree)  # read first: extraction prunes the tree
+    declared = tree.get("lang") if tree.tag == "html" else None
     try:
         extracted = trafilatura.bare_extraction(
             tree,
@@ -154,13 +156,14 @@ def read_html(data: bytes, name: str) -> Document:
         raise DocumentError(f"{name}: not a readable web page ({error})") from None
     if extracted is None or extracted.body is None:
         raise DocumentError(f"{name}: no article text found in the page (empty or not an article)")
-    return _document(
+    document = _document(
         name,
         _html_blocks(extracted.body),
         extracted.title,
         parse_date(extracted.date),
         canonical or extracted.url,
     )
+    return replace(document, language=declared or None)
 
 
 def _canonical_url(tree) -> str | None:

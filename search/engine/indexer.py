@@ -23,6 +23,7 @@ from ..articles.article import parse_article
 from ..articles.formats import lacks_extra
 from ..articles.reading import SourceFile, content_hash, discover, kind_of
 from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
+from ..language import Language, default_language
 from . import durable, store, writer
 from .catalog import StoredArticle, save_catalog, stored_articles
 from .damage import NO_SPACE
@@ -84,6 +85,7 @@ def update_index(
     include: Sequence[str] | None = None,
     prune: bool = False,
     jobs: int | None = None,
+    language: str | None = None,
 ) -> IndexReport:
     """Bring the index in `folder` in step with the article files under `paths`.
 
@@ -92,7 +94,8 @@ def update_index(
     `progress`, if given, is called with the units of work planned (bytes to read, plus
     the commit's weight) and the number of files to read, and returns a `Progress` that is
     told of each step (or None). `jobs` caps the worker processes of a large run
-    (default: the cores); 1 writes in this one.
+    (default: the cores); 1 writes in this one. `language` (ISO 639-1) is the language of
+    articles too short to tell (default English).
     Raises SearchError subclasses; a file that is not text is skipped and named
     in the report instead, so one bad file does not stop the run.
     """
@@ -104,6 +107,7 @@ def update_index(
     with writer.write_lock(folder, wait):
         try:
             run = _Run.start(folder, rebuild, wait, jobs)
+            run.default = default_language(language)
         except OSError as error:
             if error.errno in NO_SPACE:
                 raise _no_space(folder, 0, "the index is unchanged") from None
@@ -157,6 +161,7 @@ class _Run:
     report: IndexReport = field(default_factory=IndexReport)
     tick: Progress | None = None
     commit_weight: int = 1
+    default: Language | None = None  # the language of articles too short to tell
 
     @classmethod
     def start(cls, folder: Path, rebuild: bool, wait: float, jobs: int | None) -> _Run:
@@ -252,11 +257,13 @@ class _Run:
         if stored and stored.sha256 == digest:
             # Touched but unchanged: record its new mtime, keep its sentences.
             whoosh_writer.delete_by_query(article_record_of(str(path)))
-            self._record(whoosh_writer, change, digest, stored.sentences, stored.date)
+            self._record(
+                whoosh_writer, change, digest, stored.sentences, stored.date, stored.language
+            )
             self.report.unchanged += 1
             return
         try:
-            article = parse_article(data, path)
+            article = parse_article(data, path, self.default)
         except BinaryFileError as error:
             self.report.skipped.append(str(error))
             return
@@ -276,9 +283,10 @@ class _Run:
                     sentence.text,
                     title=article.title or None,
                     url=article.url or None,
+                    language=article.language,
                 )
             )
-        self._record(whoosh_writer, change, digest, len(article.sentences), date)
+        self._record(whoosh_writer, change, digest, len(article.sentences), date, article.language)
         if stored:
             self.report.updated += 1
         else:
@@ -305,12 +313,16 @@ class _Run:
             outcome = "the index is unchanged"
         return _no_space(self.folder, new_bytes, outcome)
 
-    def _record(self, whoosh_writer, change: _Change, digest: str, sentences: int, date) -> None:
+    def _record(
+        self, whoosh_writer, change: _Change, digest: str, sentences: int, date, language: str
+    ) -> None:
         path, status = change.source.path, change.status
         record = StoredArticle(
-            str(path), status.st_size, status.st_mtime_ns, digest, sentences, date
+            str(path), status.st_size, status.st_mtime_ns, digest, sentences, date, language
         )
-        whoosh_writer.add_document(**article_document(record.path, path.stem, date, record.info()))
+        whoosh_writer.add_document(
+            **article_document(record.path, path.stem, date, record.info(), language)
+        )
         self.catalog[record.path] = record
 
     def _count_sentences(self) -> None:

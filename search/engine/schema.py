@@ -36,7 +36,8 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
-SCHEMA_VERSION = 3
+# 4: `language` on every document; `text` and `title` analyse each sentence by its language.
+SCHEMA_VERSION = 4
 
 # A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
 # and `Russia-Ukraine` are two words each, which queries read as a phrase. The one
@@ -50,7 +51,7 @@ ARTICLE = "article"
 
 # Fields a user may name in a query (`article:...`, `date:...`, `title:...`); `text` is the
 # default. Dates are ISO strings (YYYY-MM-DD), so a month is a prefix and a range is a term range.
-QUERY_FIELDS = ("text", "article", "date", "title")
+QUERY_FIELDS = ("text", "article", "date", "title", "language")
 
 
 def analyzer():
@@ -61,6 +62,14 @@ def analyzer():
     words little weight, and phrases need every word to be literal.
     """
     return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | StemFilter()
+
+
+def language_analyzer():
+    """The analyzer of the `text` and `title` fields: `analyzer()` for English, a marked
+    text's words by its language (see `search.analysis`)."""
+    from .analysis import LanguageAnalyzer
+
+    return LanguageAnalyzer(analyzer(), WORD_PATTERN)
 
 
 def words_analyzer():
@@ -77,6 +86,12 @@ def acronym_analyzer():
 def shared_analyzer():
     """One analyzer for reading code (highlighting, suggestions): building one costs."""
     return analyzer()
+
+
+@lru_cache(maxsize=1)
+def shared_language_analyzer():
+    """One `text` analyzer, languages included, for reading code (highlighting)."""
+    return language_analyzer()
 
 
 @lru_cache(maxsize=1)
@@ -98,8 +113,9 @@ def build_schema() -> Schema:
         article=ID(stored=True),
         sentence=STORED(),
         date=ID(stored=True),
-        text=TEXT(analyzer=analyzer(), stored=True, phrase=True),
-        title=TEXT(analyzer=analyzer(), stored=True, phrase=True),
+        text=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
+        title=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
+        language=ID(stored=True),
         url=STORED(),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
         acronyms=TEXT(analyzer=acronym_analyzer(), phrase=False),
@@ -166,25 +182,44 @@ def sentence_document(
     text: str,
     title: str | None = None,
     url: str | None = None,
+    language: str = "en",
 ) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them
-    (a field that is None is left out: Whoosh stores nothing for it)."""
-    return {
+    (a field that is None is left out: Whoosh stores nothing for it). The words of `text`
+    and `title` are analysed by `language` (ISO 639-1); they are stored as written."""
+    from .analysis import marked
+
+    document = {
         "path": path,
         "article": article,
         "sentence": number,
         "date": date,
-        "text": text,
+        "text": marked(text, language),
         "words": text,
         "acronyms": text,
-        "title": title,
+        "title": title if title is None else marked(title, language),
         "url": url,
+        "language": language,
     }
+    if language != "en":
+        document["_stored_text"] = text
+        if title is not None:
+            document["_stored_title"] = title
+    return document
 
 
-def article_document(path: str, article: str, date: str | None, info: dict) -> dict:
+def article_document(
+    path: str, article: str, date: str | None, info: dict, language: str = "en"
+) -> dict:
     """The fields of an article record: `info` is what tells a changed file (see catalog)."""
-    return {"kind": ARTICLE, "path": path, "article": article, "date": date, "info": info}
+    return {
+        "kind": ARTICLE,
+        "path": path,
+        "article": article,
+        "date": date,
+        "info": info,
+        "language": language,
+    }
 
 
 def article_record_of(path: str):

@@ -35,6 +35,8 @@ from whoosh.searching import TimeLimit
 from ..errors import InputError, QueryError, QueryTimeoutError
 from ..model import ArticleHits, ArticleText, ContextSentence, Hit, Page
 from . import store
+from ..language import DEFAULT, LANGUAGES, Language
+from .analysis import in_languages
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
@@ -85,6 +87,7 @@ class SearchIndex:
         self._names: dict[str, str] = {}
         self._stems: dict[str, list[str]] = {}
         self._dates: dict[tuple, tuple[set, set]] = {}
+        self._languages: list[Language] | None = None
 
     @classmethod
     def open(
@@ -193,6 +196,7 @@ class SearchIndex:
                     round(score, 4),
                     title=f.get("title"),
                     url=f.get("url"),
+                    language=f.get("language") or "en",
                 )
                 for f, hits, score in ranked
             ]
@@ -222,6 +226,7 @@ class SearchIndex:
             focus=sentence,
             title=source.get("title"),
             url=source.get("url"),
+            language=record.get("language") or "en",
         )
 
     def name_of(self, path: str) -> str:
@@ -362,6 +367,7 @@ class SearchIndex:
                     since=parsed.since,
                     until=parsed.until,
                     include_undated=parsed.include_undated,
+                    language=parsed.language,
                 )
             except QueryError:
                 return False
@@ -379,7 +385,13 @@ class SearchIndex:
         if parsed.match_any:
             return None
         try:
-            loose = parse_query(parsed.text, match_any=True, since=parsed.since, until=parsed.until)
+            loose = parse_query(
+                parsed.text,
+                match_any=True,
+                since=parsed.since,
+                until=parsed.until,
+                language=parsed.language,
+            )
         except QueryError:
             return None
         if loose.query == parsed.query:
@@ -518,9 +530,10 @@ class SearchIndex:
                 sentence=fields["sentence"],
                 date=fields.get("date"),
                 text=text,
-                matches=match_spans(text, accepts),
+                matches=match_spans(text, accepts, fields.get("language") or "en"),
                 title=fields.get("title"),
                 url=fields.get("url"),
+                language=fields.get("language") or "en",
             )
             if before or after:
                 hit.before, hit.after = self._context(hit, before, after, articles)
@@ -644,7 +657,9 @@ class SearchIndex:
         return replace(parsed, query=self._resolved_query(parsed.query))
 
     def _resolved_query(self, query):
-        """`article:NAME` turned into the paths that NAME names."""
+        """`article:NAME` turned into the paths that NAME names, and each typed word and
+        phrase looked up in every other language the index holds (`search.analysis`)."""
+        others = self.languages_held()
 
         def resolve_names(node):
             if isinstance(node, wq.Term | wq.Prefix) and node.fieldname == "article":
@@ -652,9 +667,19 @@ class SearchIndex:
                 if not paths:
                     return wq.NullQuery
                 return wq.Or([wq.Term("path", path) for path in paths], boost=node.boost)
+            if others and getattr(node, "written", None):
+                return in_languages(node, others)
             return node
 
         return query.accept(resolve_names)
+
+    def languages_held(self) -> list[Language]:
+        """The languages other than English that the index's sentences are in."""
+        if self._languages is None:
+            codes = self._searcher.reader().field_terms("language")
+            self._languages = [LANGUAGES[code] for code in codes if code in LANGUAGES]
+            self._languages = [lang for lang in self._languages if lang.code != DEFAULT]
+        return self._languages
 
     def _context(self, hit: Hit, before: int, after: int, articles: dict):
         """The neighbours of a hit; `articles` keeps each article's sentences for the next hit."""
