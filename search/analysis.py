@@ -22,8 +22,11 @@ MARK = "\x1d"
 
 
 def marked(text: str, code: str) -> str:
-    """`text` as the `text` and `title` fields take it for an article in language `code`."""
-    return text if code == DEFAULT else f"{MARK}{code}{MARK}{text}"
+    """`text` as the `text` and `title` fields take it for an article in language `code`
+    (English text is left as it is, unless it starts with the mark itself)."""
+    if code == DEFAULT and not text.startswith(MARK):
+        return text
+    return f"{MARK}{code}{MARK}{text}"
 
 
 class LanguageAnalyzer(Analyzer):
@@ -38,7 +41,10 @@ class LanguageAnalyzer(Analyzer):
         if not value.startswith(MARK):
             return self.english(value, **kwargs)
         end = value.index(MARK, 1)
-        return _terms(self.tokenizer(value[end + 1 :], **kwargs), language(value[1:end]))
+        text, code = value[end + 1 :], value[1:end]
+        if code == DEFAULT:
+            return self.english(text, **kwargs)
+        return _terms(self.tokenizer(text, **kwargs), language(code))
 
     def __eq__(self, other) -> bool:
         return (

@@ -99,6 +99,7 @@ class Options:
     after: int = 0
     shape: str = "hits"
     total: bool = False
+    language: str | None = None  # only articles in this language (ISO 639-1)
 
 
 @dataclass(frozen=True)

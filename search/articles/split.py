@@ -386,7 +386,7 @@ def _ends_sentence(
         return m is not None and m.group(1).isupper()
     k = n
     openers = _OPENERS if rules is None else _FOREIGN_OPENERS
-    while c in openers:
+    while c in openers or rules is not None and c in " \u00a0\u202f" and t[k - 1] in "«‹":
         k += 1
         if k >= b:
             return False

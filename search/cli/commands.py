@@ -138,6 +138,11 @@ def cli() -> None:
     is_flag=True,
     help="Also drop every indexed file that is gone, wherever it was; with no PATH, only prune.",
 )
+@click.option(
+    "--language",
+    metavar="CODE",
+    help="The language of articles too short to tell (ISO 639-1, e.g. de). [default: en]",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print no summary line.")
 def index_command(
     paths,
@@ -147,6 +152,7 @@ def index_command(
     jobs: int | None,
     include,
     prune: bool,
+    language: str | None,
     quiet: bool,
 ) -> None:
     """Split articles into sentences and index them (incrementally).
@@ -185,6 +191,7 @@ def index_command(
             include=include or None,
             prune=prune,
             jobs=jobs,
+            language=language,
         )
     if report.outdated:
         click.echo(output.format_rebuilt(report.outdated), err=True)
@@ -267,6 +274,7 @@ uppercase AND, OR, NOT are operators: and, or, not are words.
   article:000_88                 sentences of an article (a prefix of its name)
   date:2025-03-11 date:2025-03   a day, a month (from the article's dateline)
   date:[2025-01-01 TO 2025-06-30]   a range of dates
+  lang:de                        articles in a language (ISO 639-1)
 \b
 Exit status: 0 if something matched, 1 if nothing did (with one line on
 stderr, and a suggestion when one is close), 2 on error.
@@ -325,6 +333,9 @@ Example:
     metavar="SECONDS",
     help="Stop a query that runs longer than this (default: 10).",
 )
+@click.option(
+    "--lang", "language", metavar="CODE", help="Only articles in this language (e.g. de)."
+)
 @json_option
 @color_option
 def query_command(
@@ -343,6 +354,7 @@ def query_command(
     count_only: bool,
     articles_only: bool,
     timeout: float | None,
+    language: str | None,
     as_json: bool,
     color: str,
 ) -> None:
@@ -363,6 +375,7 @@ def query_command(
         before=before,
         after=after,
         shape="count" if count_only else "articles" if articles_only else "hits",
+        language=language,
     )
     parsed = question(" ".join(query), options)
     style = output.Style(output.use_color(color, sys.stdout))
@@ -425,9 +438,11 @@ def split_command(file: Path, as_json: bool) -> None:
     width = _terminal_width()
     if not as_json and date:
         click.echo(f"date: {date}")
+    if not as_json:
+        click.echo(f"language: {article.language}")
     for sentence in article.sentences:
         if as_json:
-            click.echo(output.to_json(output.split_json(sentence, date)))
+            click.echo(output.to_json(output.split_json(sentence, date, article.language)))
         else:
             _echo_lines(output.format_numbered(sentence.number, sentence.text, style, width))
 

@@ -201,10 +201,10 @@ def sentence_document(
         "url": url,
         "language": language,
     }
-    if language != "en":
+    if document["text"] != text:
         document["_stored_text"] = text
-        if title is not None:
-            document["_stored_title"] = title
+    if document["title"] != title:
+        document["_stored_title"] = title
     return document
 
 

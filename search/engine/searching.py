@@ -422,6 +422,8 @@ class SearchIndex:
         if self._deadline is not None or self.budget is None:
             yield
             return
+        for language in self.languages_held():  # loading a dictionary is no query's time
+            language.key("a")
         self._deadline = time.monotonic() + self.budget
         try:
             yield
