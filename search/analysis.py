@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from whoosh.analysis import Analyzer, RegexTokenizer
 
-from .language import DEFAULT, Language, language
+from .language import DEFAULT, LANGUAGES, Language, language
 
 MARK = "\x1d"
 
@@ -40,8 +40,10 @@ class LanguageAnalyzer(Analyzer):
     def __call__(self, value, **kwargs):
         if not value.startswith(MARK):
             return self.english(value, **kwargs)
-        end = value.index(MARK, 1)
+        end = value.find(MARK, 1)
         text, code = value[end + 1 :], value[1:end]
+        if end < 0 or code not in LANGUAGES:  # not our mark: text that starts with U+001D
+            return self.english(value, **kwargs)
         if code == DEFAULT:
             return self.english(text, **kwargs)
         return _terms(self.tokenizer(text, **kwargs), language(code))
@@ -90,3 +92,10 @@ def in_languages(node, languages: list[Language]):
         for words in sorted(phrases)
     ]
     return wq.Or([node, *found])
+
+
+def our_terms(text: str, code: str) -> list[str]:
+    """The terms our `text` field holds for a sentence in language `code`, in order."""
+    from .schema import shared_language_analyzer
+
+    return [token.text for token in shared_language_analyzer()(marked(text, code))]

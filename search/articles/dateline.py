@@ -223,6 +223,8 @@ def _foreign() -> tuple[re.Pattern[str], dict[str, int]]:
         r"(?:\s*(?:г\.|года|год|р\.|року|рік|yılı|r\.|roku))?"
     )
     return re.compile(_BEFORE + core + _AFTER, re.IGNORECASE), months
+
+
 _HAS_YEAR = re.compile(r"[0-9]{4}")
 _MAX_LEN = 200  # a long byline, a label, a weekday, a date, a time and a zone fit in 120
 
@@ -242,4 +244,3 @@ def parse_dateline(line: str) -> datetime.date | None:
     foreign, months = _foreign()
     m = foreign.fullmatch(s)
     return _make(int(m["year"]), months[m["mon"].lower()], int(m["day"])) if m else None
-

@@ -488,9 +488,7 @@ def _split_span(
     spans.append((start, b))
 
 
-def _split_span_by(
-    t: str, a: int, b: int, spans: list[tuple[int, int]], rules: SplitRules
-) -> None:
+def _split_span_by(t: str, a: int, b: int, spans: list[tuple[int, int]], rules: SplitRules) -> None:
     """`_split_span` for a language with its own `rules`."""
     start = a
     for m in _CANDIDATE_SPACED.finditer(t, a, b):

@@ -438,7 +438,7 @@ def split_command(file: Path, as_json: bool) -> None:
     width = _terminal_width()
     if not as_json and date:
         click.echo(f"date: {date}")
-    if not as_json:
+    if not as_json and article.language != "en":  # English, the default, goes unsaid
         click.echo(f"language: {article.language}")
     for sentence in article.sentences:
         if as_json:

@@ -36,7 +36,7 @@ from ..errors import InputError, QueryError, QueryTimeoutError
 from ..model import ArticleHits, ArticleText, ContextSentence, Hit, Page
 from . import store
 from ..language import DEFAULT, LANGUAGES, Language
-from .analysis import in_languages
+from .analysis import in_languages, our_terms
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
@@ -308,7 +308,7 @@ class SearchIndex:
         """
         with store.guard(self.folder):
             for fields in self._stored_sentences(parsed, since, until):
-                yield {**fields, "name": self.name_of(fields["path"])}
+                yield {**fields, "name": self.name_of(fields["path"]), **_terms_of(fields)}
 
     def _stored_sentences(self, parsed, since, until) -> Iterator[dict]:
         allowed = self._wanted_documents(parsed, since, until)
@@ -740,6 +740,15 @@ class SearchIndex:
             return article_fields(result.fields())
         store.raise_if_damaged(self.folder)
         raise InputError(f'no article "{path}" in the index; try "search query -l WORD"')
+
+
+def _terms_of(fields: dict) -> dict:
+    """For a sentence not in English, `terms`: the terms our index holds for it, in order
+    (what an export ships so that a cluster matches what we match; see engine/mapping.py)."""
+    language = fields.get("language")
+    if not language or language == DEFAULT:
+        return {}
+    return {"terms": " ".join(our_terms(fields["text"], language))}
 
 
 def _every_word(node) -> bool:

@@ -259,7 +259,8 @@ def format_show_header(found, style: Style) -> list[str]:
         lines.append(f"title: {style.title(inert(found.title))}")
     if found.url:
         lines.append(f"url:   {inert(found.url)}")
-    lines.append(f"language: {found.language}")
+    if found.language != "en":  # English, the default, goes unsaid as before
+        lines.append(f"language: {found.language}")
     return lines
 
 
