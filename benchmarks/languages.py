@@ -8,6 +8,7 @@ is read from each file's name (`de_gsd-ud-test.conllu` is German).
     python benchmarks/languages.py sentences de_gsd-ud-test.conllu fr_gsd-ud-test.conllu ...
     python benchmarks/languages.py forms de_gsd-ud-test.conllu ...
     python benchmarks/languages.py langid de_gsd-ud-test.conllu en_ewt-ud-test.conllu ...
+    python benchmarks/languages.py corpus --out DIR --group 20 *-ud-test.conllu
 
 sentences: the gold sentences of a file, in order, are joined by one space into paragraphs of
 `--group` sentences (most of these treebanks have no paragraph marks and some shuffle their
@@ -305,14 +306,28 @@ def run_langid(paths: list[Path], group: int) -> None:
         print(f"{name:22}  {para[0] / para[1]:10.3f}  {sent[0] / sent[1]:9.3f}  {rate:12.0f}")
 
 
+def write_corpus(paths: list[Path], out: Path, group: int) -> None:
+    """Articles of `group` gold sentences each (paragraphs of five), one folder for all
+    languages: a mixed archive of real text, for `benchmarks/index_cost.py`."""
+    out.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        texts = [text for text, _words in read_sentences(path)]
+        for number, article in enumerate(paragraphs(texts, group)):
+            body = "\n\n".join(" ".join(article[i : i + 5]) for i in range(0, len(article), 5))
+            (out / f"{path.stem}-{number:04}.txt").write_text(body + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["sentences", "forms", "langid"])
+    parser.add_argument("what", choices=["sentences", "forms", "langid", "corpus"])
     parser.add_argument("conllu", type=Path, nargs="+")
     parser.add_argument("--group", type=int, default=10, help="sentences per paragraph")
     parser.add_argument("--simplemma", action="store_true", help="langid: also simplemma's")
+    parser.add_argument("--out", type=Path, help="corpus: the folder to write articles into")
     args = parser.parse_args()
-    if args.what == "sentences":
+    if args.what == "corpus":
+        write_corpus(args.conllu, args.out, args.group)
+    elif args.what == "sentences":
         run_sentences(args.conllu, args.group)
     elif args.what == "forms":
         run_forms(args.conllu)

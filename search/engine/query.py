@@ -340,11 +340,13 @@ def _rewrite(node):
 def _language_term(code: str):
     """`lang:de` (or `--lang de`) as the query on the `language` field; QueryError if we do
     not read that language."""
-    from .language import LANGUAGES, parse_code
+    from .language import DEFAULT, LANGUAGES, parse_code
 
     found = parse_code(code)
     if found is None:
         raise QueryError(f"unknown language {code!r}; use one of {', '.join(sorted(LANGUAGES))}")
+    if found.code == DEFAULT:  # English documents hold no language term (see schema)
+        return wq.Not(wq.Every("language"))
     return wq.Term("language", found.code)
 
 

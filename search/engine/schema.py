@@ -36,7 +36,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
-# 4: `language` on every document; `text` and `title` analyse each sentence by its language.
+# 4: `language` on documents not in English; `text` and `title` analyse words by language.
 SCHEMA_VERSION = 4
 
 # A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
@@ -199,7 +199,8 @@ def sentence_document(
         "acronyms": text,
         "title": title if title is None else marked(title, language),
         "url": url,
-        "language": language,
+        # English, the default, is left out: an English archive pays nothing for languages.
+        "language": None if language == "en" else language,
     }
     if document["text"] != text:
         document["_stored_text"] = text
@@ -218,7 +219,7 @@ def article_document(
         "article": article,
         "date": date,
         "info": info,
-        "language": language,
+        "language": None if language == "en" else language,
     }
 
 
