@@ -17,7 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from search.indexer import update_index
+try:
+    from search.engine.indexer import update_index
+except ImportError:  # a checkout from before the package layout (issue 25)
+    from search.indexer import update_index  # type: ignore[no-redef]
 
 
 def main() -> None:

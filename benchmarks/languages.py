@@ -112,7 +112,7 @@ def sentence_f1(groups: list[list[str]], split: Callable[[str], list[str]]) -> f
 
 
 def splitters(language: str) -> dict[str, Callable[[str], list[str]]]:
-    from search.split import split_sentences
+    from search.articles.split import split_sentences
 
     found: dict[str, Callable[[str], list[str]]] = {
         "en rules": lambda text: split_sentences(text),

@@ -24,13 +24,13 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import InputError
-from .split import SplitRules
 
 __all__ = [
     "DEFAULT",
     "LANGUAGES",
     "Language",
     "LanguageUnavailable",
+    "SplitRules",
     "identify",
     "language",
     "languages_available",
@@ -48,6 +48,23 @@ SAMPLE_CHARS = 600
 # The model's probability below which an article is the archive's default language.
 MIN_CONFIDENCE = 0.5
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True, slots=True)
+class SplitRules:
+    """A language's own rules for a period (English's are `search.articles.split`'s own).
+
+    After a word of `abbreviations` (lowercase, without its period: "bzw", "z.b", "т.е") a
+    period never ends a sentence; nor after an initial ("J.") or an initialism ("U.S.").
+    With `ordinals`, a number of one to three digits before a period is an ordinal ("3. März",
+    "der 2. Weltkrieg", "20. yüzyıl"); without, only before a month word of `months`.
+    Any other word before a period ends the sentence, whatever case the next word has
+    (German nouns are capitalised).
+    """
+
+    abbreviations: frozenset[str]
+    ordinals: bool = False
+    months: frozenset[str] = frozenset()
 
 
 class LanguageUnavailable(InputError):

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import hits, invoke, status
-from search.analysis import LanguageAnalyzer, marked
-from search.dateline import parse_dateline
+from search.articles.dateline import parse_dateline
+from search.articles.split import split_sentences
+from search.engine.analysis import LanguageAnalyzer, marked
+from search.engine.schema import WORD_PATTERN, analyzer
 from search.language import LANGUAGES, identify, language
-from search.schema import WORD_PATTERN, analyzer
-from search.split import split_sentences
 
 # Sentences -----------------------------------------------------------------------------------
 
@@ -316,3 +316,21 @@ def test_index_language_option(tmp_path: Path) -> None:
     assert status(index)["languages"] == {"de": 1}
     bad = invoke("index", "--language", "zz", "--index-dir", str(index), str(folder))
     assert bad.exit_code == 2 and "unknown language 'zz'" in bad.stderr
+
+
+def test_lang_en_keeps_the_english_articles(mixed_index: Path) -> None:
+    assert hits(mixed_index, "Istanbul lang:en") == [("en", 1)]
+
+
+def test_export_ships_the_language_and_our_terms(mixed_index: Path) -> None:
+    result = invoke("export", "--format", "jsonl", "--index-dir", str(mixed_index), "Verhandlung")
+    documents = {
+        (d["article"], d["sentence"]): d for d in map(json.loads, result.stdout.splitlines())
+    }
+    assert set(documents) == {("de", 1), ("de2", 1)}
+    first = documents[("de", 1)]
+    assert first["language"] == "de"
+    assert first["terms"].split()[:3] == ["de:der", "de:verhandlung", "de:zwischen"]
+    english = invoke("export", "--format", "jsonl", "--index-dir", str(mixed_index), "meet")
+    (document,) = map(json.loads, english.stdout.splitlines())
+    assert document["language"] == "en" and "terms" not in document

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..language import DEFAULT, Language, identify
 from .decode import decode_article
 from .formats import FORMAT_READERS, Document
-from ..language import DEFAULT, Language, identify
 from .split import Sentence, split_article
 
 __all__ = ["Article", "Document", "READERS", "parse_article", "reader_for"]

@@ -211,7 +211,7 @@ def _foreign() -> tuple[re.Pattern[str], dict[str, int]]:
     """Day-first dates with the month words of the other languages we read (each
     `search.language.Language` carries its own): "11. März 2025", "le 11 mars 2025",
     "11 de marzo de 2025", "11 березня 2025 р.", "11 марта 2025 года", "11 Mart 2025"."""
-    from .language import LANGUAGES
+    from ..language import LANGUAGES
 
     months: dict[str, int] = {}
     for language in LANGUAGES.values():

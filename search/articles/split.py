@@ -84,6 +84,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from ..language import SplitRules
 from .dateline import parse_dateline
 
 __all__ = ["Article", "Sentence", "SplitRules", "split_article", "split_sentences"]
@@ -154,23 +155,6 @@ _SPEECH = re.compile(
     r"|(?:smile|joke|note|continue|argue)(?:s|d)|snap(?:s|ped)|quip(?:s|ped)|grin(?:s|ned))\b"
 )
 _QUOTES = "\"'”’»›“‘"
-
-
-@dataclass(frozen=True, slots=True)
-class SplitRules:
-    """A language's own rules for a period (English's are this module's; see `search.language`).
-
-    After a word of `abbreviations` (lowercase, without its period: "bzw", "z.b", "т.е") a
-    period never ends a sentence; nor after an initial ("J.") or an initialism ("U.S.").
-    With `ordinals`, a number of one to three digits before a period is an ordinal ("3. März",
-    "der 2. Weltkrieg", "20. yüzyıl"); without, only before a month word of `months`.
-    Any other word before a period ends the sentence, whatever case the next word has
-    (German nouns are capitalised).
-    """
-
-    abbreviations: frozenset[str]
-    ordinals: bool = False
-    months: frozenset[str] = frozenset()
 
 
 def _words(s: str) -> frozenset[str]:

@@ -340,7 +340,7 @@ def _rewrite(node):
 def _language_term(code: str):
     """`lang:de` (or `--lang de`) as the query on the `language` field; QueryError if we do
     not read that language."""
-    from .language import DEFAULT, LANGUAGES, parse_code
+    from ..language import DEFAULT, LANGUAGES, parse_code
 
     found = parse_code(code)
     if found is None:
@@ -353,7 +353,7 @@ def _language_term(code: str):
 def keep_written(node, typed: str):
     """Each word and phrase of the `text` and `title` fields keeps the words as typed
     (`written`), so that a search can look them up in every language of its index
-    (`search.analysis`); a quoted phrase reads them back from its place in `typed`."""
+    (`search.engine.analysis`); a quoted phrase reads them back from its place in `typed`."""
 
     def visit(query):
         if isinstance(query, WrittenPhrase) and query.written is None:

@@ -66,7 +66,7 @@ def analyzer():
 
 def language_analyzer():
     """The analyzer of the `text` and `title` fields: `analyzer()` for English, a marked
-    text's words by its language (see `search.analysis`)."""
+    text's words by its language (see `search.engine.analysis`)."""
     from .analysis import LanguageAnalyzer
 
     return LanguageAnalyzer(analyzer(), WORD_PATTERN)
@@ -92,6 +92,13 @@ def shared_analyzer():
 def shared_language_analyzer():
     """One `text` analyzer, languages included, for reading code (highlighting)."""
     return language_analyzer()
+
+
+def our_terms(text: str, code: str) -> list[str]:
+    """The terms our `text` field holds for a sentence in language `code`, in order."""
+    from .analysis import marked
+
+    return [token.text for token in shared_language_analyzer()(marked(text, code))]
 
 
 @lru_cache(maxsize=1)

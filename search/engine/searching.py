@@ -33,15 +33,15 @@ from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.searching import TimeLimit
 
 from ..errors import InputError, QueryError, QueryTimeoutError
+from ..language import DEFAULT, LANGUAGES, Language
 from ..model import ArticleHits, ArticleText, ContextSentence, Hit, Page
 from . import store
-from ..language import DEFAULT, LANGUAGES, Language
-from .analysis import in_languages, our_terms
+from .analysis import in_languages
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
-from .schema import ARTICLE, article_fields, article_records, sentence_fields
+from .schema import ARTICLE, article_fields, article_records, our_terms, sentence_fields
 from .store import live_snapshot
 
 # Seconds one question may take. The slowest ordinary queries measured at 200k sentences
@@ -660,7 +660,7 @@ class SearchIndex:
 
     def _resolved_query(self, query):
         """`article:NAME` turned into the paths that NAME names, and each typed word and
-        phrase looked up in every other language the index holds (`search.analysis`)."""
+        phrase looked up in every other language the index holds (`search.engine.analysis`)."""
         others = self.languages_held()
 
         def resolve_names(node):

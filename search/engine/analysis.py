@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from whoosh.analysis import Analyzer, RegexTokenizer
 
-from .language import DEFAULT, LANGUAGES, Language, language
+from ..language import DEFAULT, LANGUAGES, Language, language
 
 MARK = "\x1d"
 
@@ -62,20 +62,6 @@ def _terms(tokens, language: Language):
         yield token
 
 
-def analyze(text: str, language: Language, english) -> list[str]:
-    """The terms of `text` in `language` (with `english`, the English analyzer, for English)."""
-    analyzer = english if language.code == DEFAULT else None
-    if analyzer is not None:
-        return [token.text for token in analyzer(text, mode="query")]
-    return [language.term(word) for word in _written(text)]
-
-
-def _written(text: str) -> list[str]:
-    from .schema import shared_words_analyzer
-
-    return [token.text for token in shared_words_analyzer()(text, mode="query")]
-
-
 def in_languages(node, languages: list[Language]):
     """A word or phrase of the `text` or `title` field (with its words as typed, `written`)
     or-ed with the same word or phrase in each of `languages` (not English)."""
@@ -92,10 +78,3 @@ def in_languages(node, languages: list[Language]):
         for words in sorted(phrases)
     ]
     return wq.Or([node, *found])
-
-
-def our_terms(text: str, code: str) -> list[str]:
-    """The terms our `text` field holds for a sentence in language `code`, in order."""
-    from .schema import shared_language_analyzer
-
-    return [token.text for token in shared_language_analyzer()(marked(text, code))]
