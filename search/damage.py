@@ -32,7 +32,7 @@ DAMAGE_ERRORS = (
     FileNotFoundError,
 )
 _WHOOSH_PACKAGE = f"{os.sep}whoosh{os.sep}"
-NO_SPACE = (errno.ENOSPC, errno.EDQUOT)  # a full disk: the writer says how much it needed
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)  # a full disk: the indexer says so, never damage
 
 
 @contextmanager

@@ -36,9 +36,6 @@ DEFAULT_WAIT = 10.0
 # (medians of 3 runs): 66 KB 0.37 s vs 0.46, 128 KB 0.50 vs 0.73, 250 KB 0.80 vs 1.18, 1 MB
 # 2.3 vs 3.7; the threshold was 2 MB, which left runs below it 1.5 to 1.6 times slower.
 PARALLEL_BYTES = 250_000
-# What a run may need on disk per byte of new text: the index (about 1x, measured on
-# benchmarks/corpus.py's corpus) and the posting pools spilled while writing it.
-_SPACE_PER_BYTE = 2
 
 # The commit's share of a run's time (Whoosh merges and writes its segments then): 0.31 to 0.40
 # in cold runs of 60 to 3,000 articles (150 KB to 15 MB). The progress bar gives it that share,
@@ -106,7 +103,7 @@ def update_index(
             run = _Run.start(folder, rebuild, wait, jobs)
         except OSError as error:
             if error.errno in NO_SPACE:
-                raise _no_space(folder, 0, "the index is unchanged") from None
+                raise _no_space(folder, "the index is unchanged; free some space and run again") from None
             raise
         try:
             run.plan(found.sources, paths, progress, prune)
@@ -298,12 +295,11 @@ class _Run:
 
     def no_space(self) -> SearchError:
         """The one line for a full disk, saying what became of this run."""
-        new_bytes = sum(change.status.st_size for change in self.to_read)
         if self.committed and not self.fresh:
             outcome = "the articles were indexed, but free some space before the next run"
         else:
-            outcome = "the index is unchanged"
-        return _no_space(self.folder, new_bytes, outcome)
+            outcome = "the index is unchanged; free some space and run again"
+        return _no_space(self.folder, outcome)
 
     def _record(self, whoosh_writer, change: _Change, digest: str, sentences: int, date) -> None:
         path, status = change.source.path, change.status
@@ -368,11 +364,14 @@ def index_error_summary(report: IndexReport) -> SearchError | None:
     return SearchError(f"{' and '.join(parts)}; see the warnings above")
 
 
-def _no_space(folder: Path, new_bytes: int, outcome: str) -> SearchError:
-    """No space: the device (as its mount point) and about how much the run needed."""
-    needed = max(1, round(new_bytes * _SPACE_PER_BYTE / 1e6))
+def _no_space(folder: Path, outcome: str) -> SearchError:
+    """No space: the device (as its mount point) and what became of the run.
+
+    No figure of the space the run needed: it depends on the merge Whoosh chose, the
+    workers' posting pools and the catalog (1.5 to 4.3 MB for the same 370 KB of text),
+    and a guess presented as a need misleads."""
     where = _shown(_mount_point(folder))
-    return SearchError(f"no space left on {where} (the run needed ~{needed} MB); {outcome}")
+    return SearchError(f"no space left on {where}; {outcome}")
 
 
 def _utf8(text: str) -> bool:

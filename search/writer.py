@@ -55,7 +55,7 @@ class WorkerError(SearchError):
 
 
 class NoSpaceError(OSError):
-    """The disk filled up under a worker (the parent says how much the run needed)."""
+    """The disk filled up under a worker (the parent says what became of the run)."""
 
 
 class _Workers:
