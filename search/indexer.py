@@ -42,6 +42,7 @@ PARALLEL_BYTES = 250_000
 # so it never reads 100% before the end.
 COMMIT_SHARE = 0.35
 READING, COMMITTING = "Indexing", "Committing"
+UNCHANGED = "the index is unchanged; free some space and run again"  # after a full disk
 
 # Told how many more units (bytes of the files read, then the commit's weight) are done, and
 # in which phase.
@@ -103,7 +104,7 @@ def update_index(
             run = _Run.start(folder, rebuild, wait, jobs)
         except OSError as error:
             if error.errno in NO_SPACE:
-                raise _no_space(folder, "the index is unchanged; free some space and run again") from None
+                raise _no_space(folder, UNCHANGED) from None
             raise
         try:
             run.plan(found.sources, paths, progress, prune)
@@ -298,7 +299,7 @@ class _Run:
         if self.committed and not self.fresh:
             outcome = "the articles were indexed, but free some space before the next run"
         else:
-            outcome = "the index is unchanged; free some space and run again"
+            outcome = UNCHANGED
         return _no_space(self.folder, outcome)
 
     def _record(self, whoosh_writer, change: _Change, digest: str, sentences: int, date) -> None:
