@@ -110,7 +110,8 @@ def update_index(
             run.plan(found.sources, paths, progress, prune)
             if run.changes:
                 run.write()
-            run.finish()
+            with store.guard(folder):
+                run.finish()
         except BaseException as error:
             if run.fresh and not run.published:
                 store.discard(run.generation)
@@ -175,6 +176,7 @@ class _Run:
             return run
         generation = folder / previous
         index = store.open_generation(folder, generation)
+        store.check_unsealed(folder, generation, index)
         return cls(folder, generation, index, False, previous, wait, jobs)
 
     @property

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import SegmentWriter
 
 from .errors import IndexLockedError, InputError, NotAnIndexError, SearchError
 from .store import LOCK, POINTER, describe, foreign_entries
@@ -205,8 +206,6 @@ def open_writer(index, procs: int = 1):
     writing its own segment, and every worker is accounted for before the commit.
     A cancelled run removes the files it wrote: the live TOC names none of them.
     """
-    from whoosh.writing import SegmentWriter
-
     # Our write lock is held for the whole run: Whoosh's own lock (_lk) is not taken, so
     # a writer that fails as it starts leaves no lock behind in this process either.
     try:
@@ -215,7 +214,7 @@ def open_writer(index, procs: int = 1):
             options = {**_WRITER_OPTIONS, **_WORKER_OPTIONS}
             writer = AccountedWriter(index, procs=procs, subargs=options, _lk=False, **options)
         else:
-            writer = SegmentWriter(index, _lk=False, **_WRITER_OPTIONS)
+            writer = _SealingWriter(index, _lk=False, **_WRITER_OPTIONS)
     except BaseException:
         shutil.rmtree(os.path.join(index.storage.folder, f"{index.indexname}.tmp"), True)
         raise
@@ -229,6 +228,23 @@ def open_writer(index, procs: int = 1):
             writer.cancel()
         _remove_uncommitted(writer, live)
         raise
+
+
+def _commit_sealed(writer, segments, commit_toc) -> None:
+    """Publish the TOC of `segments` with its checksums recorded first (see
+    durable.record_commit): a commit is never visible unsealed, even under kill -9."""
+    writer.storage.sealing = frozenset(segment.segment_id() for segment in segments)
+    try:
+        commit_toc(segments)
+    finally:
+        writer.storage.sealing = None
+
+
+class _SealingWriter(SegmentWriter):
+    """Whoosh's one-process writer, whose commit records its checksums before publishing."""
+
+    def _commit_toc(self, segments):
+        _commit_sealed(self, segments, super()._commit_toc)
 
 
 def _remove_uncommitted(writer, live: list) -> None:
@@ -324,7 +340,7 @@ class AccountedWriter(MpWriter):
                 f"an indexing worker did not deliver its documents ({delivered} of "
                 f"{self.handed_out}); nothing was committed; run again with --jobs 1"
             )
-        super()._commit_toc(segments)
+        _commit_sealed(self, segments, super()._commit_toc)
 
 
 def worker_failure(exitcode: int) -> Exception:
