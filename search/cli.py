@@ -378,7 +378,7 @@ def index_command(
         )
     if report.outdated:
         click.echo(output.format_rebuilt(report.outdated), err=True)
-    for warning in [*report.skipped, *output.format_lacking_extra(report)]:
+    for warning in [*report.skipped, *report.notes, *output.format_lacking_extra(report)]:
         click.echo(f"search: warning: {output.inert(warning)}", err=True)
     if not quiet:
         from .store import describe
@@ -599,7 +599,7 @@ def split_command(file: Path, as_json: bool) -> None:
         search split --json article.txt
     """
     from . import output
-    from .article import parse_article
+    from .article import stream_article
     from .errors import InputError
     from .reading import read_bytes
 
@@ -607,7 +607,9 @@ def split_command(file: Path, as_json: bool) -> None:
         raise InputError(f"{file}: no such file")
     if file.is_dir():
         raise InputError(f"{file}: is a folder; give one article file")
-    article = parse_article(read_bytes(file), file)
+    article = stream_article(read_bytes(file), file)
+    if article.note:
+        click.echo(f"search: warning: {output.inert(f'{file}: {article.note}')}", err=True)
     date = article.iso_date
     style = output.Style(False)
     width = _terminal_width()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import durable, store, writer
-from .article import parse_article
+from .article import stream_article
 from .catalog import StoredArticle, save_catalog, stored_articles
 from .damage import NO_SPACE
 from .errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
@@ -59,6 +59,7 @@ class IndexReport:
     unchanged: int = 0
     sentences: int = 0
     skipped: list[str] = field(default_factory=list)  # warnings: files that failed to read
+    notes: list[str] = field(default_factory=list)  # warnings: files read another way
     skipped_folders: int = 0  # folders that could not be read: the first warnings of `skipped`
     not_included: Counter[str] = field(default_factory=Counter)  # by kind_of: not --include'd
     lacking_extra: Counter[str] = field(default_factory=Counter)  # by suffix: extra missing
@@ -256,7 +257,7 @@ class _Run:
             self.report.unchanged += 1
             return
         try:
-            article = parse_article(data, path)
+            article = stream_article(data, path)
         except BinaryFileError as error:
             self.report.skipped.append(str(error))
             return
@@ -265,8 +266,12 @@ class _Run:
             return
         if stored:
             whoosh_writer.delete_by_query(file_documents(str(path)))
+        if article.note:
+            self.report.notes.append(f"{path}: {article.note}")
         date = article.iso_date
-        for sentence in article.sentences:
+        count = 0
+        for sentence in article.sentences:  # one at a time: see stream_article
+            count += 1
             whoosh_writer.add_document(
                 **sentence_document(
                     str(path),
@@ -278,7 +283,7 @@ class _Run:
                     url=article.url or None,
                 )
             )
-        self._record(whoosh_writer, change, digest, len(article.sentences), date)
+        self._record(whoosh_writer, change, digest, count, date)
         if stored:
             self.report.updated += 1
         else:
