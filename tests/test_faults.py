@@ -208,6 +208,8 @@ def test_a_full_disk_at_each_write_stage_is_one_line(built, monkeypatch, stage, 
     monkeypatch.undo()
     if "the index is unchanged" in result.stderr:
         assert status(index_dir)["sentences"] == before["sentences"]
+    # Whatever landed is sealed: --verify checks every live file (issue 24).
+    assert invoke("status", "--verify", "--index-dir", str(index_dir)).exit_code == 0
     assert leftovers(index_dir) == []
     assert index(articles, index_dir).exit_code == 0  # the lock was released
     assert status(index_dir)["sentences"] == before["sentences"] + 5 * 20
