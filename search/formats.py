@@ -256,7 +256,7 @@ def read_large_html(data: bytes, name: str) -> Document:
     title = _TITLE.search(text)
     blocks = html.unescape(_plain_text(text)).split("\n\n")
     note = (
-        f"web page of {len(data) / 1e6:.0f} MB read as plain text (over "
+        f"web page of {len(data) / 1e6:.1f} MB read as plain text (over "
         f"{MAX_EXTRACTED_HTML_BYTES / 1e6:.0f} MB: menus and boilerplate may be included)"
     )
     document = _document(
