@@ -432,19 +432,23 @@ def test_default_wait_is_sensible():
 
 @pytest.fixture
 def exploding_splitter(monkeypatch):
-    """split_article raises on any article containing BOOM (as a bug in a library would)."""
+    """The splitter raises on any article containing BOOM (as a bug in a library would),
+    whole (split_article) or sentence by sentence as the indexer reads it (split_lazily)."""
     import search.article
     import search.split
 
-    real = search.split.split_article
+    def exploding(real):
+        def split(text, *args, **kwargs):
+            if "BOOM" in text:
+                raise RuntimeError("simulated failure while splitting")
+            return real(text, *args, **kwargs)
 
-    def split_article(text, *args, **kwargs):
-        if "BOOM" in text:
-            raise RuntimeError("simulated failure while splitting")
-        return real(text, *args, **kwargs)
+        return split
 
-    monkeypatch.setattr(search.split, "split_article", split_article)
-    monkeypatch.setattr(search.article, "split_article", split_article)
+    for name in ("split_article", "split_lazily"):
+        patched = exploding(getattr(search.split, name))
+        monkeypatch.setattr(search.split, name, patched)
+        monkeypatch.setattr(search.article, name, patched)
 
 
 def test_failed_run_keeps_no_lock_even_without_garbage_collection(
