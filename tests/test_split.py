@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.dateline import parse_dateline
-from search.split import Article, split_article, split_sentences
+from search.articles.dateline import parse_dateline
+from search.articles.split import Article, split_article, split_sentences
 
 DATA = Path(__file__).parent / "data"
 SEED = Path(__file__).parent.parent / "seeds" / "000_88ce9bbce3777626.txt"
@@ -635,7 +635,7 @@ def test_a_huge_single_line_is_split_in_memory_bounded_by_the_text():
     and a sentence, not the 150,000 (a list of them came to about 40 MB)."""
     import tracemalloc
 
-    from search.split import split_lazily
+    from search.articles.split import split_lazily
 
     text = "March 4, 2025\n" + " ".join(
         f"The minister number {n} spoke of peace." for n in range(150_000)

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import invoke
-from search.schema import SCHEMA_VERSION
+from search.engine.schema import SCHEMA_VERSION
 
 M, D, T, S, H = (
     "2025-03_markets",
@@ -297,7 +297,7 @@ def test_an_index_of_the_previous_schema_is_refused_then_rebuilt(tmp_path):
 
 
 def _written_words(text: str) -> list[str]:
-    from search.schema import words_analyzer
+    from search.engine.schema import words_analyzer
 
     return [token.text for token in words_analyzer()(text)]
 
@@ -316,7 +316,7 @@ def _contains(words: list[str], run: list[str]) -> bool:
 
 
 def _stems(words: list[str]) -> list[str]:
-    from search.schema import analyzer
+    from search.engine.schema import analyzer
 
     return [token.text for word in words for token in analyzer()(word)]
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh import query as wq
 
-from .errors import QueryError
+from ..errors import QueryError
 from .ranking import Bonus, Bonused
 from .schema import QUERY_FIELDS, build_schema, shared_acronym_analyzer, shared_words_analyzer
 

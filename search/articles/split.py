@@ -85,7 +85,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from search.dateline import parse_dateline
+from .dateline import parse_dateline
 
 __all__ = ["Article", "Sentence", "split_article", "split_lazily", "split_sentences"]
 
