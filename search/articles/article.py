@@ -12,14 +12,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..errors import DocumentError
 from .decode import decode_article
 from .formats import FORMAT_READERS, Document
+from .mail import MAIL_READERS
+from .office import OFFICE_READERS
 from .split import Sentence, split_article, split_lazily
 
-__all__ = ["Article", "Document", "READERS", "StreamedArticle", "parse_article", "reader_for"]
+__all__ = [
+    "Article",
+    "Document",
+    "READERS",
+    "parse_article",
+    "parse_articles",
+    "reader_for",
+    "stream_articles",
+]
 
 
 @dataclass(frozen=True)
@@ -31,23 +42,7 @@ class Article:
     title: str | None = None
     url: str | None = None
     text: str = field(default="", repr=False)  # the text the sentences were cut from
-    note: str | None = None  # how the file was read, when not the usual way (a warning)
-
-    @property
-    def iso_date(self) -> str | None:
-        return self.date.isoformat() if self.date else None
-
-
-@dataclass(frozen=True)
-class StreamedArticle:
-    """An article whose sentences come one at a time (`stream_article`): what the indexer
-    reads, so that a file of millions of sentences never holds them all in memory."""
-
-    sentences: Iterator[Sentence]
-    date: datetime.date | None = None
-    title: str | None = None
-    url: str | None = None
-    note: str | None = None
+    notes: tuple[str, ...] = ()  # what the reader noticed (see Document.notes)
 
     @property
     def iso_date(self) -> str | None:
@@ -64,6 +59,11 @@ def read_plain_text(data: bytes, name: str) -> Document:
 
 READERS: dict[str, Reader] = {".txt": read_plain_text}
 READERS.update(FORMAT_READERS)  # .md, .markdown, .html, .htm, .pdf
+READERS.update(OFFICE_READERS)  # .docx, .odt, .rtf
+READERS.update(MAIL_READERS)  # .eml, .mbox
+
+# A file of these suffixes holds many articles: each is stored under `<path>#<key>`.
+CONTAINERS = frozenset({".mbox"})
 
 
 def reader_for(path: str | Path) -> Reader | None:
@@ -77,8 +77,68 @@ def parse_article(data: bytes, path: str | Path) -> Article:
     Raises InputError subclasses (BinaryFileError, ...) naming the file when it
     cannot be read as an article.
     """
+    articles = parse_articles(data, path)
+    if len(articles) != 1:
+        keys = ", ".join(key for key, _article in articles[:3])
+        raise DocumentError(f"{path}: holds {len(articles)} articles ({keys}, ...), not one")
+    return articles[0][1]
+
+
+def parse_articles(data: bytes, path: str | Path) -> list[tuple[str, Article]]:
+    """The articles in a file's bytes, each with the path it is stored under: the file's own
+    path, or `<path>#<key>` for each article of a container (the messages of a mailbox)."""
     reader = reader_for(path) or read_plain_text
     document = reader(data, str(path))
+    if document.parts:
+        articles = [(f"{path}#{key}", _article(part)) for key, part in document.parts]
+        key, first = articles[0]  # what the container noticed travels with its first article
+        articles[0] = (key, replace(first, notes=document.notes + first.notes))
+        return articles
+    return [(str(path), _article(document))]
+
+
+@dataclass(frozen=True)
+class StreamedArticle:
+    """An article whose sentences come one at a time (`stream_articles`): what the indexer
+    reads, so that a file of millions of sentences never holds them all in memory."""
+
+    sentences: Iterator[Sentence]
+    date: datetime.date | None = None
+    title: str | None = None
+    url: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def iso_date(self) -> str | None:
+        return self.date.isoformat() if self.date else None
+
+
+def stream_articles(data: bytes, path: str | Path) -> list[tuple[str, StreamedArticle]]:
+    """As parse_articles, with each article's sentences as an iterator: memory is that of the
+    file's text, whatever the number of its sentences (a 200 MB line holds 7.5 million)."""
+    reader = reader_for(path) or read_plain_text
+    document = reader(data, str(path))
+    if document.parts:
+        articles = [(f"{path}#{key}", _streamed(part)) for key, part in document.parts]
+        key, first = articles[0]  # what the container noticed travels with its first article
+        articles[0] = (key, replace(first, notes=document.notes + first.notes))
+        return articles
+    return [(str(path), _streamed(document))]
+
+
+def _streamed(document: Document) -> StreamedArticle:
+    date, sentences = split_lazily(document.text)
+    return StreamedArticle(
+        sentences, document.date or date, document.title, document.url, document.notes
+    )
+
+
+def is_container(path: str | Path) -> bool:
+    """Whether a file holds many articles (stored as `<path>#<key>`)."""
+    return Path(path).suffix.lower() in CONTAINERS
+
+
+def _article(document: Document) -> Article:
     split = split_article(document.text)
     return Article(
         sentences=split.sentences,
@@ -86,16 +146,5 @@ def parse_article(data: bytes, path: str | Path) -> Article:
         title=document.title,
         url=document.url,
         text=document.text,
-        note=document.note,
-    )
-
-
-def stream_article(data: bytes, path: str | Path) -> StreamedArticle:
-    """As parse_article, with the sentences as an iterator: memory is that of the file's
-    text, whatever the number of its sentences (a 200 MB line holds 7.5 million)."""
-    reader = reader_for(path) or read_plain_text
-    document = reader(data, str(path))
-    date, sentences = split_lazily(document.text)
-    return StreamedArticle(
-        sentences, document.date or date, document.title, document.url, document.note
+        notes=document.notes,
     )
