@@ -107,6 +107,7 @@ class StreamedArticle:
     title: str | None = None
     url: str | None = None
     notes: tuple[str, ...] = ()
+    text: str = field(default="", repr=False)  # the text the sentences are cut from
 
     @property
     def iso_date(self) -> str | None:
@@ -129,7 +130,12 @@ def stream_articles(data: bytes, path: str | Path) -> list[tuple[str, StreamedAr
 def _streamed(document: Document) -> StreamedArticle:
     date, sentences = split_lazily(document.text)
     return StreamedArticle(
-        sentences, document.date or date, document.title, document.url, document.notes
+        sentences,
+        document.date or date,
+        document.title,
+        document.url,
+        document.notes,
+        document.text,
     )
 
 

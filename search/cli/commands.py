@@ -283,6 +283,10 @@ uppercase AND, OR, NOT are operators: and, or, not are words.
   date:2025-03-11 date:2025-03   a day, a month (from the article's dateline)
   date:[2025-01-01 TO 2025-06-30]   a range of dates
 \b
+With --scope article the words may be anywhere in one article (AND, OR
+and NOT combine articles; a phrase stays in one sentence): each result is
+an article with its best sentences.
+\b
 Exit status: 0 if something matched, 1 if nothing did (with one line on
 stderr, and a suggestion when one is close), 2 on error.
 \b
@@ -290,6 +294,7 @@ Example:
     search query "Turkey peacekeeping"
     search query -C 1 --since 2025-03-01 ceasefire
     search query --json -n 3 'peace* NOT Russia'
+    search query --scope article 'athletes steroids ban'
 """
 
 
@@ -307,11 +312,18 @@ Example:
 @click.option("--all", "show_all", is_flag=True, help="Print every matching sentence.")
 @click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
 @click.option(
+    "--scope",
+    type=click.Choice(["sentence", "article"]),
+    default="sentence",
+    show_default=True,
+    help="Where the words must meet: in one sentence, or anywhere in one article.",
+)
+@click.option(
     "--sort",
     type=click.Choice(["relevance", "date", "article"]),
     default="relevance",
     show_default=True,
-    help="Order of the hits (date: newest first).",
+    help="Order of the hits or articles (date: newest first; article: by path).",
 )
 @click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
@@ -324,14 +336,18 @@ Example:
 @context_option("-B", "--before-context", "before each hit")
 @context_option("-A", "--after-context", "after each hit")
 @click.option(
-    "-c", "--count", "count_only", is_flag=True, help="Print only the number of matching sentences."
+    "-c",
+    "--count",
+    "count_only",
+    is_flag=True,
+    help="Print only the number of matching sentences (with -l: of articles).",
 )
 @click.option(
     "-l",
     "--articles",
     "articles_only",
     is_flag=True,
-    help="Print only the matching articles, with their hits and date.",
+    help="Print only the matching articles, with their hits and date, in --sort order.",
 )
 @click.option(
     "--timeout",
@@ -348,6 +364,7 @@ def query_command(
     limit: int,
     show_all: bool,
     match_any: bool,
+    scope: str,
     sort: str,
     since,
     until,
@@ -377,7 +394,8 @@ def query_command(
         sort=sort,
         before=before,
         after=after,
-        shape="count" if count_only else "articles" if articles_only else "hits",
+        shape=_shape(count_only, articles_only),
+        scope=scope,
     )
     parsed = question(" ".join(query), options)
     style = output.Style(output.use_color(color, sys.stdout))
@@ -391,14 +409,38 @@ def query_command(
         for entry in answer.articles:
             line = output.to_json(entry) if as_json else output.format_article_hits(entry, style)
             click.echo(line, color=True)
+    elif scope == "article":
+        _print_article_matches(answer.in_articles, style, as_json)
     else:
         _print_hits(answer.hits, style, as_json, with_context=bool(before or after))
     if answer.undated_left_out:
         click.echo(output.format_undated_left_out(answer.undated_left_out), err=True)
     if not answer.found:
-        message = output.format_no_match(answer.text, answer.did_you_mean, answer.any_count)
+        message = output.format_no_match(
+            answer.text, answer.did_you_mean, answer.any_count, answer.scope_count
+        )
         click.echo(message, err=True)
         raise NoMatch()
+    if answer.scope_count:
+        click.echo(output.format_scope_note(answer.scope_count), err=True)
+
+
+def _shape(count_only: bool, articles_only: bool) -> str:
+    """The answer a query asks for: `-c` counts sentences, `-l -c` the articles `-l` lists."""
+    if count_only:
+        return "article_count" if articles_only else "count"
+    return "articles" if articles_only else "hits"
+
+
+def _print_article_matches(matches, style, as_json: bool) -> None:
+    from ..present import text as output
+
+    width = _terminal_width()
+    for match in matches:
+        if as_json:
+            click.echo(output.to_json(output.article_match_json(match)))
+        else:
+            _echo_lines(output.format_article_match(match, style, width))
 
 
 def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:

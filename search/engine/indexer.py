@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..articles.article import is_container, stream_articles
 from ..articles.formats import lacks_extra
+from ..articles.paragraphs import with_paragraphs
 from ..articles.reading import SourceFile, content_hash, discover, kind_of
 from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
 from . import durable, store, writer
@@ -270,7 +271,8 @@ class _Run:
             whoosh_writer.delete_by_query(file_documents(str(path), is_container(path)))
         sentences = 0
         for stored_as, article in articles:
-            for sentence in article.sentences:  # one at a time: see stream_articles
+            # One at a time: see stream_articles.
+            for sentence, paragraph in with_paragraphs(article.text, article.sentences):
                 sentences += 1
                 whoosh_writer.add_document(
                     **sentence_document(
@@ -281,6 +283,7 @@ class _Run:
                         sentence.text,
                         title=article.title or None,
                         url=article.url or None,
+                        paragraph=paragraph,
                     )
                 )
         self.report.notes.extend(note for _key, article in articles for note in article.notes)
