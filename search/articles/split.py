@@ -82,12 +82,13 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..language import SplitRules
 from .dateline import parse_dateline
 
-__all__ = ["Article", "Sentence", "SplitRules", "split_article", "split_sentences"]
+__all__ = ["Article", "Sentence", "SplitRules", "split_article", "split_lazily", "split_sentences"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,11 +449,11 @@ def _end_of_words(t: str, a: int, b: int) -> int:
 
 
 def _split_span(
-    t: str, a: int, b: int, spans: list[tuple[int, int]], rules: SplitRules | None = None
-) -> None:
-    """Append the (start, end) of each sentence of t[a:b]; t[a] and t[b - 1] are non-space."""
+    t: str, a: int, b: int, rules: SplitRules | None = None
+) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each sentence of t[a:b]; t[a] and t[b - 1] are non-space."""
     if rules is not None:
-        _split_span_by(t, a, b, spans, rules)
+        yield from _split_span_by(t, a, b, rules)
         return
     start = a
     headline = t[_end_of_words(t, a, b) - 1] not in _TERMINALS and t.find("\n", a, b) < 0
@@ -467,12 +468,12 @@ def _split_span(
         else:
             ends = _ends_sentence(t, s, m.start(1), m.end(1), n, start, b, headline)
         if ends:
-            spans.append((start, e))
+            yield (start, e)
             start = n
-    spans.append((start, b))
+    yield (start, b)
 
 
-def _split_span_by(t: str, a: int, b: int, spans: list[tuple[int, int]], rules: SplitRules) -> None:
+def _split_span_by(t: str, a: int, b: int, rules: SplitRules) -> Iterator[tuple[int, int]]:
     """`_split_span` for a language with its own `rules`."""
     start = a
     for m in _CANDIDATE_SPACED.finditer(t, a, b):
@@ -481,19 +482,14 @@ def _split_span_by(t: str, a: int, b: int, spans: list[tuple[int, int]], rules: 
             continue
         s, e = m.start(), m.end(2)
         if _ends_sentence(t, s, m.start(1), m.end(1), n, start, b, False, rules):
-            spans.append((start, e))
+            yield (start, e)
             start = n
-    spans.append((start, b))
+    yield (start, b)
 
 
 def _split_paragraph(
-    t: str,
-    a: int,
-    b: int,
-    spans: list[tuple[int, int]],
-    line_bullets: bool,
-    rules: SplitRules | None = None,
-) -> None:
+    t: str, a: int, b: int, line_bullets: bool, rules: SplitRules | None = None
+) -> Iterator[tuple[int, int]]:
     c = t[a]
     items: list[int] = []
     if c in _BULLETS or c in "-*" or c.isdigit() or t[a + 1 : a + 2] in (".", ")"):
@@ -501,24 +497,24 @@ def _split_paragraph(
     elif line_bullets:  # "Key points:\n• Taxes\n• Spending"
         items = [m.start(1) for m in _LINE_BULLET.finditer(t, a, b)]
     for item in items:
-        _split_span(t, a, _trim_end(t, a, item), spans, rules)
+        yield from _split_span(t, a, _trim_end(t, a, item), rules)
         a = item
-    _split_span(t, a, b, spans, rules)
+    yield from _split_span(t, a, b, rules)
 
 
-def _sentence_spans(t: str, pos: int, rules: SplitRules | None = None) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+def _sentence_spans(t: str, pos: int, rules: SplitRules | None = None) -> Iterator[tuple[int, int]]:
+    """The spans of the sentences from `pos` on, one at a time: a text of millions of
+    sentences is never held as a list of them."""
     first = _NONSPACE.search(t, pos)
     if first is None:
-        return spans
+        return
     a = first.start()
     line_bullets = _LINE_BULLET.search(t, a) is not None
     for m in _PARA_BREAK.finditer(t, a):
-        _split_paragraph(t, a, _trim_end(t, a, m.start()), spans, line_bullets, rules)
+        yield from _split_paragraph(t, a, _trim_end(t, a, m.start()), line_bullets, rules)
         a = m.end()
     if a < len(t):
-        _split_paragraph(t, a, _trim_end(t, a, len(t)), spans, line_bullets, rules)
-    return spans
+        yield from _split_paragraph(t, a, _trim_end(t, a, len(t)), line_bullets, rules)
 
 
 def _normalise(text: str) -> str:
@@ -528,9 +524,8 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", " \n").replace("\r", "\n")
 
 
-def _sentences(t: str, pos: int, rules: SplitRules | None = None) -> list[Sentence]:
+def _sentences(t: str, pos: int, rules: SplitRules | None = None) -> Iterator[Sentence]:
     bare_breaks = _SPACE_BY_BREAK.search(t, pos) is None  # then a line break is one space
-    out = []
     for number, (s, e) in enumerate(_sentence_spans(t, pos, rules), 1):
         raw = t[s:e]
         if "\n" in raw:
@@ -538,23 +533,31 @@ def _sentences(t: str, pos: int, rules: SplitRules | None = None) -> list[Senten
                 raw = raw.replace("\n", " ")
             else:
                 raw = " ".join([line.strip() for line in raw.split("\n")])
-        out.append(Sentence(number, raw, s, e))
-    return out
+        yield Sentence(number, raw, s, e)
 
 
 def split_article(text: str, rules: SplitRules | None = None) -> Article:
     """Whole file text (already decoded str) -> dateline + numbered sentences, by a language's
     `rules` (English's when None)."""
+    date, sentences = split_lazily(text, rules)
+    return Article(date, list(sentences))
+
+
+def split_lazily(
+    text: str, rules: SplitRules | None = None
+) -> tuple[datetime.date | None, Iterator[Sentence]]:
+    """As split_article, but the sentences come one at a time, as they are found: memory
+    stays that of the text, however many sentences it holds."""
     t = _normalise(text)
     first = _NONSPACE.search(t)
     if first is None:
-        return Article(None, [])
+        return None, iter(())
     line_start = t.rfind("\n", 0, first.start()) + 1
     line_end = t.find("\n", first.start())
     if line_end < 0:
         line_end = len(t)
     date = parse_dateline(t[line_start:line_end])
-    return Article(date, _sentences(t, line_end if date else 0, rules))
+    return date, _sentences(t, line_end if date else 0, rules)
 
 
 def split_sentences(text: str, rules: SplitRules | None = None) -> list[str]:

@@ -18,12 +18,12 @@ and, for a sentence not in English, `terms`: our own terms for it (see engine/ma
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 
 from ..engine.mapping import index_body as index_body
 from ..errors import ExportError
+from .text import inert_json
 
 FORMATS = ("es-bulk", "es-index", "jsonl")
 DEFAULT_INDEX_NAME = "search"
@@ -62,8 +62,8 @@ def sentence_document(fields: dict) -> dict:
 
 
 def to_line(value) -> str:
-    """One compact JSON line (UTF-8 text as is), the same bytes for the same value."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """One compact JSON line, the same bytes for the same value, escaped as `--json` is."""
+    return inert_json(value, separators=(",", ":"))
 
 
 def bulk_lines(sentences: Iterable[dict], index_name: str = DEFAULT_INDEX_NAME) -> Iterator[str]:
