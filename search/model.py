@@ -46,6 +46,7 @@ class Hit:
     title: str | None = None  # the article's headline, if its format gives one
     url: str | None = None  # where the article was published, if its format says
     copies: list[Copy] = field(default_factory=list)  # the same sentence elsewhere
+    language: str = "en"  # the article's language (ISO 639-1)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class ArticleHits:
     title: str | None = None
     url: str | None = None
     copies: list[Copy] = field(default_factory=list)  # the other matching articles of its story
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class ArticleText:
     paragraphs: dict[int, int] = field(default_factory=dict)
     matches: dict[int, list[Span]] = field(default_factory=dict)
     hits: list[int] = field(default_factory=list)
+    language: str = "en"
 
     def in_paragraphs(self) -> list[list[ContextSentence]]:
         """The sentences grouped by paragraph, in order (one paragraph each if unknown)."""
@@ -167,6 +170,7 @@ class Options:
     total: bool = False
     scope: str = "sentence"
     copies: bool = False
+    language: str | None = None  # only articles in this language (ISO 639-1)
 
 
 @dataclass(frozen=True)

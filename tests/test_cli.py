@@ -21,6 +21,7 @@ QUERY_FIELDS = {
     "title",
     "url",
     "copies",
+    "language",
 }
 
 
@@ -97,7 +98,7 @@ def test_index_dir_from_environment(seed_index):
         (["query", ""], "empty query"),
         (["query", "   "], "empty query"),
         (["query", "..."], "nothing to search for"),
-        (["query", "*"], "would match every sentence"),
+        (["query", "*"], "has no letter"),
         (["query", "x" * 300], "too long"),
         (["query", "(" * 50 + "Turkey" + ")" * 50], "nested too deep"),
         (["query", "Turkey", "-n", "0"], "Invalid value"),
@@ -148,7 +149,7 @@ def test_split_json_fields_and_offsets():
     result = invoke("split", "--json", str(SEED))
     records = json_lines(result.stdout)
     assert len(records) == 20
-    assert set(records[0]) == {"sentence", "text", "start", "end", "date"}
+    assert set(records[0]) == {"sentence", "text", "start", "end", "date", "language"}
     raw = SEED.read_text(encoding="utf-8")
     for record in records:
         assert " ".join(raw[record["start"] : record["end"]].split()) == record["text"]

@@ -31,6 +31,7 @@ class StoredArticle:
     sha256: str
     sentences: int
     date: str | None
+    language: str = "en"  # ISO 639-1
     story: str = ""  # the story it tells, and what grouping new articles needs (`stories`)
     same: str = ""
     sketch: str = ""
@@ -44,6 +45,7 @@ class StoredArticle:
             self.sha256,
             self.sentences,
             self.date,
+            self.language,
             self.story,
             self.same,
             self.sketch,
@@ -75,6 +77,7 @@ class StoredArticle:
             str(info.get("sha256", "")),
             int(info.get("sentences", 0)),
             fields.get("date"),
+            str(fields.get("language") or "en"),
             str(fields.get("story") or ""),
             str(info.get("same", "")),
             str(info.get("sketch", "")),
@@ -123,6 +126,7 @@ _ROW: tuple[type | tuple[type, ...], ...] = (
     str,
     int,
     (str, type(None)),
+    str,
     str,
     str,
     str,

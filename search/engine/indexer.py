@@ -20,11 +20,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..articles.article import is_container, parse_articles
+from ..articles.article import is_container, stream_articles
 from ..articles.formats import lacks_extra
-from ..articles.paragraphs import paragraph_numbers
+from ..articles.paragraphs import with_paragraphs
 from ..articles.reading import SourceFile, content_hash, discover, kind_of
 from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
+from ..language import Language, default_language
 from . import durable, store, writer
 from .catalog import StoredArticle, save_catalog, stored_articles
 from .damage import NO_SPACE
@@ -39,15 +40,13 @@ DEFAULT_WAIT = 10.0
 # (medians of 3 runs): 66 KB 0.37 s vs 0.46, 128 KB 0.50 vs 0.73, 250 KB 0.80 vs 1.18, 1 MB
 # 2.3 vs 3.7; the threshold was 2 MB, which left runs below it 1.5 to 1.6 times slower.
 PARALLEL_BYTES = 250_000
-# What a run may need on disk per byte of new text: the index (about 1x, measured on
-# benchmarks/corpus.py's corpus) and the posting pools spilled while writing it.
-_SPACE_PER_BYTE = 2
 
 # The commit's share of a run's time (Whoosh merges and writes its segments then): 0.31 to 0.40
 # in cold runs of 60 to 3,000 articles (150 KB to 15 MB). The progress bar gives it that share,
 # so it never reads 100% before the end.
 COMMIT_SHARE = 0.35
 READING, COMMITTING = "Indexing", "Committing"
+UNCHANGED = "the index is unchanged; free some space and run again"  # after a full disk
 
 # Told how many more units (bytes of the files read, then the commit's weight) are done, and
 # in which phase.
@@ -89,6 +88,7 @@ def update_index(
     prune: bool = False,
     jobs: int | None = None,
     exclude: Sequence[str] = (),
+    language: str | None = None,
 ) -> IndexReport:
     """Bring the index in `folder` in step with the article files under `paths`.
 
@@ -98,7 +98,8 @@ def update_index(
     `progress`, if given, is called with the units of work planned (bytes to read, plus
     the commit's weight) and the number of files to read, and returns a `Progress` that is
     told of each step (or None). `jobs` caps the worker processes of a large run
-    (default: the cores); 1 writes in this one.
+    (default: the cores); 1 writes in this one. `language` (ISO 639-1) is the language of
+    articles too short to tell (default English).
     Raises SearchError subclasses; a file that is not text is skipped and named
     in the report instead, so one bad file does not stop the run.
     """
@@ -110,15 +111,17 @@ def update_index(
     with writer.write_lock(folder, wait):
         try:
             run = _Run.start(folder, rebuild, wait, jobs)
+            run.default = default_language(language)
         except OSError as error:
             if error.errno in NO_SPACE:
-                raise _no_space(folder, 0, "the index is unchanged") from None
+                raise _no_space(folder, UNCHANGED) from None
             raise
         try:
             run.plan(found.sources, paths, progress, prune)
             if run.changes:
                 run.write()
-            run.finish()
+            with store.guard(folder):
+                run.finish()
         except BaseException as error:
             if run.fresh and not run.published:
                 store.discard(run.generation)
@@ -164,6 +167,7 @@ class _Run:
     tick: Progress | None = None
     commit_weight: int = 1
     grouping: Grouping = field(default_factory=Grouping)  # the stories, to group new articles
+    default: Language | None = None  # the language of articles too short to tell
 
     @classmethod
     def start(cls, folder: Path, rebuild: bool, wait: float, jobs: int | None) -> _Run:
@@ -184,6 +188,7 @@ class _Run:
             return run
         generation = folder / previous
         index = store.open_generation(folder, generation)
+        store.check_unsealed(folder, generation, index)
         return cls(folder, generation, index, False, previous, wait, jobs)
 
     @property
@@ -264,12 +269,18 @@ class _Run:
             # Touched but unchanged: record its new mtime, keep its sentences.
             whoosh_writer.delete_by_query(article_record_of(str(path)))
             self._record(
-                whoosh_writer, change, digest, stored.sentences, stored.date, stored.grouped()
+                whoosh_writer,
+                change,
+                digest,
+                stored.sentences,
+                stored.date,
+                stored.language,
+                stored.grouped(),
             )
             self.report.unchanged += 1
             return
         try:
-            articles = parse_articles(data, path)
+            articles = stream_articles(data, path, self.default)
         except BinaryFileError as error:
             self.report.skipped.append(str(error))
             return
@@ -278,14 +289,16 @@ class _Run:
             return
         if stored:
             whoosh_writer.delete_by_query(file_documents(str(path), is_container(path)))
+        sentences = 0
         stories = []
         for stored_as, article in articles:
-            paragraphs = paragraph_numbers(article.text, article.sentences)
-            texts = [sentence.text for sentence in article.sentences]
+            # The story from the whole text (in memory already): the sentences stream.
             self.grouping.remove(stored_as)
-            story = describe(texts, stored_as, self.grouping)
+            story = describe([article.text], stored_as, self.grouping)
             stories.append(story)
-            for sentence, paragraph in zip(article.sentences, paragraphs, strict=True):
+            # One at a time: see stream_articles.
+            for sentence, paragraph in with_paragraphs(article.text, article.sentences):
+                sentences += 1
                 whoosh_writer.add_document(
                     **sentence_document(
                         stored_as,
@@ -296,14 +309,17 @@ class _Run:
                         title=article.title or None,
                         url=article.url or None,
                         paragraph=paragraph,
+                        language=article.language,
                         story=story.story,
                     )
                 )
         self.report.notes.extend(note for _key, article in articles for note in article.notes)
-        sentences = sum(len(article.sentences) for _key, article in articles)
         date = articles[0][1].iso_date if len(articles) == 1 else None
-        # A container's record keeps its first article's story for later runs to group with.
-        self._record(whoosh_writer, change, digest, sentences, date, stories[0])
+        # A container's record: the language most of its articles are in, and its first
+        # article's story for later runs to group with.
+        languages = Counter(article.language for _key, article in articles)
+        language = languages.most_common(1)[0][0] if languages else "en"
+        self._record(whoosh_writer, change, digest, sentences, date, language, stories[0])
         if stored:
             self.report.updated += 1
         else:
@@ -323,15 +339,21 @@ class _Run:
 
     def no_space(self) -> SearchError:
         """The one line for a full disk, saying what became of this run."""
-        new_bytes = sum(change.status.st_size for change in self.to_read)
         if self.committed and not self.fresh:
             outcome = "the articles were indexed, but free some space before the next run"
         else:
-            outcome = "the index is unchanged"
-        return _no_space(self.folder, new_bytes, outcome)
+            outcome = UNCHANGED
+        return _no_space(self.folder, outcome)
 
     def _record(
-        self, whoosh_writer, change: _Change, digest: str, sentences: int, date, story: Story
+        self,
+        whoosh_writer,
+        change: _Change,
+        digest: str,
+        sentences: int,
+        date,
+        language: str,
+        story: Story,
     ) -> None:
         path, status = change.source.path, change.status
         record = StoredArticle(
@@ -341,12 +363,15 @@ class _Run:
             digest,
             sentences,
             date,
-            story.story,
-            story.same,
-            story.sketch,
+            language,
+            story=story.story,
+            same=story.same,
+            sketch=story.sketch,
         )
         whoosh_writer.add_document(
-            **article_document(record.path, path.stem, date, record.info(), story.story)
+            **article_document(
+                record.path, path.stem, date, record.info(), language, story=story.story
+            )
         )
         self.catalog[record.path] = record
 
@@ -405,11 +430,14 @@ def index_error_summary(report: IndexReport) -> SearchError | None:
     return SearchError(f"{' and '.join(parts)}; see the warnings above")
 
 
-def _no_space(folder: Path, new_bytes: int, outcome: str) -> SearchError:
-    """No space: the device (as its mount point) and about how much the run needed."""
-    needed = max(1, round(new_bytes * _SPACE_PER_BYTE / 1e6))
+def _no_space(folder: Path, outcome: str) -> SearchError:
+    """No space: the device (as its mount point) and what became of the run.
+
+    No figure of the space the run needed: it depends on the merge Whoosh chose, the
+    workers' posting pools and the catalog (1.5 to 4.3 MB for the same 370 KB of text),
+    and a guess presented as a need misleads."""
     where = _shown(_mount_point(folder))
-    return SearchError(f"no space left on {where} (the run needed ~{needed} MB); {outcome}")
+    return SearchError(f"no space left on {where}; {outcome}")
 
 
 def _utf8(text: str) -> bool:

@@ -45,10 +45,12 @@ from .stories import SENTENCE_KEY_LENGTH, sentence_key
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
-# 4: `paragraph` (stored) on every sentence: the article page shows its paragraphs; `story`
-#    (the article's story, stored and filterable) on every document; `copy` (the key of the
-#    normalised sentence, indexed and a column) on sentences; plain-text headlines.
-SCHEMA_VERSION = 4
+# 4: `paragraph` (stored) on every sentence: the article page shows its paragraphs.
+# 5: `language` on documents not in English; `text` and `title` analyse words by language;
+#    `story` (the article's story, stored and filterable) on every document; `copy` (the key
+#    of the normalised sentence, indexed and a fixed-width column) on sentences; plain-text
+#    headlines.
+SCHEMA_VERSION = 5
 
 # A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
 # and `Russia-Ukraine` are two words each, which queries read as a phrase. The one
@@ -62,7 +64,7 @@ ARTICLE = "article"
 
 # Fields a user may name in a query (`article:...`, `date:...`, `title:...`); `text` is the
 # default. Dates are ISO strings (YYYY-MM-DD), so a month is a prefix and a range is a term range.
-QUERY_FIELDS = ("text", "article", "date", "title")
+QUERY_FIELDS = ("text", "article", "date", "title", "language")
 
 
 def analyzer():
@@ -73,6 +75,14 @@ def analyzer():
     words little weight, and phrases need every word to be literal.
     """
     return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | StemFilter()
+
+
+def language_analyzer():
+    """The analyzer of the `text` and `title` fields: `analyzer()` for English, a marked
+    text's words by its language (see `search.engine.analysis`)."""
+    from .analysis import LanguageAnalyzer
+
+    return LanguageAnalyzer(analyzer(), WORD_PATTERN)
 
 
 def words_analyzer():
@@ -89,6 +99,19 @@ def acronym_analyzer():
 def shared_analyzer():
     """One analyzer for reading code (highlighting, suggestions): building one costs."""
     return analyzer()
+
+
+@lru_cache(maxsize=1)
+def shared_language_analyzer():
+    """One `text` analyzer, languages included, for reading code (highlighting)."""
+    return language_analyzer()
+
+
+def our_terms(text: str, code: str) -> list[str]:
+    """The terms our `text` field holds for a sentence in language `code`, in order."""
+    from .analysis import marked
+
+    return [token.text for token in shared_language_analyzer()(marked(text, code))]
 
 
 @lru_cache(maxsize=1)
@@ -110,8 +133,9 @@ def build_schema() -> Schema:
         article=ID(stored=True),
         sentence=STORED(),
         date=ID(stored=True),
-        text=TEXT(analyzer=analyzer(), stored=True, phrase=True),
-        title=TEXT(analyzer=analyzer(), stored=True, phrase=True),
+        text=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
+        title=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
+        language=ID(stored=True),
         url=STORED(),
         story=ID(stored=True),
         copy=ID(sortable=FixedBytesColumn(SENTENCE_KEY_LENGTH)),
@@ -183,28 +207,45 @@ def sentence_document(
     url: str | None = None,
     story: str | None = None,
     paragraph: int | None = None,
+    language: str = "en",
 ) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them
     (a field that is None is left out: Whoosh stores nothing for it). `paragraph` is the
-    paragraph of the file the sentence is in (1-based)."""
-    return {
+    paragraph of the file the sentence is in (1-based). The words of `text` and `title` are
+    analysed by `language` (ISO 639-1); they are stored as written. `story` is the article's
+    story; `copy` the key identical sentences share (`stories.sentence_key`)."""
+    from .analysis import marked
+
+    document = {
         "story": story,
         "copy": sentence_key(text),
         "path": path,
         "article": article,
         "sentence": number,
         "date": date,
-        "text": text,
+        "text": marked(text, language),
         "words": text,
         "acronyms": text,
-        "title": title,
+        "title": title if title is None else marked(title, language),
         "url": url,
         "paragraph": paragraph,
+        # English, the default, is left out: an English archive pays nothing for languages.
+        "language": None if language == "en" else language,
     }
+    if document["text"] != text:
+        document["_stored_text"] = text
+    if document["title"] != title:
+        document["_stored_title"] = title
+    return document
 
 
 def article_document(
-    path: str, article: str, date: str | None, info: dict, story: str | None = None
+    path: str,
+    article: str,
+    date: str | None,
+    info: dict,
+    language: str = "en",
+    story: str | None = None,
 ) -> dict:
     """The fields of an article record: `info` is what tells a changed file (see catalog),
     `story` the story it tells (see `stories`)."""
@@ -214,6 +255,7 @@ def article_document(
         "article": article,
         "date": date,
         "info": info,
+        "language": None if language == "en" else language,
         "story": story,
     }
 

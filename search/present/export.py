@@ -13,19 +13,20 @@ Three formats, each a stream of lines:
   (ExportError) rather than approximated. The translation speaks Whoosh, so it lives in
   `search/engine/mapping.py`.
 
-Every document has `text`, `article`, `path`, `name`, `sentence` and `date` (null when the
-article has no dateline), plus `title` and `url` when the index stores them.
+Every document has `text`, `article`, `path`, `name`, `sentence`, `date` (null when the
+article has no dateline) and `language`, plus `title` and `url` when the index stores them,
+and, for a sentence not in English, `terms`: our own terms for it (see engine/mapping.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator
 
 from ..engine.mapping import index_body as index_body
 from ..errors import ExportError
+from .text import inert_json
 
 FORMATS = ("es-bulk", "es-index", "jsonl")
 DEFAULT_INDEX_NAME = "search"
@@ -65,12 +66,15 @@ def sentence_document(fields: dict) -> dict:
     for name in OPTIONAL_FIELDS:
         if fields.get(name):
             document[name] = fields[name]
+    document["language"] = fields.get("language") or "en"
+    if fields.get("terms"):  # a sentence not in English: our own terms (engine/mapping.py)
+        document["terms"] = fields["terms"]
     return document
 
 
 def to_line(value) -> str:
-    """One compact JSON line (UTF-8 text as is), the same bytes for the same value."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """One compact JSON line, the same bytes for the same value, escaped as `--json` is."""
+    return inert_json(value, separators=(",", ":"))
 
 
 def bulk_lines(sentences: Iterable[dict], index_name: str = DEFAULT_INDEX_NAME) -> Iterator[str]:

@@ -81,8 +81,14 @@ class Style:
 def to_json(record) -> str:
     """One JSON Lines line for a record (a dataclass or a dict)."""
     data = asdict(record) if is_dataclass(record) and not isinstance(record, type) else record
-    line = json.dumps(data, ensure_ascii=False)
-    # json escapes C0 controls itself; C1 controls and bidi overrides are escaped here too.
+    return inert_json(data)
+
+
+def inert_json(value, separators: tuple[str, str] | None = None) -> str:
+    """`value` as one JSON line that is inert on a terminal: UTF-8 text as is, but json's
+    own escapes for C0 controls and ours, here, for C1 controls and bidi overrides. Every
+    JSON the commands write (--json, export) goes through it."""
+    line = json.dumps(value, ensure_ascii=False, separators=separators)
     return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
 
 
@@ -100,6 +106,7 @@ def hit_json(hit, with_context: bool) -> dict:
         "title": hit.title,
         "url": hit.url,
         "copies": [copy_json(copy) for copy in hit.copies],
+        "language": hit.language,
     }
     if with_context:
         data["context"] = {
@@ -299,14 +306,16 @@ def format_numbered(
     return [style.dim(line) for line in out] if dim else out
 
 
-def split_json(sentence, date: str | None) -> dict:
-    """One sentence of `search split --json`: its text, its offsets in the file, the date."""
+def split_json(sentence, date: str | None, language: str = "en") -> dict:
+    """One sentence of `search split --json`: its text, its offsets in the file, the date
+    and the article's language."""
     return {
         "sentence": sentence.number,
         "text": sentence.text,
         "start": sentence.start,
         "end": sentence.end,
         "date": date,
+        "language": language,
     }
 
 
@@ -322,6 +331,7 @@ def show_json(found, sentence) -> dict:
         "title": found.title,
         "url": found.url,
         "copies": [copy_json(copy) for copy in found.copies],
+        "language": found.language,
     }
 
 
@@ -337,6 +347,8 @@ def format_show_header(found, style: Style) -> list[str]:
     if found.copies:
         shown = ", ".join(inert(copy.name) for copy in found.copies)
         lines.append(f"copies: {shown}")
+    if found.language != "en":  # English, the default, goes unsaid as before
+        lines.append(f"language: {found.language}")
     return lines
 
 
@@ -354,6 +366,7 @@ def format_status(status) -> list[str]:
         f"size:      {format_size(status.size_bytes)}",
         f"updated:   {status.updated or '-'}",
         f"schema:    {status.schema_version}",
+        f"languages: {format_languages(status.languages)}",
         f"stale:     {len(status.stale)}{STALE_FIX if status.stale else ''}",
         *[f"  {inert(path)}" for path in status.stale],
         f"missing:   {len(status.missing)}{MISSING_FIX if status.missing else ''}",
@@ -362,6 +375,12 @@ def format_status(status) -> list[str]:
     if status.damaged is not None:  # verified: damage would have been raised
         lines.append("damaged:   0")
     return lines
+
+
+def format_languages(counts: dict[str, int]) -> str:
+    """Each language's code and article count, most articles first: "en 12, de 3"."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{code} {count}" for code, count in ranked) or "-"
 
 
 def format_size(count: float) -> str:

@@ -52,6 +52,7 @@ WORKERS = 4
 TIME_LIMIT = 10.0  # seconds a request may wait for its search
 FRESHNESS_INTERVAL = 0.5  # seconds between two looks at the index on disk
 MAX_LIMIT = 1000
+MAX_DIGITS = 18  # the longest number a parameter may have (a page, an offset, a sentence)
 MAX_WINDOW = 10_000  # offset + limit, as Elasticsearch's index.max_result_window
 PAGE_SIZE = 10
 SORTS = ("relevance", "date", "article")
@@ -176,13 +177,28 @@ def _flag(request: Request, name: str) -> bool:
 
 
 def _number(request: Request, name: str, default: int, low: int, high: int | None = None) -> int:
+    """A whole-number parameter of at least `low`, capped at `high` (BadRequest if not).
+
+    Its digits are counted before they are converted: Python refuses to convert more than
+    4,300 of them, and no count, page or sentence number here needs more than MAX_DIGITS.
+    """
     text = _one(request, name).strip()
     if not text:
         return default
-    if not (text.isascii() and text.isdigit()) or int(text) < low:
-        raise BadRequest(f"{name}={text!r} is not a whole number of at least {low}")
-    value = int(text)
+    if not (text.isascii() and text.isdigit()):
+        raise BadRequest(f"{name}={_shown(text)!r} is not a whole number of at least {low}")
+    digits = text.lstrip("0") or "0"
+    if len(digits) > MAX_DIGITS:
+        raise BadRequest(f"{name}={_shown(text)} is too large (at most {MAX_DIGITS} digits)")
+    value = int(digits)
+    if value < low:
+        raise BadRequest(f"{name}={_shown(text)!r} is not a whole number of at least {low}")
     return value if high is None else min(value, high)
+
+
+def _shown(text: str, width: int = 20) -> str:
+    """A parameter's value as an error quotes it: its first `width` characters."""
+    return text if len(text) <= width else text[:width] + "..."
 
 
 def _date(request: Request, name: str) -> str | None:
@@ -214,6 +230,7 @@ def _parsed(request: Request) -> tuple[ParsedQuery, Options]:
         include_undated=_flag(request, "include_undated"),
         copies=_flag(request, "copies"),
         scope=_scope(request),
+        language=_one(request, "lang").strip() or None,
     )
     parsed = question(_one(request, "q"), options)
     return parsed, replace(options, total=True)
@@ -323,10 +340,16 @@ async def api_article(request: Request) -> Response:
             "date": found.date,
             "title": found.title,
             "url": found.url,
+            "language": found.language,
             "sentences": [asdict(sentence) for sentence in found.sentences],
             "copies": [copy_json(copy) for copy in found.copies],
         }
     )
+
+
+async def not_found(request: Request) -> Response:
+    """Any other path: a 404 for GET, a 405 for any other method (the app is read-only)."""
+    raise HTTPException(404, "Not Found")
 
 
 async def api_status(request: Request) -> Response:
@@ -582,12 +605,15 @@ def create_app(index_dir: Path, workers: int = WORKERS, time_limit: float = TIME
         Route("/api/status", api_status, methods=get),
         Route("/api/openapi.json", api_openapi, methods=get),
         Mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static"),
+        Route("/{path:path}", not_found, methods=get),  # last: what no route above matched
     ]
     app = Starlette(
         routes=routes,
         exception_handlers={SearchError: on_search_error, HTTPException: on_http_error},
         lifespan=lifespan,
     )
+    # A path with a slash too many is a 404 (or a 405), never a redirect to any method.
+    app.router.redirect_slashes = False
     app.state.searcher = searcher
     app.state.templates = Jinja2Templates(
         env=jinja2.Environment(
