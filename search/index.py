@@ -24,7 +24,7 @@ from .engine.query import ParsedQuery, check_date, parse_query
 from .engine.searching import DEFAULT_BUDGET, SearchIndex, parse_reference
 from .engine.store import live_snapshot
 from .errors import InputError
-from .model import SHAPES, Answer, ArticleHits, ArticleText, Hit, Options
+from .model import SHAPES, TREND_BY, Answer, ArticleHits, ArticleText, Hit, Options, Trend
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -32,6 +32,7 @@ __all__ = [
     "Index",
     "Options",
     "ParsedQuery",
+    "Trend",
     "check_date",
     "live_snapshot",
     "parse_reference",
@@ -149,6 +150,20 @@ class Index:
         if options.offset == 0 and hits:
             return hits[0].score
         return self.reader.find(parsed, limit=1)[0].score
+
+    def trend(
+        self, queries: list[str | ParsedQuery], by: str = "month", options: Options = _ASKED
+    ) -> Trend:
+        """Attention over time (or by source) for each query: per bucket its matching
+        articles, stories and sentences, every article of the bucket and the share
+        (`search trend`). `options.match_any` parses the queries; `since`/`until` keep the
+        buckets of those dates; undated matches are counted apart (`Trend.undated`)."""
+        if by not in TREND_BY:
+            raise InputError(f"--by {by!r} is not a bucket; use one of {', '.join(TREND_BY)}")
+        parsed = [
+            question(text, options) if isinstance(text, str) else text for text in queries
+        ]
+        return self.reader.trend(parsed, by, since=options.since, until=options.until)
 
     def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it

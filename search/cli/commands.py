@@ -399,6 +399,86 @@ def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:
         _echo_lines(output.format_hit(hit, style, width, with_context))
 
 
+TREND_HELP = """Chart how many articles match each QUERY per day, week, month, year or source.
+
+\b
+Per bucket: the matching articles (a bar, scaled to the largest), their share of all the
+bucket's articles, and with --json or --csv also stories (copies of one story counted
+once), sentences and all_articles. Every bucket between the first and the last with a
+match is shown, empty ones with 0; matches in undated articles are counted apart, on
+stderr. Several queries are compared side by side.
+\b
+Exit status: 0 if a query matched, 1 if none did, 2 on error.
+\b
+Example:
+    search trend oil --by month
+    search trend oil coffee --by month --csv > trend.csv
+    search trend OPEC --by source
+"""
+
+
+@cli.command("trend", help=TREND_HELP)
+@click.argument("queries", nargs=-1, required=True)
+@index_dir_option
+@click.option(
+    "--by",
+    type=click.Choice(["day", "week", "month", "year", "source"]),
+    default="month",
+    show_default=True,
+    help="Buckets: calendar units of the article's date (weeks are ISO weeks), or its source.",
+)
+@click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop a count that runs longer than this (default: 10).",
+)
+@json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: a header row, then the rows.")
+def trend_command(
+    queries,
+    index_dir: Path,
+    by: str,
+    match_any: bool,
+    since,
+    until,
+    timeout: float | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
+    from ..present import text as output
+    from ..present import trend as shown
+
+    if as_json and as_csv:
+        raise CommandError("--json and --csv cannot be used together; choose one")
+    since = check_date(since, "--since") if since else None
+    until = check_date(until, "--until") if until else None
+    options = Options(match_any=match_any, since=since, until=until)
+    parsed = [question(text, options) for text in queries]
+    with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
+        trend = index.trend(parsed, by, options)
+    if as_csv:
+        click.echo(shown.trend_csv(trend), nl=False)
+    elif as_json:
+        for row in trend.buckets:
+            click.echo(output.to_json(shown.trend_row(row)))
+    elif trend.buckets:
+        width = shutil.get_terminal_size((80, 24)).columns
+        _echo_lines(shown.trend_chart(trend, width))
+    for entry in trend.undated:
+        if entry.sentences:
+            click.echo(shown.undated_note(entry, by), err=True)
+    if not trend.found:
+        said = " or ".join(f'"{output.inert(text)}"' for text in trend.queries)
+        click.echo(f"No matches for {said}.", err=True)
+        raise NoMatch()
+
+
 @cli.command("split")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @json_option

@@ -26,7 +26,13 @@ from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError,
 from . import durable, store, writer
 from .catalog import StoredArticle, save_catalog, stored_articles
 from .damage import NO_SPACE
-from .schema import article_document, article_record_of, file_documents, sentence_document
+from .schema import (
+    article_document,
+    article_record_of,
+    file_documents,
+    sentence_document,
+    source_of,
+)
 
 DEFAULT_WAIT = 10.0
 
@@ -252,7 +258,8 @@ class _Run:
         if stored and stored.sha256 == digest:
             # Touched but unchanged: record its new mtime, keep its sentences.
             whoosh_writer.delete_by_query(article_record_of(str(path)))
-            self._record(whoosh_writer, change, digest, stored.sentences, stored.date)
+            source = source_of(path, change.source.root, _url_of(self.index, str(path)))
+            self._record(whoosh_writer, change, digest, stored.sentences, stored.date, source)
             self.report.unchanged += 1
             return
         try:
@@ -266,6 +273,7 @@ class _Run:
         if stored:
             whoosh_writer.delete_by_query(file_documents(str(path)))
         date = article.iso_date
+        source = source_of(path, change.source.root, article.url)
         for sentence in article.sentences:
             whoosh_writer.add_document(
                 **sentence_document(
@@ -276,9 +284,10 @@ class _Run:
                     sentence.text,
                     title=article.title or None,
                     url=article.url or None,
+                    source=source,
                 )
             )
-        self._record(whoosh_writer, change, digest, len(article.sentences), date)
+        self._record(whoosh_writer, change, digest, len(article.sentences), date, source)
         if stored:
             self.report.updated += 1
         else:
@@ -305,12 +314,16 @@ class _Run:
             outcome = "the index is unchanged"
         return _no_space(self.folder, new_bytes, outcome)
 
-    def _record(self, whoosh_writer, change: _Change, digest: str, sentences: int, date) -> None:
+    def _record(
+        self, whoosh_writer, change: _Change, digest: str, sentences: int, date, source: str
+    ) -> None:
         path, status = change.source.path, change.status
         record = StoredArticle(
             str(path), status.st_size, status.st_mtime_ns, digest, sentences, date
         )
-        whoosh_writer.add_document(**article_document(record.path, path.stem, date, record.info()))
+        whoosh_writer.add_document(
+            **article_document(record.path, path.stem, date, record.info(), source)
+        )
         self.catalog[record.path] = record
 
     def _count_sentences(self) -> None:
@@ -394,3 +407,12 @@ def _mount_point(folder: Path) -> Path:
     while not os.path.ismount(path) and path != path.parent:
         path = path.parent
     return path
+
+
+def _url_of(index, path: str) -> str | None:
+    """The URL stored with an indexed article's sentences (its source when it is a web page)."""
+    with index.searcher() as searcher:
+        for fields in searcher.documents(path=path):
+            if fields.get("kind") != "article":
+                return fields.get("url")
+    return None

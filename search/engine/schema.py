@@ -8,7 +8,7 @@ so `Abramovic~` is one edit from "Abramovich" as typed, not three as stems) and
 `acronyms` (all-caps words of 2 to 5 letters, case kept: what lets `US` rank
 "US" above "us"). Each sentence also carries its article's headline, `title`
 (analyzed as `text`, stored: `title:Ukraine` searches it, and sentences whose
-headline has a query's words rank first), and its source, `url` (stored only),
+headline has a query's words rank first), and where it was published, `url` (stored only),
 so that every hit and every exported sentence has them without a second read.
 Article documents carry
 what incremental indexing needs to tell whether a file changed (size, mtime,
@@ -20,7 +20,9 @@ Keeping both kinds in one index means one commit updates them together.
 Each indexed field costs Whoosh a posting per document (and, for unscored
 fields, a file-system check per posting when it flushes), so sentence
 documents index only what queries need: the three word fields, `path` (to replace an
-article's sentences), `article` and `date` (filters). `kind` is set on article
+article's sentences), `article`, `date` and `source` (filters, and the buckets of
+`search trend`). `source` is where the article comes from: the first folder below the
+folder given to `search index`, or a web page's site (see `source_of`). `kind` is set on article
 records alone, and sentence numbers are stored, not indexed.
 
 SCHEMA_VERSION changes whenever a field changes; an index written with another
@@ -36,7 +38,8 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
-SCHEMA_VERSION = 3
+# 4: `source` (the article's folder or site: indexed and stored) on sentences and records.
+SCHEMA_VERSION = 4
 
 # A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
 # and `Russia-Ukraine` are two words each, which queries read as a phrase. The one
@@ -50,7 +53,7 @@ ARTICLE = "article"
 
 # Fields a user may name in a query (`article:...`, `date:...`, `title:...`); `text` is the
 # default. Dates are ISO strings (YYYY-MM-DD), so a month is a prefix and a range is a term range.
-QUERY_FIELDS = ("text", "article", "date", "title")
+QUERY_FIELDS = ("text", "article", "date", "title", "source")
 
 
 def analyzer():
@@ -98,6 +101,7 @@ def build_schema() -> Schema:
         article=ID(stored=True),
         sentence=STORED(),
         date=ID(stored=True),
+        source=ID(stored=True),
         text=TEXT(analyzer=analyzer(), stored=True, phrase=True),
         title=TEXT(analyzer=analyzer(), stored=True, phrase=True),
         url=STORED(),
@@ -128,7 +132,7 @@ def schema_matches(schema: Schema) -> bool:
 
 SENTENCE_RECORD = {"article": str, "path": str, "sentence": int, "text": str}
 # What a sentence record has only when its article's format gives it.
-SENTENCE_OPTIONAL = {"title": str, "url": str}
+SENTENCE_OPTIONAL = {"title": str, "url": str, "source": str}
 ARTICLE_RECORD = {"article": str, "path": str, "info": dict}
 
 
@@ -166,6 +170,7 @@ def sentence_document(
     text: str,
     title: str | None = None,
     url: str | None = None,
+    source: str | None = None,
 ) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them
     (a field that is None is left out: Whoosh stores nothing for it)."""
@@ -179,12 +184,23 @@ def sentence_document(
         "acronyms": text,
         "title": title,
         "url": url,
+        "source": source,
     }
 
 
-def article_document(path: str, article: str, date: str | None, info: dict) -> dict:
-    """The fields of an article record: `info` is what tells a changed file (see catalog)."""
-    return {"kind": ARTICLE, "path": path, "article": article, "date": date, "info": info}
+def article_document(
+    path: str, article: str, date: str | None, info: dict, source: str | None = None
+) -> dict:
+    """The fields of an article record: `info` is what tells a changed file (see catalog);
+    `source` its folder or site, so that `search status` counts articles by source."""
+    return {
+        "kind": ARTICLE,
+        "path": path,
+        "article": article,
+        "date": date,
+        "info": info,
+        "source": source,
+    }
 
 
 def article_record_of(path: str):
@@ -199,3 +215,30 @@ def file_documents(path: str):
     from whoosh.query import Term
 
     return Term("path", path)
+
+
+def source_of(path, root, url: str | None = None) -> str:
+    """Where an article comes from, lowercased: for a web page with a URL its site (the host
+    without `www.`); else the first folder below `root`, the folder given to `search index`
+    (`bbc/politics/1.txt` under `news/`: `bbc`); a file directly in `root`, or given alone
+    (root None), takes its own folder's name."""
+    from pathlib import PurePath
+    from urllib.parse import urlsplit
+
+    if url:
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            host = ""
+        if host:
+            return host.removeprefix("www.").lower()
+    path = PurePath(path)
+    if root is not None:
+        try:
+            parts = path.relative_to(root).parts
+        except ValueError:
+            parts = ()
+        if len(parts) > 1:
+            return parts[0].lower()
+        return (PurePath(root).name or str(root)).lower()
+    return (path.parent.name or "/").lower()

@@ -33,14 +33,25 @@ from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.searching import TimeLimit
 
 from ..errors import InputError, QueryError, QueryTimeoutError
-from ..model import ArticleHits, ArticleText, ContextSentence, Hit, Page
+from ..model import (
+    ArticleHits,
+    ArticleText,
+    ContextSentence,
+    Hit,
+    Page,
+    SourceCount,
+    Trend,
+    Undated,
+)
 from . import store
+from .columns import Columns, read_columns
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, sentence_fields
 from .store import live_snapshot
+from .trend import Counter, buckets
 
 # Seconds one question may take. The slowest ordinary queries measured at 200k sentences
 # (a one-letter prefix such as `t*` matching nearly every sentence) take about 1 s, so
@@ -85,6 +96,7 @@ class SearchIndex:
         self._names: dict[str, str] = {}
         self._stems: dict[str, list[str]] = {}
         self._dates: dict[tuple, tuple[set, set]] = {}
+        self._columns: Columns | None = None
 
     @classmethod
     def open(
@@ -399,7 +411,61 @@ class SearchIndex:
         status = index_status(self.folder, opened=opened)
         if self.verified:
             status.damaged = []
+        with store.guard(self.folder):
+            status.sources = self.sources()
         return status
+
+    def trend(
+        self,
+        queries: list[ParsedQuery],
+        by: str,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Trend:
+        """Each query's matching articles, stories and sentences per bucket of `by` (a
+        calendar unit of the article's date, or its source), with every article of the
+        bucket; dates kept from `since` to `until`; undated matches counted apart."""
+        with self._budgeted(), store.guard(self.folder):
+            counter = Counter(self.columns(), by, since, until)
+            counted = []
+            undated = []
+            for parsed in queries:
+                self._check_deadline()
+                documents = self._matching_documents(parsed)
+                found, (articles, sentences) = counter.count(documents)
+                counted.append((parsed.text, found))
+                undated.append(Undated(parsed.text, articles, sentences))
+            rows = buckets(counter, counted)
+        return Trend(by, [parsed.text for parsed in queries], rows, undated)
+
+    def sources(self) -> list[SourceCount]:
+        """Every source with its articles and the first and last of their dates."""
+        columns = self.columns()
+        found: dict[str, list] = {}
+        for number in columns.articles:
+            entry = found.setdefault(columns.sources[number], [0, None, None, 0])
+            entry[0] += 1
+            date = columns.dates[number]
+            if date is None:
+                entry[3] += 1
+                continue
+            entry[1] = date if entry[1] is None else min(entry[1], date)
+            entry[2] = date if entry[2] is None else max(entry[2], date)
+        return [SourceCount(name, *found[name]) for name in sorted(found)]
+
+    def columns(self) -> Columns:
+        """Each document's article, and each article's date, source and story, read from
+        the postings once per open snapshot (see `search.engine.columns`)."""
+        if self._columns is None:
+            self._columns = read_columns(self._searcher.reader())
+        return self._columns
+
+    def _matching_documents(self, parsed: ParsedQuery):
+        """The document numbers of every sentence a query matches, whatever its date (the
+        trend buckets dates itself), from one unscored search: no stored field is read."""
+        undated = replace(parsed, since=None, until=None, include_undated=False)
+        resolved = self._resolved(undated)
+        return self._search(resolved.query, limit=None, scored=False, mask=resolved.mask).docs()
 
     # Internals -----------------------------------------------------------------------
 
