@@ -18,6 +18,7 @@ input raises a `search.errors.SearchError` subclass whose message says what is w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from .engine.query import ParsedQuery, check_date, parse_query
@@ -152,7 +153,7 @@ class Index:
         return self.reader.find(parsed, limit=1)[0].score
 
     def trend(
-        self, queries: list[str | ParsedQuery], by: str = "month", options: Options = _ASKED
+        self, queries: Sequence[str | ParsedQuery], by: str = "month", options: Options = _ASKED
     ) -> Trend:
         """Attention over time (or by source) for each query: per bucket its matching
         articles, stories and sentences, every article of the bucket and the share
@@ -160,9 +161,7 @@ class Index:
         buckets of those dates; undated matches are counted apart (`Trend.undated`)."""
         if by not in TREND_BY:
             raise InputError(f"--by {by!r} is not a bucket; use one of {', '.join(TREND_BY)}")
-        parsed = [
-            question(text, options) if isinstance(text, str) else text for text in queries
-        ]
+        parsed = [question(text, options) if isinstance(text, str) else text for text in queries]
         return self.reader.trend(parsed, by, since=options.since, until=options.until)
 
     def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:

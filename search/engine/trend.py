@@ -17,8 +17,6 @@ from ..model import TrendBucket
 from .columns import NO_ARTICLE, Columns
 
 
-
-
 def bucket_of(by: str) -> Callable[[str], str]:
     """The bucket name of an ISO date (YYYY-MM-DD) for a calendar `by`."""
     if by == "day":
@@ -135,9 +133,7 @@ class Counter:
         return found, (undated[0], undated[1])
 
 
-def buckets(
-    counter: Counter, queries: list[tuple[str, dict[str, list]]]
-) -> list[TrendBucket]:
+def buckets(counter: Counter, queries: list[tuple[str, dict[str, list]]]) -> list[TrendBucket]:
     """One row per query and bucket, every bucket between the first and last with a match
     (by source: the sources with a match), empty ones with zeros."""
     present = [key for _text, found in queries for key in found]

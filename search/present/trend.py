@@ -66,8 +66,10 @@ def trend_chart(trend, width: int) -> list[str]:
     by_bucket: dict[str, dict[str, object]] = {}
     for row in trend.buckets:
         by_bucket.setdefault(row.bucket, {})[row.query] = row
-    header = trend.by.ljust(label_width) + " " + " ".join(
-        _clip(inert(query), column).ljust(column) for query in queries
+    header = (
+        trend.by.ljust(label_width)
+        + " "
+        + " ".join(_clip(inert(query), column).ljust(column) for query in queries)
     )
     lines = [header.rstrip()]
     for bucket, rows in by_bucket.items():
