@@ -25,7 +25,18 @@ from .engine.query import ParsedQuery, check_date, parse_query
 from .engine.searching import DEFAULT_BUDGET, SearchIndex, parse_reference
 from .engine.store import live_snapshot
 from .errors import InputError
-from .model import SHAPES, TREND_BY, Answer, ArticleHits, ArticleText, Hit, Options, Trend
+from .model import (
+    SHAPES,
+    SIGNIFICANCE,
+    TREND_BY,
+    Answer,
+    ArticleHits,
+    ArticleText,
+    Hit,
+    Options,
+    Significant,
+    Trend,
+)
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -163,6 +174,21 @@ class Index:
             raise InputError(f"--by {by!r} is not a bucket; use one of {', '.join(TREND_BY)}")
         parsed = [question(text, options) if isinstance(text, str) else text for text in queries]
         return self.reader.trend(parsed, by, since=options.since, until=options.until)
+
+    def words(
+        self,
+        query: str | ParsedQuery,
+        options: Options = _ASKED,
+        limit: int = 20,
+        score: str = "jlh",
+    ) -> Significant:
+        """The words, two-word phrases and names that distinguish the query's matching
+        sentences from the whole archive, best first (`search words`); `score` is `jlh`
+        (Elasticsearch's significant_text), `g2` (log-likelihood) or `chi2`."""
+        if score not in SIGNIFICANCE:
+            raise InputError(f"--score {score!r} is not a measure; use one of {SIGNIFICANCE}")
+        parsed = question(query, options) if isinstance(query, str) else query
+        return self.reader.words(parsed, limit, score)
 
     def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it

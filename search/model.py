@@ -184,3 +184,38 @@ class SourceCount:
     first: str | None
     last: str | None
     undated: int
+
+
+SIGNIFICANCE = ("jlh", "g2", "chi2")
+
+
+@dataclass(frozen=True)
+class SignificantTerm:
+    """A word, two-word phrase or name that sets the matches apart: its significance score,
+    in how many matching sentences it appears (scaled from the sample when sampled), and in
+    how many sentences of the whole archive."""
+
+    term: str
+    score: float
+    matches: int
+    archive: int
+
+
+@dataclass(frozen=True)
+class Significant:
+    """`Index.words`'s answer: the distinctive words, phrases and names of a query's
+    matches. `matches` sentences matched; `sample` of them were read (`sampled` when that is
+    fewer); `archive` sentences in the index; `score` the measure used."""
+
+    matches: int
+    sample: int
+    sampled: bool
+    archive: int
+    score: str
+    words: list[SignificantTerm] = field(default_factory=list)
+    phrases: list[SignificantTerm] = field(default_factory=list)
+    names: list[SignificantTerm] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.matches > 0

@@ -479,6 +479,91 @@ def trend_command(
         raise NoMatch()
 
 
+WORDS_HELP = """Print the words, two-word phrases and names that set QUERY's matches apart.
+
+\b
+Each term is scored against the whole archive (JLH, as Elasticsearch's
+significant_text; --score g2 or chi2 for log-likelihood or chi-square) and shown
+with how many matching sentences and how many sentences of the archive hold it.
+Names are runs of capitalised words. Over 2,000 matching sentences, an evenly
+spaced sample of 2,000 is read (said on stderr).
+\b
+Exit status: 0 if the query matched, 1 if it did not, 2 on error.
+\b
+Example:
+    search words coffee
+    search words -n 10 --csv 'oil prices' > words.csv
+"""
+
+
+@cli.command("words", help=WORDS_HELP)
+@click.argument("query", nargs=-1, required=True)
+@index_dir_option
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=1, max=1000),
+    default=20,
+    show_default=True,
+    help="At most N terms in each list.",
+)
+@click.option(
+    "--score",
+    type=click.Choice(["jlh", "g2", "chi2"]),
+    default="jlh",
+    show_default=True,
+    help="The significance measure.",
+)
+@click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop after this long (default: 10).",
+)
+@json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: a header row, then the terms.")
+def words_command(
+    query,
+    index_dir: Path,
+    limit: int,
+    score: str,
+    match_any: bool,
+    since,
+    until,
+    timeout: float | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
+    from ..present import text as output
+    from ..present import trend as shown
+
+    if as_json and as_csv:
+        raise CommandError("--json and --csv cannot be used together; choose one")
+    since = check_date(since, "--since") if since else None
+    until = check_date(until, "--until") if until else None
+    options = Options(match_any=match_any, since=since, until=until)
+    parsed = question(" ".join(query), options)
+    with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
+        found = index.words(parsed, options, limit=limit, score=score)
+    if as_csv:
+        click.echo(shown.words_csv(found), nl=False)
+    elif as_json:
+        for row in shown.words_rows(found):
+            click.echo(output.to_json(row))
+    else:
+        _echo_lines(shown.words_table(found))
+    if found.sampled:
+        click.echo(shown.sample_note(found), err=True)
+    if not found.found:
+        click.echo(f'No matches for "{output.inert(parsed.text)}".', err=True)
+        raise NoMatch()
+
+
 @cli.command("split")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @json_option

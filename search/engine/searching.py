@@ -39,6 +39,7 @@ from ..model import (
     ContextSentence,
     Hit,
     Page,
+    Significant,
     SourceCount,
     Trend,
     Undated,
@@ -437,6 +438,24 @@ class SearchIndex:
                 undated.append(Undated(parsed.text, articles, sentences))
             rows = buckets(counter, counted)
         return Trend(by, [parsed.text for parsed in queries], rows, undated)
+
+    def words(self, parsed: ParsedQuery, limit: int = 20, score: str = "jlh") -> Significant:
+        """The words, two-word phrases and names that set the query's matching sentences
+        apart from the whole index (see `search.engine.significant`)."""
+        from .significant import significant
+
+        with self._budgeted(), store.guard(self.folder):
+            resolved = self._resolved(parsed)
+            found = self._search(resolved.query, limit=None, scored=False, **self._limits(parsed))
+            query: wq.Query = resolved.query  # type: ignore[assignment]
+            own = {
+                leaf.text
+                for leaf in query.leaves()
+                if isinstance(leaf, wq.Term) and leaf.fieldname == "text"
+            }
+            return significant(
+                self._searcher, found.docs(), own, limit, score, self._check_deadline
+            )
 
     def sources(self) -> list[SourceCount]:
         """Every source with its articles and the first and last of their dates."""

@@ -97,3 +97,53 @@ def undated_note(entry, by: str) -> str:
         f'{articles} ({sentences}) {verb} "{inert(entry.query)}" and are counted in no {where}: '
         "their files give no date"
     )
+
+
+WORDS_COLUMNS = ("kind", "term", "score", "matches", "archive")
+KINDS = (("word", "words"), ("phrase", "phrases"), ("name", "names"))
+
+
+def words_rows(found) -> list[dict]:
+    """Every term of `search words`, words then phrases then names, best first in each."""
+    return [
+        {"kind": kind, "term": t.term, "score": t.score, "matches": t.matches, "archive": t.archive}
+        for kind, attribute in KINDS
+        for t in getattr(found, attribute)
+    ]
+
+
+def words_csv(found) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=WORDS_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(words_rows(found))
+    return out.getvalue()
+
+
+def words_table(found) -> list[str]:
+    """Three lists (words, phrases, names), each a table: term, score, in the matches, in
+    the archive."""
+    lines: list[str] = []
+    for kind, attribute in KINDS:
+        terms = getattr(found, attribute)
+        if not terms:
+            continue
+        width = max(len(kind) + 1, *(len(inert(t.term)) for t in terms))
+        if lines:
+            lines.append("")
+        lines.append(
+            f"{(attribute).ljust(width)}  {found.score:>9}  {'matches':>8}  {'archive':>8}"
+        )
+        for t in terms:
+            lines.append(
+                f"{inert(t.term).ljust(width)}  {t.score:>9.4g}  {t.matches:>8}  {t.archive:>8}"
+            )
+    return lines
+
+
+def sample_note(found) -> str:
+    """The stderr line when `search words` read a sample of the matches."""
+    return (
+        f"words of a sample of {found.sample:,} of the {found.matches:,} matching sentences; "
+        "counts in the matches are scaled from it"
+    )
