@@ -292,8 +292,9 @@ def format_sources(sources) -> list[str]:
     for entry in sources:
         dates = f"{entry.first} .. {entry.last}" if entry.first else "no dates"
         undated = f"  ({entry.undated} undated)" if entry.undated and entry.first else ""
-        count = f"{entry.articles} article{'s' if entry.articles != 1 else ''}"
-        lines.append(f"  {inert(entry.source).ljust(width)}  {count:>14}  {dates}{undated}")
+        word = "articles" if entry.articles != 1 else "article"
+        name = inert(entry.source).ljust(width)
+        lines.append(f"  {name}  {entry.articles:>6} {word:<8}  {dates}{undated}".rstrip())
     return lines
 
 
