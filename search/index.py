@@ -40,6 +40,7 @@ from .model import (
 
 __all__ = [
     "DEFAULT_BUDGET",
+    "TREND_BY",
     "Answer",
     "Index",
     "Options",
@@ -181,14 +182,16 @@ class Index:
         options: Options = _ASKED,
         limit: int = 20,
         score: str = "jlh",
+        sample: int | None = None,
     ) -> Significant:
         """The words, two-word phrases and names that distinguish the query's matching
         sentences from the whole archive, best first (`search words`); `score` is `jlh`
-        (Elasticsearch's significant_text), `g2` (log-likelihood) or `chi2`."""
+        (Elasticsearch's significant_text), `g2` (log-likelihood) or `chi2`; `sample`: how
+        many matching sentences to read at most (default 2,000)."""
         if score not in SIGNIFICANCE:
             raise InputError(f"--score {score!r} is not a measure; use one of {SIGNIFICANCE}")
         parsed = question(query, options) if isinstance(query, str) else query
-        return self.reader.words(parsed, limit, score)
+        return self.reader.words(parsed, limit, score, sample)
 
     def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it

@@ -439,7 +439,9 @@ class SearchIndex:
             rows = buckets(counter, counted)
         return Trend(by, [parsed.text for parsed in queries], rows, undated)
 
-    def words(self, parsed: ParsedQuery, limit: int = 20, score: str = "jlh") -> Significant:
+    def words(
+        self, parsed: ParsedQuery, limit: int = 20, score: str = "jlh", sample: int | None = None
+    ) -> Significant:
         """The words, two-word phrases and names that set the query's matching sentences
         apart from the whole index (see `search.engine.significant`)."""
         from .significant import significant
@@ -454,7 +456,7 @@ class SearchIndex:
                 if isinstance(leaf, wq.Term) and leaf.fieldname == "text"
             }
             return significant(
-                self._searcher, found.docs(), own, limit, score, self._check_deadline
+                self._searcher, found.docs(), own, limit, score, self._check_deadline, sample
             )
 
     def sources(self) -> list[SourceCount]:

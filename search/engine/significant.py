@@ -55,6 +55,7 @@ def significant(
     limit: int = 20,
     score: str = "jlh",
     check: Callable[[], None] = lambda: None,
+    sample_size: int | None = None,
 ) -> Significant:
     """The distinctive words, phrases and names of `documents` against the whole index.
 
@@ -62,7 +63,7 @@ def significant(
     (the caller's deadline)."""
     reader = searcher.reader()
     matched = sorted(documents)
-    sample = _sample(matched, SAMPLE_SIZE)
+    sample = _sample(matched, sample_size or SAMPLE_SIZE)
     texts = []
     for docnum in sample:
         fields = reader.stored_fields(docnum)
