@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
@@ -45,7 +46,7 @@ from ..model import (
     Undated,
 )
 from . import store
-from .columns import Columns, read_columns
+from .columns import Columns, read_columns, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
@@ -98,6 +99,7 @@ class SearchIndex:
         self._stems: dict[str, list[str]] = {}
         self._dates: dict[tuple, tuple[set, set]] = {}
         self._columns: Columns | None = None
+        self._background: Any = None  # search.engine.significant's background sample
 
     @classmethod
     def open(
@@ -444,11 +446,17 @@ class SearchIndex:
     ) -> Significant:
         """The words, two-word phrases and names that set the query's matching sentences
         apart from the whole index (see `search.engine.significant`)."""
-        from .significant import significant
+        from .significant import background_sample, significant
 
         with self._budgeted(), store.guard(self.folder):
+            if self._background is None:
+                self._background = background_sample(self._searcher.reader())
             resolved = self._resolved(parsed)
-            found = self._search(resolved.query, limit=None, scored=False, **self._limits(parsed))
+            if parsed.dated:
+                limits = self._limits(parsed)
+                found = self._search(resolved.query, limit=None, scored=False, **limits).docs()
+            else:
+                found = self._matching_documents(parsed)
             query: wq.Query = resolved.query  # type: ignore[assignment]
             own = {
                 leaf.text
@@ -456,7 +464,14 @@ class SearchIndex:
                 if isinstance(leaf, wq.Term) and leaf.fieldname == "text"
             }
             return significant(
-                self._searcher, found.docs(), own, limit, score, self._check_deadline, sample
+                self._searcher,
+                found,
+                own,
+                limit,
+                score,
+                self._check_deadline,
+                sample,
+                self._background,
             )
 
     def sources(self) -> list[SourceCount]:
@@ -486,6 +501,10 @@ class SearchIndex:
         trend buckets dates itself), from one unscored search: no stored field is read."""
         undated = replace(parsed, since=None, until=None, include_undated=False)
         resolved = self._resolved(undated)
+        core = unbonused(resolved.query)
+        if isinstance(core, wq.Term) and resolved.mask is None:
+            # One word: its postings are its matches, read a block at a time.
+            return term_documents(self._searcher.reader(), core.fieldname, core.text)
         return self._search(resolved.query, limit=None, scored=False, mask=resolved.mask).docs()
 
     # Internals -----------------------------------------------------------------------

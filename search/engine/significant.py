@@ -12,16 +12,19 @@ alternatives, see README "Distinctive words" for the comparison).
   (deterministic). The counts shown in the matches are then the sample's counts scaled to
   the whole match set, and `sampled` says so.
 - **Background**: a word's count is its document frequency in the `words` field (every
-  word, lowercased, unstemmed): a term-dictionary lookup. A two-word phrase's count is a
-  phrase search on the `text` field (stemmed, with positions), made only for the
-  candidates whose score could reach the list (at most PHRASE_CANDIDATES).
+  word, lowercased, unstemmed): a term-dictionary lookup, exact. A two-word phrase's (or a
+  name of several words) is estimated from a background sample of BACKGROUND_SIZE
+  sentences evenly spaced over the whole index (read once per open index), scaled to the
+  index, and never less than its count in the matches: a phrase search per candidate on
+  the `text` positions cost 190 ms each for common pairs (11 s for 60 at 20k sentences).
 - **Names**: runs of capitalised words in the sentences as written (`Brazil`, `Jorge
   Cardenas`, `ICO`), the word that opens a sentence left out when, lowercased, it is in more
   than COMMON_SHARE of the archive's sentences (`The`, `He`, `Since`); scored the same way
   against the archive (a one-word name's background is its lowercase word's count, an
   upper bound, so its score is a lower bound).
-- Terms seen in fewer than MIN_COUNT foreground sentences, and the query's own words, are
-  left out.
+- Terms seen in fewer than MIN_COUNT foreground sentences, the query's own words, and
+  phrases with a word in more than COMMON_PHRASE_SHARE of the archive's sentences are left
+  out.
 """
 
 from __future__ import annotations
@@ -31,20 +34,25 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from whoosh import query as wq
-
 from ..model import Significant, SignificantTerm
-from .schema import shared_analyzer, shared_words_analyzer
+from .schema import WORD_PATTERN, shared_analyzer
 
 SAMPLE_SIZE = 2_000
+BACKGROUND_SIZE = 5_000
 MIN_COUNT = 3
-PHRASE_CANDIDATES = 60
+# A phrase with a common word (in more than this share of the archive's sentences, and not
+# twice as frequent in the matches: the, of, said) is left out: such pairs ride on the
+# query's own words ("the government" for `government`).
+COMMON_PHRASE_SHARE = 0.05
 SCORES = ("jlh", "g2", "chi2")
 # A sentence-initial capitalised word is a name only if its lowercase form is rarer than this
 # share of the archive's sentences (`The`, `He`, `But` are far more common).
 COMMON_SHARE = 0.002
 
 _WORD = re.compile(r"\w")
+# The `words` field's analyzer (its tokenizer, then lowercase), as one compiled pattern:
+# Whoosh's analyzer chain costs 5 us a token, half the time of a `search words`.
+_TOKEN = re.compile(WORD_PATTERN)
 _NAME = re.compile(r"(?:[A-Z][\w'’.-]*\w|[A-Z])(?:\s+(?:[A-Z][\w'’.-]*\w|[A-Z]))*")
 
 
@@ -56,31 +64,31 @@ def significant(
     score: str = "jlh",
     check: Callable[[], None] = lambda: None,
     sample_size: int | None = None,
+    background: _Counts | None = None,
 ) -> Significant:
     """The distinctive words, phrases and names of `documents` against the whole index.
 
     `exclude`: stems of the query's own words, left out. `check` is called now and then
-    (the caller's deadline)."""
+    (the caller's deadline). `background`: the counts of `background_sample(reader)`, if
+    the caller keeps them."""
     reader = searcher.reader()
     matched = sorted(documents)
-    sample = _sample(matched, sample_size or SAMPLE_SIZE)
-    texts = []
-    for docnum in sample:
-        fields = reader.stored_fields(docnum)
-        if isinstance(fields, dict) and isinstance(fields.get("text"), str):
-            texts.append(fields["text"])
+    texts = _texts(reader, _sample(matched, sample_size or SAMPLE_SIZE))
     check()
     total = _sentence_total(reader)
     words_df = _words_frequency(reader)
+    if background is None:
+        background = background_sample(reader, words_df)
     foreground = _Foreground(texts, len(matched), total, words_df)
+    foreground.background = background
     stems = _stems(exclude)
     unigrams = [
         foreground.term(word, held, words_df(word), score)
         for word, held in foreground.words.items()
         if held >= MIN_COUNT and _stem(word) not in stems
     ]
-    phrases = _phrases(searcher, foreground, words_df, stems, score, limit, check)
-    names = _names(searcher, foreground, words_df, stems, score, check)
+    phrases = _phrases(foreground, stems, score)
+    names = _names(foreground, words_df, stems, score)
     return Significant(
         matches=len(matched),
         sample=len(texts),
@@ -93,22 +101,19 @@ def significant(
     )
 
 
-class _Foreground:
-    """Per term, how many sampled sentences hold it: words, two-word phrases, names."""
+class _Counts:
+    """Per term, how many of a sample of sentences hold it: words, two-word phrases, names."""
 
-    def __init__(
-        self, texts: list[str], matches: int, total: int, words_df: Callable[[str], int]
-    ) -> None:
+    def __init__(self, texts: list[str], total: int, words_df: Callable[[str], int]) -> None:
         self.size = len(texts)
-        self.matches = matches
         self.total = total
         self.words: Counter[str] = Counter()
         self.phrases: Counter[tuple[str, str]] = Counter()
         self.names: Counter[str] = Counter()
+        self.words_df = words_df
         common = COMMON_SHARE * max(total, 1)
-        analyze = shared_words_analyzer()
         for text in texts:
-            tokens = [token.text for token in analyze(text)]
+            tokens = [match.group().lower() for match in _TOKEN.finditer(text)]
             self.words.update(set(tokens))
             self.phrases.update(set(zip(tokens, tokens[1:], strict=False)))
             names = set()
@@ -120,6 +125,29 @@ class _Foreground:
                 if words:
                     names.add(" ".join(words))
             self.names.update(names)
+
+    def estimate(self, held: int) -> int:
+        """A count in this sample, scaled to the whole index."""
+        return round(held * self.total / self.size) if self.size else 0
+
+
+class _Foreground(_Counts):
+    """The matches' sample, and the background sample it is compared with."""
+
+    background: _Counts
+
+    def __init__(
+        self, texts: list[str], matches: int, total: int, words_df: Callable[[str], int]
+    ) -> None:
+        super().__init__(texts, total, words_df)
+        self.matches = matches
+
+    def is_common(self, word: str) -> bool:
+        """A word in more than COMMON_PHRASE_SHARE of the archive's sentences that is not
+        at least twice as frequent in the matches (the, of, said; not a story's own word)."""
+        archive = self.words_df(word) / max(self.total, 1)
+        matches = self.words.get(word, 0) / max(self.size, 1)
+        return archive > COMMON_PHRASE_SHARE and matches < 2 * archive
 
     def term(self, text: str, held: int, background: int, score: str) -> SignificantTerm:
         """A term seen in `held` sampled sentences and `background` sentences of the index."""
@@ -189,50 +217,58 @@ def _table(held: int, size: int, background: int, total: int):
 SCORERS: dict[str, Callable[[int, int, int, int], float]] = {"jlh": jlh, "g2": g2, "chi2": chi2}
 
 
-def _phrases(searcher, foreground, words_df, stems, score, limit, check) -> list:
-    """Two-word phrases: the candidates ranked by a score with the larger of their words'
-    counts as background (an upper bound of the phrase's, so a lower bound of its score),
-    then the best PHRASE_CANDIDATES counted exactly by a phrase search."""
-    candidates = []
+def _phrases(foreground: _Foreground, stems: set[str], score: str) -> list:
+    """Two-word phrases, their background estimated from the background sample."""
+    background = foreground.background
+    found = []
     for (first, second), held in foreground.phrases.items():
         if held < MIN_COUNT or (_stem(first) in stems and _stem(second) in stems):
             continue
-        bound = foreground.term("", held, min(words_df(first), words_df(second)), score).score
-        candidates.append((bound, first, second, held))
-    candidates.sort(key=lambda entry: (-entry[0], entry[1], entry[2]))
-    found = []
-    for _bound, first, second, held in candidates[: max(PHRASE_CANDIDATES, limit * 2)]:
-        check()
-        background = _phrase_count(searcher, [first, second])
-        found.append(foreground.term(f"{first} {second}", held, background, score))
-    return found
-
-
-def _names(searcher, foreground, words_df, stems, score, check) -> list:
-    found = []
-    counted = 0
-    for name, held in foreground.names.most_common():
-        if held < MIN_COUNT:
-            break
-        words = name.lower().split()
-        if len(words) == 1 and _stem(words[0]) in stems:
+        if foreground.is_common(first) or foreground.is_common(second):
             continue
-        if counted >= PHRASE_CANDIDATES:
-            break
-        check()
-        counted += 1
-        background = words_df(words[0]) if len(words) == 1 else _phrase_count(searcher, words)
-        found.append(foreground.term(name, held, background, score))
+        estimate = background.estimate(background.phrases.get((first, second), 0))
+        found.append(foreground.term(f"{first} {second}", held, estimate, score))
     return found
 
 
-def _phrase_count(searcher, words: list[str]) -> int:
-    """How many sentences hold `words` in this order, adjacent (stemmed, as queries are)."""
-    stems = [token.text for word in words for token in shared_analyzer()(word)]
-    if not stems:
-        return 0
-    query = wq.Term("text", stems[0]) if len(stems) == 1 else wq.Phrase("text", stems)
-    return len(searcher.search(query, limit=None, scored=False))
+def _names(foreground: _Foreground, words_df, stems: set[str], score: str) -> list:
+    """Names: a one-word name's background is its lowercase word's count (exact, an upper
+    bound: `Bill` counts "bill" too); a longer name's is estimated from the background
+    sample."""
+    background = foreground.background
+    found = []
+    for name, held in foreground.names.items():
+        if held < MIN_COUNT:
+            continue
+        words = name.lower().split()
+        if len(words) == 1:
+            if _stem(words[0]) in stems:
+                continue
+            count = words_df(words[0])
+        else:
+            count = background.estimate(background.names.get(name, 0))
+        found.append(foreground.term(name, held, count, score))
+    return found
+
+
+def background_sample(reader, words_df: Callable[[str], int] | None = None) -> _Counts:
+    """The counts of BACKGROUND_SIZE sentences evenly spaced over the whole index."""
+    total = _sentence_total(reader)
+    step = max(1, reader.doc_count_all() // BACKGROUND_SIZE)
+    texts = _texts(reader, range(0, reader.doc_count_all(), step))
+    return _Counts(texts, total, words_df or _words_frequency(reader))
+
+
+def _texts(reader, docnums: Iterable[int]) -> list[str]:
+    """The stored text of the live sentence documents among `docnums`."""
+    texts = []
+    for docnum in docnums:
+        if reader.is_deleted(docnum):
+            continue
+        fields = reader.stored_fields(docnum)
+        if isinstance(fields, dict) and isinstance(fields.get("text"), str):
+            texts.append(fields["text"])
+    return texts
 
 
 def _words_frequency(reader) -> Callable[[str], int]:
