@@ -64,11 +64,11 @@ def main() -> None:
         return index.words(word, limit=PAGE_WORDS, sample=PAGE_SAMPLE)
 
     with Index.open(args.index, budget=None) as index:
-        matches = index.answer(word, Options(shape="count")).total or 0
-        sentences = index.status().sentences
         started = time.perf_counter()
         index.reader.columns()
         columns = (time.perf_counter() - started) * 1000
+        matches = index.answer(word, Options(shape="count")).total or 0
+        sentences = index.status().sentences
     rows = [
         measure(
             args.index, f"trend {word} --by month", lambda i: i.trend([word], "month"), args.runs
@@ -91,9 +91,8 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|")
     for row in rows:
         per = row["p50"] / matches * 100_000 if matches else 0
-        print(
-            f"| {row['name']} | {row['cold']:.0f} | {row['p50']:.0f} | {row['p95']:.0f} | {per:.0f} |"
-        )
+        times = f"{row['cold']:.0f} | {row['p50']:.0f} | {row['p95']:.0f}"
+        print(f"| {row['name']} | {times} | {per:.0f} |")
     with_, without = rows[5]["p50"], rows[4]["p50"]
     print()
     print(f"page with overview / without (warm p50): {with_ / without:.2f}x")
