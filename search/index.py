@@ -181,12 +181,12 @@ class Index:
         query: str | ParsedQuery,
         options: Options = _ASKED,
         limit: int = 20,
-        score: str = "jlh",
+        score: str = "g2",
         sample: int | None = None,
     ) -> Significant:
         """The words, two-word phrases and names that distinguish the query's matching
-        sentences from the whole archive, best first (`search words`); `score` is `jlh`
-        (Elasticsearch's significant_text), `g2` (log-likelihood) or `chi2`; `sample`: how
+        sentences from the whole archive, best first (`search words`); `score` is `g2`
+        (log-likelihood), `jlh` (Elasticsearch's significant_text) or `chi2`; `sample`: how
         many matching sentences to read at most (default 2,000)."""
         if score not in SIGNIFICANCE:
             raise InputError(f"--score {score!r} is not a measure; use one of {SIGNIFICANCE}")

@@ -382,7 +382,7 @@ def test_words_of_a_story_are_its_vocabulary_not_common_words(coffee, score):
 def test_words_human_table(coffee):
     result = run(coffee, "words", "coffee", "-n", "2")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0].split() == ["words", "jlh", "matches", "archive"]
+    assert result.stdout.splitlines()[0].split() == ["words", "g2", "matches", "archive"]
     assert len([line for line in result.stdout.splitlines() if line.startswith("names")]) == 1
 
 

@@ -482,8 +482,8 @@ def trend_command(
 WORDS_HELP = """Print the words, two-word phrases and names that set QUERY's matches apart.
 
 \b
-Each term is scored against the whole archive (JLH, as Elasticsearch's
-significant_text; --score g2 or chi2 for log-likelihood or chi-square) and shown
+Each term is scored against the whole archive (log-likelihood, G2; --score jlh
+for Elasticsearch's significant_text measure, chi2 for chi-square) and shown
 with how many matching sentences and how many sentences of the archive hold it.
 Names are runs of capitalised words. Over 2,000 matching sentences, an evenly
 spaced sample of 2,000 is read (said on stderr).
@@ -509,8 +509,8 @@ Example:
 )
 @click.option(
     "--score",
-    type=click.Choice(["jlh", "g2", "chi2"]),
-    default="jlh",
+    type=click.Choice(["g2", "jlh", "chi2"]),
+    default="g2",
     show_default=True,
     help="The significance measure.",
 )

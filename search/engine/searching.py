@@ -442,7 +442,7 @@ class SearchIndex:
         return Trend(by, [parsed.text for parsed in queries], rows, undated)
 
     def words(
-        self, parsed: ParsedQuery, limit: int = 20, score: str = "jlh", sample: int | None = None
+        self, parsed: ParsedQuery, limit: int = 20, score: str = "g2", sample: int | None = None
     ) -> Significant:
         """The words, two-word phrases and names that set the query's matching sentences
         apart from the whole index (see `search.engine.significant`)."""

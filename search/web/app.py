@@ -411,7 +411,7 @@ async def api_words(request: Request) -> Response:
     options = _filters(request)
     parsed = question(_one(request, "q"), options)
     limit = _number(request, "n", 20, 1, MAX_LIMIT)
-    score = _one(request, "score", "jlh") or "jlh"
+    score = _one(request, "score", "g2") or "g2"
     if score not in SCORES:
         raise BadRequest(f"score={score!r} is not one of {', '.join(SCORES)}")
     started = time.perf_counter()
