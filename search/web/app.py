@@ -25,6 +25,7 @@ import json
 import socket
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
@@ -58,6 +59,7 @@ MAX_WINDOW = 10_000  # offset + limit, as Elasticsearch's index.max_result_windo
 PAGE_SIZE = 10
 PAGE_WORDS = 12  # distinctive words on the page
 PAGE_SAMPLE = 500  # matching sentences the page reads for them (`search words`: 2,000)
+OVERVIEWS = 64  # the page's overviews kept (see Overviews)
 MEASURES = ("articles", "share")
 SORTS = ("relevance", "date", "article")
 SCORES = ("jlh", "g2", "chi2")
@@ -238,14 +240,46 @@ def _results(index: Index, parsed, options: Options) -> dict:
     }
 
 
+class Overviews:
+    """The page's overviews of the last OVERVIEWS queries asked, by index snapshot: the
+    next page of hits, a click on a bar (a date filter) or the raw / share switch shows
+    the same overview, so only the first view of a query pays for it."""
+
+    def __init__(self, size: int = OVERVIEWS) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple, dict] = OrderedDict()
+
+    def get(self, index: Index, parsed, compare, by: str) -> dict:
+        key = (
+            index.snapshot,
+            parsed.text,
+            parsed.match_any,
+            compare.text if compare else None,
+            by,
+        )
+        with self._lock:
+            if key in self._kept and key[0] is not None:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        found = _overview(index, parsed, compare, by)
+        with self._lock:
+            self._kept[key] = found
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return found
+
+
 def _overview(index: Index, parsed, compare, by: str) -> dict:
-    """What the page shows around the hits: the query's trend (and its comparison's) over
-    time, its sources, and its distinctive words (on a smaller sample than `search words`)."""
+    """What the page shows around the hits, over every date whatever the page's date filter:
+    the query's trend (and its comparison's), its sources, and its distinctive words (on a
+    smaller sample than `search words`)."""
+    everywhen = replace(parsed, since=None, until=None, include_undated=False)
     queries = [parsed] if compare is None else [parsed, compare]
     return {
         "trend": index.trend(queries, by),
         "sources": index.trend([parsed], "source"),
-        "words": index.words(parsed, limit=PAGE_WORDS, sample=PAGE_SAMPLE),
+        "words": index.words(everywhen, limit=PAGE_WORDS, sample=PAGE_SAMPLE),
     }
 
 
@@ -473,7 +507,8 @@ async def page_search(request: Request) -> Response:
         compare = _compare(request, options)
 
         def answer(index: Index) -> tuple[dict, dict]:
-            return _results(index, parsed, options), _overview(index, parsed, compare, by)
+            overview = request.app.state.overviews.get(index, parsed, compare, by)
+            return _results(index, parsed, options), overview
 
         found, overview = await _searcher(request).run(answer)
     except (QueryError, BadRequest) as error:
@@ -708,6 +743,7 @@ def create_app(index_dir: Path, workers: int = WORKERS, time_limit: float = TIME
         lifespan=lifespan,
     )
     app.state.searcher = searcher
+    app.state.overviews = Overviews()
     app.state.templates = Jinja2Templates(
         env=jinja2.Environment(
             loader=jinja2.FileSystemLoader(PACKAGE / "templates"),
