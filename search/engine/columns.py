@@ -19,6 +19,8 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .schema import ARTICLE
+
 NO_ARTICLE = -1
 
 
@@ -62,6 +64,19 @@ def read_columns(reader) -> Columns:
         stories=_stories(reader, article_of, paths),
         live=live,
     )
+
+
+def record_values(reader, fieldname: str) -> dict[int, str]:
+    """Each live article record's value of a field (its source, its date), by document
+    number: the field's postings, kept where they name a record. Cheaper than the whole
+    columns when only the records are asked about (`search status`): no `path` postings."""
+    records = set(term_documents(reader, "kind", ARTICLE))
+    found: dict[int, str] = {}
+    for value, docnums in _postings(reader, fieldname):
+        for docnum in docnums:
+            if docnum in records:
+                found[docnum] = value
+    return {docnum: found.get(docnum, "") for docnum in records} if fieldname == "source" else found
 
 
 def _per_article(reader, fieldname: str, article_of: array, count: int) -> list[str | None]:

@@ -46,7 +46,7 @@ from ..model import (
     Undated,
 )
 from . import store
-from .columns import Columns, read_columns, term_documents
+from .columns import Columns, read_columns, record_values, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
@@ -475,13 +475,15 @@ class SearchIndex:
             )
 
     def sources(self) -> list[SourceCount]:
-        """Every source with its articles and the first and last of their dates."""
-        columns = self.columns()
+        """Every source with its articles and the first and last of their dates, from the
+        article records' postings (no columns needed)."""
+        reader = self._searcher.reader()
+        dates = record_values(reader, "date")
         found: dict[str, list] = {}
-        for number in columns.articles:
-            entry = found.setdefault(columns.sources[number], [0, None, None, 0])
+        for docnum, source in record_values(reader, "source").items():
+            entry = found.setdefault(source, [0, None, None, 0])
             entry[0] += 1
-            date = columns.dates[number]
+            date = dates.get(docnum)
             if date is None:
                 entry[3] += 1
                 continue
