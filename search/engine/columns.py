@@ -94,16 +94,24 @@ def _per_article(reader, fieldname: str, article_of: array, count: int) -> list[
 
 
 def _postings(reader, fieldname: str) -> Iterator[tuple[str, list[int]]]:
-    """(term, live document numbers) of every term of a field, segment by segment, read a
-    posting block at a time (`block_ids`), the numbers offset to the whole reader's."""
+    """(term, live document numbers) of every term of a field, segment by segment, the
+    numbers offset to the whole reader's. The segment's term table is walked in order
+    (`items_from`) and each term's postings read a block at a time (`block_ids`): looking
+    each term up again, as `lexicon` then `postings` do, cost three times as much (595 ms
+    against 215 for the 10,011 paths at 200k sentences)."""
     for leaf, offset in reader.leaf_readers():
         if fieldname not in leaf.schema:
             continue
-        terms = leaf._terms  # the segment's term table: a matcher per term, no wrapper
+        terms = leaf._terms  # the segment's W3TermsReader: the term table and postings
         fieldformat = leaf.schema[fieldname].format
         deleted = leaf.has_deletions()
-        for text in leaf.lexicon(fieldname):
-            docnums = block_ids(terms.matcher(fieldname, text, fieldformat))
+        for (name, text), info in terms.items_from(fieldname, b""):
+            if name != fieldname:
+                break
+            matcher = terms._codec.postings_reader(
+                terms._postfile, info, fieldformat, term=(name, text)
+            )
+            docnums = block_ids(matcher)
             if deleted:
                 docnums = [docnum for docnum in docnums if not leaf.is_deleted(docnum)]
             if offset:
