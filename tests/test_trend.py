@@ -194,6 +194,27 @@ def test_trend_counts(dated, args, expected):
     assert table(rows(dated, *args)) == expected
 
 
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        ("sentence", [("oil opec", "2025-02", 1, 1, 1, 2)]),
+        (
+            "article",
+            [("oil opec", "2025-01", 1, 1, 2, 2), ("oil opec", "2025-02", 1, 1, 1, 2)],
+        ),
+    ],
+)
+def test_trend_at_article_scope(dated, scope, expected):
+    assert table(rows(dated, "oil opec", "--scope", scope)) == expected
+
+
+def test_words_at_article_scope_read_the_articles(dated):
+    with Index.open(dated) as index:
+        sentence = index.words("opec oil")
+        article = index.words("opec oil", Options(scope="article"))
+    assert (sentence.matches, article.matches) == (1, 4)
+
+
 def test_by_week_has_every_iso_week_between(dated):
     found = rows(dated, "oil", "--by", "week")
     assert [r["bucket"] for r in found] == [f"2025-W{week:02d}" for week in range(2, 15)]

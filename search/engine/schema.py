@@ -9,7 +9,8 @@ so `Abramovic~` is one edit from "Abramovich" as typed, not three as stems) and
 "US" above "us"). Each sentence also carries its article's headline, `title`
 (analyzed as `text`, stored: `title:Ukraine` searches it, and sentences whose
 headline has a query's words rank first), and where it was published, `url` (stored only),
-so that every hit and every exported sentence has them without a second read.
+so that every hit and every exported sentence has them without a second read, and the
+paragraph of the file it is in, `paragraph` (stored only: the article page's paragraphs).
 Article documents carry
 what incremental indexing needs to tell whether a file changed (size, mtime,
 content hash) and how many sentences it gave; they have no `text`, so word
@@ -38,7 +39,8 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
-# 4: `source` (the article's folder or site: indexed and stored) on sentences and records.
+# 4: `paragraph` (stored) on every sentence: the article page shows its paragraphs; `source`
+#    (the article's folder or site: indexed and stored) on sentences and records.
 SCHEMA_VERSION = 4
 
 # A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
@@ -105,6 +107,7 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=analyzer(), stored=True, phrase=True),
         title=TEXT(analyzer=analyzer(), stored=True, phrase=True),
         url=STORED(),
+        paragraph=STORED(),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
         acronyms=TEXT(analyzer=acronym_analyzer(), phrase=False),
         info=STORED(),
@@ -132,7 +135,7 @@ def schema_matches(schema: Schema) -> bool:
 
 SENTENCE_RECORD = {"article": str, "path": str, "sentence": int, "text": str}
 # What a sentence record has only when its article's format gives it.
-SENTENCE_OPTIONAL = {"title": str, "url": str, "source": str}
+SENTENCE_OPTIONAL = {"title": str, "url": str, "paragraph": int, "source": str}
 ARTICLE_RECORD = {"article": str, "path": str, "info": dict}
 
 
@@ -170,10 +173,12 @@ def sentence_document(
     text: str,
     title: str | None = None,
     url: str | None = None,
+    paragraph: int | None = None,
     source: str | None = None,
 ) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them
-    (a field that is None is left out: Whoosh stores nothing for it)."""
+    (a field that is None is left out: Whoosh stores nothing for it). `paragraph` is the
+    paragraph of the file the sentence is in (1-based)."""
     return {
         "path": path,
         "article": article,
@@ -184,6 +189,7 @@ def sentence_document(
         "acronyms": text,
         "title": title,
         "url": url,
+        "paragraph": paragraph,
         "source": source,
     }
 
@@ -210,10 +216,13 @@ def article_record_of(path: str):
     return And([article_records(), file_documents(path)])
 
 
-def file_documents(path: str):
-    """The query for every document of one article file: its sentences and its record."""
-    from whoosh.query import Term
+def file_documents(path: str, container: bool = False):
+    """The query for every document of one article file: its sentences and its record; for a
+    container (a mailbox) also the sentences of each article in it (`<path>#<key>`)."""
+    from whoosh.query import Or, Prefix, Term
 
+    if container:
+        return Or([Term("path", path), Prefix("path", f"{path}#")])
     return Term("path", path)
 
 

@@ -23,7 +23,7 @@ stopped with QueryTimeoutError. A did-you-mean that runs out of time offers noth
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -31,11 +31,13 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
+from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
 from ..errors import InputError, QueryError, QueryTimeoutError
 from ..model import (
     ArticleHits,
+    ArticleMatch,
     ArticleText,
     ContextSentence,
     Hit,
@@ -52,6 +54,15 @@ from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, sentence_fields
+from .scope import (
+    BEST_SENTENCES,
+    Owners,
+    matching_articles,
+    read_owners,
+    scope_matters,
+    wanted_words,
+)
+from .scope import article_page as _article_page
 from .store import live_snapshot
 from .trend import Counter, buckets
 
@@ -100,6 +111,9 @@ class SearchIndex:
         self._dates: dict[tuple, tuple[set, set]] = {}
         self._columns: Columns | None = None
         self._background: Any = None  # search.engine.significant's background sample
+        self._within_key: tuple | None = None
+        self._within: set[int] = set()
+        self._owners: Owners | None = None
 
     @classmethod
     def open(
@@ -184,8 +198,11 @@ class SearchIndex:
             found = self._search(query, limit=None, scored=False, mask=dated_or_records)
             return len(found)
 
-    def articles(self, parsed: ParsedQuery, limit: int | None = None) -> list[ArticleHits]:
-        """The articles with matching sentences, best first (by their best sentence's score)."""
+    def articles(
+        self, parsed: ParsedQuery, limit: int | None = None, sort: str = "relevance"
+    ) -> list[ArticleHits]:
+        """The articles with matching sentences in `sort` order: best first (by their best
+        sentence's score), newest first (undated last), or by path."""
         with self._budgeted(), store.guard(self.folder):
             grouped: dict[str, list] = {}
             query = self._resolved(parsed).query
@@ -195,7 +212,7 @@ class SearchIndex:
                 entry = grouped.setdefault(fields["path"], [fields, 0, 0.0])
                 entry[1] += 1
                 entry[2] = max(entry[2], float(result.score))
-            ranked = sorted(grouped.values(), key=lambda e: (-e[2], e[0]["path"]))
+            ranked = sorted(grouped.values(), key=_article_sort_key(sort))
             if limit is not None:
                 ranked = ranked[:limit]
             found = [
@@ -213,9 +230,74 @@ class SearchIndex:
             ]
         return found if limit is None else found[:limit]
 
-    def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
+    def in_articles(
+        self,
+        parsed: ParsedQuery,
+        *,
+        limit: int | None = 10,
+        sort: str = "relevance",
+        offset: int = 0,
+        best: int = BEST_SENTENCES,
+    ) -> tuple[list[ArticleMatch], int]:
+        """`--scope article`: the articles in which the query's words occur anywhere (under
+        its AND, OR and NOT), in `sort` order from `offset`, each with its `best` sentences;
+        and how many articles match in all (see `search.engine.scope`)."""
+        with self._budgeted(), store.guard(self.folder):
+            query = self._expanded(self._resolved(parsed).query)
+            touched: set[int] = set()
+            found = self._scoped(replace(parsed, query=query), touched)
+            page = _article_page(self, query, found, touched, limit, sort, offset, best)
+            return page, len(found)
+
+    def count_in_articles(self, parsed: ParsedQuery) -> int:
+        """How many articles `in_articles` finds."""
+        with self._budgeted(), store.guard(self.folder):
+            query = self._expanded(self._resolved(parsed).query)
+            return len(self._scoped(replace(parsed, query=query)))
+
+    def scope_matters(self, parsed: ParsedQuery) -> bool:
+        """Whether `--scope article` may find articles that a sentence search does not."""
+        return scope_matters(parsed.query)
+
+    def owners(self) -> Owners:
+        """Which article each document belongs to, read once per snapshot."""
+        if self._owners is None:
+            self._owners = read_owners(self._searcher.reader(), self._check_deadline)
+        return self._owners
+
+    def _scoped(self, parsed: ParsedQuery, touched: set[int] | None = None) -> set[int]:
+        """The articles (numbers of `owners`) an expanded, resolved query matches at article
+        scope, within its date filter: each leaf's documents read once, then sets. The
+        leaves' documents are added to `touched`, if given (the sentences worth scoring)."""
+        owners = self.owners()
+
+        def leaf(node) -> set[int]:
+            self._check_deadline()
+            documents = self._documents(node)
+            if touched is not None:
+                touched.update(documents)
+            return owners.articles_of(documents)
+
+        found = matching_articles(parsed.query, leaf, owners.every)
+        if parsed.dated and found:
+            inside, outside = self._dated_documents(parsed.since, parsed.until)
+            if parsed.include_undated:
+                found -= owners.articles_of(outside)
+            else:
+                found &= owners.articles_of(inside)
+        return found
+
+    def article(
+        self,
+        name: str,
+        sentence: int | None = None,
+        context: int = 0,
+        query: ParsedQuery | None = None,
+        scope: str = "sentence",
+    ) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it
-        with `context` sentences either side."""
+        with `context` sentences either side. With a `query`: its words marked in every
+        sentence, and which sentences match it (at `scope` "article": hold a wanted word)."""
         with store.guard(self.folder):
             record = self._find_one_article(name)
             stored = sorted(
@@ -224,6 +306,10 @@ class SearchIndex:
             sentences = [(number, fields["text"]) for number, fields in stored]
             source = stored[0][1] if stored else {}
             short = self.name_of(record["path"])
+            paragraphs = {n: f["paragraph"] for n, f in stored if f.get("paragraph") is not None}
+            matches, hits = {}, []
+            if query is not None:
+                matches, hits = self._marked(record["path"], sentences, query, scope)
         if sentence is not None:
             if not any(number == sentence for number, _text in sentences):
                 raise InputError(f"{short} has no sentence {sentence} (it has {len(sentences)})")
@@ -237,7 +323,29 @@ class SearchIndex:
             focus=sentence,
             title=source.get("title"),
             url=source.get("url"),
+            paragraphs=paragraphs,
+            matches=matches,
+            hits=hits,
         )
+
+    def _marked(self, path: str, sentences, parsed: ParsedQuery, scope: str):
+        """The query's words in each of an article's sentences, and the sentences that match
+        the query (at article scope, those that hold a word it wants)."""
+        with self._budgeted():
+            query = self._expanded(self._resolved(parsed).query)
+            accepts = word_test(query)
+            matches = {number: match_spans(text, accepts) for number, text in sentences}
+            matching = wanted_words(query) if scope == "article" else query
+            if matching is None:
+                return matches, []
+            reader = self._searcher.reader()
+            found = self._documents(wq.And([matching, wq.Term("path", path)]))
+            hits = sorted(
+                fields["sentence"]
+                for fields in map(reader.stored_fields, found)
+                if fields.get("kind") != ARTICLE
+            )
+            return matches, hits
 
     def name_of(self, path: str) -> str:
         """An indexed article's shortest unique name (see `search.names`).
@@ -404,6 +512,49 @@ class SearchIndex:
         except QueryError:  # too broad or too slow with --any: nothing to offer
             return None
 
+    def versions(self) -> dict[str, str]:
+        """Each indexed file's content hash (sha256), by path, as this snapshot holds them:
+        what tells a saved search which articles are new or changed since it last looked."""
+        with store.guard(self.folder):
+            versions = {}
+            for number in self._searcher.docs_for_query(article_records()):
+                fields = article_fields(self._searcher.stored_fields(number))
+                versions[fields["path"]] = str(fields["info"].get("sha256", ""))
+            return versions
+
+    def find_in(
+        self, parsed: ParsedQuery, paths: Iterable[str], prefixes: Iterable[str] = ()
+    ) -> list[Hit]:
+        """Every sentence matching `parsed` in the articles at `paths` (or whose path starts
+        with one of `prefixes`: the articles of a mailbox), in (path, sentence) order.
+
+        The articles are a set of documents read from the `path` postings and given to the
+        search as a filter (an OR of a thousand path terms costs Whoosh seconds)."""
+        with self._budgeted(), store.guard(self.folder):
+            within = self._documents_at(tuple(paths), tuple(prefixes))
+            if not within:
+                return []
+            resolved = self._resolved(parsed)
+            return self._find(resolved, None, "path", 0, 0, within=within)[0]
+
+    def _documents_at(self, paths: tuple[str, ...], prefixes: tuple[str, ...]) -> set[int]:
+        """The documents of these paths (and under these prefixes), kept for the next
+        question about the same articles (every alert of a check asks about the same)."""
+        key = (paths, prefixes)
+        if self._within_key != key:
+            reader = self._searcher.reader()
+            terms = list(paths)
+            for prefix in prefixes:
+                terms.extend(reader.expand_prefix("path", prefix))
+            within: set[int] = set()
+            for term in terms:
+                try:
+                    within.update(reader.postings("path", term).all_ids())
+                except TermNotFound:  # a file that gave no sentences
+                    continue
+            self._within_key, self._within = key, within
+        return self._within
+
     def status(self):
         """What `search status` reports: counts, size, last update, stale and missing files
         (and, if the index was opened with `verify`, that no file is damaged)."""
@@ -424,17 +575,20 @@ class SearchIndex:
         by: str,
         since: str | None = None,
         until: str | None = None,
+        scope: str = "sentence",
     ) -> Trend:
         """Each query's matching articles, stories and sentences per bucket of `by` (a
         calendar unit of the article's date, or its source), with every article of the
-        bucket; dates kept from `since` to `until`; undated matches counted apart."""
+        bucket; dates kept from `since` to `until`; undated matches counted apart. At
+        `scope` "article" the words may be anywhere in an article, and its sentences that
+        hold one of them are its matching sentences."""
         with self._budgeted(), store.guard(self.folder):
             counter = Counter(self.columns(), by, since, until)
             counted = []
             undated = []
             for parsed in queries:
                 self._check_deadline()
-                documents = self._matching_documents(parsed)
+                documents = self._matching_documents(parsed, scope)
                 found, (articles, sentences) = counter.count(documents)
                 counted.append((parsed.text, found))
                 undated.append(Undated(parsed.text, articles, sentences))
@@ -442,7 +596,12 @@ class SearchIndex:
         return Trend(by, [parsed.text for parsed in queries], rows, undated)
 
     def words(
-        self, parsed: ParsedQuery, limit: int = 20, score: str = "g2", sample: int | None = None
+        self,
+        parsed: ParsedQuery,
+        limit: int = 20,
+        score: str = "g2",
+        sample: int | None = None,
+        scope: str = "sentence",
     ) -> Significant:
         """The words, two-word phrases and names that set the query's matching sentences
         apart from the whole index (see `search.engine.significant`)."""
@@ -452,7 +611,19 @@ class SearchIndex:
             if self._background is None:
                 self._background = background_sample(self._searcher.reader())
             resolved = self._resolved(parsed)
-            if parsed.dated:
+            if scope == "article":
+                # Every sentence of the articles matched: the articles are the foreground.
+                expanded = replace(resolved, query=self._expanded(resolved.query))
+                owners = self.owners()
+                matched = self._scoped(expanded)
+                records = set(term_documents(self._searcher.reader(), "kind", ARTICLE))
+                found = [
+                    docnum
+                    for number in matched
+                    for docnum in owners.documents[number]
+                    if docnum not in records
+                ]
+            elif parsed.dated:
                 limits = self._limits(parsed)
                 found = self._search(resolved.query, limit=None, scored=False, **limits).docs()
             else:
@@ -498,11 +669,19 @@ class SearchIndex:
             self._columns = read_columns(self._searcher.reader())
         return self._columns
 
-    def _matching_documents(self, parsed: ParsedQuery):
+    def _matching_documents(self, parsed: ParsedQuery, scope: str = "sentence"):
         """The document numbers of every sentence a query matches, whatever its date (the
-        trend buckets dates itself), from one unscored search: no stored field is read."""
+        trend buckets dates itself), from one unscored search: no stored field is read.
+        At `scope` "article": the sentences holding a wanted word in the articles matched
+        (`--scope article`)."""
         undated = replace(parsed, since=None, until=None, include_undated=False)
         resolved = self._resolved(undated)
+        if scope == "article":
+            touched: set[int] = set()
+            expanded = replace(resolved, query=self._expanded(resolved.query))
+            found = self._scoped(expanded, touched)
+            of = self.owners().of
+            return [docnum for docnum in touched if of[docnum] in found]
         core = unbonused(resolved.query)
         if isinstance(core, wq.Term) and resolved.mask is None:
             # One word: its postings are its matches, read a block at a time.
@@ -596,7 +775,7 @@ class SearchIndex:
         return query.accept(listed)
 
     def _find(
-        self, parsed, limit, sort, before, after, offset=0, counting=False
+        self, parsed, limit, sort, before, after, offset=0, counting=False, within=None
     ) -> tuple[list[Hit], int | None]:
         """The hits; with `counting`, also how many matched, if the search could count them
         all (a top-N search of one word skips the blocks that cannot reach the top)."""
@@ -607,7 +786,11 @@ class SearchIndex:
         else:
             skipping = end is not None and skips_blocks_exactly(parsed.query)
             counted = counting and not skipping
-            found = self._search(parsed.query, limit=end, counted=counted, **self._limits(parsed))
+            limits = self._limits(parsed)
+            if within is not None:  # only these documents (find_in)
+                limits["filter"] = within & limits["filter"] if "filter" in limits else within
+                limits["filter"] = limits["filter"] or {-1}
+            found = self._search(parsed.query, limit=end, counted=counted, **limits)
             total = len(found) if counted else None
             rows = [(result.score, sentence_fields(result.fields())) for result in found]
         rows.sort(key=_sort_key(sort))
@@ -819,6 +1002,11 @@ class SearchIndex:
         query = wq.And([wq.Term("kind", ARTICLE), wq.Term("path", path)])
         for result in self._searcher.search(query, limit=1):
             return article_fields(result.fields())
+        for result in self._searcher.search(wq.Term("path", path), limit=1):
+            # An article of a container (`box.mbox#2`): its file has the record, its sentences
+            # say what the record would.
+            fields = sentence_fields(result.fields())
+            return {"path": path, "article": fields["article"], "date": fields.get("date")}
         store.raise_if_damaged(self.folder)
         raise InputError(f'no article "{path}" in the index; try "search query -l WORD"')
 
@@ -922,6 +1110,16 @@ def _sort_key(sort: str):
         # Newest first; undated articles last; then reading order.
         return lambda row: (-_date_number(row[1].get("date")), row[1]["path"], row[1]["sentence"])
     return lambda row: (row[1]["path"], row[1]["sentence"])
+
+
+def _article_sort_key(sort: str):
+    """The order of `articles`' entries, [fields, hits, score]: as `_sort_key` orders
+    sentences, with the article's best score and its path."""
+    if sort == "relevance":
+        return lambda entry: (-entry[2], entry[0]["path"])
+    if sort == "date":
+        return lambda entry: (-_date_number(entry[0].get("date")), entry[0]["path"])
+    return lambda entry: entry[0]["path"]
 
 
 def _date_number(date: str | None) -> int:

@@ -47,7 +47,7 @@ from starlette.templating import Jinja2Templates
 from .. import __version__
 from ..errors import BadRequest, InputError, Overloaded, QueryError, QueryTimeoutError, SearchError
 from ..index import TREND_BY, Index, Options, ParsedQuery, check_date, live_snapshot, question
-from ..present.text import hit_json
+from ..present.text import article_match_json, hit_json
 from . import chart
 
 PACKAGE = Path(__file__).resolve().parent
@@ -63,6 +63,7 @@ OVERVIEWS = 64  # the page's overviews kept (see Overviews)
 MEASURES = ("articles", "share")
 SORTS = ("relevance", "date", "article")
 SCORES = ("jlh", "g2", "chi2")
+SCOPES = ("sentence", "article")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'",
     "X-Content-Type-Options": "nosniff",
@@ -204,6 +205,13 @@ def _sort(request: Request) -> str:
     return sort
 
 
+def _scope(request: Request) -> str:
+    scope = _one(request, "scope", "sentence") or "sentence"
+    if scope not in SCOPES:
+        raise BadRequest(f"scope={scope!r} is not one of {', '.join(SCOPES)}")
+    return scope
+
+
 def _parsed(request: Request) -> tuple[ParsedQuery, Options]:
     """The query of a request, parsed with its filters (QueryError: a 400), and the options
     of its answer (with the total; the caller sets the page)."""
@@ -212,6 +220,7 @@ def _parsed(request: Request) -> tuple[ParsedQuery, Options]:
         since=_date(request, "since"),
         until=_date(request, "until"),
         include_undated=_flag(request, "include_undated"),
+        scope=_scope(request),
     )
     parsed = question(_one(request, "q"), options)
     return parsed, replace(options, total=True)
@@ -231,6 +240,8 @@ def _results(index: Index, parsed, options: Options) -> dict:
     answer = index.answer(parsed, options)
     return {
         "hits": answer.hits,
+        "articles": answer.in_articles,
+        "scope_count": answer.scope_count,
         "total": answer.total,
         "max_score": answer.max_score,
         "suggestion": answer.did_you_mean,
@@ -250,19 +261,20 @@ class Overviews:
         self._lock = threading.Lock()
         self._kept: OrderedDict[tuple, dict] = OrderedDict()
 
-    def get(self, index: Index, parsed, compare, by: str) -> dict:
+    def get(self, index: Index, parsed, compare, by: str, scope: str = "sentence") -> dict:
         key = (
             index.snapshot,
             parsed.text,
             parsed.match_any,
             compare.text if compare else None,
             by,
+            scope,
         )
         with self._lock:
             if key in self._kept and key[0] is not None:
                 self._kept.move_to_end(key)
                 return self._kept[key]
-        found = _overview(index, parsed, compare, by)
+        found = _overview(index, parsed, compare, by, scope)
         with self._lock:
             self._kept[key] = found
             while len(self._kept) > self.size:
@@ -270,16 +282,17 @@ class Overviews:
         return found
 
 
-def _overview(index: Index, parsed, compare, by: str) -> dict:
+def _overview(index: Index, parsed, compare, by: str, scope: str = "sentence") -> dict:
     """What the page shows around the hits, over every date whatever the page's date filter:
     the query's trend (and its comparison's), its sources, and its distinctive words (on a
     smaller sample than `search words`)."""
     everywhen = replace(parsed, since=None, until=None, include_undated=False)
     queries = [parsed] if compare is None else [parsed, compare]
+    scoped = Options(scope=scope)
     return {
-        "trend": index.trend(queries, by),
-        "sources": index.trend([parsed], "source"),
-        "words": index.words(everywhen, limit=PAGE_WORDS, sample=PAGE_SAMPLE),
+        "trend": index.trend(queries, by, scoped),
+        "sources": index.trend([parsed], "source", scoped),
+        "words": index.words(everywhen, scoped, limit=PAGE_WORDS, sample=PAGE_SAMPLE),
     }
 
 
@@ -313,6 +326,20 @@ def _hit_document(hit) -> dict:
     }
 
 
+def _article_document(match) -> dict:
+    """An article found at article scope, as a hit of the API: the article and its best
+    sentences, each highlighted."""
+    return {
+        "_index": "articles",
+        "_id": match.path,
+        "_score": match.score,
+        "_source": article_match_json(match),
+        "highlight": {
+            "text": [str(highlighted(s.text, s.matches, "em")) for s in match.sentences],
+        },
+    }
+
+
 async def api_search(request: Request) -> Response:
     parsed, options = _parsed(request)
     sort = _sort(request)
@@ -328,7 +355,8 @@ async def api_search(request: Request) -> Response:
             "hits": {
                 "total": {"value": found["total"], "relation": "eq"},
                 "max_score": found["max_score"],
-                "hits": [_hit_document(hit) for hit in found["hits"]],
+                "hits": [_hit_document(hit) for hit in found["hits"]]
+                + [_article_document(match) for match in found["articles"]],
                 "undated_left_out": found["undated_left_out"],
             },
             "did_you_mean": found["suggestion"],
@@ -358,11 +386,12 @@ async def api_status(request: Request) -> Response:
 
 
 def _filters(request: Request) -> Options:
-    """`any`, `since` and `until` of a trend or words request."""
+    """`any`, `since`, `until` and `scope` of a trend or words request."""
     return Options(
         match_any=_flag(request, "any"),
         since=_date(request, "since"),
         until=_date(request, "until"),
+        scope=_scope(request),
     )
 
 
@@ -483,6 +512,7 @@ async def page_search(request: Request) -> Response:
         "include_undated": _one(request, "include_undated").strip().lower() in _TRUE,
         "sort": _one(request, "sort", "relevance"),
         "compare": _one(request, "compare"),
+        "scope": _one(request, "scope", "sentence"),
     }
     context: dict[str, Any] = {
         "form": form,
@@ -490,8 +520,13 @@ async def page_search(request: Request) -> Response:
         "error": None,
         "found": None,
         "overview": None,
+        "alerts": [],
     }
     if not _one(request, "q").strip():
+        folder = request.app.state.searcher.pool.folder
+        context["alerts"] = await asyncio.get_running_loop().run_in_executor(
+            None, alert_rows, folder
+        )
         return _page(request, "search.html", context)
     try:
         parsed, options = _parsed(request)
@@ -507,7 +542,7 @@ async def page_search(request: Request) -> Response:
         compare = _compare(request, options)
 
         def answer(index: Index) -> tuple[dict, dict]:
-            overview = request.app.state.overviews.get(index, parsed, compare, by)
+            overview = request.app.state.overviews.get(index, parsed, compare, by, options.scope)
             return _results(index, parsed, options), overview
 
         found, overview = await _searcher(request).run(answer)
@@ -520,16 +555,14 @@ async def page_search(request: Request) -> Response:
         page=page,
         pages=pages,
         page_url=lambda number: _url(request, "/", page=number),
-        article_url=lambda hit: (
-            _url(request, f"/articles/{quote(hit.name)}", path=hit.path, hit=hit.sentence)
-            + f"#s{hit.sentence}"
-        ),
+        article_url=lambda hit, sentence=None: _sentence_url(request, hit, sentence),
         suggestion_url=_url(request, "/", q=found["suggestion"], page=None)
         if found["suggestion"]
         else None,
         undated_url=_url(request, "/", include_undated="1", page=None),
         any_url=_url(request, "/", any="1", page=None),
         overview=_shown_overview(request, overview, by, share, form),
+        scope_url=_url(request, "/", scope="article", page=None),
     )
     return _page(request, "search.html", context)
 
@@ -618,18 +651,90 @@ def _quoted_term(term: str) -> str:
     return f'"{term}"' if " " in term else term
 
 
+def alert_rows(folder: Path) -> list[dict]:
+    """The saved searches with their new hits counted (not marked seen), for the page; none
+    when there is no index or no alert yet."""
+    from ..alerts import ALERTS, Alerts
+
+    try:
+        key = (live_snapshot(folder), (folder / ALERTS).stat().st_mtime_ns)
+    except OSError:  # no alerts file: no alert yet
+        return []
+    if _alert_cache.get(folder, (None,))[0] == key:  # no commit, no check since: as before
+        return _alert_cache[folder][1]
+    try:
+        found = Alerts(folder).check(remember=False)
+    except SearchError:
+        return []
+    rows = []
+    for entry in found:
+        alert = entry.alert
+        params = {"q": alert.query, "any": "1" if alert.match_any else None, "sort": "date"}
+        params.update(since=alert.since, until=alert.until)
+        query = urlencode({key: value for key, value in params.items() if value})
+        rows.append(
+            {
+                "name": alert.name,
+                "query": alert.query,
+                "new": len(entry.hits),
+                "articles": entry.articles,
+                "url": f"/?{query}",
+            }
+        )
+    _alert_cache[folder] = (key, rows)
+    return rows
+
+
+# The page's alert rows, by index folder, with the state they were counted in (the live
+# snapshot and the alerts file's mtime): counting 50 alerts takes a second or so.
+_alert_cache: dict[Path, tuple] = {}
+
+
 async def page_article(request: Request) -> Response:
+    """An article as its file has it, in paragraphs: the query's words marked everywhere,
+    the hit it was opened at shown current, and links to the previous and next hits."""
     name = request.path_params["name"]
     wanted = _one(request, "path") or name
     hit = _number(request, "hit", 0, 0) or None
-    found = await _searcher(request).run(lambda index: index.article(wanted))
+    query = _article_query(request)
+    found = await _searcher(request).run(
+        lambda index: index.article(wanted, query=query[0], options=query[1])
+    )
+    before = [number for number in found.hits if hit is None or number < hit]
+    after = [number for number in found.hits if hit is None or number > hit]
     context = {
         "article": found,
         "hit": hit,
         "q": _one(request, "q"),
         "back_url": _url(request, "/", path=None, hit=None) if _one(request, "q") else "/",
+        "hit_number": found.hits.index(hit) + 1 if hit in found.hits else None,
+        "previous_url": _hit_url(request, before[-1]) if before and hit else None,
+        "next_url": _hit_url(request, after[0]) if after else None,
     }
     return _page(request, "article.html", context)
+
+
+def _article_query(request: Request) -> tuple[ParsedQuery | None, Options]:
+    """The query an article page was opened with, to mark its words (none if it has none
+    or cannot run: the article is shown all the same)."""
+    try:
+        parsed, options = _parsed(request)
+    except (QueryError, BadRequest):
+        return None, Options()
+    return parsed, options
+
+
+def _hit_url(request: Request, sentence: int) -> str:
+    return _url(request, request.url.path, hit=sentence) + f"#s{sentence}"
+
+
+def _sentence_url(request: Request, found, sentence: int | None = None) -> str:
+    """The article page of a hit (or of an article found, at `sentence`), with the query."""
+    number = sentence or getattr(found, "sentence", None)
+    if number is None:
+        return _url(request, f"/articles/{quote(found.name)}", path=found.path)
+    where = _url(request, f"/articles/{quote(found.name)}", path=found.path, hit=number)
+    return f"{where}#s{number}"
 
 
 def _url(request: Request, where: str, **changes) -> str:
