@@ -813,3 +813,61 @@ def test_serve_prints_its_url_and_stops_on_ctrl_c(seed_index: Path, host, warned
         assert "can read the index" in lines[0]
     else:
         assert len(lines) == 1
+
+
+# Numbers and paths no request may turn into a 500 (issue 24) ------------------------------
+
+HUGE = "9" * 5000  # past Python's 4,300-digit limit on int("...")
+ANSWERS = {200, 400, 404, 405, 503}  # what the app itself may answer
+
+
+@pytest.fixture
+def lenient(corpus_index: Path):
+    """A client that shows a server error as a 500, not as an exception in the test."""
+    with TestClient(server.create_app(corpus_index), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/search?q=Turkey", "limit"),
+        ("/api/search?q=Turkey", "offset"),
+        ("/?q=Turkey", "page"),
+        (f"/articles/{SEED_NAME}?q=Turkey", "hit"),
+    ],
+)
+@pytest.mark.parametrize("digits", [HUGE, "0" * 5000 + "7", "1" + "0" * 30])
+def test_a_number_of_any_length_is_answered_not_a_500(lenient, path, name, digits) -> None:
+    response = lenient.get(f"{path}&{name}={digits}")
+    if digits.lstrip("0") == "7":
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400, response.text[:200]
+    message = response.json()["error"] if path.startswith("/api/") else response.text
+    assert f"{name}=" in message and "too large" in message
+    assert digits not in response.text  # quoted in short
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(["limit", "offset", "page", "hit"]),
+    value=st.one_of(st.text(max_size=30), st.integers(min_value=-(10**40), max_value=10**40)),
+)
+def test_any_numeric_parameter_is_a_200_or_a_400(lenient, name, value) -> None:
+    path = {"page": "/", "hit": f"/articles/{SEED_NAME}"}.get(name, "/api/search")
+    response = lenient.get(path, params={"q": "Turkey", name: str(value)})
+    assert response.status_code in (200, 400), response.text[:200]
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "POST", "PUT", "DELETE"])
+@pytest.mark.parametrize("url", ["/api/search/?q=Turkey", "/api/status/", "/articles/", "/x/"])
+def test_a_trailing_slash_is_never_redirected(lenient, method, url) -> None:
+    response = lenient.request(method, url, follow_redirects=False)
+    expected = 404 if method in ("GET", "HEAD") else 405
+    assert response.status_code == expected
+    assert response.status_code in ANSWERS
+    if expected == 405:
+        assert "GET" in response.headers["allow"]

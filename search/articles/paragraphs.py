@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from .split import _PARA_BREAK, Sentence, _normalise
 
@@ -28,3 +28,19 @@ def paragraph_numbers(text: str, sentences: Sequence[Sentence]) -> list[int]:
     if not breaks:
         breaks = [match.end() for match in _LINE_BREAK.finditer(text, first)]
     return [bisect_right(breaks, sentence.start) + 1 for sentence in sentences]
+
+
+def with_paragraphs(text: str, sentences: Iterable[Sentence]) -> Iterator[tuple[Sentence, int]]:
+    """Each of `sentences` (taken one at a time, as `split_lazily` gives them) with its
+    paragraph, as `paragraph_numbers` numbers them: memory holds the paragraph breaks, never
+    the sentences."""
+    breaks: list[int] | None = None
+    for sentence in sentences:
+        if breaks is None:
+            normalised = _normalise(text)
+            first = sentence.start
+            breaks = [match.end() for match in _PARA_BREAK.finditer(normalised, first)]
+            if not breaks:
+                breaks = [match.end() for match in _LINE_BREAK.finditer(normalised, first)]
+            del normalised
+        yield sentence, bisect_right(breaks, sentence.start) + 1

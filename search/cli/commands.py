@@ -648,7 +648,7 @@ def split_command(file: Path, as_json: bool) -> None:
         search split seeds/000_88ce9bbce3777626.txt
         search split --json article.txt
     """
-    from ..articles.article import parse_articles
+    from ..articles.article import stream_articles
     from ..articles.reading import read_bytes
     from ..errors import InputError
     from ..present import text as output
@@ -657,7 +657,9 @@ def split_command(file: Path, as_json: bool) -> None:
         raise InputError(f"{file}: no such file")
     if file.is_dir():
         raise InputError(f"{file}: is a folder; give one article file")
-    articles = parse_articles(read_bytes(file), file)
+    articles = stream_articles(read_bytes(file), file)
+    for note in (note for _stored_as, article in articles for note in article.notes):
+        click.echo(f"search: warning: {output.inert(note)}", err=True)
     style = output.Style(False)
     width = _terminal_width()
     for stored_as, article in articles:

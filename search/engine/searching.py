@@ -77,12 +77,27 @@ DEFAULT_BUDGET = 10.0
 MAX_EXPANDED_TERMS = 10_000
 
 
+# The most digits a sentence number may have: Python converts at most 4,300, and no
+# article holds a billion billion sentences.
+MAX_SENTENCE_DIGITS = 18
+
+
 def parse_reference(reference: str) -> tuple[str, int | None]:
-    """`NAME:N` as (NAME, N); anything else as (reference, None)."""
+    """`NAME:N` as (NAME, N); anything else as (reference, None).
+
+    Raises InputError for an N of more than MAX_SENTENCE_DIGITS digits (leading zeros aside).
+    """
     head, _, tail = reference.rpartition(":")
-    if head and tail.isdigit() and tail.isascii():
-        return head, int(tail)
-    return reference, None
+    if not (head and tail.isdigit() and tail.isascii()):
+        return reference, None
+    digits = tail.lstrip("0") or "0"
+    if len(digits) > MAX_SENTENCE_DIGITS:
+        shown = digits if len(digits) <= 20 else digits[:20] + "..."
+        raise InputError(
+            f"sentence number {shown} is too large (at most {MAX_SENTENCE_DIGITS} digits); "
+            f'see the numbers with "search show NAME"'
+        )
+    return head, int(digits)
 
 
 class SearchIndex:

@@ -81,8 +81,14 @@ class Style:
 def to_json(record) -> str:
     """One JSON Lines line for a record (a dataclass or a dict)."""
     data = asdict(record) if is_dataclass(record) and not isinstance(record, type) else record
-    line = json.dumps(data, ensure_ascii=False)
-    # json escapes C0 controls itself; C1 controls and bidi overrides are escaped here too.
+    return inert_json(data)
+
+
+def inert_json(value, separators: tuple[str, str] | None = None) -> str:
+    """`value` as one JSON line that is inert on a terminal: UTF-8 text as is, but json's
+    own escapes for C0 controls and ours, here, for C1 controls and bidi overrides. Every
+    JSON the commands write (--json, export) goes through it."""
+    line = json.dumps(value, ensure_ascii=False, separators=separators)
     return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
 
 

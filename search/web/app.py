@@ -55,6 +55,7 @@ WORKERS = 4
 TIME_LIMIT = 10.0  # seconds a request may wait for its search
 FRESHNESS_INTERVAL = 0.5  # seconds between two looks at the index on disk
 MAX_LIMIT = 1000
+MAX_DIGITS = 18  # the longest number a parameter may have (a page, an offset, a sentence)
 MAX_WINDOW = 10_000  # offset + limit, as Elasticsearch's index.max_result_window
 PAGE_SIZE = 10
 PAGE_WORDS = 12  # distinctive words on the page
@@ -184,13 +185,28 @@ def _flag(request: Request, name: str) -> bool:
 
 
 def _number(request: Request, name: str, default: int, low: int, high: int | None = None) -> int:
+    """A whole-number parameter of at least `low`, capped at `high` (BadRequest if not).
+
+    Its digits are counted before they are converted: Python refuses to convert more than
+    4,300 of them, and no count, page or sentence number here needs more than MAX_DIGITS.
+    """
     text = _one(request, name).strip()
     if not text:
         return default
-    if not (text.isascii() and text.isdigit()) or int(text) < low:
-        raise BadRequest(f"{name}={text!r} is not a whole number of at least {low}")
-    value = int(text)
+    if not (text.isascii() and text.isdigit()):
+        raise BadRequest(f"{name}={_shown(text)!r} is not a whole number of at least {low}")
+    digits = text.lstrip("0") or "0"
+    if len(digits) > MAX_DIGITS:
+        raise BadRequest(f"{name}={_shown(text)} is too large (at most {MAX_DIGITS} digits)")
+    value = int(digits)
+    if value < low:
+        raise BadRequest(f"{name}={_shown(text)!r} is not a whole number of at least {low}")
     return value if high is None else min(value, high)
+
+
+def _shown(text: str, width: int = 20) -> str:
+    """A parameter's value as an error quotes it: its first `width` characters."""
+    return text if len(text) <= width else text[:width] + "..."
 
 
 def _date(request: Request, name: str) -> str | None:
@@ -378,6 +394,11 @@ async def api_article(request: Request) -> Response:
             "sentences": [asdict(sentence) for sentence in found.sentences],
         }
     )
+
+
+async def not_found(request: Request) -> Response:
+    """Any other path: a 404 for GET, a 405 for any other method (the app is read-only)."""
+    raise HTTPException(404, "Not Found")
 
 
 async def api_status(request: Request) -> Response:
@@ -841,12 +862,15 @@ def create_app(index_dir: Path, workers: int = WORKERS, time_limit: float = TIME
         Route("/api/words", api_words, methods=get),
         Route("/api/openapi.json", api_openapi, methods=get),
         Mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static"),
+        Route("/{path:path}", not_found, methods=get),  # last: what no route above matched
     ]
     app = Starlette(
         routes=routes,
         exception_handlers={SearchError: on_search_error, HTTPException: on_http_error},
         lifespan=lifespan,
     )
+    # A path with a slash too many is a 404 (or a 405), never a redirect to any method.
+    app.router.redirect_slashes = False
     app.state.searcher = searcher
     app.state.overviews = Overviews()
     app.state.templates = Jinja2Templates(
