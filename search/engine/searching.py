@@ -126,6 +126,9 @@ class SearchIndex:
         self._dates: dict[tuple, tuple[set, set]] = {}
         self._columns: Columns | None = None
         self._background: Any = None  # search.engine.significant's background sample
+        # The last query's matching documents, whatever their date (the page asks its trend,
+        # its sources and its words of one query in a row): ((text, any, scope), documents).
+        self._matches: tuple[tuple, Any] | None = None
         self._within_key: tuple | None = None
         self._within: set[int] = set()
         self._owners: Owners | None = None
@@ -689,6 +692,14 @@ class SearchIndex:
         trend buckets dates itself), from one unscored search: no stored field is read.
         At `scope` "article": the sentences holding a wanted word in the articles matched
         (`--scope article`)."""
+        key = (parsed.text, parsed.match_any, scope)
+        if self._matches is not None and self._matches[0] == key:
+            return self._matches[1]
+        found = self._documents_matching(parsed, scope)
+        self._matches = (key, found)
+        return found
+
+    def _documents_matching(self, parsed: ParsedQuery, scope: str):
         undated = replace(parsed, since=None, until=None, include_undated=False)
         resolved = self._resolved(undated)
         if scope == "article":
