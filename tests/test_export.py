@@ -129,7 +129,7 @@ def test_bulk_output_round_trips_every_sentence(
         assert source["name"] == fields.get("name", fields["article"])
         assert source.get("title") == fields.get("title")
         assert source.get("url") == fields.get("url")
-        required = {"text", "article", "path", "name", "sentence", "date"}
+        required = {"text", "article", "path", "name", "sentence", "date", "language"}
         assert required <= set(source) <= required | {"title", "url"}
 
 
@@ -300,7 +300,7 @@ def test_a_terminal_gets_a_progress_bar_and_stdout_the_documents(corpus_index, t
 
 def text_components() -> list:
     """The analyzer the index uses, from the schema itself."""
-    return list(build_schema()["text"].analyzer.items)
+    return list(build_schema()["text"].analyzer.english.items)
 
 
 def component(kind_name: str):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fnmatch import fnmatchcase
 
-from .schema import shared_analyzer
+from .schema import shared_language_analyzer
 
 Span = tuple[int, int]
 # A test of one word of a sentence, given as (written form lowercased, analyzed form).
@@ -75,11 +75,14 @@ def _fuzzy(text: str, maxdist: int, prefixlength: int) -> WordTest:
     )
 
 
-def match_spans(text: str, accepts: WordTest) -> list[Span]:
-    """Character spans `[start, end)` of the words of `text` that `accepts` accepts."""
+def match_spans(text: str, accepts: WordTest, language: str = "en") -> list[Span]:
+    """Character spans `[start, end)` of the words of `text` (a sentence in `language`)
+    that `accepts` accepts."""
+    from .analysis import marked
+
     return [
         (token.startchar, token.endchar)
-        for token in shared_analyzer()(text, chars=True, mode="index")
+        for token in shared_language_analyzer()(marked(text, language), chars=True, mode="index")
         if accepts(text[token.startchar : token.endchar].lower(), token.text)
     ]
 

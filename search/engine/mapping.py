@@ -4,6 +4,13 @@
 The analyzer is not written by hand: it is translated, component by component, from the
 analyzer of our schema's `text` field, so it follows whatever that analyzer is; a component
 with no faithful equivalent is refused (ExportError) rather than approximated.
+
+Languages: English sentences are matched in the cluster exactly as here (the `text` field's
+English analyzer, translated). Other languages' words are indexed here as dictionary lemmas
+(simplemma), which no Elasticsearch analyzer reproduces; rather than approximate them with a
+Snowball analyzer, each such sentence carries `terms` (see `search.present.export`), the very
+terms our index holds for it (`de:verhandlung`), in order, mapped with a whitespace analyzer:
+a term or phrase query on `terms` matches exactly what our queries match in that language.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import re
 from ..errors import ExportError
 
 # Fields matched as whole values (filters, aggregations), never analyzed.
-KEYWORD_FIELDS = ("article", "path", "name", "url")
+KEYWORD_FIELDS = ("article", "path", "name", "url", "language")
 
 
 # The mapping -------------------------------------------------------------------------
@@ -37,7 +44,7 @@ def index_body(schema=None) -> dict:
     if "text" not in text_fields:
         raise ExportError("the schema has no `text` field to export")
     for name in text_fields:
-        _add_analyzer(analysis, f"search_{name}", schema[name].analyzer)
+        _add_analyzer(analysis, f"search_{name}", _english(schema[name].analyzer))
 
     text: dict = {"type": "text", "analyzer": "search_text"}
     derived = {
@@ -52,6 +59,8 @@ def index_body(schema=None) -> dict:
         if name != "text" and schema[name].stored:
             properties[name] = {"type": "text", "analyzer": f"search_{name}"}
     properties.setdefault("title", {"type": "text", "analyzer": "search_text"})
+    # Other languages' sentences: our own terms, as they are (see the module's docstring).
+    properties["terms"] = {"type": "text", "analyzer": "whitespace"}
     properties.update({name: {"type": "keyword"} for name in KEYWORD_FIELDS})
     properties["sentence"] = {"type": "integer"}
     properties["date"] = {"type": "date", "format": "strict_date"}
@@ -59,6 +68,14 @@ def index_body(schema=None) -> dict:
         "settings": {"analysis": analysis},
         "mappings": {"properties": dict(sorted(properties.items()))},
     }
+
+
+def _english(analyzer):
+    """The analyzer English text gets: the field's own, or a language analyzer's English one
+    (other languages travel as `terms`)."""
+    from .analysis import LanguageAnalyzer
+
+    return analyzer.english if isinstance(analyzer, LanguageAnalyzer) else analyzer
 
 
 def analyzer_components(analyzer) -> list:

@@ -72,6 +72,7 @@ class ParsedQuery:
     since: str | None = None
     until: str | None = None
     include_undated: bool = False
+    language: str | None = None  # `--lang`: only articles in this language (ISO 639-1)
 
     @property
     def dated(self) -> bool:
@@ -98,16 +99,20 @@ def parse_query(
     since: str | None = None,
     until: str | None = None,
     include_undated: bool = False,
+    language: str | None = None,
 ) -> ParsedQuery:
     """Parse a user's query; raise QueryError with a one-line reason if it cannot run.
 
     `since` and `until` (YYYY-MM-DD, inclusive) keep articles dated in that range;
-    undated articles are left out unless `include_undated`.
+    undated articles are left out unless `include_undated`. `language` (ISO 639-1, as
+    `lang:xx` in the query) keeps the articles in that language.
     """
     text = text.strip()
     _check_limits(text)
     parsed = _parse(text, match_any)
     parsed = _rewrite(parsed).normalize()
+    if language is not None and parsed is not wq.NullQuery:
+        parsed = wq.And([parsed, _language_term(language)]).normalize()
     if match_any:
         parsed = _exclusions_apply_to_all(parsed)
     if parsed is wq.NullQuery:
@@ -123,7 +128,7 @@ def parse_query(
         )
     parsed = _acronyms_first(parsed, text)
     parsed = _headlines_first(parsed)
-    return ParsedQuery(text, parsed, match_any, since, until, include_undated)
+    return ParsedQuery(text, parsed, match_any, since, until, include_undated, language)
 
 
 _OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT)\b")
@@ -138,11 +143,12 @@ def _parse(text: str, match_any: bool):
     parser = _parser(match_any)
     text = _DANGLING.sub("", text)
     try:
-        return parser.parse(_minus_as_not(text))
+        typed = _minus_as_not(text)
+        return keep_written(parser.parse(typed), typed)
     except Exception:
         words = _OPERATOR_WORDS.sub(" ", text)
         try:
-            return parser.parse(words)
+            return keep_written(parser.parse(words), words)
         except Exception:
             raise QueryError(f"cannot read the query {_quoted(text)}; check its syntax") from None
 
@@ -257,12 +263,15 @@ def _parser(match_any: bool):
     visible = Schema(**{name: schema[name] for name in QUERY_FIELDS})
     # A word the analyzer splits (`Russia-Ukraine`, `9/11`) means its parts in that order.
     visible["text"].multitoken_query = "phrase"
+    visible["title"].multitoken_query = "phrase"
     group = qparser.OrGroup if match_any else qparser.AndGroup
     parser = _SurfaceFuzzyParser("text", visible, group=group)
     parser.remove_plugin_class(qparser.SingleQuotePlugin)
     # Only uppercase AND, OR, NOT are operators (Whoosh also reads ANDNOT, ANDMAYBE, REQUIRE).
     parser.replace_plugin(qparser.OperatorsPlugin(AndNot=None, AndMaybe=None, Require=None))
     parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin({"language": ["lang"]}))
+    parser.phraseclass = WrittenPhrase
     return parser
 
 
@@ -278,7 +287,14 @@ class _SurfaceFuzzyParser(qparser.QueryParser):
                 return termclass("words", words[0], boost=boost)
         elif fieldname == "text" and issubclass(termclass, wq.Wildcard | wq.Prefix):
             return termclass("words", text.lower(), boost=boost)
-        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        found = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        if fieldname in _LANGUAGE_FIELDS and type(found) in (wq.Term, wq.Phrase, WrittenPhrase):
+            if type(found) is wq.Phrase:
+                found = WrittenPhrase(found.fieldname, found.words, found.slop, found.boost)
+            found.written = tuple(
+                token.text for token in shared_words_analyzer()(text, mode="query")
+            )
+        return found
 
 
 def _rewrite(node):
@@ -303,6 +319,8 @@ def _rewrite(node):
         if end is not None and len(end) < 10:
             end = end + "\uffff"
         return wq.TermRange("date", node.start, end, node.startexcl, node.endexcl)
+    if isinstance(node, wq.Term) and node.fieldname == "language":
+        return _language_term(node.text)
     if isinstance(node, wq.FuzzyTerm):
         if node.maxdist > MAX_FUZZY_EDITS:
             raise QueryError(
@@ -324,6 +342,57 @@ def _rewrite(node):
     if hasattr(node, "apply"):
         return node.apply(_rewrite)
     return node
+
+
+def _language_term(code: str):
+    """`lang:de` (or `--lang de`) as the query on the `language` field; QueryError if we do
+    not read that language."""
+    from ..language import DEFAULT, LANGUAGES, parse_code
+
+    found = parse_code(code)
+    if found is None:
+        raise QueryError(f"unknown language {code!r}; use one of {', '.join(sorted(LANGUAGES))}")
+    if found.code == DEFAULT:  # English documents hold no language term (see schema)
+        return wq.Not(wq.Every("language"))
+    return wq.Term("language", found.code)
+
+
+def keep_written(node, typed: str):
+    """Each word and phrase of the `text` and `title` fields keeps the words as typed
+    (`written`), so that a search can look them up in every language of its index
+    (`search.engine.analysis`); a quoted phrase reads them back from its place in `typed`."""
+
+    def visit(query):
+        if isinstance(query, WrittenPhrase) and query.written is None:
+            ranges = query.char_ranges
+            if ranges and all(None not in pair for pair in ranges):
+                query.written = tuple(typed[start:end] for start, end in ranges)
+        elif type(query) is wq.Term and query.fieldname in _LANGUAGE_FIELDS:
+            start, end = getattr(query, "startchar", None), getattr(query, "endchar", None)
+            if getattr(query, "written", None) is None and start is not None and end is not None:
+                query.written = (typed[start:end],)  # a quoted word: "Turkey"
+        return query
+
+    return node.accept(visit)
+
+
+_LANGUAGE_FIELDS = ("text", "title")
+
+
+class WrittenPhrase(wq.Phrase):
+    """A phrase that keeps its words as typed (`written`) through Whoosh's normalize()."""
+
+    written: tuple[str, ...] | None = None
+
+    def normalize(self):
+        found = super().normalize()
+        if isinstance(found, wq.Phrase) and not isinstance(found, WrittenPhrase):
+            found = WrittenPhrase(
+                found.fieldname, found.words, found.slop, found.boost, found.char_ranges
+            )
+        if isinstance(found, wq.Phrase | wq.Term) and found is not wq.NullQuery:
+            found.written = self.written
+        return found
 
 
 def _valid_date_prefix(value: str) -> bool:
@@ -359,7 +428,7 @@ def _letterless_pattern(node) -> str | None:
     Such a pattern stands for every word (or every word of a length) of whatever index it
     meets: refused on every index, not only on those whose vocabulary is past the cap.
     """
-    if isinstance(node, wq.Every):
+    if isinstance(node, wq.Every) and node.fieldname != "language":  # lang:en is not a pattern
         return "*"
     if isinstance(node, wq.Wildcard | wq.Prefix) and not any(c.isalnum() for c in node.text):
         return node.text + ("*" if isinstance(node, wq.Prefix) else "")

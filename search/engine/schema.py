@@ -39,9 +39,10 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
-# 4: `paragraph` (stored) on every sentence: the article page shows its paragraphs; `source`
-#    (the article's folder or site: indexed and stored) on sentences and records.
-SCHEMA_VERSION = 4
+# 4: `paragraph` (stored) on every sentence: the article page shows its paragraphs.
+# 5: `language` on documents not in English; `text` and `title` analyse words by language;
+#    `source` (the article's folder or site: indexed and stored) on sentences and records.
+SCHEMA_VERSION = 5
 
 # A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
 # and `Russia-Ukraine` are two words each, which queries read as a phrase. The one
@@ -55,7 +56,7 @@ ARTICLE = "article"
 
 # Fields a user may name in a query (`article:...`, `date:...`, `title:...`); `text` is the
 # default. Dates are ISO strings (YYYY-MM-DD), so a month is a prefix and a range is a term range.
-QUERY_FIELDS = ("text", "article", "date", "title", "source")
+QUERY_FIELDS = ("text", "article", "date", "title", "language", "source")
 
 
 def analyzer():
@@ -66,6 +67,14 @@ def analyzer():
     words little weight, and phrases need every word to be literal.
     """
     return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | StemFilter()
+
+
+def language_analyzer():
+    """The analyzer of the `text` and `title` fields: `analyzer()` for English, a marked
+    text's words by its language (see `search.engine.analysis`)."""
+    from .analysis import LanguageAnalyzer
+
+    return LanguageAnalyzer(analyzer(), WORD_PATTERN)
 
 
 def words_analyzer():
@@ -82,6 +91,19 @@ def acronym_analyzer():
 def shared_analyzer():
     """One analyzer for reading code (highlighting, suggestions): building one costs."""
     return analyzer()
+
+
+@lru_cache(maxsize=1)
+def shared_language_analyzer():
+    """One `text` analyzer, languages included, for reading code (highlighting)."""
+    return language_analyzer()
+
+
+def our_terms(text: str, code: str) -> list[str]:
+    """The terms our `text` field holds for a sentence in language `code`, in order."""
+    from .analysis import marked
+
+    return [token.text for token in shared_language_analyzer()(marked(text, code))]
 
 
 @lru_cache(maxsize=1)
@@ -104,8 +126,9 @@ def build_schema() -> Schema:
         sentence=STORED(),
         date=ID(stored=True),
         source=ID(stored=True),
-        text=TEXT(analyzer=analyzer(), stored=True, phrase=True),
-        title=TEXT(analyzer=analyzer(), stored=True, phrase=True),
+        text=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
+        title=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
+        language=ID(stored=True),
         url=STORED(),
         paragraph=STORED(),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
@@ -174,28 +197,44 @@ def sentence_document(
     title: str | None = None,
     url: str | None = None,
     paragraph: int | None = None,
+    language: str = "en",
     source: str | None = None,
 ) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them
     (a field that is None is left out: Whoosh stores nothing for it). `paragraph` is the
-    paragraph of the file the sentence is in (1-based)."""
-    return {
+    paragraph of the file the sentence is in (1-based). The words of `text` and `title` are
+    analysed by `language` (ISO 639-1); they are stored as written."""
+    from .analysis import marked
+
+    document = {
         "path": path,
         "article": article,
         "sentence": number,
         "date": date,
-        "text": text,
+        "text": marked(text, language),
         "words": text,
         "acronyms": text,
-        "title": title,
+        "title": title if title is None else marked(title, language),
         "url": url,
         "paragraph": paragraph,
+        # English, the default, is left out: an English archive pays nothing for languages.
+        "language": None if language == "en" else language,
         "source": source,
     }
+    if document["text"] != text:
+        document["_stored_text"] = text
+    if document["title"] != title:
+        document["_stored_title"] = title
+    return document
 
 
 def article_document(
-    path: str, article: str, date: str | None, info: dict, source: str | None = None
+    path: str,
+    article: str,
+    date: str | None,
+    info: dict,
+    language: str = "en",
+    source: str | None = None,
 ) -> dict:
     """The fields of an article record: `info` is what tells a changed file (see catalog);
     `source` its folder or site, so that `search status` counts articles by source."""
@@ -205,6 +244,7 @@ def article_document(
         "article": article,
         "date": date,
         "info": info,
+        "language": None if language == "en" else language,
         "source": source,
     }
 
