@@ -18,6 +18,7 @@ input raises a `search.errors.SearchError` subclass whose message says what is w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from .engine.query import ParsedQuery, check_date, parse_query
@@ -25,14 +26,29 @@ from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, SearchIndex, parse_reference
 from .engine.store import live_snapshot
 from .errors import InputError, QueryError
-from .model import SCOPES, SHAPES, Answer, ArticleHits, ArticleMatch, ArticleText, Hit, Options
+from .model import (
+    SCOPES,
+    SHAPES,
+    SIGNIFICANCE,
+    TREND_BY,
+    Answer,
+    ArticleHits,
+    ArticleMatch,
+    ArticleText,
+    Hit,
+    Options,
+    Significant,
+    Trend,
+)
 
 __all__ = [
     "DEFAULT_BUDGET",
+    "TREND_BY",
     "Answer",
     "Index",
     "Options",
     "ParsedQuery",
+    "Trend",
     "check_date",
     "live_snapshot",
     "parse_reference",
@@ -233,6 +249,41 @@ class Index:
         if options.offset == 0 and hits:
             return hits[0].score
         return self.reader.find(parsed, limit=1, collapse=False)[0].score
+
+    def trend(
+        self, queries: Sequence[str | ParsedQuery], by: str = "month", options: Options = _ASKED
+    ) -> Trend:
+        """Attention over time (or by source) for each query: per bucket its matching
+        articles, stories and sentences, every article of the bucket and the share
+        (`search trend`). `options.match_any` parses the queries; `since`/`until` keep the
+        buckets of those dates; undated matches are counted apart (`Trend.undated`)."""
+        if by not in TREND_BY:
+            raise InputError(f"--by {by!r} is not a bucket; use one of {', '.join(TREND_BY)}")
+        parsed = [question(text, options) if isinstance(text, str) else text for text in queries]
+        if options.scope not in SCOPES:
+            raise InputError(f"{options.scope!r} is not a scope; use one of {SCOPES}")
+        return self.reader.trend(
+            parsed, by, since=options.since, until=options.until, scope=options.scope
+        )
+
+    def words(
+        self,
+        query: str | ParsedQuery,
+        options: Options = _ASKED,
+        limit: int = 20,
+        score: str = "g2",
+        sample: int | None = None,
+    ) -> Significant:
+        """The words, two-word phrases and names that distinguish the query's matching
+        sentences from the whole archive, best first (`search words`); `score` is `g2`
+        (log-likelihood), `jlh` (Elasticsearch's significant_text) or `chi2`; `sample`: how
+        many matching sentences to read at most (default 2,000)."""
+        if score not in SIGNIFICANCE:
+            raise InputError(f"--score {score!r} is not a measure; use one of {SIGNIFICANCE}")
+        parsed = question(query, options) if isinstance(query, str) else query
+        if options.scope not in SCOPES:
+            raise InputError(f"{options.scope!r} is not a scope; use one of {SCOPES}")
+        return self.reader.words(parsed, limit, score, sample, options.scope)
 
     def article(
         self,

@@ -6,6 +6,7 @@ reads these, and `search.present` turns them into text or JSON.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 # A matched stretch of a sentence: [start, end) character offsets into its text.
@@ -203,3 +204,99 @@ class Answer:
     def found(self) -> bool:
         """Whether anything matched."""
         return bool(self.total or self.hits or self.articles or self.in_articles)
+
+
+TREND_BY = ("day", "week", "month", "year", "source")
+
+
+@dataclass(frozen=True)
+class TrendBucket:
+    """One query's count in one bucket (a day, ISO week, month, year, or a source).
+
+    `articles` matching articles, `stories` the same with copies of one story counted once,
+    `sentences` matching sentences, `all_articles` every indexed article in the bucket, and
+    `share` = articles / all_articles (0 when the bucket has no article). `start` is a
+    calendar bucket's first day (None for a source)."""
+
+    query: str
+    bucket: str
+    articles: int
+    stories: int
+    sentences: int
+    all_articles: int
+    share: float
+    start: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Undated:
+    """A query's matches in articles without a date, which no calendar bucket holds."""
+
+    query: str
+    articles: int
+    sentences: int
+
+
+@dataclass(frozen=True)
+class Trend:
+    """`Index.trend`'s answer: the rows, query by query in the order asked, bucket by
+    bucket; the undated matches of each query counted apart."""
+
+    by: str
+    queries: list[str]
+    buckets: list[TrendBucket]
+    undated: list[Undated] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        """Whether any query matched anything (dated or not)."""
+        return any(row.sentences for row in self.buckets) or any(
+            entry.sentences for entry in self.undated
+        )
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """One source of the index (`search status`): its articles, the first and last date
+    among them (None if none is dated), and how many have no date."""
+
+    source: str
+    articles: int
+    first: str | None
+    last: str | None
+    undated: int
+
+
+SIGNIFICANCE = ("jlh", "g2", "chi2")
+
+
+@dataclass(frozen=True)
+class SignificantTerm:
+    """A word, two-word phrase or name that sets the matches apart: its significance score,
+    in how many matching sentences it appears (scaled from the sample when sampled), and in
+    how many sentences of the whole archive."""
+
+    term: str
+    score: float
+    matches: int
+    archive: int
+
+
+@dataclass(frozen=True)
+class Significant:
+    """`Index.words`'s answer: the distinctive words, phrases and names of a query's
+    matches. `matches` sentences matched; `sample` of them were read (`sampled` when that is
+    fewer); `archive` sentences in the index; `score` the measure used."""
+
+    matches: int
+    sample: int
+    sampled: bool
+    archive: int
+    score: str
+    words: list[SignificantTerm] = field(default_factory=list)
+    phrases: list[SignificantTerm] = field(default_factory=list)
+    names: list[SignificantTerm] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.matches > 0

@@ -190,3 +190,47 @@ def test_the_article_page_works_without_javascript(served: str) -> None:
             assert page.locator("nav.hit-nav a[rel=next]").count() == 0
         finally:
             browser.close()
+
+
+def test_click_a_bar_of_the_chart_to_see_that_months_hits(served: str, tmp_path: Path) -> None:
+    """Issue 20: the chart above the hits, in light and dark mode and on a phone."""
+    sync_playwright = _playwright()
+    executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.goto(served + "?q=ceasefire")
+            bars = page.locator("svg.chart a")
+            assert bars.count() >= 2
+            january = page.locator('svg.chart a:has(rect.bar[data-bucket="2025-01"])')
+            assert "2025-01: 1 of 1 articles" in (january.locator("title").text_content() or "")
+            light = page.evaluate(
+                "getComputedStyle(document.querySelector('svg.chart rect.bar')).fill"
+            )
+            january.locator("rect.hit-area").click()
+            page.wait_for_url(re.compile(r"since=2025-01-01&until=2025-01-31"))
+            dates = page.locator("ol.hits time").all_inner_texts()
+            assert dates and set(dates) == {"2025-01-20"}
+            assert page.locator("svg.chart rect.bar.selected").count() == 1
+            page.screenshot(path=str(tmp_path / "chart.png"), full_page=True)
+
+            dark = browser.new_page(viewport={"width": 1100, "height": 900}, color_scheme="dark")
+            dark.goto(served + "?q=ceasefire")
+            fill = dark.evaluate(
+                "getComputedStyle(document.querySelector('svg.chart rect.bar')).fill"
+            )
+            assert fill != light  # the stylesheet's dark colours reach the chart
+
+            phone = browser.new_page(viewport={"width": 375, "height": 740})
+            phone.goto(served + "?q=ceasefire")
+            width = phone.evaluate(
+                "document.querySelector('svg.chart').getBoundingClientRect().width"
+            )
+            assert 0 < width <= 375
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        finally:
+            browser.close()

@@ -699,6 +699,8 @@ def test_openapi_describes_every_api_route_and_validates_real_responses(
         "/api/search",
         "/api/articles/{name}",
         "/api/status",
+        "/api/trend",
+        "/api/words",
         "/api/openapi.json",
     }
 
@@ -722,6 +724,15 @@ def test_openapi_describes_every_api_route_and_validates_real_responses(
     for name in (SEED_NAME, "undated_briefing", "nope"):
         check("/api/articles/{name}", client.get(f"/api/articles/{name}"))
     check("/api/status", client.get("/api/status"))
+    for params in [
+        {"q": ["ceasefire", "Turkey"]},
+        {"q": "ceasefire", "by": "source"},
+        {"q": "ceasefire", "by": "hour"},
+        {"q": "zzzz"},
+    ]:
+        check("/api/trend", client.get("/api/trend", params=params))
+    for params in [{"q": "Turkey"}, {"q": "Turkey", "score": "x"}, {"q": ""}]:
+        check("/api/words", client.get("/api/words", params=params))
     with TestClient(server.create_app(tmp_path / "none")) as empty:
         for url, template in [
             ("/api/search?q=x", "/api/search"),

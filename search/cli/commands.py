@@ -480,6 +480,187 @@ def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:
         _echo_lines(output.format_hit(hit, style, width, with_context))
 
 
+TREND_HELP = """Chart how many articles match each QUERY per day, week, month, year or source.
+
+\b
+Per bucket: the matching articles (a bar, scaled to the largest), their share of all the
+bucket's articles, and with --json or --csv also stories (copies of one story counted
+once), sentences and all_articles. Every bucket between the first and the last with a
+match is shown, empty ones with 0; matches in undated articles are counted apart, on
+stderr. Several queries are compared side by side.
+\b
+Exit status: 0 if a query matched, 1 if none did, 2 on error.
+\b
+Example:
+    search trend oil --by month
+    search trend oil coffee --by month --csv > trend.csv
+    search trend OPEC --by source
+"""
+
+
+@cli.command("trend", help=TREND_HELP)
+@click.argument("queries", nargs=-1, required=True)
+@index_dir_option
+@click.option(
+    "--by",
+    type=click.Choice(["day", "week", "month", "year", "source"]),
+    default="month",
+    show_default=True,
+    help="Buckets: calendar units of the article's date (weeks are ISO weeks), or its source.",
+)
+@click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
+@click.option(
+    "--scope",
+    type=click.Choice(["sentence", "article"]),
+    default="sentence",
+    show_default=True,
+    help="Where the words must meet: in one sentence, or anywhere in one article.",
+)
+@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop a count that runs longer than this (default: 10).",
+)
+@json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: a header row, then the rows.")
+def trend_command(
+    queries,
+    index_dir: Path,
+    by: str,
+    match_any: bool,
+    scope: str,
+    since,
+    until,
+    timeout: float | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
+    from ..present import text as output
+    from ..present import trend as shown
+
+    if as_json and as_csv:
+        raise CommandError("--json and --csv cannot be used together; choose one")
+    since = check_date(since, "--since") if since else None
+    until = check_date(until, "--until") if until else None
+    options = Options(match_any=match_any, since=since, until=until, scope=scope)
+    parsed = [question(text, options) for text in queries]
+    with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
+        trend = index.trend(parsed, by, options)
+    if as_csv:
+        click.echo(shown.trend_csv(trend), nl=False)
+    elif as_json:
+        for row in trend.buckets:
+            click.echo(output.to_json(shown.trend_row(row)))
+    elif trend.buckets:
+        width = shutil.get_terminal_size((80, 24)).columns
+        _echo_lines(shown.trend_chart(trend, width))
+    for entry in trend.undated:
+        if entry.sentences:
+            click.echo(shown.undated_note(entry, by), err=True)
+    if not trend.found:
+        said = " or ".join(f'"{output.inert(text)}"' for text in trend.queries)
+        click.echo(f"No matches for {said}.", err=True)
+        raise NoMatch()
+
+
+WORDS_HELP = """Print the words, two-word phrases and names that set QUERY's matches apart.
+
+\b
+Each term is scored against the whole archive (log-likelihood, G2; --score jlh
+for Elasticsearch's significant_text measure, chi2 for chi-square) and shown
+with how many matching sentences and how many sentences of the archive hold it.
+Names are runs of capitalised words. Over 2,000 matching sentences, an evenly
+spaced sample of 2,000 is read (said on stderr).
+\b
+Exit status: 0 if the query matched, 1 if it did not, 2 on error.
+\b
+Example:
+    search words coffee
+    search words -n 10 --csv 'oil prices' > words.csv
+"""
+
+
+@cli.command("words", help=WORDS_HELP)
+@click.argument("query", nargs=-1, required=True)
+@index_dir_option
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=1, max=1000),
+    default=20,
+    show_default=True,
+    help="At most N terms in each list.",
+)
+@click.option(
+    "--score",
+    type=click.Choice(["g2", "jlh", "chi2"]),
+    default="g2",
+    show_default=True,
+    help="The significance measure.",
+)
+@click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
+@click.option(
+    "--scope",
+    type=click.Choice(["sentence", "article"]),
+    default="sentence",
+    show_default=True,
+    help="Where the words must meet: in one sentence, or anywhere in one article.",
+)
+@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop after this long (default: 10).",
+)
+@json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: a header row, then the terms.")
+def words_command(
+    query,
+    index_dir: Path,
+    limit: int,
+    score: str,
+    match_any: bool,
+    scope: str,
+    since,
+    until,
+    timeout: float | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
+    from ..present import text as output
+    from ..present import trend as shown
+
+    if as_json and as_csv:
+        raise CommandError("--json and --csv cannot be used together; choose one")
+    since = check_date(since, "--since") if since else None
+    until = check_date(until, "--until") if until else None
+    options = Options(match_any=match_any, since=since, until=until, scope=scope)
+    parsed = question(" ".join(query), options)
+    with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
+        found = index.words(parsed, options, limit=limit, score=score)
+    if as_csv:
+        click.echo(shown.words_csv(found), nl=False)
+    elif as_json:
+        for row in shown.words_rows(found):
+            click.echo(output.to_json(row))
+    else:
+        _echo_lines(shown.words_table(found))
+    if found.sampled:
+        click.echo(shown.sample_note(found), err=True)
+    if not found.found:
+        click.echo(f'No matches for "{output.inert(parsed.text)}".', err=True)
+        raise NoMatch()
+
+
 @cli.command("split")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @json_option

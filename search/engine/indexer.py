@@ -29,7 +29,13 @@ from ..language import Language, default_language
 from . import durable, store, writer
 from .catalog import StoredArticle, save_catalog, stored_articles
 from .damage import NO_SPACE
-from .schema import article_document, article_record_of, file_documents, sentence_document
+from .schema import (
+    article_document,
+    article_record_of,
+    file_documents,
+    sentence_document,
+    source_of,
+)
 from .stories import Grouping, Story, describe
 
 DEFAULT_WAIT = 10.0
@@ -268,6 +274,7 @@ class _Run:
         if stored and stored.sha256 == digest:
             # Touched but unchanged: record its new mtime, keep its sentences.
             whoosh_writer.delete_by_query(article_record_of(str(path)))
+            source = source_of(path, change.source.root, _url_of(self.index, str(path)))
             self._record(
                 whoosh_writer,
                 change,
@@ -275,6 +282,7 @@ class _Run:
                 stored.sentences,
                 stored.date,
                 stored.language,
+                source,
                 stored.grouped(),
             )
             self.report.unchanged += 1
@@ -311,6 +319,7 @@ class _Run:
                         paragraph=paragraph,
                         language=article.language,
                         story=story.story,
+                        source=source_of(path, change.source.root, article.url),
                     )
                 )
         self.report.notes.extend(note for _key, article in articles for note in article.notes)
@@ -319,7 +328,9 @@ class _Run:
         # article's story for later runs to group with.
         languages = Counter(article.language for _key, article in articles)
         language = languages.most_common(1)[0][0] if languages else "en"
-        self._record(whoosh_writer, change, digest, sentences, date, language, stories[0])
+        url = articles[0][1].url if len(articles) == 1 else None
+        source = source_of(path, change.source.root, url)
+        self._record(whoosh_writer, change, digest, sentences, date, language, source, stories[0])
         if stored:
             self.report.updated += 1
         else:
@@ -353,6 +364,7 @@ class _Run:
         sentences: int,
         date,
         language: str,
+        source: str,
         story: Story,
     ) -> None:
         path, status = change.source.path, change.status
@@ -370,7 +382,13 @@ class _Run:
         )
         whoosh_writer.add_document(
             **article_document(
-                record.path, path.stem, date, record.info(), language, story=story.story
+                record.path,
+                path.stem,
+                date,
+                record.info(),
+                language,
+                story=story.story,
+                source=source,
             )
         )
         self.catalog[record.path] = record
@@ -459,3 +477,12 @@ def _mount_point(folder: Path) -> Path:
     while not os.path.ismount(path) and path != path.parent:
         path = path.parent
     return path
+
+
+def _url_of(index, path: str) -> str | None:
+    """The URL stored with an indexed article's sentences (its source when it is a web page)."""
+    with index.searcher() as searcher:
+        for fields in searcher.documents(path=path):
+            if fields.get("kind") != "article":
+                return fields.get("url")
+    return None

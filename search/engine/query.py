@@ -298,9 +298,12 @@ class _SurfaceFuzzyParser(qparser.QueryParser):
 
 
 def _rewrite(node):
-    """Article names match by prefix; date values are checked and months become prefixes."""
+    """Article names match by prefix; sources in any case; date values are checked and months
+    become prefixes."""
     if isinstance(node, wq.Term) and node.fieldname == "article":
         return wq.Prefix("article", node.text, boost=node.boost)
+    if isinstance(node, wq.Term) and node.fieldname == "source":
+        return wq.Term("source", node.text.lower(), boost=node.boost)
     if isinstance(node, wq.Term | wq.Prefix) and node.fieldname == "date":
         value = node.text.rstrip("*")
         if not _valid_date_prefix(value):

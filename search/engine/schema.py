@@ -8,7 +8,7 @@ so `Abramovic~` is one edit from "Abramovich" as typed, not three as stems) and
 `acronyms` (all-caps words of 2 to 5 letters, case kept: what lets `US` rank
 "US" above "us"). Each sentence also carries its article's headline, `title`
 (analyzed as `text`, stored: `title:Ukraine` searches it, and sentences whose
-headline has a query's words rank first), and its source, `url` (stored only),
+headline has a query's words rank first), and where it was published, `url` (stored only),
 so that every hit and every exported sentence has them without a second read, and the
 paragraph of the file it is in, `paragraph` (stored only: the article page's paragraphs). Every
 document carries its article's story id, `story` (stored and indexed: `-l` and `search trend`
@@ -26,7 +26,9 @@ Keeping both kinds in one index means one commit updates them together.
 Each indexed field costs Whoosh a posting per document (and, for unscored
 fields, a file-system check per posting when it flushes), so sentence
 documents index only what queries need: the three word fields, `path` (to replace an
-article's sentences), `article` and `date` (filters). `kind` is set on article
+article's sentences), `article`, `date` and `source` (filters, and the buckets of
+`search trend`). `source` is where the article comes from: the first folder below the
+folder given to `search index`, or a web page's site (see `source_of`). `kind` is set on article
 records alone, and sentence numbers are stored, not indexed.
 
 SCHEMA_VERSION changes whenever a field changes; an index written with another
@@ -49,7 +51,8 @@ from .stories import SENTENCE_KEY_LENGTH, sentence_key
 # 5: `language` on documents not in English; `text` and `title` analyse words by language;
 #    `story` (the article's story, stored and filterable) on every document; `copy` (the key
 #    of the normalised sentence, indexed and a fixed-width column) on sentences; plain-text
-#    headlines.
+#    headlines; `source` (the article's folder or site: indexed and stored) on sentences and
+#    records.
 SCHEMA_VERSION = 5
 
 # A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
@@ -64,7 +67,7 @@ ARTICLE = "article"
 
 # Fields a user may name in a query (`article:...`, `date:...`, `title:...`); `text` is the
 # default. Dates are ISO strings (YYYY-MM-DD), so a month is a prefix and a range is a term range.
-QUERY_FIELDS = ("text", "article", "date", "title", "language")
+QUERY_FIELDS = ("text", "article", "date", "title", "language", "source")
 
 
 def analyzer():
@@ -133,6 +136,7 @@ def build_schema() -> Schema:
         article=ID(stored=True),
         sentence=STORED(),
         date=ID(stored=True),
+        source=ID(stored=True),
         text=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
         title=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
         language=ID(stored=True),
@@ -167,7 +171,7 @@ def schema_matches(schema: Schema) -> bool:
 
 SENTENCE_RECORD = {"article": str, "path": str, "sentence": int, "text": str}
 # What a sentence record has only when its article's format gives it.
-SENTENCE_OPTIONAL = {"title": str, "url": str, "paragraph": int, "story": str}
+SENTENCE_OPTIONAL = {"title": str, "url": str, "paragraph": int, "story": str, "source": str}
 ARTICLE_RECORD = {"article": str, "path": str, "info": dict}
 
 
@@ -208,6 +212,7 @@ def sentence_document(
     story: str | None = None,
     paragraph: int | None = None,
     language: str = "en",
+    source: str | None = None,
 ) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them
     (a field that is None is left out: Whoosh stores nothing for it). `paragraph` is the
@@ -231,6 +236,7 @@ def sentence_document(
         "paragraph": paragraph,
         # English, the default, is left out: an English archive pays nothing for languages.
         "language": None if language == "en" else language,
+        "source": source,
     }
     if document["text"] != text:
         document["_stored_text"] = text
@@ -246,9 +252,11 @@ def article_document(
     info: dict,
     language: str = "en",
     story: str | None = None,
+    source: str | None = None,
 ) -> dict:
     """The fields of an article record: `info` is what tells a changed file (see catalog),
-    `story` the story it tells (see `stories`)."""
+    `story` the story it tells (see `stories`); `source` its folder or site, so that `search
+    status` counts articles by source."""
     return {
         "kind": ARTICLE,
         "path": path,
@@ -257,6 +265,7 @@ def article_document(
         "info": info,
         "language": None if language == "en" else language,
         "story": story,
+        "source": source,
     }
 
 
@@ -275,3 +284,30 @@ def file_documents(path: str, container: bool = False):
     if container:
         return Or([Term("path", path), Prefix("path", f"{path}#")])
     return Term("path", path)
+
+
+def source_of(path, root, url: str | None = None) -> str:
+    """Where an article comes from, lowercased: for a web page with a URL its site (the host
+    without `www.`); else the first folder below `root`, the folder given to `search index`
+    (`bbc/politics/1.txt` under `news/`: `bbc`); a file directly in `root`, or given alone
+    (root None), takes its own folder's name."""
+    from pathlib import PurePath
+    from urllib.parse import urlsplit
+
+    if url:
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            host = ""
+        if host:
+            return host.removeprefix("www.").lower()
+    path = PurePath(path)
+    if root is not None:
+        try:
+            parts = path.relative_to(root).parts
+        except ValueError:
+            parts = ()
+        if len(parts) > 1:
+            return parts[0].lower()
+        return (PurePath(root).name or str(root)).lower()
+    return (path.parent.name or "/").lower()

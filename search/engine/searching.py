@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
@@ -36,9 +37,22 @@ from whoosh.searching import TimeLimit
 
 from ..errors import InputError, QueryError, QueryTimeoutError
 from ..language import DEFAULT, LANGUAGES, Language
-from ..model import ArticleHits, ArticleMatch, ArticleText, ContextSentence, Copy, Hit, Page
+from ..model import (
+    ArticleHits,
+    ArticleMatch,
+    ArticleText,
+    ContextSentence,
+    Copy,
+    Hit,
+    Page,
+    Significant,
+    SourceCount,
+    Trend,
+    Undated,
+)
 from . import store
 from .analysis import in_languages
+from .columns import Columns, read_columns, record_values, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, parse_query
@@ -55,6 +69,7 @@ from .scope import (
 from .scope import article_page as _article_page
 from .store import live_snapshot
 from .stories import sentence_key
+from .trend import Counter, buckets
 
 # Seconds one question may take. The slowest ordinary queries measured at 200k sentences
 # (a one-letter prefix such as `t*` matching nearly every sentence) take about 1 s, so
@@ -114,6 +129,11 @@ class SearchIndex:
         self._names: dict[str, str] = {}
         self._stems: dict[str, list[str]] = {}
         self._dates: dict[tuple, tuple[set, set]] = {}
+        self._columns: Columns | None = None
+        self._background: Any = None  # search.engine.significant's background sample
+        # The last query's matching documents, whatever their date (the page asks its trend,
+        # its sources and its words of one query in a row): ((text, any, scope), documents).
+        self._matches: tuple[tuple, Any] | None = None
         self._within_key: tuple | None = None
         self._within: set[int] = set()
         self._owners: Owners | None = None
@@ -622,7 +642,136 @@ class SearchIndex:
         status = index_status(self.folder, opened=opened)
         if self.verified:
             status.damaged = []
+        with store.guard(self.folder):
+            status.sources = self.sources()
         return status
+
+    def trend(
+        self,
+        queries: list[ParsedQuery],
+        by: str,
+        since: str | None = None,
+        until: str | None = None,
+        scope: str = "sentence",
+    ) -> Trend:
+        """Each query's matching articles, stories and sentences per bucket of `by` (a
+        calendar unit of the article's date, or its source), with every article of the
+        bucket; dates kept from `since` to `until`; undated matches counted apart. At
+        `scope` "article" the words may be anywhere in an article, and its sentences that
+        hold one of them are its matching sentences."""
+        with self._budgeted(), store.guard(self.folder):
+            counter = Counter(self.columns(), by, since, until)
+            counted = []
+            undated = []
+            for parsed in queries:
+                self._check_deadline()
+                documents = self._matching_documents(parsed, scope)
+                found, (articles, sentences) = counter.count(documents)
+                counted.append((parsed.text, found))
+                undated.append(Undated(parsed.text, articles, sentences))
+            rows = buckets(counter, counted)
+        return Trend(by, [parsed.text for parsed in queries], rows, undated)
+
+    def words(
+        self,
+        parsed: ParsedQuery,
+        limit: int = 20,
+        score: str = "g2",
+        sample: int | None = None,
+        scope: str = "sentence",
+    ) -> Significant:
+        """The words, two-word phrases and names that set the query's matching sentences
+        apart from the whole index (see `search.engine.significant`)."""
+        from .significant import background_sample, significant
+
+        with self._budgeted(), store.guard(self.folder):
+            if self._background is None:
+                self._background = background_sample(self._searcher.reader())
+            resolved = self._resolved(parsed)
+            if scope == "article":
+                # Every sentence of the articles matched: the articles are the foreground.
+                expanded = replace(resolved, query=self._expanded(resolved.query))
+                owners = self.owners()
+                matched = self._scoped(expanded)
+                records = set(term_documents(self._searcher.reader(), "kind", ARTICLE))
+                found = [
+                    docnum
+                    for number in matched
+                    for docnum in owners.documents[number]
+                    if docnum not in records
+                ]
+            elif parsed.dated:
+                limits = self._limits(parsed)
+                found = self._search(resolved.query, limit=None, scored=False, **limits).docs()
+            else:
+                found = self._matching_documents(parsed)
+            query: wq.Query = resolved.query  # type: ignore[assignment]
+            own = {
+                leaf.text
+                for leaf in query.leaves()
+                if isinstance(leaf, wq.Term) and leaf.fieldname == "text"
+            }
+            return significant(
+                self._searcher,
+                found,
+                own,
+                limit,
+                score,
+                self._check_deadline,
+                sample,
+                self._background,
+            )
+
+    def sources(self) -> list[SourceCount]:
+        """Every source with its articles and the first and last of their dates, from the
+        article records' postings (no columns needed)."""
+        reader = self._searcher.reader()
+        dates = record_values(reader, "date")
+        found: dict[str, list] = {}
+        for docnum, source in record_values(reader, "source").items():
+            entry = found.setdefault(source, [0, None, None, 0])
+            entry[0] += 1
+            date = dates.get(docnum)
+            if date is None:
+                entry[3] += 1
+                continue
+            entry[1] = date if entry[1] is None else min(entry[1], date)
+            entry[2] = date if entry[2] is None else max(entry[2], date)
+        return [SourceCount(name, *found[name]) for name in sorted(found)]
+
+    def columns(self) -> Columns:
+        """Each document's article, and each article's date, source and story, read from
+        the postings once per open snapshot (see `search.engine.columns`)."""
+        if self._columns is None:
+            self._columns = read_columns(self._searcher.reader())
+        return self._columns
+
+    def _matching_documents(self, parsed: ParsedQuery, scope: str = "sentence"):
+        """The document numbers of every sentence a query matches, whatever its date (the
+        trend buckets dates itself), from one unscored search: no stored field is read.
+        At `scope` "article": the sentences holding a wanted word in the articles matched
+        (`--scope article`)."""
+        key = (parsed.text, parsed.match_any, scope)
+        if self._matches is not None and self._matches[0] == key:
+            return self._matches[1]
+        found = self._documents_matching(parsed, scope)
+        self._matches = (key, found)
+        return found
+
+    def _documents_matching(self, parsed: ParsedQuery, scope: str):
+        undated = replace(parsed, since=None, until=None, include_undated=False)
+        resolved = self._resolved(undated)
+        if scope == "article":
+            touched: set[int] = set()
+            expanded = replace(resolved, query=self._expanded(resolved.query))
+            found = self._scoped(expanded, touched)
+            of = self.owners().of
+            return [docnum for docnum in touched if of[docnum] in found]
+        core = unbonused(resolved.query)
+        if isinstance(core, wq.Term) and resolved.mask is None:
+            # One word: its postings are its matches, read a block at a time.
+            return term_documents(self._searcher.reader(), core.fieldname, core.text)
+        return self._search(resolved.query, limit=None, scored=False, mask=resolved.mask).docs()
 
     # Internals -----------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ class IndexStatus:
     stale: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     damaged: list[str] | None = None
+    sources: list = field(default_factory=list)  # SourceCount, by source name
 
 
 def index_status(folder: Path, verify: bool = False, opened=None) -> IndexStatus:

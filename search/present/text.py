@@ -374,6 +374,22 @@ def format_status(status) -> list[str]:
     ]
     if status.damaged is not None:  # verified: damage would have been raised
         lines.append("damaged:   0")
+    lines += format_sources(status.sources)
+    return lines
+
+
+def format_sources(sources) -> list[str]:
+    """`search status`'s sources: each with its articles and the range of their dates."""
+    if not sources:
+        return []
+    width = max(len(inert(entry.source)) for entry in sources)
+    lines = [f"sources:   {len(sources)}"]
+    for entry in sources:
+        dates = f"{entry.first} .. {entry.last}" if entry.first else "no dates"
+        undated = f"  ({entry.undated} undated)" if entry.undated and entry.first else ""
+        word = "articles" if entry.articles != 1 else "article"
+        name = inert(entry.source).ljust(width)
+        lines.append(f"  {name}  {entry.articles:>6} {word:<8}  {dates}{undated}".rstrip())
     return lines
 
 

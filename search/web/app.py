@@ -18,12 +18,14 @@ answered by `Index.answer`, the command line's one call; what it adds is the web
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import errno
 import ipaddress
 import json
 import socket
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
@@ -44,8 +46,9 @@ from starlette.templating import Jinja2Templates
 
 from .. import __version__
 from ..errors import BadRequest, InputError, Overloaded, QueryError, QueryTimeoutError, SearchError
-from ..index import Index, Options, ParsedQuery, check_date, live_snapshot, question
+from ..index import TREND_BY, Index, Options, ParsedQuery, check_date, live_snapshot, question
 from ..present.text import article_match_json, copy_json, hit_json
+from . import chart
 
 PACKAGE = Path(__file__).resolve().parent
 WORKERS = 4
@@ -55,7 +58,12 @@ MAX_LIMIT = 1000
 MAX_DIGITS = 18  # the longest number a parameter may have (a page, an offset, a sentence)
 MAX_WINDOW = 10_000  # offset + limit, as Elasticsearch's index.max_result_window
 PAGE_SIZE = 10
+PAGE_WORDS = 12  # distinctive words on the page
+PAGE_SAMPLE = 500  # matching sentences the page reads for them (`search words`: 2,000)
+OVERVIEWS = 64  # the page's overviews kept (see Overviews)
+MEASURES = ("articles", "share")
 SORTS = ("relevance", "date", "article")
+SCORES = ("jlh", "g2", "chi2")
 SCOPES = ("sentence", "article")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'",
@@ -261,6 +269,51 @@ def _results(index: Index, parsed, options: Options) -> dict:
     }
 
 
+class Overviews:
+    """The page's overviews of the last OVERVIEWS queries asked, by index snapshot: the
+    next page of hits, a click on a bar (a date filter) or the raw / share switch shows
+    the same overview, so only the first view of a query pays for it."""
+
+    def __init__(self, size: int = OVERVIEWS) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple, dict] = OrderedDict()
+
+    def get(self, index: Index, parsed, compare, by: str, scope: str = "sentence") -> dict:
+        key = (
+            index.snapshot,
+            parsed.text,
+            parsed.match_any,
+            compare.text if compare else None,
+            by,
+            scope,
+        )
+        with self._lock:
+            if key in self._kept and key[0] is not None:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        found = _overview(index, parsed, compare, by, scope)
+        with self._lock:
+            self._kept[key] = found
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return found
+
+
+def _overview(index: Index, parsed, compare, by: str, scope: str = "sentence") -> dict:
+    """What the page shows around the hits, over every date whatever the page's date filter:
+    the query's trend (and its comparison's), its sources, and its distinctive words (on a
+    smaller sample than `search words`)."""
+    everywhen = replace(parsed, since=None, until=None, include_undated=False)
+    queries = [parsed] if compare is None else [parsed, compare]
+    scoped = Options(scope=scope)
+    return {
+        "trend": index.trend(queries, by, scoped),
+        "sources": index.trend([parsed], "source", scoped),
+        "words": index.words(everywhen, scoped, limit=PAGE_WORDS, sample=PAGE_SAMPLE),
+    }
+
+
 # Highlighting: escaped text, our own tags around the library's match spans ----------
 
 
@@ -357,6 +410,117 @@ async def api_status(request: Request) -> Response:
     return JSONResponse(asdict(status))
 
 
+def _filters(request: Request) -> Options:
+    """`any`, `since`, `until` and `scope` of a trend or words request."""
+    return Options(
+        match_any=_flag(request, "any"),
+        since=_date(request, "since"),
+        until=_date(request, "until"),
+        scope=_scope(request),
+    )
+
+
+def _by(request: Request, default: str = "month") -> str:
+    by = _one(request, "by", default) or default
+    if by not in TREND_BY:
+        raise BadRequest(f"by={by!r} is not one of {', '.join(TREND_BY)}")
+    return by
+
+
+def _trend_buckets(trend, text: str) -> list[dict]:
+    """One query's buckets as Elasticsearch's date_histogram (or terms, by source) gives
+    them: key_as_string, key (epoch ms of the bucket's first day; the source by source),
+    doc_count (matching articles), and our counts beside."""
+    found = []
+    for row in trend.buckets:
+        if row.query != text:
+            continue
+        key: object = row.bucket
+        if row.start is not None:
+            key = int(dt.datetime.combine(row.start, dt.time(), dt.timezone.utc).timestamp()) * 1000
+        found.append(
+            {
+                "key_as_string": row.bucket,
+                "key": key,
+                "doc_count": row.articles,
+                "articles": row.articles,
+                "stories": row.stories,
+                "sentences": row.sentences,
+                "all_articles": row.all_articles,
+                "share": row.share,
+            }
+        )
+    return found
+
+
+async def api_trend(request: Request) -> Response:
+    texts = request.query_params.getlist("q")
+    if not texts:
+        raise BadRequest("q is missing; give a query, and repeat q to compare")
+    options = _filters(request)
+    parsed = [question(text, options) for text in texts]
+    by = _by(request)
+    started = time.perf_counter()
+    trend = await _searcher(request).run(lambda index: index.trend(parsed, by, options))
+    per_query = {}
+    for entry, text in zip(trend.undated, trend.queries, strict=True):
+        buckets = _trend_buckets(trend, text)
+        per_query[text] = {
+            "doc_count": sum(bucket["articles"] for bucket in buckets),
+            "undated": {"articles": entry.articles, "sentences": entry.sentences},
+            "trend": {"buckets": buckets},
+        }
+    return JSONResponse(
+        {
+            "took": round((time.perf_counter() - started) * 1000),
+            "timed_out": False,
+            "by": by,
+            "aggregations": {
+                "trend": per_query[trend.queries[0]]["trend"],
+                "queries": {"buckets": per_query},
+            },
+        }
+    )
+
+
+def _significant(terms, found) -> dict:
+    """One list as Elasticsearch's significant_text aggregation gives it."""
+    return {
+        "doc_count": found.matches,
+        "bg_count": found.archive,
+        "buckets": [
+            {"key": t.term, "doc_count": t.matches, "bg_count": t.archive, "score": t.score}
+            for t in terms
+        ],
+    }
+
+
+async def api_words(request: Request) -> Response:
+    options = _filters(request)
+    parsed = question(_one(request, "q"), options)
+    limit = _number(request, "n", 20, 1, MAX_LIMIT)
+    score = _one(request, "score", "g2") or "g2"
+    if score not in SCORES:
+        raise BadRequest(f"score={score!r} is not one of {', '.join(SCORES)}")
+    started = time.perf_counter()
+    found = await _searcher(request).run(
+        lambda index: index.words(parsed, options, limit=limit, score=score)
+    )
+    return JSONResponse(
+        {
+            "took": round((time.perf_counter() - started) * 1000),
+            "timed_out": False,
+            "sample": {"size": found.sample, "sampled": found.sampled},
+            "score": found.score,
+            "aggregations": {
+                "words": _significant(found.words, found),
+                "phrases": _significant(found.phrases, found),
+                "names": _significant(found.names, found),
+            },
+        }
+    )
+
+
 async def api_openapi(request: Request) -> Response:
     return Response(request.app.state.openapi, media_type=JSONResponse.media_type)
 
@@ -373,6 +537,7 @@ async def page_search(request: Request) -> Response:
         "include_undated": _one(request, "include_undated").strip().lower() in _TRUE,
         "copies": _one(request, "copies").strip().lower() in _TRUE,
         "sort": _one(request, "sort", "relevance"),
+        "compare": _one(request, "compare"),
         "scope": _one(request, "scope", "sentence"),
     }
     context: dict[str, Any] = {
@@ -380,6 +545,7 @@ async def page_search(request: Request) -> Response:
         "sorts": SORTS,
         "error": None,
         "found": None,
+        "overview": None,
         "alerts": [],
     }
     if not _one(request, "q").strip():
@@ -395,8 +561,17 @@ async def page_search(request: Request) -> Response:
         offset = (page - 1) * PAGE_SIZE
         _window(offset, PAGE_SIZE)
         options = replace(options, sort=sort, limit=PAGE_SIZE, offset=offset)
+        by = _by(request)
+        if by == "source":
+            raise BadRequest("by=source is not a chart over time; use day, week, month or year")
+        share = _measure(request) == "share"
+        compare = _compare(request, options)
 
-        found = await _searcher(request).run(lambda index: _results(index, parsed, options))
+        def answer(index: Index) -> tuple[dict, dict]:
+            overview = request.app.state.overviews.get(index, parsed, compare, by, options.scope)
+            return _results(index, parsed, options), overview
+
+        found, overview = await _searcher(request).run(answer)
     except (QueryError, BadRequest) as error:
         context["error"] = str(error)
         return _page(request, "search.html", context, status=_status_of(error, request))
@@ -412,9 +587,94 @@ async def page_search(request: Request) -> Response:
         else None,
         undated_url=_url(request, "/", include_undated="1", page=None),
         any_url=_url(request, "/", any="1", page=None),
+        overview=_shown_overview(request, overview, by, share, form),
         scope_url=_url(request, "/", scope="article", page=None),
     )
     return _page(request, "search.html", context)
+
+
+def _measure(request: Request) -> str:
+    measure = _one(request, "measure", "articles") or "articles"
+    if measure not in MEASURES:
+        raise BadRequest(f"measure={measure!r} is not one of {', '.join(MEASURES)}")
+    return measure
+
+
+def _compare(request: Request, options: Options) -> ParsedQuery | None:
+    """The page's second query, to chart beside the first (None if none is given)."""
+    text = _one(request, "compare").strip()
+    if not text:
+        return None
+    try:
+        return question(text, options)
+    except QueryError as error:
+        raise BadRequest(f"compare: {error}") from None
+
+
+def _shown_overview(request: Request, overview: dict, by: str, share: bool, form: dict) -> dict:
+    """The chart, the sources and the words as the page links them."""
+    trend = overview["trend"]
+    since, until = form["since"], form["until"]
+
+    def link(row) -> str | None:
+        if row.start is None:
+            return None
+        end = chart.bucket_end(by, row.start)
+        return _url(request, "/", since=row.start.isoformat(), until=end.isoformat(), page=None)
+
+    def selected(row) -> bool:
+        if row.start is None:
+            return False
+        end = chart.bucket_end(by, row.start).isoformat()
+        return since == row.start.isoformat() and until == end
+
+    text = trend.queries[0]
+    title = f"{'Share of articles' if share else 'Articles'} matching {text} by {by}"
+    if len(trend.queries) > 1:
+        title += f", compared with {trend.queries[1]}"
+    query = form["q"].strip()
+    sources = [
+        {
+            "name": row.bucket,
+            "articles": row.articles,
+            "url": _url(request, "/", q=f"{query} source:{row.bucket}", page=None),
+        }
+        for row in sorted(overview["sources"].buckets, key=lambda r: (-r.articles, r.bucket))
+        if row.articles
+    ]
+    words = [
+        {
+            "term": term.term,
+            "url": _url(request, "/", q=f"{query} {_quoted_term(term.term)}", page=None),
+        }
+        for term in overview["words"].words + overview["words"].phrases
+    ]
+    undated = [entry for entry in trend.undated if entry.articles]
+    return {
+        "svg": chart.svg(chart.bars(trend, share, link, selected), share, title),
+        "by": by,
+        "by_urls": [
+            (unit, _url(request, "/", by=unit, page=None), unit == by)
+            for unit in TREND_BY
+            if unit != "source"
+        ],
+        "share": share,
+        "measure_urls": [
+            (measure, _url(request, "/", measure=measure, page=None), share == (measure == "share"))
+            for measure in MEASURES
+        ],
+        "queries": trend.queries,
+        "undated": undated,
+        "sources": sources,
+        "words": words[:PAGE_WORDS],
+        "all_dates_url": _url(request, "/", since=None, until=None, page=None)
+        if since or until
+        else None,
+    }
+
+
+def _quoted_term(term: str) -> str:
+    return f'"{term}"' if " " in term else term
 
 
 def alert_rows(folder: Path) -> list[dict]:
@@ -603,6 +863,8 @@ def create_app(index_dir: Path, workers: int = WORKERS, time_limit: float = TIME
         Route("/api/search", api_search, methods=get),
         Route("/api/articles/{name:path}", api_article, methods=get),
         Route("/api/status", api_status, methods=get),
+        Route("/api/trend", api_trend, methods=get),
+        Route("/api/words", api_words, methods=get),
         Route("/api/openapi.json", api_openapi, methods=get),
         Mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static"),
         Route("/{path:path}", not_found, methods=get),  # last: what no route above matched
@@ -615,6 +877,7 @@ def create_app(index_dir: Path, workers: int = WORKERS, time_limit: float = TIME
     # A path with a slash too many is a 404 (or a 405), never a redirect to any method.
     app.router.redirect_slashes = False
     app.state.searcher = searcher
+    app.state.overviews = Overviews()
     app.state.templates = Jinja2Templates(
         env=jinja2.Environment(
             loader=jinja2.FileSystemLoader(PACKAGE / "templates"),
