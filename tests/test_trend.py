@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,7 @@ def test_the_source_of_an_article(path, root, url, expected):
     ],
 )
 def test_source_filters_queries(dated, query, expected):
-    result = run(dated, "query", query, "--all", "--json")
+    result = run(dated, "query", query, "--all", "--copies", "--json")
     assert result.exit_code == 0, result.stderr
     found = sorted(
         (h["article"], h["sentence"]) for h in map(json.loads, result.stdout.split("\n")[:-1])
@@ -326,8 +327,10 @@ def test_buckets_add_up_to_the_dated_matches(dated, words, match_any, by):
     options = Options(match_any=match_any)
     with Index.open(dated) as index:
         trend = index.trend([text], by, options)
-        sentences = index.answer(text, Options(match_any=match_any, shape="count")).total
-        articles = index.answer(text, Options(match_any=match_any, shape="articles", limit=None))
+        # a trend counts every copy: its sentences and articles are those of --copies
+        every = Options(match_any=match_any, copies=True)
+        sentences = index.answer(text, replace(every, shape="count")).total
+        articles = index.answer(text, replace(every, shape="articles", limit=None))
     undated = trend.undated[0]
     dated_articles = [a for a in articles.articles if a.date]
     assert sum(r.sentences for r in trend.buckets) == sentences - undated.sentences
