@@ -433,9 +433,13 @@ QUERY_HELP = """Print the sentences that best match QUERY, best first.
 \b
 Every word must match (--any: one is enough); words are case-insensitive
 and stemmed, so negotiation finds "negotiations". Every word is searched,
-short and common ones too (US, May, X, "to be or not to be"); an all-caps
-word (US, WHO) ranks sentences that write it in capitals first. Only
-uppercase AND, OR, NOT are operators: and, or, not are words.
+short and common ones too (US, May, X, "to be or not to be"). A word typed
+in capitals (US, IT, WHO, U.S.) is the acronym: it matches only that word
+written in capitals, never "us" or "its". Accents fold (Zurich = Zürich),
+dotted capitals are letters (U.S. = US), compounds match joined (e-mail =
+email). The spelling typed ranks first (Browne above Brown); one word
+alone in quotes ("Browne") matches that spelling only. Only uppercase
+AND, OR, NOT are operators: and, or, not are words.
 \b
   Turkey peacekeeping            both words
   Turkey OR Russia               either word
@@ -446,7 +450,8 @@ uppercase AND, OR, NOT are operators: and, or, not are words.
   peace*                         a prefix
   peacekeping~  peacekepping~2   fuzzy: one edit, or two, from the words as written
   article:000_88                 sentences of an article (a prefix of its name)
-  date:2025-03-11 date:2025-03   a day, a month (from the article's dateline)
+  date:2025-03-11 date:2025-03   a day, a month (from the article's dateline;
+                                 --since/--until take YYYY, YYYY-MM, YYYY-MM-DD)
   date:[2025-01-01 TO 2025-06-30]   a range of dates
 \b
 Exit status: 0 if something matched, 1 if nothing did (with one line on
@@ -479,8 +484,16 @@ Example:
     show_default=True,
     help="Order of the hits (date: newest first).",
 )
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles dated on or after this day (YYYY-MM-DD), month (YYYY-MM: its first day) or year.",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles dated on or before this day (YYYY-MM-DD), month (YYYY-MM: its last day) or year.",
+)
 @click.option(
     "--include-undated",
     is_flag=True,
@@ -532,7 +545,7 @@ def query_command(
     from .searching import DEFAULT_BUDGET, SearchIndex
 
     since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until") if until else None
+    until = check_date(until, "--until", last=True) if until else None
     parsed = parse_query(
         " ".join(query),
         match_any=match_any,
@@ -722,8 +735,16 @@ Example:
     metavar="NAME",
     help="The Elasticsearch index the documents go to.",
 )
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles dated on or after this day (YYYY-MM-DD), month (YYYY-MM: its first day) or year.",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles dated on or before this day (YYYY-MM-DD), month (YYYY-MM: its last day) or year.",
+)
 @click.option("--any", "match_any", is_flag=True, help="Any word of QUERY is enough.")
 @click.option("--to", "url", metavar="URL", help="Load into the cluster at URL instead.")
 def export_command(
@@ -735,7 +756,7 @@ def export_command(
     from .searching import SearchIndex
 
     since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until") if until else None
+    until = check_date(until, "--until", last=True) if until else None
     parsed = None
     if query:
         parsed = parse_query(" ".join(query), match_any=match_any, since=since, until=until)

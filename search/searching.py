@@ -36,7 +36,7 @@ from . import store
 from .errors import InputError, QueryError, QueryTimeoutError, SearchError
 from .highlight import Span, match_spans, word_test
 from .names import file_stem, resolve, short_names
-from .query import ParsedQuery, parse_query
+from .query import ParsedQuery, SpellingBonus, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, sentence_fields
 
@@ -700,9 +700,15 @@ class SearchIndex:
         return replace(parsed, query=self._resolved_query(parsed.query))
 
     def _resolved_query(self, query):
-        """`article:NAME` turned into the paths that NAME names."""
+        """`article:NAME` turned into the paths that NAME names; spelling bonuses that every
+        match of their word would get dropped (they rank nothing and cost a posting list)."""
+        reader = self._searcher.reader()
 
         def resolve_names(node):
+            if isinstance(node, SpellingBonus):
+                spelled = reader.doc_frequency(node.child.fieldname, node.child.text)
+                twins = max(reader.doc_frequency(t.fieldname, t.text) for t in node.twins)
+                return node if spelled < twins else wq.NullQuery
             if isinstance(node, wq.Term | wq.Prefix) and node.fieldname == "article":
                 paths = resolve(node.text, self._paths_named(node.text))
                 if not paths:

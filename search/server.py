@@ -195,7 +195,7 @@ def _number(request: Request, name: str, default: int, low: int, high: int | Non
 
 def _date(request: Request, name: str) -> str | None:
     text = _one(request, name).strip()
-    return check_date(text, name) if text else None
+    return check_date(text, name, last=name == "until") if text else None
 
 
 def _sort(request: Request) -> str:
