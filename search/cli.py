@@ -487,12 +487,12 @@ Example:
 @click.option(
     "--since",
     metavar="DATE",
-    help="Only articles dated on or after this day (YYYY-MM-DD), month (YYYY-MM: its first day) or year.",
+    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
 )
 @click.option(
     "--until",
     metavar="DATE",
-    help="Only articles dated on or before this day (YYYY-MM-DD), month (YYYY-MM: its last day) or year.",
+    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
 )
 @click.option(
     "--include-undated",
@@ -738,12 +738,12 @@ Example:
 @click.option(
     "--since",
     metavar="DATE",
-    help="Only articles dated on or after this day (YYYY-MM-DD), month (YYYY-MM: its first day) or year.",
+    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
 )
 @click.option(
     "--until",
     metavar="DATE",
-    help="Only articles dated on or before this day (YYYY-MM-DD), month (YYYY-MM: its last day) or year.",
+    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
 )
 @click.option("--any", "match_any", is_flag=True, help="Any word of QUERY is enough.")
 @click.option("--to", "url", metavar="URL", help="Load into the cluster at URL instead.")

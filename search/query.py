@@ -41,7 +41,7 @@ from whoosh import query as wq
 from .errors import QueryError
 from .ranking import Bonus, Bonused
 from .schema import QUERY_FIELDS, build_schema, shared_analyzer, shared_words_analyzer
-from .words import SHOUTED, fold, is_capitals, letters_of, spelled
+from .words import fold, is_capitals, letters_of, spelled
 
 MAX_QUERY_CHARS = 2000
 MAX_WORD_CHARS = 200
@@ -411,8 +411,11 @@ def _slots(tokens: list) -> list[list[tuple[str, ...]]]:
             at[token.pos].append(token.text)
     compound_of = {}
     for token in joined:
-        parts = [t.pos for t in tokens if not t.joined and token.startchar <= t.startchar
-                 and t.endchar <= token.endchar]
+        parts = [
+            t.pos
+            for t in tokens
+            if not t.joined and token.startchar <= t.startchar and t.endchar <= token.endchar
+        ]
         compound_of[min(parts)] = (sorted(set(parts)), token.text)
     slots: list[list[tuple[str, ...]]] = []
     covered: set[int] = set()

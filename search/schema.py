@@ -6,7 +6,8 @@ capitals kept for acronyms: what words and phrases match and BM25F ranks) and
 `words` (every word lowercased but unstemmed, folded and as written: the
 vocabulary that fuzzy words, prefixes and did-you-mean measure against, so
 `Abramovic~` is one edit from "Abramovich" as typed, not three as stems, and
-the spelling typed, which ranks first: `Browne` above "Brown"). Each sentence also carries its article's headline, `title`
+the spelling typed, which ranks first: `Browne` above "Brown"). Each sentence
+also carries its article's headline, `title`
 (analyzed as `text`, stored: `title:Ukraine` searches it, and sentences whose
 headline has a query's words rank first), and its source, `url` (stored only),
 so that every hit and every exported sentence has them without a second read.
