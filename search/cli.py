@@ -438,8 +438,8 @@ in capitals (US, IT, WHO, U.S.) is the acronym: it matches only that word
 written in capitals, never "us" or "its". Accents fold (Zurich = Zürich),
 dotted capitals are letters (U.S. = US), compounds match joined (e-mail =
 email). The spelling typed ranks first (Browne above Brown); one word
-alone in quotes ("Browne") matches that spelling only. Only uppercase
-AND, OR, NOT are operators: and, or, not are words.
+alone in quotes ("Browne") matches that spelling only. Only
+uppercase AND, OR, NOT are operators: and, or, not are words.
 \b
   Turkey peacekeeping            both words
   Turkey OR Russia               either word

@@ -14,8 +14,9 @@ One tokenizer applies every rule, because the rules meet in one word (`U.S.-led`
   its first part and of its last, so that a phrase reaching the compound from either side
   (`"send email"`, `"email address"`) finds it.
 - **Accents fold**: every word is indexed without its accents (`Zürich` is "zurich"), and a
-  German umlaut also as German writes it without one (`Müller` is "muller" and "mueller");
-  the `words` field also keeps the accented form, for ranking the spelling typed first.
+  word with a German umlaut also as German writes it without one (`Müller` is "muller" and
+  "mueller"); the `words` field also keeps the accented form, for ranking the spelling
+  typed first.
 - **Capitals are kept for acronyms**: a word of two or more capital letters (after the dotted
   rule) in ordinary mixed-case text is also indexed as written (`IT`); in a sentence set in
   capitals (no lowercase letter at all) or in a run of three or more words in capitals (a
@@ -23,8 +24,10 @@ One tokenizer applies every rule, because the rules meet in one word (`U.S.-led`
   shouting, so it is no evidence either way. A query word typed in capitals matches these
   forms only, never the lowercase word or its stem ("its" stems to "it").
 
-In query mode a word that has alternatives (`Müller`: "muller" and "mueller"; `IT`: "IT"
-and "^IT") yields them at one position, and a compound yields its joined form marked
+A typed word is folded only (`Müller` is "muller", which the indexed "Müller" and "Muller"
+hold; `Mueller` is "mueller", which "Müller" and "Mueller" hold), so that folding a query's
+accents never loses a hit. In query mode a word that has alternatives (`IT`: "IT" and
+"^IT") yields them at one position, and a compound yields its joined form marked
 `joined`: the query builder (search/query.py) turns these into an Or, not a phrase.
 """
 
@@ -172,8 +175,8 @@ class NewsroomTokenizer(Tokenizer):
         forms = [(folded, False)]
         if self.field == "words" and folded != lower and not query:
             forms.append((lower, False))
-        german = german_form(lower)
-        if german and german != folded and not (query and self.field == "words"):
+        german = None if query else german_form(lower)
+        if german and german != folded:
             forms.append((german, False))
         return forms
 
