@@ -48,6 +48,10 @@ _WORD = re.compile(WORD_PATTERN)
 _HYPHEN = re.compile(r"[\-‐‑]")
 _DOTTED_CAPITALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+# Latin letters that Unicode does not decompose but ASCII folding (Lucene's too) spells out.
+_UNDECOMPOSED = str.maketrans(
+    {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
 # The mark of a word in capitals that is no evidence of an acronym (a shouted headline).
 SHOUTED = "^"
 # How many words in capitals in a row make a headline rather than acronyms.
@@ -55,10 +59,11 @@ SHOUTED_RUN = 3
 
 
 def fold(word: str) -> str:
-    """`word` without accents: `zürich` -> "zurich", `ß` -> "ss" (NFKD, combining marks dropped)."""
+    """A lowercase `word` without accents: `zürich` -> "zurich" (NFKD, combining marks
+    dropped), `ß` -> "ss", `ø` -> "o", `æ` -> "ae"."""
     if word.isascii():
         return word
-    decomposed = unicodedata.normalize("NFKD", word.replace("ß", "ss"))
+    decomposed = unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
@@ -118,11 +123,18 @@ class NewsroomTokenizer(Tokenizer):
     `keyword = True`.
     """
 
-    def __init__(self, field: str = "text") -> None:
+    def __init__(self, field: str = "text", expressible: bool = False) -> None:
         self.field = field
+        # Only the rules an Elasticsearch analyzer can express (see search/export.py):
+        # compounds joined once, accents folded; no dotted capitals, capitals or German forms.
+        self.expressible = expressible
 
     def __eq__(self, other) -> bool:
-        return type(other) is type(self) and other.field == self.field
+        return (
+            type(other) is type(self)
+            and other.field == self.field
+            and other.expressible == self.expressible
+        )
 
     def __call__(
         self,
@@ -139,10 +151,9 @@ class NewsroomTokenizer(Tokenizer):
     ):
         matches = list(_WORD.finditer(value))
         query = mode == "query"
+        plain = query or self.field != "text" or self.expressible
         shouted = (
-            [False] * len(matches)
-            if query or self.field != "text"
-            else _shouted_words([m.group() for m in matches], value)
+            [False] * len(matches) if plain else _shouted_words([m.group() for m in matches], value)
         )
         position = start_pos
         for match, loud in zip(matches, shouted, strict=True):
@@ -150,7 +161,7 @@ class NewsroomTokenizer(Tokenizer):
             joined = []
             first = position
             for part, start, end in parts:
-                word = letters_of(part)
+                word = part if self.expressible else letters_of(part)
                 joined.append(fold(word.lower()))
                 for text, keyword in self._forms(word, loud, query):
                     yield _token(text, keyword, position, start_char + start, start_char + end)
@@ -158,13 +169,13 @@ class NewsroomTokenizer(Tokenizer):
             if len(parts) > 1:
                 start, end = start_char + parts[0][1], start_char + parts[-1][2]
                 whole = "".join(joined)
-                ends = [first] if query or self.field != "text" else [first, position - 1]
+                ends = [first] if plain else [first, position - 1]
                 for at in ends:
                     yield _token(whole, False, at, start, end, joined=True)
 
     def _forms(self, word: str, loud: bool, query: bool) -> list[tuple[str, bool]]:
         """The indexed forms of one word (as written, after the dotted rule): (text, keyword)."""
-        if self.field == "text" and is_capitals(word):
+        if self.field == "text" and not self.expressible and is_capitals(word):
             capitals = [(word, True), (SHOUTED + word, True)]
             if query:
                 return capitals
@@ -175,7 +186,7 @@ class NewsroomTokenizer(Tokenizer):
         forms = [(folded, False)]
         if self.field == "words" and folded != lower and not query:
             forms.append((lower, False))
-        german = None if query else german_form(lower)
+        german = None if query or self.expressible else german_form(lower)
         if german and german != folded:
             forms.append((german, False))
         return forms
