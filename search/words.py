@@ -17,7 +17,7 @@ One tokenizer applies every rule, because the rules meet in one word (`U.S.-led`
   word with a German umlaut also as German writes it without one (`Müller` is "muller" and
   "mueller"); the `words` field also keeps the accented form, for ranking the spelling
   typed first.
-- **Capitals are kept for acronyms**: a word of two or more capital letters (after the dotted
+- **Capitals are kept for acronyms**: a word of 2 to 5 capital letters (after the dotted
   rule) in ordinary mixed-case text is also indexed as written (`IT`); in a sentence set in
   capitals (no lowercase letter at all) or in a run of three or more words in capitals (a
   wire headline), it is indexed marked (`^IT`): such a word may be an acronym or may be
@@ -83,9 +83,16 @@ def letters_of(word: str) -> str:
     return word
 
 
+# How long an acronym may be: `NATO`, `AIDS`, `OPEC` are; a longer word in capitals
+# (`CEASEFIRE`) is more likely shouted, or typed with caps lock, and is an ordinary word.
+ACRONYM_LETTERS = (2, 5)
+
+
 def is_capitals(word: str) -> bool:
-    """Whether `word` is two or more letters, all capitals (`IT`, `NATO`; not `G7`, `A`)."""
-    return len(word) > 1 and word.isalpha() and word.isupper()
+    """Whether `word` is an acronym's shape: 2 to 5 letters, all capitals (`IT`, `NATO`;
+    not `G7`, `A`, `CEASEFIRE`)."""
+    least, most = ACRONYM_LETTERS
+    return least <= len(word) <= most and word.isalpha() and word.isupper()
 
 
 def spelled(word: str) -> str:
