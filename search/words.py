@@ -100,19 +100,17 @@ def spelled(word: str) -> str:
     return letters_of(word).lower()
 
 
-def _is_upper_word(word: str) -> bool:
-    return word.isupper()
-
-
 def _shouted_words(words: list[str], text: str) -> list[bool]:
     """Which words are set in capitals as a headline is: all of them in a text without a
     lowercase letter; else those in a run of SHOUTED_RUN or more words in capitals."""
-    if not any(char.islower() for char in text):
+    upper = [word.isupper() for word in words]
+    if sum(upper) < SHOUTED_RUN and len(words) >= SHOUTED_RUN:
+        return [False] * len(words)  # the common case, decided without a pass over the text
+    if text.upper() == text:
         return [True] * len(words)
     shouted = [False] * len(words)
     start = 0
-    upper = [_is_upper_word(word) for word in words] + [False]
-    for index, is_upper in enumerate(upper):
+    for index, is_upper in enumerate([*upper, False]):
         if not is_upper:
             if index - start >= SHOUTED_RUN:
                 shouted[start:index] = [True] * (index - start)
@@ -159,11 +157,24 @@ class NewsroomTokenizer(Tokenizer):
         matches = list(_WORD.finditer(value))
         query = mode == "query"
         plain = query or self.field != "text" or self.expressible
-        shouted = (
-            [False] * len(matches) if plain else _shouted_words([m.group() for m in matches], value)
-        )
+        words = [match.group() for match in matches]
+        shouted = [False] * len(matches) if plain else _shouted_words(words, value)
+        capitals = self.field == "text" and not self.expressible
+        # Indexing reads each token before the next is made, so one Token serves them all;
+        # a query's tokens are kept (search.query reads them as a list), so each is new.
+        reused = None if query else _token("", False, 0, 0, 0)
         position = start_pos
-        for match, loud in zip(matches, shouted, strict=True):
+        for match, word, loud in zip(matches, words, shouted, strict=True):
+            if word.isascii() and word.isalnum() and not (capitals and word.isupper()):
+                # The common word: one part, no accents, not an acronym: one token.
+                token = reused or _token("", False, 0, 0, 0)
+                token.text = word.lower()
+                token.pos, token.keyword, token.joined = position, False, False
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+                yield token
+                position += 1
+                continue
             parts = _parts(match)
             joined = []
             first = position
