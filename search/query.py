@@ -41,7 +41,7 @@ from whoosh import query as wq
 from .errors import QueryError
 from .ranking import Bonus, Bonused
 from .schema import QUERY_FIELDS, build_schema, shared_analyzer, shared_words_analyzer
-from .words import fold, is_capitals, letters_of, spelled
+from .words import SHOUTED, fold, is_capitals, letters_of, spelled
 
 MAX_QUERY_CHARS = 2000
 MAX_WORD_CHARS = 200
@@ -231,7 +231,10 @@ def _acronym_bonuses(parsed) -> list:
     """Sentences that write a typed acronym (`US`, `WHO`) in capitals in mixed-case text
     score higher than those that shout it in a headline; both match, nothing else does."""
     acronyms = sorted({term.text for term in _wanted_terms(parsed) if is_capitals(term.text)})
-    return [Bonus(wq.Term("text", word), ACRONYM_SCORE) for word in acronyms]
+    return [
+        SpellingBonus(wq.Term("text", word), ACRONYM_SCORE, shouted=wq.Term("text", SHOUTED + word))
+        for word in acronyms
+    ]
 
 
 def _spelling_bonuses(parsed) -> list:
@@ -252,15 +255,23 @@ def _spelling_bonuses(parsed) -> list:
 
 
 class SpellingBonus(Bonus):
-    """A Bonus for a word spelled as typed, with the stemmed terms it ranks among (its twins):
-    where every sentence with a twin has the spelling too, it ranks nothing."""
+    """A Bonus for a word written as typed, with what it ranks it above: its stem `twins`
+    (where every sentence with a twin has the spelling too, it ranks nothing), or for an
+    acronym its `shouted` form (where no sentence shouts it, it ranks nothing)."""
 
-    def __init__(self, child, score: float, twins: tuple = ()) -> None:
+    def __init__(self, child, score: float, twins: tuple = (), shouted=None) -> None:
         super().__init__(child, score)
         self.twins = twins
+        self.shouted = shouted
 
     def apply(self, fn):
-        return SpellingBonus(fn(self.child), self.score, self.twins)
+        return SpellingBonus(fn(self.child), self.score, self.twins, self.shouted)
+
+    def ranks_anything(self, frequency) -> bool:
+        """Whether some match lacks the bonus, given `frequency(term)` (sentences with it)."""
+        if self.shouted is not None:
+            return frequency(self.shouted) > 0
+        return frequency(self.child) < max(frequency(twin) for twin in self.twins)
 
 
 def _headline_bonuses(parsed) -> list:

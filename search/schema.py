@@ -34,15 +34,13 @@ from functools import lru_cache
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from .words import WORD_PATTERN, KeywordStemFilter, NewsroomTokenizer
+from .words import KeywordStemFilter, NewsroomTokenizer
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
 # 4: words as a newsroom means them (search/words.py): dotted capitals, compounds joined,
 #    accents folded, capitals kept in `text` for acronyms; no `acronyms` field.
 SCHEMA_VERSION = 4
-
-__all__ = ["WORD_PATTERN"]
 
 ARTICLE = "article"
 

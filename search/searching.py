@@ -701,14 +701,23 @@ class SearchIndex:
 
     def _resolved_query(self, query):
         """`article:NAME` turned into the paths that NAME names; spelling bonuses that every
-        match of their word would get dropped (they rank nothing and cost a posting list)."""
+        match of their word would get, and alternatives no sentence has, dropped (they rank
+        or match nothing and cost a posting list, or block skipping)."""
         reader = self._searcher.reader()
 
+        def frequency(term) -> int:
+            return reader.doc_frequency(term.fieldname, term.text)
+
         def resolve_names(node):
+            if isinstance(node, wq.Or) and all(type(q) is wq.Term for q in node.subqueries):
+                # Alternatives the index does not hold (`^NATO` where no headline shouts it)
+                # are dropped, so that one word left is searched as one word (its blocks
+                # skipped: see search.ranking).
+                held = [q for q in node.subqueries if reader.doc_frequency(q.fieldname, q.text)]
+                if len(held) < len(node.subqueries):
+                    return held[0] if len(held) == 1 else wq.Or(held or node.subqueries[:1])
             if isinstance(node, SpellingBonus):
-                spelled = reader.doc_frequency(node.child.fieldname, node.child.text)
-                twins = max(reader.doc_frequency(t.fieldname, t.text) for t in node.twins)
-                return node if spelled < twins else wq.NullQuery
+                return node if node.ranks_anything(frequency) else wq.NullQuery
             if isinstance(node, wq.Term | wq.Prefix) and node.fieldname == "article":
                 paths = resolve(node.text, self._paths_named(node.text))
                 if not paths:
