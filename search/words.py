@@ -103,12 +103,12 @@ def spelled(word: str) -> str:
 def _shouted_words(words: list[str], text: str) -> list[bool]:
     """Which words are set in capitals as a headline is: all of them in a text without a
     lowercase letter; else those in a run of SHOUTED_RUN or more words in capitals."""
-    upper = [word.isupper() for word in words]
-    if sum(upper) < SHOUTED_RUN and len(words) >= SHOUTED_RUN:
-        return [False] * len(words)  # the common case, decided without a pass over the text
     if text.upper() == text:
         return [True] * len(words)
+    upper = [word.isupper() for word in words]
     shouted = [False] * len(words)
+    if sum(upper) < SHOUTED_RUN:
+        return shouted  # the common case: no run is possible
     start = 0
     for index, is_upper in enumerate([*upper, False]):
         if not is_upper:
