@@ -1,11 +1,11 @@
 """The baselines that `search index` is compared with, each run in a process of its own.
 
 Both read the same pre-split sentences (a JSON Lines file written by `run.py` from
-`search.split.split_article`, one `[path, article, number, date, text]` array per line) into
-memory before the clock starts, so only the indexing itself is timed:
+`search.articles.split.split_article`, one `[path, article, number, date, text]` array per line)
+into memory before the clock starts, so only the indexing itself is timed:
 
 - whoosh: plain Whoosh, the floor for indexing. `create_in` with our schema
-  (`search.schema.build_schema()`), one `ix.writer()` with default settings, one
+  (`search.engine.schema.build_schema()`), one `ix.writer()` with default settings, one
   `add_document` per sentence with the fields of a sentence document (path, article,
   sentence number, date, text, and the text again in every field the indexer fills with it:
   `words` and `acronyms` since issue 9; the dicts are built before the clock starts), one
@@ -30,7 +30,7 @@ FTS5_TABLE = "CREATE VIRTUAL TABLE s USING fts5(text, tokenize='porter')"
 Row = tuple[str, str, int, str | None, str]
 # What a sentence document holds, in the order of a row (fields our schema lacks are dropped).
 SENTENCE_FIELDS = ("path", "article", "sentence", "date", "text")
-# Fields the indexer fills with the sentence's text too (`search.indexer._index_file`).
+# Fields the indexer fills with the sentence's text too (`search.engine.indexer._index_file`).
 TEXT_COPIES = ("words", "acronyms")
 
 
@@ -43,7 +43,7 @@ def index_plain_whoosh(rows: list[Row], folder: Path) -> float:
     """Seconds to add `rows` to a fresh Whoosh index with one default writer and commit."""
     from whoosh.index import create_in
 
-    from search.schema import build_schema
+    from search.engine.schema import build_schema
 
     schema = build_schema()
     names = [name for name in SENTENCE_FIELDS if name in schema.names()]

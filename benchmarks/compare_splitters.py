@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search.split import split_article  # noqa: E402
+from search.articles.split import split_article  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "data" / "golden_rules_en.json"
 SEED = ROOT / "seeds" / "000_88ce9bbce3777626.txt"
@@ -205,7 +205,7 @@ def _ours(text: str) -> list[str]:
 
 def _splitters() -> dict[str, Callable[[str], list[str]] | str]:
     """Name -> function returning the sentences of a text, or a reason it is skipped."""
-    found: dict[str, Callable[[str], list[str]] | str] = {"search.split (ours)": _ours}
+    found: dict[str, Callable[[str], list[str]] | str] = {"search.articles.split (ours)": _ours}
     try:
         import pysbd
 

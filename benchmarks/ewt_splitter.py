@@ -7,10 +7,11 @@ and not part of this repository; get them from github.com/UniversalDependencies/
 
 How it is read: each `# newpar` or `# newdoc` marker starts a paragraph; the `# text =` lines of
 a paragraph's sentences, joined by one space, are its running text. Every paragraph is split
-alone with `search.split.split_sentences`, and a boundary is the place between two sentences of a
-paragraph, counted in non-whitespace characters from the paragraph's start (so spacing does not
-matter). Reported: boundary precision, recall and F1 over all paragraphs, and the share of gold
-sentences found exactly (same start and end). Paragraph starts and ends are not counted.
+alone with `search.articles.split.split_sentences`, and a boundary is the place between two
+sentences of a paragraph, counted in non-whitespace characters from the paragraph's start (so
+spacing does not matter). Reported: boundary precision, recall and F1 over all paragraphs, and
+the share of gold sentences found exactly (same start and end). Paragraph starts and ends are
+not counted.
 
 Many EWT sentences (web forums, e-mail, reviews) end without punctuation or start in lowercase,
 which no punctuation-driven splitter can find; recall is low on those by design. Precision and
@@ -27,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search.split import split_sentences  # noqa: E402
+from search.articles.split import split_sentences  # noqa: E402
 
 
 def read_paragraphs(path: Path) -> list[list[str]]:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from search.article import parse_article  # noqa: E402
-from search.split import split_article  # noqa: E402
+from search.articles.article import parse_article  # noqa: E402
+from search.articles.split import split_article  # noqa: E402
 from tests.test_formats import news_page  # noqa: E402
 
 WORDS = [

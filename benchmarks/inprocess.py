@@ -1,7 +1,8 @@
 """In-process query timing, comparable across versions of `search`.
 
-Uses only the module-level `search.searching.find`/`count` and `search.query.parse_query`,
-which every version has, so the same script times an old checkout and this one:
+Uses only the module-level `searching.find`/`count` and `query.parse_query`, which every version
+has (in `search.engine` since the package's layout, in `search` before), so the same script times
+an old checkout and this one:
 
     .venv/bin/python benchmarks/inprocess.py INDEX_DIR zorblatt '"peace talks"' \\
         'ceasefire|since2025-01-01,2025-06-30'
@@ -16,8 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from search import searching
-from search.query import parse_query
+try:
+    from search.engine import searching
+    from search.engine.query import parse_query
+except ImportError:  # a checkout from before the package's layout
+    from search.query import parse_query  # type: ignore[no-redef]
+
+    from search import searching  # type: ignore[no-redef]
 
 
 def time_query(folder: Path, spec: str) -> str:

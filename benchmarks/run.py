@@ -214,7 +214,7 @@ def write_presplit(corpus_dir: Path, out: Path) -> tuple[int, list[str]]:
     Returns the number of sentences and the texts of the first articles (up to
     SPLITTER_SAMPLE_BYTES) for the splitter benchmark.
     """
-    from search.split import split_article
+    from search.articles.split import split_article
 
     count = 0
     sample: list[str] = []
@@ -237,7 +237,7 @@ def write_presplit(corpus_dir: Path, out: Path) -> tuple[int, list[str]]:
 
 def splitter_speed(texts: list[str]) -> float:
     """MB/s of `split_article` over `texts`, best of 3."""
-    from search.split import split_article
+    from search.articles.split import split_article
 
     size = sum(len(text.encode("utf-8")) for text in texts)
 
@@ -253,7 +253,7 @@ def golden_rules_score() -> str:
     """Golden rules passed by `split_sentences`, as "46/48", or "n/a" without the data file."""
     if not GOLDEN_RULES.exists():
         return "n/a"
-    from search.split import split_sentences
+    from search.articles.split import split_sentences
 
     cases = json.loads(GOLDEN_RULES.read_text(encoding="utf-8"))["cases"]
 
@@ -374,9 +374,9 @@ def bench_query_processes(
 
 def bench_queries_in_process(result: SizeResult, index_dir: Path, database: Path, runs: int):
     """p50 and p95 of `find(parse_query(...))`, and of the FTS5 query, over `runs` calls."""
+    from search.engine.query import parse_query
+    from search.engine.searching import count, find
     from search.errors import QueryError
-    from search.query import parse_query
-    from search.searching import count, find
 
     for query, query_result in zip(QUERIES, result.queries, strict=True):
         try:
@@ -451,7 +451,7 @@ def bench_in(work: Path, size: int, options: Options, search: str) -> SizeResult
 
 def profile_cold_index(size: int, options: Options, lines: int = 25) -> str:
     """cProfile of an in-process cold `update_index` of the corpus of `size` sentences."""
-    from search.indexer import update_index
+    from search.engine.indexer import update_index
 
     with tempfile.TemporaryDirectory(prefix="search-profile-", dir=options.workdir) as tmp:
         corpus_dir, index_dir = Path(tmp) / "corpus", Path(tmp) / "index"

@@ -71,3 +71,15 @@ class OutputError(SearchError):
 
 class QueryTimeoutError(QueryError):
     """Raised when a query runs past its time budget (`SearchIndex.budget`) and is stopped."""
+
+
+class WorkerError(SearchError):
+    """Raised when an indexing worker died or failed: the run is cancelled."""
+
+
+class BadRequest(SearchError):
+    """Raised by the web server for a request parameter that is not what its endpoint takes."""
+
+
+class Overloaded(SearchError):
+    """Raised by the web server for a search that did not finish within the time limit."""

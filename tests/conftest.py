@@ -11,16 +11,19 @@ before it starts.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
 import pty
 import random
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -146,6 +149,13 @@ def live_generation(index_dir: Path) -> Path:
 
 def children(pid: int) -> list[int]:
     """The ids of the processes whose parent is `pid`."""
+    tasks = list(Path(f"/proc/{pid}/task").glob("*/children"))
+    if tasks:  # Linux's own list: cheap enough to poll
+        found = []
+        for task in tasks:
+            with contextlib.suppress(OSError):
+                found += [int(child) for child in task.read_text().split()]
+        return found
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -159,6 +169,88 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def _names_under(folder: Path) -> set[str]:
+    """Every file and folder under `folder`, as paths relative to it (none if it is missing)."""
+    names = set()
+    for root, dirs, files in os.walk(folder):
+        for name in (*dirs, *files):
+            names.add(os.path.relpath(os.path.join(root, name), folder))
+    return names
+
+
+@dataclass
+class Progress:
+    """What a running `search index` has visibly done so far: the files and folders it
+    created in its index folder (names that were not there when it started), and its
+    worker processes (whether they have appeared, how many are alive now).
+
+    Crash and signal tests choose their moments from this, never from a clock: "once the
+    workers have forked", "once 30% of the files a whole run writes are there", so that a
+    moment is the same point of the run on a fast machine and on a loaded one."""
+
+    process: subprocess.Popen
+    folder: Path
+    before: frozenset[str]
+    created: set[str] = field(default_factory=set)
+    forked: bool = False
+    workers: int = 0
+
+    @classmethod
+    def start(cls, args: list[str], folder: Path, **options) -> Progress:
+        """Start the command in its own process group, after noting what `folder` holds."""
+        before = frozenset(_names_under(folder))
+        process = subprocess.Popen(args, start_new_session=True, **options)
+        return cls(process, folder, before)
+
+    def look(self) -> None:
+        self.created |= _names_under(self.folder) - self.before
+        self.workers = len(children(self.process.pid))
+        self.forked = self.forked or self.workers > 0
+
+    @property
+    def workers_done(self) -> bool:
+        """The workers have forked and all have exited: the run is committing."""
+        return self.forked and self.workers == 0
+
+    def wait_for(self, reached: Callable[[Progress], bool], hung: float = 600) -> bool:
+        """Watch the run until `reached(self)`, or until it ends; True if it is still running.
+        A run that does neither in `hung` seconds is a hang, not a slow machine: it fails."""
+        give_up = time.monotonic() + hung
+        while self.process.poll() is None:
+            self.look()
+            if reached(self):
+                return self.process.poll() is None
+            if time.monotonic() > give_up:
+                self.process.kill()
+                raise AssertionError(f"the run hung: neither done nor at the moment in {hung} s")
+            time.sleep(0.005)  # polling, not a deadline: the moment comes from what is seen
+        return False
+
+    def freeze(self) -> None:
+        """SIGSTOP the whole process group: the run holds still at the moment seen."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGCONT)
+
+
+def created_at_least(count: int) -> Callable[[Progress], bool]:
+    """A moment: the run has created `count` files or folders in its index folder."""
+    return lambda progress: len(progress.created) >= count
+
+
+def forked(progress: Progress) -> bool:
+    """A moment: the run's first worker process has appeared."""
+    return progress.forked
+
+
+def workers_done(progress: Progress) -> bool:
+    """A moment: the run's workers have all exited (its commit begins)."""
+    return progress.workers_done
+
+
 # Few long sentences over a small vocabulary: a large run is counted in bytes (the indexer's
 # PARALLEL_BYTES), and what it costs in sentences and in the distinct words of each. Written
 # so, 2.2 MB index in about a third of the time realistic text takes.
@@ -167,7 +259,7 @@ _LARGE_RUN_WORDS = "minister talks resume Geneva Monday ceasefire border envoy s
 
 def write_large_run(folder: Path, articles: int = 600, seed: int = 5) -> Path:
     """Articles over the indexer's PARALLEL_BYTES, so that `search index` forks workers."""
-    from search.indexer import PARALLEL_BYTES
+    from search.engine.indexer import PARALLEL_BYTES
 
     words = _LARGE_RUN_WORDS.split()
     rng = random.Random(seed)

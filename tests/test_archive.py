@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import assert_one_line_error, invoke
-from search.names import resolve, short_names
+from search.engine.names import resolve, short_names
 
 ARCHIVE = {
     "bbc/politics/264.txt": "March 3, 2005\nBlair defended the budget in parliament.\n",

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SEED_NAME, assert_one_line_error, invoke
-from search import searching, suggest
+from search.engine import searching, suggest
+from search.engine.query import MAX_QUERY_CHARS, parse_query
+from search.engine.searching import SearchIndex
 from search.errors import QueryError, QueryTimeoutError, SearchError
-from search.query import MAX_QUERY_CHARS, parse_query
-from search.searching import SearchIndex
 
 TIMEOUT_MESSAGE = "took longer than"
 TOO_BROAD_MESSAGE = "different words"
@@ -185,7 +185,7 @@ def test_a_huge_one_sided_context_is_clamped_too(seed_index: Path, option: str):
 
 
 def test_the_server_gives_each_request_its_time_limit_as_the_budget(corpus_index: Path):
-    from search.server import Searcher
+    from search.web.app import Searcher
 
     searcher = Searcher(corpus_index, time_limit=7)
     try:
@@ -200,7 +200,7 @@ def test_the_server_answers_a_timed_out_query_with_503(corpus_index: Path, monke
     pytest.importorskip("httpx")
     from starlette.testclient import TestClient
 
-    from search import server
+    from search.web import app as server
 
     def too_slow(self, parsed, **options):
         raise QueryTimeoutError("the query took longer than 7 s and was stopped; make it narrower")

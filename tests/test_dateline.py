@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.dateline import parse_dateline
+from search.articles.dateline import parse_dateline
 
 MARCH_11 = date(2025, 3, 11)
 
@@ -165,9 +165,10 @@ def test_adversarial_lines_are_fast() -> None:
         "Published: " + "10:32 " * 30 + "2025",
     ]
     for line in lines:
-        start = time.perf_counter()
+        # The time this thread spent working (not waiting for a core on a loaded machine).
+        start = time.thread_time()
         assert parse_dateline(line) is None
-        assert time.perf_counter() - start < 0.01
+        assert time.thread_time() - start < 0.01
 
 
 ALPHABET = "0123456789/-.,:|—T+ MarchSeptuesdyByJaneDoPublishd AMEST\t\r\n"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEARCH_BIN, SEED, children
-from search.indexer import PARALLEL_BYTES
+from conftest import SEARCH_BIN, SEED, Progress, created_at_least
+from search.engine.indexer import PARALLEL_BYTES
 
 pytestmark = pytest.mark.skipif(not SEARCH_BIN.exists(), reason="search is not installed")
 
@@ -118,7 +118,6 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_index(workdir):
     """Ctrl-C reaches the whole process group, workers included: one line, exit 130, no
     traceback from any process, and the index exactly as it was."""
     import signal
-    import time
 
     run("index", cwd=workdir)
     before = run("query", "--json", "Turkey", cwd=workdir).stdout
@@ -131,27 +130,25 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_index(workdir):
         (big / f"a{number:04d}.txt").write_text(f"May 1, 2025\nReport {number}. {paragraph}\n")
     assert sum(p.stat().st_size for p in big.iterdir()) > PARALLEL_BYTES
     environment = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX_DIR"}
-    writer = subprocess.Popen(
+    # The signal goes once the run has visibly got going: where it has workers (on more
+    # than one core), once they have forked and the first ten of its files are written;
+    # on one core, once its first file is written. So it lands mid-run, workers included.
+    multi_core = (os.cpu_count() or 1) > 1
+    progress = Progress.start(
         [str(SEARCH_BIN), "index", "seeds", "big"],
+        workdir / "index",
         cwd=workdir,
         env=environment,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,
+        # Ctrl-C is ignored in a background job: the test must not inherit that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    # The signal goes a second in, once the writer's workers have been running a moment
-    # (where it has workers: on more than one core), so that it lands mid-run.
-    multi_core = (os.cpu_count() or 1) > 1
-    started = time.monotonic()
-    signal_at = started + (60 if multi_core else 1.0)
-    workers: list[int] = []
-    while writer.poll() is None and time.monotonic() < signal_at:
-        if multi_core and not workers:
-            workers = children(writer.pid)
-            if workers:
-                signal_at = max(started + 1.0, time.monotonic() + 0.2)
-        time.sleep(0.01)
-    running = writer.poll() is None
+    if multi_core:
+        running = progress.wait_for(lambda seen: seen.forked and len(seen.created) >= 10)
+    else:
+        running = progress.wait_for(created_at_least(1))
+    workers, writer = progress.forked, progress.process
     if running:
         os.killpg(writer.pid, signal.SIGINT)
     _, stderr = writer.communicate(timeout=60)

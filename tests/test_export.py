@@ -31,10 +31,10 @@ from conftest import (
     assert_one_line_error,
     invoke,
 )
-from search.article import parse_article
+from search.articles.article import parse_article
+from search.engine.mapping import index_body, translate_filter, translate_tokenizer
+from search.engine.schema import build_schema
 from search.errors import ExportError
-from search.export import index_body, translate_filter, translate_tokenizer
-from search.schema import build_schema
 
 SNAPSHOT = Path(__file__).parent / "data" / "es_index.json"
 REGENERATE = (
@@ -62,7 +62,7 @@ def bulk_pairs(output: str) -> list[tuple[dict, dict]]:
 
 def stored_sentences(index_dir: Path) -> dict[tuple[str, int], dict]:
     """Every sentence document's stored fields, read through Whoosh alone."""
-    from search import store
+    from search.engine import store
 
     with store.reading(index_dir) as searcher:
         return {
@@ -193,7 +193,7 @@ def test_non_ascii_text_is_written_as_utf8(tmp_path):
 )
 @pytest.mark.parametrize("few", [0, 10_000], ids=["walk-articles", "sort-matches"])
 def test_dates_and_a_query_restrict_the_export(corpus_index, args, articles, few, monkeypatch):
-    monkeypatch.setattr("search.searching._FEW_DOCUMENTS", few)
+    monkeypatch.setattr("search.engine.searching._FEW_DOCUMENTS", few)
     result = export(corpus_index, "--format", "jsonl", *args)
     assert result.exit_code == 0, result.stderr
     exported = [json.loads(line) for line in result.stdout.splitlines()]
@@ -250,8 +250,8 @@ def test_to_refuses_what_is_not_a_url(corpus_index):
     ],
 )
 def test_the_count_for_the_progress_bar_is_what_is_exported(corpus_index, query, since, until):
-    from search.query import parse_query
-    from search.searching import SearchIndex
+    from search.engine.query import parse_query
+    from search.engine.searching import SearchIndex
 
     parsed = parse_query(query, since=since, until=until) if query else None
     with SearchIndex.open(corpus_index) as index:
@@ -263,13 +263,13 @@ def test_the_count_for_the_progress_bar_is_what_is_exported(corpus_index, query,
 def test_few_matches_sorted_in_memory_equal_the_walk_over_articles(
     corpus_index, monkeypatch, query, since
 ):
-    from search.query import parse_query
-    from search.searching import SearchIndex
+    from search.engine.query import parse_query
+    from search.engine.searching import SearchIndex
 
     parsed = parse_query(query) if query else None
     with SearchIndex.open(corpus_index) as index:
         sorted_directly = list(index.sentences(parsed, since))
-        monkeypatch.setattr("search.searching._FEW_DOCUMENTS", 0)
+        monkeypatch.setattr("search.engine.searching._FEW_DOCUMENTS", 0)
         walked = list(index.sentences(parsed, since))
     assert sorted_directly == walked
     assert len(walked) > 1
@@ -323,7 +323,7 @@ def test_the_mapping_matches_its_snapshot():
 
 def test_the_token_pattern_is_the_schemas():
     _analysis, tokenizer, _filters = exported_text_analyzer()
-    from search.words import WORD_PATTERN
+    from search.engine.words import WORD_PATTERN
 
     assert component("NewsroomTokenizer") is not None
     assert tokenizer["pattern"] == WORD_PATTERN
@@ -422,7 +422,7 @@ def _delimited(tokens: list[str], spec: dict) -> list[str]:
 
 def _folded(tokens: list[str], preserve_original: bool) -> list[str]:
     """`asciifolding`, as our fold models it (Lucene's table folds some symbols too)."""
-    from search.words import fold
+    from search.engine.words import fold
 
     found = []
     for token in tokens:
@@ -435,7 +435,7 @@ def _folded(tokens: list[str], preserve_original: bool) -> list[str]:
 def whoosh_tokens(text: str, field: str = "text") -> list[str]:
     """Our tokens with only the word rules that ES can express (the mapping's `_meta` names
     the others)."""
-    from search.words import NewsroomTokenizer
+    from search.engine.words import NewsroomTokenizer
 
     analyzer = build_schema()[field].analyzer
     tokenizer, *filters = list(getattr(analyzer, "items", [analyzer]))
@@ -447,7 +447,7 @@ def whoosh_tokens(text: str, field: str = "text") -> list[str]:
 
 @pytest.mark.parametrize("field", ["text", "words"])
 def test_the_rules_es_cannot_express_are_named_in_the_mapping(field):
-    from search.export import NOT_EXPRESSED
+    from search.engine.mapping import NOT_EXPRESSED
 
     meta = index_body()["mappings"]["_meta"]["search"]["not_expressed"]
     assert set(NOT_EXPRESSED[field]) <= set(meta)
@@ -548,8 +548,8 @@ class FakeCluster:
 
 @pytest.mark.parametrize("refuse", [False, True])
 def test_load_creates_the_index_and_streams_every_sentence(corpus_index, refuse):
-    from search.export import _load, index_body
-    from search.searching import SearchIndex
+    from search.engine.searching import SearchIndex
+    from search.present.export import _load, index_body
 
     cluster = FakeCluster(refuse)
     with SearchIndex.open(corpus_index) as index:

@@ -14,16 +14,17 @@ from pathlib import Path
 
 import pytest
 
-import search.catalog
-import search.durable
-import search.indexer
-import search.store
-import search.writer
+import search.engine.catalog
+import search.engine.durable
+import search.engine.indexer
+import search.engine.store
+import search.engine.writer
 from conftest import (
     SEARCH_BIN,
     SEED,
     Prebuilt,
     assert_one_line_error,
+    children,
     hits,
     invoke,
     prebuild,
@@ -88,13 +89,13 @@ def built(tmp_path: Path, faults_build: Prebuilt) -> tuple[Path, Path]:
 @pytest.fixture
 def dying_worker(monkeypatch):
     """Every run is parallel, and its workers are killed by SIGKILL as they start work."""
-    monkeypatch.setattr(search.indexer, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(search.writer, "worker_count", lambda jobs=None: 2)
+    monkeypatch.setattr(search.engine.indexer, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(search.engine.writer, "worker_count", lambda jobs=None: 2)
 
     def run(task):
         os.kill(os.getpid(), signal.SIGKILL)
 
-    monkeypatch.setattr(search.writer._Task, "run", run)
+    monkeypatch.setattr(search.engine.writer._Task, "run", run)
     return monkeypatch
 
 
@@ -115,13 +116,13 @@ def test_a_killed_worker_cancels_the_run_and_keeps_the_last_commit(built, dying_
 
 def test_a_worker_that_fails_is_reported_in_one_line(built, monkeypatch):
     articles, index_dir = built
-    monkeypatch.setattr(search.indexer, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(search.writer, "worker_count", lambda jobs=None: 2)
+    monkeypatch.setattr(search.engine.indexer, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(search.engine.writer, "worker_count", lambda jobs=None: 2)
 
     def process_file(task, filename, count):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(search.writer._Task, "_process_file", process_file)
+    monkeypatch.setattr(search.engine.writer._Task, "_process_file", process_file)
     write_corpus(articles, articles=10, tag="new")
     result = index(articles, index_dir)
     assert_one_line_error(result, "an indexing worker failed (exit status 1)")
@@ -130,25 +131,15 @@ def test_a_worker_that_fails_is_reported_in_one_line(built, monkeypatch):
 
 def test_jobs_1_writes_in_one_process(built, monkeypatch):
     articles, index_dir = built
-    monkeypatch.setattr(search.indexer, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(search.writer._Task, "run", lambda task: os._exit(9))
+    monkeypatch.setattr(search.engine.indexer, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(search.engine.writer._Task, "run", lambda task: os._exit(9))
     write_corpus(articles, articles=10, tag="new")
     assert index(articles, index_dir, "--jobs", "1").exit_code == 0
     assert status(index_dir)["sentences"] == 40 * 20
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_killing_a_real_worker_of_the_installed_command(tmp_path):
     articles = write_large_run(tmp_path / "articles")  # over PARALLEL_BYTES: workers fork
     index_dir = tmp_path / "index"
@@ -161,7 +152,7 @@ def test_killing_a_real_worker_of_the_installed_command(tmp_path):
     process = subprocess.Popen([*command, "2"], stderr=subprocess.PIPE, text=True)
     killed = None
     while process.poll() is None and killed is None:
-        workers = _children(process.pid)
+        workers = children(process.pid)
         if workers:
             killed = workers[0]
             os.kill(killed, signal.SIGKILL)
@@ -182,9 +173,9 @@ def _no_space(*args, **kwargs):
 
 
 STAGES = {
-    "segment file": (search.durable.DurableFileStorage, "create_file"),
-    "toc rename": (search.durable.DurableFileStorage, "rename_file"),
-    "checksums or catalog or CURRENT": (search.durable, "atomic_write"),
+    "segment file": (search.engine.durable.DurableFileStorage, "create_file"),
+    "toc rename": (search.engine.durable.DurableFileStorage, "rename_file"),
+    "checksums or catalog or CURRENT": (search.engine.durable, "atomic_write"),
 }
 
 
@@ -196,7 +187,7 @@ def test_a_full_disk_at_each_write_stage_is_one_line(built, monkeypatch, stage, 
     write_corpus(articles, articles=5, tag="new")
     owner, name = STAGES[stage]
     monkeypatch.setattr(owner, name, _no_space)
-    for module in (search.catalog, search.store):
+    for module in (search.engine.catalog, search.engine.store):
         if name == "atomic_write":
             monkeypatch.setattr(module, name, _no_space)
     result = index(articles, index_dir, *(["--rebuild"] if rebuild else []))
@@ -355,8 +346,8 @@ def opened(monkeypatch) -> dict[str, list[str]]:
     """What opening the index tried: "generations" each open of a live generation (one per
     attempt of the store), "files" each index file opened by name (a retry opens again)."""
     seen: dict[str, list[str]] = {"generations": [], "files": []}
-    open_generation = search.store._open_generation
-    open_file = search.durable.DurableFileStorage.open_file
+    open_generation = search.engine.store._open_generation
+    open_file = search.engine.durable.DurableFileStorage.open_file
 
     def opening_generation(folder, live):
         seen["generations"].append(live.name)
@@ -366,8 +357,8 @@ def opened(monkeypatch) -> dict[str, list[str]]:
         seen["files"].append(name)
         return open_file(storage, name, **kwargs)
 
-    monkeypatch.setattr(search.store, "_open_generation", opening_generation)
-    monkeypatch.setattr(search.durable.DurableFileStorage, "open_file", opening_file)
+    monkeypatch.setattr(search.engine.store, "_open_generation", opening_generation)
+    monkeypatch.setattr(search.engine.durable.DurableFileStorage, "open_file", opening_file)
     return seen
 
 
@@ -413,13 +404,13 @@ def _swap_in_a_new_generation(index_dir: Path) -> None:
     one a query had just read from CURRENT removed."""
     new = index_dir / "ix-0123456789ab"
     shutil.copytree(_live(index_dir), new)
-    search.store.publish(index_dir, new, previous=None)
+    search.engine.store.publish(index_dir, new, previous=None)
 
 
 def _commit_in_the_live_generation(index_dir: Path) -> None:
     """What an incremental run's commit does: Whoosh writes new segment files, publishes a
     new TOC naming them, then deletes the files of the segments it merged away."""
-    index = search.durable.DurableFileStorage(str(_live(index_dir))).open_index()
+    index = search.engine.durable.DurableFileStorage(str(_live(index_dir))).open_index()
     index.writer(compound=False).commit(optimize=True)
 
 
@@ -438,7 +429,7 @@ def test_a_commit_that_moves_the_index_mid_open_is_retried_and_answered(
     before = invoke("query", "zeppelin", "-c", "--index-dir", str(index_dir))
     assert before.exit_code == 0, before.stderr
     started = _live(index_dir).name
-    open_file = search.durable.DurableFileStorage.open_file  # the counting one
+    open_file = search.engine.durable.DurableFileStorage.open_file  # the counting one
     raced: list[str] = []
 
     def racing(storage, name, **kwargs):
@@ -447,7 +438,7 @@ def test_a_commit_that_moves_the_index_mid_open_is_retried_and_answered(
             commit(index_dir)
         return open_file(storage, name, **kwargs)
 
-    monkeypatch.setattr(search.durable.DurableFileStorage, "open_file", racing)
+    monkeypatch.setattr(search.engine.durable.DurableFileStorage, "open_file", racing)
     opened["generations"].clear()
     opened["files"].clear()
     result = invoke("query", "zeppelin", "-c", "--index-dir", str(index_dir))

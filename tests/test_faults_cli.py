@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,15 @@ import pytest
 from conftest import (
     SEARCH_BIN,
     SEED,
+    Progress,
     assert_one_line,
     assert_one_line_error,
     assert_seed_intact,
+    created_at_least,
+    forked,
     hit_paths,
     invoke,
+    workers_done,
     write_large_run,
 )
 
@@ -283,51 +286,61 @@ def big(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def big_run_seconds(big, tmp_path_factory) -> float:
-    """How long a whole run of `big` takes here, now."""
-    started = time.monotonic()
-    run = run_search("index", big, "--index-dir", tmp_path_factory.mktemp("timed"), timeout=300)
-    assert run.returncode == 0, run.stderr
-    return time.monotonic() - started
+def big_run_files(big, tmp_path_factory) -> int:
+    """How many files and folders a whole run of `big` creates in its index folder: the
+    Ctrl-C moments are shares of that progress, never of a time."""
+    index_dir = tmp_path_factory.mktemp("watched") / "index"
+    run = Progress.start(
+        [str(SEARCH_BIN), "index", str(big), "--index-dir", str(index_dir)],
+        index_dir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    run.wait_for(lambda progress: False)
+    assert run.process.returncode == 0
+    assert run.forked, "the large run started no workers: give it more to index"
+    return len(run.created)
 
 
-# The installed command's own start (`search`'s console script) once the interpreter has
-# started: Python's startup (`site`, the editable install's import hook) takes 20 ms when
-# idle and over 80 ms on a loaded machine, and a Ctrl-C there is Python's own traceback,
-# before any program can catch it. The test counts its delay from the end of that startup.
+# The installed command (`search`'s console script), saying "started" on stdout as it calls
+# Click: its Ctrl-C handling is in place from then on. Before it (Python's startup, the import
+# of search.cli) a Ctrl-C is Python's own traceback, before any program can catch it.
 _STARTED_THEN_SEARCH = (
-    "import os, sys; os.write(1, b'started\\n'); sys.argv[0] = {command!r}; "
-    "from search.cli import main; sys.exit(main())"
+    "import os, sys, click; call = click.Group.__call__; "
+    "click.Group.__call__ = lambda *a, **k: (os.write(1, b'started\\n'), call(*a, **k))[1]; "
+    "sys.argv[0] = {command!r}; from search.cli import main; sys.exit(main())"
 )
 
 
-def _interrupt(args, after: float | str) -> subprocess.CompletedProcess:
+def _interrupt(args, index_dir: Path, moment) -> subprocess.CompletedProcess:
     """Start the command in its own process group and press Ctrl-C (SIGINT to the group, as
-    a terminal does) `after` seconds after the interpreter has started (so from the first
-    import of `search`), or as soon as stderr shows the line `after`."""
+    a terminal does) at `moment`: "started" (as soon as the command calls Click: its
+    imports, its plan), a test of the run's `Progress` (what it has created in
+    `index_dir`, its workers), or, given any other text, as soon as stderr shows that line."""
     command = [str(SEARCH_BIN), *map(str, args)]
-    if not isinstance(after, str):
+    if moment == "started":
         code = _STARTED_THEN_SEARCH.format(command=str(SEARCH_BIN))
         command = [sys.executable, "-c", code, *map(str, args)]
-    process = subprocess.Popen(
+    run = Progress.start(
         command,
+        index_dir,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,
         # Ctrl-C is ignored in a background job: the test must not inherit that.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    seen = ""
-    if isinstance(after, str):
-        while after not in seen:
+    process, seen = run.process, ""
+    if callable(moment):
+        run.wait_for(moment)
+    elif moment == "started":
+        assert process.stdout.readline() == "started\n"
+    else:
+        while moment not in seen:
             line = process.stderr.readline()
             if not line:
                 break
             seen += line
-    else:
-        assert process.stdout.readline() == "started\n"
-        time.sleep(after)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGINT)
     try:
@@ -349,15 +362,30 @@ def _assert_interrupted_or_done(result: subprocess.CompletedProcess) -> None:
     assert len(lines) == 1 or (len(lines) == 2 and lines[0].startswith("Indexed")), result.stderr
 
 
+def _lock_file_created(progress: Progress) -> bool:
+    return "write.lock" in progress.created
+
+
+# Points of the run, from what it has visibly done, each made from the number of files a whole
+# run creates: the command started (Ctrl-C during its imports), its lock file created (the
+# plan), its workers forked, shares of its files (the workers reading and writing), its workers
+# done (the commit).
+_CTRL_C_MOMENTS = {
+    "started": lambda total: "started",
+    "lock file created": lambda total: _lock_file_created,
+    "workers forked": lambda total: forked,
+    "40% of files": lambda total: created_at_least(round(total * 0.4)),
+    "70% of files": lambda total: created_at_least(round(total * 0.7)),
+    "workers done": lambda total: workers_done,
+}
+
+
 @pytest.mark.slow
-# Seconds after the interpreter has started (the imports, the plan, the first reads), then
-# shares of a whole run (the workers reading and writing, the commit).
-@pytest.mark.parametrize("after", [0.03, 0.08, 0.3, "40%", "70%", "95%"])
-def test_ctrl_c_during_a_large_run_is_one_line(tmp_path, big, big_run_seconds, after):
+@pytest.mark.parametrize("moment", list(_CTRL_C_MOMENTS))
+def test_ctrl_c_during_a_large_run_is_one_line(tmp_path, big, big_run_files, moment):
     index_dir = tmp_path / "index"
-    if isinstance(after, str):
-        after = big_run_seconds * int(after.rstrip("%")) / 100
-    result = _interrupt(["index", big, "--index-dir", index_dir], after)
+    moment = _CTRL_C_MOMENTS[moment](big_run_files)
+    result = _interrupt(["index", big, "--index-dir", index_dir], index_dir, moment)
     _assert_interrupted_or_done(result)
     again = run_search("index", big, "--index-dir", index_dir, timeout=300, text=True)
     assert again.returncode == 0, again.stderr  # nothing half-done stands in the way
@@ -365,8 +393,91 @@ def test_ctrl_c_during_a_large_run_is_one_line(tmp_path, big, big_run_seconds, a
 
 @pytest.mark.slow
 def test_ctrl_c_as_the_run_ends_is_one_line(tmp_path, big):
-    result = _interrupt(["index", big, "--index-dir", tmp_path / "index"], "Indexed")
+    index_dir = tmp_path / "index"
+    result = _interrupt(["index", big, "--index-dir", index_dir], index_dir, "Indexed")
     _assert_interrupted_or_done(result)
+
+
+# A Ctrl-C at a moment where Click, not the command, is running: as it parses the arguments,
+# or as it tears down once the command has returned. Click itself answers a KeyboardInterrupt
+# there with an empty line; the command's answer is `search: interrupted`, alone.
+_CTRL_C_IN_CLICK = """
+import os, signal, sys
+import click
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+from search.cli import main
+moment = sys.argv.pop(1)
+ran = []
+
+def ctrl_c():
+    os.kill(os.getpid(), signal.SIGINT)
+
+def parse_args(self, ctx, args, parse=click.Group.parse_args):
+    if moment == "parsing" and ctx.parent is None:
+        ctrl_c()
+    return parse(self, ctx, args)
+
+def invoke(self, ctx, run=click.Group.invoke):
+    try:
+        return run(self, ctx)
+    finally:
+        ran.append(True)
+
+def exit(self, *exc, close=click.Context.__exit__):
+    if moment == "tearing down" and ran and self.parent is None:
+        ctrl_c()
+    return close(self, *exc)
+
+click.Group.parse_args, click.Group.invoke, click.Context.__exit__ = parse_args, invoke, exit
+sys.argv[0] = {command!r}
+main()
+"""
+
+
+@pytest.mark.parametrize("moment", ["parsing", "tearing down"])
+def test_ctrl_c_while_click_runs_is_one_line(tmp_path, moment):
+    index_dir = tmp_path / "index"
+    code = _CTRL_C_IN_CLICK.format(command=str(SEARCH_BIN))
+    args = [sys.executable, "-c", code, moment, "index", str(SEED), "--index-dir", str(index_dir)]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 130, result.stderr
+    lines = result.stderr.splitlines()
+    if moment == "parsing":  # before the command ran: nothing done
+        assert lines == ["search: interrupted"], result.stderr
+        assert not index_dir.exists()
+    else:  # after it ran: its summary, then the Ctrl-C
+        assert len(lines) == 2 and lines[0].startswith("Indexed 1 article"), result.stderr
+        assert lines[1] == "search: interrupted", result.stderr
+        assert_seed_intact(index_dir)
+
+
+# A Ctrl-C that lands in a hook Python runs as the command forks a worker (logging's lock,
+# for one): Python only prints such an exception and the run goes on, to its commit.
+_CTRL_C_AS_IT_FORKS = """
+import os, signal, sys
+
+def ctrl_c_in_the_hook():
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(3):  # Python runs the handler here, inside the hook
+        pass
+
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.register_at_fork(after_in_parent=ctrl_c_in_the_hook)
+from search.cli import main
+sys.argv[0] = {command!r}
+main()
+"""
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_swallowed_as_a_worker_forks_stops_the_run_before_its_commit(tmp_path, big):
+    index_dir = tmp_path / "index"
+    code = _CTRL_C_AS_IT_FORKS.format(command=str(SEARCH_BIN))
+    args = [sys.executable, "-c", code, "index", str(big), "--index-dir", str(index_dir)]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr == "search: interrupted\n"
+    assert not (index_dir / "CURRENT").exists()  # nothing committed
 
 
 def test_a_ctrl_c_swallowed_by_a_finalizer_is_still_noted(monkeypatch, capsys):
@@ -375,7 +486,7 @@ def test_a_ctrl_c_swallowed_by_a_finalizer_is_still_noted(monkeypatch, capsys):
     on. The command notes it instead, and ends as interrupted."""
     import weakref
 
-    from search import cli
+    from search.cli import runtime as cli
 
     monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
     monkeypatch.setattr(cli, "_interrupts", cli._Interrupts())

@@ -15,10 +15,10 @@ import sys
 
 import pytest
 
-from search import formats
-from search.article import READERS, parse_article
+from search.articles import formats
+from search.articles.article import READERS, parse_article
+from search.articles.reading import is_article_name
 from search.errors import DocumentError, InputError, MissingExtraError, NoTextLayerError
-from search.reading import is_article_name
 from tests.conftest import invoke, status
 
 DATE = datetime.date(2025, 3, 11)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import assert_one_line_error, invoke, run_on_a_terminal
-from search.output import inert, to_json
+from search.present.text import inert, to_json
 
 ESC = "\x1b"
 HOSTILE = f"The {ESC}]0;pwned\x07 title and {ESC}[2J clear \x9b31m and \u202egnp.exe here."

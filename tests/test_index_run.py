@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import assert_one_line_error, hits, invoke, run_on_a_terminal, status
-from search import formats
-from search.indexer import COMMITTING, READING, update_index
-from search.reading import discover
+from search.articles import formats
+from search.articles.reading import discover
+from search.engine.indexer import COMMITTING, READING, update_index
 
 STORIES = {
     "ankara.txt": "March 1, 2025\nThe albatross flew over Ankara. It landed at noon.\n",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SEED_NAME, SEED_TURKEY_PEACEKEEPING
-from search import store
-from search.errors import InputError, NoIndexError
-from search.query import parse_query
-from search.searching import SearchIndex, parse_reference
+from conftest import SEED_NAME, SEED_TURKEY_PEACEKEEPING, invoke
+from search.engine import store
+from search.engine.query import parse_query
+from search.engine.searching import SearchIndex, parse_reference
+from search.errors import InputError, NoIndexError, QueryError
+from search.index import Index, Options, question
 
 
 @pytest.fixture
@@ -56,13 +57,13 @@ def test_status(opened):
 def test_a_miss_opens_the_index_once(corpus_index, monkeypatch):
     """Counting, suggesting and re-counting a correction all use one snapshot."""
     opened = []
-    real = store.reading
+    real = store.opened
 
     def counting(folder):
         opened.append(folder)
         return real(folder)
 
-    monkeypatch.setattr(store, "reading", counting)
+    monkeypatch.setattr(store, "opened", counting)
     with SearchIndex.open(corpus_index) as index:
         parsed = parse_query("peacekeping troups")
         assert index.count(parsed) == 0
@@ -90,3 +91,102 @@ def test_open_without_an_index(tmp_path):
 )
 def test_parse_reference(reference, expected):
     assert parse_reference(reference) == expected
+
+
+def test_an_open_reads_current_once(corpus_index, monkeypatch):
+    """The snapshot a long-lived reader compares is the state it opened: one read of CURRENT."""
+    reads = []
+    real = store.read_pointer
+
+    def counting(folder):
+        reads.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(store, "read_pointer", counting)
+    with SearchIndex.open(corpus_index) as index:
+        assert len(reads) == 1
+        assert index.is_current()
+    assert len(reads) == 2
+
+
+# The one door: Index.answer -------------------------------------------------------------
+
+
+@pytest.fixture
+def door(corpus_index):
+    with Index.open(corpus_index) as index:
+        yield index
+
+
+KEEP_UNDATED = Options(since="2025-01-01", include_undated=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "expected"),
+    [
+        # (hits, total, max_score is set, undated left out, did-you-mean, --any count)
+        ("ceasefire", Options(), (3, None, True, 0, None, None)),
+        ("ceasefire", Options(total=True, limit=2), (2, 3, True, 0, None, None)),
+        ("ceasefire", Options(since="2025-01-01"), (2, None, True, 1, None, None)),
+        ("ceasefire", KEEP_UNDATED, (3, None, True, 0, None, None)),
+        ("ceasefire", Options(sort="date"), (3, None, False, 0, None, None)),
+        ("ceasefire", Options(shape="count"), (0, 3, False, 0, None, None)),
+        ("peacekeping troups", Options(), (0, None, False, 0, "peacekeeping troops", 0)),
+        ("Turkey REQUIRE REQUIRE )", Options(), (0, None, False, 0, None, 17)),
+    ],
+)
+def test_answer_carries_what_every_front_end_shows(door, text, options, expected):
+    answer = door.answer(text, options)
+    got = (
+        len(answer.hits),
+        answer.total,
+        answer.max_score is not None,
+        answer.undated_left_out,
+        answer.did_you_mean,
+        answer.any_count,
+    )
+    assert got == expected
+    assert answer.found == bool(expected[0] or expected[1])
+
+
+def test_answer_of_a_page_agrees_with_the_whole_list(door):
+    whole = door.answer("ceasefire OR Turkey", Options(limit=None))
+    later = door.answer("ceasefire OR Turkey", Options(limit=3, offset=3, total=True))
+    assert [hit.rank for hit in later.hits] == [4, 5, 6]
+    assert [h.text for h in later.hits] == [h.text for h in whole.hits[3:6]]
+    assert later.total == len(whole.hits)
+    assert later.max_score == whole.max_score == whole.hits[0].score
+
+
+def test_answer_of_articles_lists_each_article_once(door, opened):
+    answer = door.answer("ceasefire", Options(shape="articles"))
+    assert answer.articles == opened.articles(parse_query("ceasefire"))
+    assert answer.found and answer.hits == [] and answer.total is None
+
+
+def test_a_question_is_parsed_before_any_index_is_opened():
+    with pytest.raises(QueryError, match="nothing to search for"):
+        question("...", Options())
+
+
+def test_an_unknown_answer_shape_is_refused(door):
+    with pytest.raises(InputError, match="'pages' is not an answer shape"):
+        door.answer("ceasefire", Options(shape="pages"))
+
+
+@pytest.mark.parametrize("args", [["status"], ["status", "--verify"]])
+def test_search_status_opens_the_index_once(corpus_index, monkeypatch, args):
+    """`search status` reports on the snapshot it opened: one read of CURRENT (and one more
+    with --verify, which checks the files before anything reads them)."""
+    reads = []
+    real = store.read_pointer
+
+    def counting(folder):
+        reads.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(store, "read_pointer", counting)
+    result = invoke(*args, "--index-dir", str(corpus_index))
+    assert result.exit_code == 0, result.stderr
+    assert "articles:  4\n" in result.stdout
+    assert len(reads) == len(args)

@@ -485,7 +485,7 @@ STATUS_KEYS = {
 
 
 def test_status_json_has_the_documented_keys_and_values(indexed):
-    from search.schema import SCHEMA_VERSION
+    from search.engine.schema import SCHEMA_VERSION
 
     result = invoke("status", "--json", "--index-dir", str(indexed))
     assert result.exit_code == 0
@@ -558,13 +558,13 @@ def _rewrite_pointer(index_dir: Path, **changes) -> None:
 
 
 def _other_schema_version(index_dir: Path) -> None:
-    from search.schema import SCHEMA_VERSION
+    from search.engine.schema import SCHEMA_VERSION
 
     _rewrite_pointer(index_dir, schema_version=SCHEMA_VERSION + 1)
 
 
 def _older_schema_version(index_dir: Path) -> None:
-    from search.schema import SCHEMA_VERSION
+    from search.engine.schema import SCHEMA_VERSION
 
     _rewrite_pointer(index_dir, schema_version=SCHEMA_VERSION - 1)
 
@@ -621,7 +621,7 @@ def test_index_of_another_schema_is_refused_until_rebuilt(indexed, folder, damag
 
 @pytest.mark.parametrize("damage", [c[1] for c in SCHEMA_CASES], ids=[c[0] for c in SCHEMA_CASES])
 def test_rebuild_fixes_an_index_of_another_schema(indexed, folder, damage):
-    from search.schema import SCHEMA_VERSION
+    from search.engine.schema import SCHEMA_VERSION
 
     damage(indexed)
     result = invoke("index", "--rebuild", str(folder), "--index-dir", str(indexed))

@@ -16,7 +16,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import invoke
-from search.words import fold, is_capitals, letters_of
+from search.engine.words import fold, is_capitals, letters_of
 
 W, P, T = "1987-03_wire", "2005-04_politics", "2005-05_tech"
 

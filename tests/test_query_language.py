@@ -261,7 +261,7 @@ def test_operators_whoosh_cannot_parse_are_taken_literally(corpus_index, query, 
 
 
 def test_wrapping_keeps_tabs_and_highlights():
-    from search.output import Style, highlight_lines
+    from search.present.text import Style, highlight_lines
 
     text = "The ministers\tmet in Geneva to discuss the long ceasefire agreement at last."
     start = text.index("ceasefire")

@@ -1,7 +1,7 @@
 """The top N that `find` returns is exactly the top N of the full ranking.
 
 A top-10 search skips the posting blocks that cannot reach the top 10 (Whoosh's
-block-max optimisation, bounded in `search.ranking` for the ranking bonuses of
+block-max optimisation, bounded in `search.engine.ranking` for the ranking bonuses of
 acronyms and headlines). Skipping must never change the answer: on a corpus where
 every common word spans many posting blocks, each query's first page is compared
 with the first entries of its complete ranking.
@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import invoke
+from search.engine.query import ParsedQuery, parse_query
+from search.engine.searching import Hit, SearchIndex
 from search.errors import QueryError
-from search.query import ParsedQuery, parse_query
-from search.searching import Hit, SearchIndex
 
 COMMON = ["government", "minister", "talks", "peace", "ceasefire", "border", "vote", "market"]
 RARE = [f"{a}{b}" for a in ("zor", "vel", "kip", "mar", "tun") for b in ("blat", "dex", "quon")]
@@ -129,7 +129,7 @@ def test_the_first_page_is_the_top_of_the_full_ranking(ranked: Ranked, text: str
 
 def test_the_corpus_spreads_common_words_over_many_posting_blocks(ranked: Ranked):
     """The comparison above means something only if postings span many blocks."""
-    from search.writer import POSTING_BLOCK
+    from search.engine.writer import POSTING_BLOCK
 
     assert ranked.index.count(parse_query("government")) > 10 * POSTING_BLOCK
 
@@ -190,6 +190,7 @@ PIECES = [
 ]
 
 
+@pytest.mark.slow  # 150 examples, 11 to 22 s: the full run, not the everyday loop
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(words=st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), any_word=st.booleans())
 def test_any_query_pages_as_it_ranks(ranked: Ranked, words: list[str], any_word: bool):
@@ -213,7 +214,7 @@ def test_a_sorted_page_is_a_slice_of_the_whole_sorted_list(
 ):
     """Past a few thousand matches, a page by date or path walks the date or path terms
     in order instead of reading every match; both give the same page, scores included."""
-    from search import searching
+    from search.engine import searching
 
     parsed = parse_query(text, **dates)
     everything = ranked.whole(parsed, sort=sort)

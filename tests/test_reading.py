@@ -1,4 +1,5 @@
-"""Unit tests of search/reading.py: finding article files, decoding them, refusing binaries."""
+"""Unit tests of search/articles/reading.py: finding article files, decoding them, refusing
+binaries."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from search.articles.reading import content_hash, decode_article, find_articles, read_bytes
 from search.errors import BinaryFileError, InputError
-from search.reading import content_hash, decode_article, find_articles, read_bytes
 
 TURKISH = "Erdoğan met the Café owner in Beşiktaş; the façade was repainted."
 WESTERN = "Café Müller's façade, “quoted” – 5 € – naïve."  # every character is in cp1252

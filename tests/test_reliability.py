@@ -24,15 +24,19 @@ import pytest
 from conftest import (
     SEARCH_BIN,
     SEED_NAME,
+    Progress,
     assert_one_line,
     assert_one_line_error,
     assert_seed_intact,
     children,
+    created_at_least,
+    forked,
     generations,
     hits,
     invoke,
     live_generation,
     status,
+    workers_done,
 )
 
 REBUILD = "search index --rebuild"
@@ -150,18 +154,25 @@ def _no_survivors(text: str, grace: float = 3.0) -> list[int]:
         time.sleep(0.05)
 
 
-def _kill_during(args, delay: float, index_dir: Path, states: list, seen: list) -> bool:
-    """Run `search index` and SIGKILL it after `delay` s; True if it was still running."""
-    writer = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
-    # While the writer works, queries answer (from one complete state, checked later).
-    seen.append((f"query during the run, at {delay:.2f} s", _snapshot(index_dir)))
-    returncode = writer.poll()
-    # A run that ended on its own must have ended well (a stale lock would make it exit 2).
-    assert returncode in (None, 0), f"the run ended with exit {returncode} before the kill"
-    writer.send_signal(signal.SIGKILL)
-    writer.wait(timeout=30)
-    label = f"killed at {delay:.2f} s"
+def _kill_at(args, moment, index_dir: Path, states: list, seen: list) -> bool:
+    """Run `search index`, and SIGKILL it at `moment` (a label and a test of its `Progress`):
+    the run is stopped (SIGSTOP, workers included) as soon as the moment is seen, queried,
+    then killed. True if it was still running when it was killed."""
+    label, reached = moment
+    writer = Progress.start(args, index_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        writer.wait_for(reached)
+        writer.freeze()
+        # While the writer is mid-run, queries answer (from one complete state, checked later).
+        seen.append((f"query when {label}", _snapshot(index_dir)))
+        returncode = writer.process.poll()
+        # A run that ended on its own must have ended well (a stale lock would make it exit 2).
+        assert returncode in (None, 0), f"the run ended with exit {returncode} before the kill"
+        writer.process.send_signal(signal.SIGKILL)
+        writer.process.wait(timeout=30)
+    finally:
+        writer.thaw()  # its workers, if any live on, must be able to die with it
+    label = f"killed when {label}"
     survivors = _no_survivors(str(index_dir))
     for pid in survivors:  # the writer's own children, left behind: end them, then fail
         os.kill(pid, signal.SIGKILL)
@@ -170,6 +181,17 @@ def _kill_during(args, delay: float, index_dir: Path, states: list, seen: list) 
     checked = verify(index_dir)
     assert checked.exit_code == 0, (label, checked.stderr)
     return returncode is None
+
+
+def _toc_seen(pattern: str):
+    """The moment a run has created a Whoosh TOC file named like `pattern`: `_MAIN_2.toc.*`
+    while it is written, `_MAIN_2.toc` once it is renamed into place (the commit)."""
+    return lambda progress: any(re.search(pattern, name) for name in progress.created)
+
+
+def _share_of_files(total: int, share: float):
+    """The moment a run has created `share` of the `total` files a whole run creates."""
+    return f"{share:.0%} of its files are written", created_at_least(max(1, round(total * share)))
 
 
 def _complete(corpus: Path, index_dir: Path) -> subprocess.CompletedProcess:
@@ -184,7 +206,7 @@ def _complete(corpus: Path, index_dir: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_sigkill_at_any_moment_leaves_the_last_committed_state(tmp_path):
-    import search.indexer
+    import search.engine.indexer
 
     rng = random.Random(42)
     corpus = tmp_path / "corpus"
@@ -207,24 +229,28 @@ def test_sigkill_at_any_moment_leaves_the_last_committed_state(tmp_path):
         (corpus / f"a{number:05d}.txt").stat().st_size
         for number in range(BASELINE_ARTICLES, BASELINE_ARTICLES + NEW_ARTICLES)
     )
-    assert new_bytes > getattr(search.indexer, "PARALLEL_BYTES", 2_000_000)
+    assert new_bytes > getattr(search.engine.indexer, "PARALLEL_BYTES", 2_000_000)
 
-    # A run that is not killed: how long a run takes, and the state it gives.
+    # A run that is not killed: the files a whole run creates (the kills are placed by that
+    # progress, never by a clock), and the state it gives.
     reference = tmp_path / "reference"
     shutil.copytree(baseline, reference)
-    started = time.monotonic()
-    full = run_search("index", corpus, "--index-dir", reference)
-    took = time.monotonic() - started
-    # How long the command takes to start (Python, its imports, the index opened): the kills
-    # are spread over the run's own work after that.
-    started = time.monotonic()
-    assert run_search("status", "--index-dir", baseline).returncode == 0
-    startup = min(time.monotonic() - started, took / 2)
-    assert full.returncode == 0, full.stderr
+    watched = Progress.start(
+        [str(SEARCH_BIN), "index", str(corpus), "--index-dir", str(reference)],
+        reference,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watched.wait_for(lambda progress: False)
+    full_stderr = watched.process.stderr.read()
+    watched.process.stderr.close()
+    total = len(watched.created)
+    assert watched.process.returncode == 0, full_stderr
+    assert watched.forked, "the large run started no workers: give it more to index"
     assert (
         # The articles the index holds after the run: the deleted one is not counted.
         f"{BASELINE_ARTICLES - 1 + NEW_ARTICLES} articles: {NEW_ARTICLES} added, 1 updated, "
-        "1 removed" in full.stderr
+        "1 removed" in full_stderr
     )
     after = _fingerprint(reference)
     assert after["articles"] == BASELINE_ARTICLES - 1 + NEW_ARTICLES
@@ -238,24 +264,31 @@ def test_sigkill_at_any_moment_leaves_the_last_committed_state(tmp_path):
     interrupted = []
     command = [str(SEARCH_BIN), "index", str(corpus), "--wait", "0", "--index-dir"]
 
-    # One index killed again and again at later and later moments, spread over the run
-    # (reading, workers writing, committing), then completed.
+    # One index killed again and again at later and later points of the run (its writer
+    # opened, its workers forked, reading and writing, the workers done, the commit), then
+    # completed. The first six come before the commit whatever the machine's speed: the run
+    # is stopped the moment its point is seen. The last lands after the commit, if at all.
     chain = tmp_path / "killed"
     shutil.copytree(baseline, chain)
-    for fraction in (0.08, 0.16, 0.25, 0.35, 0.5, 0.65, 0.8, 0.95):
-        args = [*command, str(chain)]
-        moment = startup + fraction * (took - startup)
-        interrupted.append(_kill_during(args, moment, chain, states, seen))
+    chain_moments = [
+        ("its writer has opened", created_at_least(1)),
+        ("its workers have forked", forked),
+        *(_share_of_files(total, share) for share in (0.3, 0.45, 0.6, 0.75)),
+        ("its workers are done", workers_done),
+        ("its new TOC is being written", _toc_seen(r"_MAIN_\d+\.toc\.")),
+        ("its new TOC is in place", _toc_seen(r"_MAIN_\d+\.toc$")),
+    ]
+    for moment in chain_moments:
+        interrupted.append(_kill_at([*command, str(chain)], moment, chain, states, seen))
     _complete(corpus, chain)
     assert _fingerprint(chain) == after
 
     # Kills during --rebuild: the old index stays live until the new one is complete.
     rebuilt = tmp_path / "killed-rebuild"
     shutil.copytree(baseline, rebuilt)
-    for fraction in (0.3, 0.8):
+    for moment in (_share_of_files(total, 0.5), ("its workers are done", workers_done)):
         args = [*command[:2], "--rebuild", *command[2:], str(rebuilt)]
-        moment = startup + fraction * (took * 1.15 - startup)
-        interrupted.append(_kill_during(args, moment, rebuilt, states, seen))
+        interrupted.append(_kill_at(args, moment, rebuilt, states, seen))
     _complete(corpus, rebuilt)
     assert _fingerprint(rebuilt) == after
 
@@ -265,8 +298,8 @@ def test_sigkill_at_any_moment_leaves_the_last_committed_state(tmp_path):
     for label, snapshot in seen:
         assert snapshot in moments, (label, snapshot)
     # The test proves something only if kills landed mid-run and left the old state.
-    assert sum(interrupted) >= 7, (interrupted, took)
-    assert sum(1 for label, state in states if state == before) >= 6, (states, took)
+    assert sum(interrupted) >= 7, (interrupted, total)
+    assert sum(1 for label, state in states if state == before) >= 6, (states, total)
     again = run_search("index", corpus, "--index-dir", chain)
     assert again.returncode == 0
     assert f"0 added, 0 updated, 0 removed, {after['articles']} unchanged" in again.stderr
@@ -276,7 +309,7 @@ def test_sigkill_at_any_moment_leaves_the_last_committed_state(tmp_path):
 def test_killing_the_writer_as_it_starts_its_workers_leaves_nothing_behind(tmp_path, seed_index):
     """SIGKILL right after the writer forks a worker (the moment the worker sets itself up):
     no worker may live on, and none may keep a lock that stops the next run."""
-    import search.indexer
+    import search.engine.indexer
 
     rng = random.Random(9)
     big = tmp_path / "big"
@@ -284,7 +317,7 @@ def test_killing_the_writer_as_it_starts_its_workers_leaves_nothing_behind(tmp_p
     for number in range(NEW_ARTICLES):
         (big / f"c{number:05d}.txt").write_text(_article(number, rng))
     assert sum(p.stat().st_size for p in big.iterdir()) > getattr(
-        search.indexer, "PARALLEL_BYTES", 2_000_000
+        search.engine.indexer, "PARALLEL_BYTES", 2_000_000
     )
     forked = 0
     for attempt in range(5):
@@ -408,15 +441,34 @@ def test_index_with_wait_0_gives_up_at_once(seed_index, seed_articles):
     assert_seed_intact(seed_index)
 
 
+def _waits_on(pid: int, lock: Path) -> bool:
+    """Whether process `pid` has `lock` open (the writer opens it, then waits to lock it)."""
+    try:
+        return any(os.path.realpath(fd) == str(lock) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
 def test_index_waits_for_a_writer_that_finishes_in_time(seed_index, seed_articles):
     (seed_articles / "more.txt").write_text("March 4, 2025\nThe NATO zeppelin landed.\n")
-    with lock_held(seed_index, seconds=1.0) as holder:
-        started = time.monotonic()
-        run = run_search("index", seed_articles, "--index-dir", seed_index, "--wait", "30")
-        elapsed = time.monotonic() - started
+    lock = (seed_index / "write.lock").resolve()
+    with lock_held(seed_index) as holder:
+        run = subprocess.Popen(
+            [str(SEARCH_BIN), "index", str(seed_articles), "--index-dir", str(seed_index)]
+            + ["--wait", "60"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # The other writer lets go only once this run is seen waiting for the lock.
+        while run.poll() is None and not _waits_on(run.pid, lock):
+            time.sleep(0.01)
+        waited = run.poll() is None
+        holder.kill()
         holder.wait()
-    assert run.returncode == 0, run.stderr
-    assert 0.5 <= elapsed < 20
+        _, stderr = run.communicate(timeout=120)
+    assert waited, f"the run ended while the lock was held: {stderr}"
+    assert run.returncode == 0, stderr
     assert hits(seed_index, "zeppelin") == [("more", 1)]
 
 
@@ -433,18 +485,18 @@ def test_default_wait_is_sensible():
 @pytest.fixture
 def exploding_splitter(monkeypatch):
     """split_article raises on any article containing BOOM (as a bug in a library would)."""
-    import search.article
-    import search.split
+    import search.articles.article
+    import search.articles.split
 
-    real = search.split.split_article
+    real = search.articles.split.split_article
 
     def split_article(text, *args, **kwargs):
         if "BOOM" in text:
             raise RuntimeError("simulated failure while splitting")
         return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(search.split, "split_article", split_article)
-    monkeypatch.setattr(search.article, "split_article", split_article)
+    monkeypatch.setattr(search.articles.split, "split_article", split_article)
+    monkeypatch.setattr(search.articles.article, "split_article", split_article)
 
 
 def test_failed_run_keeps_no_lock_even_without_garbage_collection(

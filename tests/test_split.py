@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.dateline import parse_dateline
-from search.split import Article, split_article, split_sentences
+from search.articles.dateline import parse_dateline
+from search.articles.split import Article, split_article, split_sentences
 
 DATA = Path(__file__).parent / "data"
 SEED = Path(__file__).parent.parent / "seeds" / "000_88ce9bbce3777626.txt"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import hits, invoke
-from search.query import parse_query
+from search.engine.query import parse_query
 
 SAME = "The delegations spoke for six hours about the harbour."
 HTML_TITLE = "Ukraine talks resume in Geneva"
@@ -177,7 +177,7 @@ def test_the_headline_boost_never_changes_what_matches(titled, query):
     """The same query without the boost finds the same sentences."""
     from whoosh import query as wq
 
-    from search.searching import SearchIndex
+    from search.engine.searching import SearchIndex
 
     boosted = parse_query(query)
     assert isinstance(boosted.query, wq.AndMaybe)
@@ -252,7 +252,7 @@ def test_the_page_shows_headlines_and_the_api_matches_its_description(titled):
     jsonschema = pytest.importorskip("jsonschema")
     from starlette.testclient import TestClient
 
-    from search import server
+    from search.web import app as server
 
     with TestClient(server.create_app(titled)) as client:
         page = client.get("/", params={"q": "harbour", "sort": "article"}).text

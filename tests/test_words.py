@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import invoke
-from search.schema import SCHEMA_VERSION
+from search.engine.schema import SCHEMA_VERSION
 
 M, D, T, S, H = (
     "2025-03_markets",
@@ -303,7 +303,7 @@ def test_an_index_of_the_previous_schema_is_refused_then_rebuilt(tmp_path):
 
 def _written_words(text: str) -> list[str]:
     """The words of `text` in order, one per position, as the `words` field folds them."""
-    from search.schema import words_analyzer
+    from search.engine.schema import words_analyzer
 
     words: dict[int, str] = {}
     for token in words_analyzer()(text, positions=True):
@@ -314,7 +314,7 @@ def _written_words(text: str) -> list[str]:
 
 def _every_written_form(text: str) -> list[str]:
     """Every form the `words` field holds for `text` (a compound's joined form too)."""
-    from search.schema import words_analyzer
+    from search.engine.schema import words_analyzer
 
     return [token.text for token in words_analyzer()(text)]
 
@@ -333,7 +333,7 @@ def _contains(words: list[str], run: list[str]) -> bool:
 
 
 def _stems(words: list[str]) -> list[str]:
-    from search.schema import analyzer
+    from search.engine.schema import analyzer
 
     return [token.text for word in words for token in analyzer()(word)]
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .decode import decode_article
 from .formats import FORMAT_READERS, Document
-from .reading import decode_article
 from .split import Sentence, split_article
 
 __all__ = ["Article", "Document", "READERS", "parse_article", "reader_for"]
@@ -41,7 +41,7 @@ Reader = Callable[[bytes, str], Document]
 
 
 def read_plain_text(data: bytes, name: str) -> Document:
-    """A `.txt` file: decoded as `reading.decode_article` accepts it, no other metadata."""
+    """A `.txt` file: decoded as `decode.decode_article` accepts it, no other metadata."""
     return Document(decode_article(data, name))
 
 

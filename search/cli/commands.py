@@ -1,216 +1,26 @@
-"""The `search` command: parses arguments, calls the library, prints.
+"""The `search` commands: each parses its arguments, calls the library, prints.
 
-Exit status, as grep and ripgrep: 0 something matched, 1 nothing did, 2 error.
-Every library error (SearchError) becomes one line on stderr and exit 2 here,
-in `SearchGroup.invoke`, and nowhere else.
+Exit status, as grep and ripgrep: 0 something matched, 1 nothing did, 2 error. The process
+plumbing (stdout, Ctrl-C, exit statuses, one line per error) is in `runtime.py`.
 """
 
 from __future__ import annotations
 
-import errno
-import os
 import shutil
-import signal
 import sys
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import OutputError, SearchError
-from .output import COLOR_CHOICES
+from .. import __version__
+from ..present.text import COLOR_CHOICES
+from . import runtime
+from .runtime import CommandError, NoMatch, SearchGroup, run
 
 DEFAULT_INDEX_DIR = "index"
 DEFAULT_SEEDS = "seeds"
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-class CommandError(click.ClickException):
-    """A one-line error that exits 2 (Click's default for ClickException is 1)."""
-
-    exit_code = 2
-
-    def show(self, file=None) -> None:
-        from .output import inert
-
-        click.echo(f"search: {inert(self.format_message())}", err=True)
-
-
-class NoMatch(Exception):
-    """Raised by a command that ran fine and found nothing: exit 1."""
-
-
-class SearchGroup(click.Group):
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """Click's standalone handling, except that a usage error is one line, as all ours."""
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **extra)
-        try:
-            status = super().main(args, prog_name, complete_var, False, **extra)
-        except getattr(click.exceptions, "NoArgsIsHelpError", ()) as error:
-            click.echo(error.format_message(), err=True)  # `search` alone: the help
-            sys.exit(error.exit_code)
-        except click.UsageError as error:
-            command = error.ctx.command_path if error.ctx else "search"
-            from .output import inert
-
-            message = inert(error.format_message())
-            click.echo(f'search: {message} (see "{command} --help")', err=True)
-            sys.exit(error.exit_code)
-        except click.ClickException as error:
-            error.show()
-            sys.exit(error.exit_code)
-        except click.Abort:
-            _interrupts.tell()
-            sys.exit(130)
-        sys.exit(status if isinstance(status, int) else 0)
-
-    def invoke(self, ctx: click.Context):
-        try:
-            with _guarded_stdout():
-                return super().invoke(ctx)
-        except NoMatch:
-            ctx.exit(1)
-        except SearchError as error:
-            raise CommandError(str(error)) from None
-        except BrokenPipeError:
-            _quiet_broken_pipe()
-            ctx.exit(0)
-        except KeyboardInterrupt:
-            # Not Click's "Aborted!" and exit 1: 1 means "no match" here.
-            _interrupts.tell()
-            ctx.exit(130)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except Exception as error:
-            if os.environ.get("SEARCH_DEBUG"):
-                raise
-            raise CommandError(
-                f"unexpected error ({type(error).__name__}: {error}); "
-                "set SEARCH_DEBUG=1 for details and please report it"
-            ) from None
-
-
-class _Output:
-    """A standard output whose failures to write (its disk full, its descriptor closed) are
-    OutputError, so that they are one line like any other error. A reader that went away
-    (BrokenPipeError) is left as it is: that one ends quietly."""
-
-    def __init__(self, stream) -> None:
-        self._stream = stream
-
-    def write(self, data):
-        with _writing():
-            return self._stream.write(data)
-
-    def flush(self) -> None:
-        with _writing():
-            self._stream.flush()
-
-    @property
-    def buffer(self):
-        return _Output(self._stream.buffer)
-
-    def __getattr__(self, name: str):
-        return getattr(self._stream, name)
-
-
-class _ClosedOutput:
-    """Standard output when the command was started with it closed (`search query x >&-`)."""
-
-    def write(self, data):
-        raise OutputError(f"cannot write output ({os.strerror(errno.EBADF)})")
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-    @property
-    def buffer(self):
-        return self
-
-
-@contextmanager
-def _writing():
-    try:
-        yield
-    except BrokenPipeError:
-        raise
-    except OSError as error:
-        raise OutputError(f"cannot write output ({error.strerror or error})") from None
-
-
-@contextmanager
-def _guarded_stdout():
-    """sys.stdout as an `_Output` while a command runs."""
-    original = sys.stdout
-    sys.stdout = _ClosedOutput() if original is None else _Output(original)  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        sys.stdout = original
-
-
-class _Interrupts:
-    """Ctrl-C, whenever it comes, ends the command with one line and exit 130.
-
-    Python raises KeyboardInterrupt wherever the main thread happens to be: in a weakref
-    finalizer of multiprocessing (which only prints "Exception ignored"), in the teardown of
-    the interpreter. So every Ctrl-C is also noted here, and the command ends as interrupted
-    even when the exception was swallowed on the way.
-    """
-
-    def __init__(self) -> None:
-        self.seen = False
-        self.told = False
-
-    def install(self) -> None:
-        """Note every Ctrl-C (unless it is ignored, as in a background job) and every
-        KeyboardInterrupt that a finalizer swallowed."""
-        if signal.getsignal(signal.SIGINT) not in (signal.SIG_IGN, None):
-            signal.signal(signal.SIGINT, self._raise)
-        previous = sys.unraisablehook
-
-        def unraisable(hook_args) -> None:
-            if isinstance(hook_args.exc_value, KeyboardInterrupt):
-                self.seen = True
-            else:
-                previous(hook_args)
-
-        sys.unraisablehook = unraisable
-
-    def _raise(self, signum, frame) -> None:
-        self.seen = True
-        raise KeyboardInterrupt
-
-    def _note(self, signum, frame) -> None:
-        self.seen = True
-
-    def hold(self) -> None:
-        """From now on a Ctrl-C is only noted: the command is ending."""
-        if signal.getsignal(signal.SIGINT) == self._raise:  # bound methods: equal, never identical
-            signal.signal(signal.SIGINT, self._note)
-
-    def tell(self) -> None:
-        self.seen = True
-        if not self.told:
-            self.told = True
-            click.echo("search: interrupted", err=True)
-
-
-_interrupts = _Interrupts()
-
-
-def _quiet_broken_pipe() -> None:
-    """The reader went away (`search query x | head`): stop quietly, as grep does."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def index_dir_option(function):
@@ -232,7 +42,7 @@ def _locate_index(ctx: click.Context, param: click.Parameter, value: Path | None
     """The folder given, or the nearest `index/` above the current folder that holds an index."""
     if value is not None:
         return value
-    from .store import POINTER
+    from ..engine.store import POINTER
 
     here = Path.cwd()
     for folder in (here, *here.parents):
@@ -353,13 +163,13 @@ def index_command(
         search index --prune                 # drop files moved or deleted
         search index --rebuild seeds/
     """
-    from . import output
-    from .indexer import index_error_summary, update_index
+    from ..engine.indexer import index_error_summary, update_index
+    from ..present import text as output
 
     prune_only = prune and not paths and not rebuild
     targets = list(paths) or ([] if prune_only else [Path(DEFAULT_SEEDS)])
     if not paths and not prune_only and not Path(DEFAULT_SEEDS).is_dir():
-        from .errors import InputError
+        from ..errors import InputError
 
         raise InputError(
             f"no {DEFAULT_SEEDS}/ folder here to index by default; "
@@ -381,7 +191,7 @@ def index_command(
     for warning in [*report.skipped, *output.format_lacking_extra(report)]:
         click.echo(f"search: warning: {output.inert(warning)}", err=True)
     if not quiet:
-        from .store import describe
+        from ..engine.store import describe
 
         where = describe(index_dir)
         summary = output.format_prune_summary if prune_only else output.format_index_summary
@@ -406,13 +216,22 @@ def _progress_bar(enabled: bool):
     bars = []
 
     def start(total: int, files: int):
-        if files < PROGRESS_MIN_FILES and total < PROGRESS_MIN_BYTES:
-            return None
-        bar = click.progressbar(length=total, label=f"{'Indexing':10}", file=sys.stderr)
-        bar.__enter__()
-        bars.append(bar)
+        from ..engine.indexer import COMMITTING
+
+        bar = None
+        if enabled and (files >= PROGRESS_MIN_FILES or total >= PROGRESS_MIN_BYTES):
+            bar = click.progressbar(length=total, label=f"{'Indexing':10}", file=sys.stderr)
+            bar.__enter__()
+            bars.append(bar)
 
         def step(units: int, phase: str) -> None:
+            # A Ctrl-C swallowed on the way (in a fork hook, a finalizer) stops the run before
+            # its commit; the commit's own weight is told after it, when it is too late.
+            interrupts = runtime._interrupts
+            if interrupts.seen and not interrupts.told and not (phase == COMMITTING and units):
+                raise KeyboardInterrupt
+            if bar is None:
+                return
             if f"{phase:10}" != bar.label:  # one width, so the bar does not shift
                 bar.label = f"{phase:10}"
                 bar.render_progress()
@@ -422,7 +241,7 @@ def _progress_bar(enabled: bool):
         return step
 
     try:
-        yield start if enabled else None
+        yield start
     finally:
         for bar in bars:
             bar.__exit__(None, None, None)
@@ -540,55 +359,48 @@ def query_command(
     as_json: bool,
     color: str,
 ) -> None:
-    from . import output
-    from .query import check_date, parse_query
-    from .searching import DEFAULT_BUDGET, SearchIndex
+    from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
+    from ..present import text as output
 
     since = check_date(since, "--since") if since else None
     until = check_date(until, "--until", last=True) if until else None
-    parsed = parse_query(
-        " ".join(query),
+    before = before_context if before_context is not None else (context or 0)
+    after = after_context if after_context is not None else (context or 0)
+    options = Options(
         match_any=match_any,
         since=since,
         until=until,
         include_undated=include_undated,
+        limit=None if show_all else limit,
+        sort=sort,
+        before=before,
+        after=after,
+        shape="count" if count_only else "articles" if articles_only else "hits",
     )
-    before = before_context if before_context is not None else (context or 0)
-    after = after_context if after_context is not None else (context or 0)
+    parsed = question(" ".join(query), options)
     style = output.Style(output.use_color(color, sys.stdout))
 
-    with SearchIndex.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
-        if count_only:
-            total = index.count(parsed)
-            click.echo(output.to_json({"count": total}) if as_json else str(total))
-            found = bool(total)
-        elif articles_only:
-            entries = index.articles(parsed, None if show_all else limit)
-            for entry in entries:
-                line = (
-                    output.to_json(entry) if as_json else output.format_article_hits(entry, style)
-                )
-                click.echo(line, color=True)
-            found = bool(entries)
-        else:
-            hits = index.find(
-                parsed, limit=None if show_all else limit, sort=sort, before=before, after=after
-            )
-            _print_hits(hits, style, as_json, with_context=bool(before or after))
-            found = bool(hits)
-        undated = index.undated_left_out(parsed)
-        if undated:
-            click.echo(output.format_undated_left_out(undated), err=True)
-        if not found:
-            message = output.format_no_match(
-                parsed.text, index.did_you_mean(parsed), index.count_any(parsed)
-            )
-            click.echo(message, err=True)
-            raise NoMatch()
+    with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
+        answer = index.answer(parsed, options)
+    if count_only:
+        total = answer.total
+        click.echo(output.to_json({"count": total}) if as_json else str(total))
+    elif articles_only:
+        for entry in answer.articles:
+            line = output.to_json(entry) if as_json else output.format_article_hits(entry, style)
+            click.echo(line, color=True)
+    else:
+        _print_hits(answer.hits, style, as_json, with_context=bool(before or after))
+    if answer.undated_left_out:
+        click.echo(output.format_undated_left_out(answer.undated_left_out), err=True)
+    if not answer.found:
+        message = output.format_no_match(answer.text, answer.did_you_mean, answer.any_count)
+        click.echo(message, err=True)
+        raise NoMatch()
 
 
 def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:
-    from . import output
+    from ..present import text as output
 
     width = _terminal_width()
     for number, hit in enumerate(hits):
@@ -611,10 +423,10 @@ def split_command(file: Path, as_json: bool) -> None:
         search split seeds/000_88ce9bbce3777626.txt
         search split --json article.txt
     """
-    from . import output
-    from .article import parse_article
-    from .errors import InputError
-    from .reading import read_bytes
+    from ..articles.article import parse_article
+    from ..articles.reading import read_bytes
+    from ..errors import InputError
+    from ..present import text as output
 
     if not file.exists():
         raise InputError(f"{file}: no such file")
@@ -645,10 +457,10 @@ def status_command(index_dir: Path, verify: bool, as_json: bool) -> None:
         search status
         search status --verify --json
     """
-    from . import output
-    from .searching import SearchIndex
+    from ..index import Index
+    from ..present import text as output
 
-    with SearchIndex.open(index_dir, verify=verify) as index:
+    with Index.open(index_dir, verify=verify) as index:
         status = index.status()
     if as_json:
         click.echo(output.to_json(status))
@@ -677,11 +489,11 @@ def show_command(article: str, index_dir: Path, context: int, as_json: bool, col
         search show 000_88ce9bbce3777626
         search show 000_88ce9bbce3777626:11 -C 1
     """
-    from . import output
-    from .searching import SearchIndex, parse_reference
+    from ..index import Index, parse_reference
+    from ..present import text as output
 
     name, number = parse_reference(article)
-    with SearchIndex.open(index_dir) as index:
+    with Index.open(index_dir) as index:
         found = index.article(name, number, context)
     if as_json:
         for sentence in found.sentences:
@@ -750,10 +562,10 @@ Example:
 def export_command(
     query, index_dir: Path, export_format: str, index_name: str, since, until, match_any, url
 ) -> None:
-    from . import export
-    from .errors import InputError
-    from .query import check_date, parse_query
-    from .searching import SearchIndex
+    from ..engine.query import check_date, parse_query
+    from ..engine.searching import SearchIndex
+    from ..errors import InputError
+    from ..present import export
 
     since = check_date(since, "--since") if since else None
     until = check_date(until, "--until", last=True) if until else None
@@ -856,7 +668,7 @@ def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> 
     try:
         import uvicorn  # noqa: F401
 
-        from . import server
+        from ..web import app as server
     except ImportError as error:
         if error.name not in SERVE_MODULES:
             raise
@@ -881,49 +693,5 @@ def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> 
 
 
 def main() -> None:
-    """The installed command: its exit status is right even when no message can be printed
-    (stderr closed or full), and a Ctrl-C at any moment ends in `search: interrupted`, 130.
-
-    The process ends by os._exit once the output is flushed: the interpreter's teardown
-    (multiprocessing's finalizers, the release of every object) has nothing left to do for
-    a finished command, and a Ctrl-C during it could only print a traceback.
-    """
-    _interrupts.install()
-    status: int = 0
-    try:
-        try:
-            cli(prog_name="search")
-        finally:
-            _interrupts.hold()
-    except SystemExit as exit:
-        status = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 2)
-    except KeyboardInterrupt:
-        status = 130
-    except (OSError, ValueError):  # an error message that could not be printed
-        status = 2
-    _finish(status)
-
-
-def _finish(status: int) -> None:
-    """Flush the output, say whether it failed or a Ctrl-C came, and end the process."""
-    try:
-        if sys.stdout is not None:
-            sys.stdout.flush()
-    except BrokenPipeError:
-        pass
-    except (OSError, ValueError) as error:
-        if status in (0, 1):
-            _say(f"search: cannot write output ({getattr(error, 'strerror', None) or error})")
-            status = 2
-    if _interrupts.seen:
-        if not _interrupts.told:
-            _say("search: interrupted")
-        status = 130
-    with suppress(OSError, ValueError, AttributeError):
-        sys.stderr.flush()
-    os._exit(status)
-
-
-def _say(line: str) -> None:
-    with suppress(OSError, ValueError):
-        click.echo(line, err=True)
+    """The installed command (see `runtime.run`: exit status, Ctrl-C, flushing the output)."""
+    run(cli)

@@ -25,20 +25,22 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.searching import TimeLimit
 
+from ..errors import InputError, QueryError, QueryTimeoutError
+from ..model import ArticleHits, ArticleText, ContextSentence, Hit, Page
 from . import store
-from .errors import InputError, QueryError, QueryTimeoutError, SearchError
-from .highlight import Span, match_spans, word_test
+from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, SpellingBonus, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, sentence_fields
+from .store import live_snapshot
 
 # Seconds one question may take. The slowest ordinary queries measured at 200k sentences
 # (a one-letter prefix such as `t*` matching nearly every sentence) take about 1 s, so
@@ -49,67 +51,6 @@ DEFAULT_BUDGET = 10.0
 # with the words' postings: at 200k sentences, `*a*` (12,489 words) took 5.3 s and
 # `Turkey **` (20,319) 12 s, while a prefix such as `t*` (1,138 words) takes 1 s.
 MAX_EXPANDED_TERMS = 10_000
-
-
-@dataclass(frozen=True)
-class ContextSentence:
-    sentence: int
-    text: str
-
-
-@dataclass
-class Hit:
-    """One matching sentence, with where it came from."""
-
-    rank: int
-    score: float
-    article: str
-    path: str
-    name: str
-    sentence: int
-    date: str | None
-    text: str
-    matches: list[Span] = field(default_factory=list)
-    before: list[ContextSentence] = field(default_factory=list)
-    after: list[ContextSentence] = field(default_factory=list)
-    title: str | None = None  # the article's headline, if its format gives one
-    url: str | None = None  # where the article was published, if its format says
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of hits, and how many sentences match in all."""
-
-    hits: list[Hit]
-    total: int
-
-
-@dataclass(frozen=True)
-class ArticleHits:
-    """An article with at least one matching sentence."""
-
-    article: str
-    path: str
-    name: str
-    date: str | None
-    hits: int
-    score: float
-    title: str | None = None
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class ArticleText:
-    """An indexed article's sentences; with `focus`, one sentence and its neighbours."""
-
-    article: str
-    path: str
-    name: str
-    date: str | None
-    sentences: list[ContextSentence]
-    focus: int | None = None
-    title: str | None = None
-    url: str | None = None
 
 
 def parse_reference(reference: str) -> tuple[str, int | None]:
@@ -157,9 +98,10 @@ class SearchIndex:
         """
         if verify:
             store.raise_if_damaged(folder)
-        snapshot = live_snapshot(folder)  # before opening: a commit in between is seen next time
         resources = ExitStack()
-        searcher = resources.enter_context(store.reading(folder))
+        # The snapshot is the state read just before opening: a commit in between is seen
+        # at the next look (`is_current`), never mistaken for the state opened.
+        searcher, snapshot = resources.enter_context(store.opened(folder))
         return cls(folder, searcher, resources, verified=verify, snapshot=snapshot, budget=budget)
 
     def is_current(self) -> bool:
@@ -452,7 +394,9 @@ class SearchIndex:
         (and, if the index was opened with `verify`, that no file is damaged)."""
         from .status import index_status
 
-        status = index_status(self.folder)
+        # The snapshot this object opened: its generation and Whoosh index, not opened again.
+        opened = (self.folder / self.snapshot[2], self._searcher._ix) if self.snapshot else None
+        status = index_status(self.folder, opened=opened)
         if self.verified:
             status.damaged = []
         return status
@@ -868,23 +812,6 @@ _FEW_TO_SORT = 2_000
 # Up to this many documents matched, `sentences` sorts them in memory (a few MB) rather
 # than walking every article's postings (seconds at a million sentences).
 _FEW_DOCUMENTS = 10_000
-
-
-def live_snapshot(folder: Path) -> tuple | None:
-    """What identifies the live state of an index, cheaply (a stat and a folder listing):
-    the CURRENT pointer file and its generation's latest table of contents (a new one at
-    every commit). None when there is no readable index."""
-    import os
-
-    from .durable import latest_toc
-
-    try:
-        pointer = (folder / store.POINTER).stat()
-        generation = store.read_pointer(folder).generation
-        committed = latest_toc(os.listdir(folder / generation))
-    except (OSError, SearchError):
-        return None
-    return (pointer.st_ino, pointer.st_mtime_ns, generation, committed)
 
 
 def sentence_or_record_path(fields) -> str:

@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
 
+from ..errors import DocumentError, MissingExtraError, NoTextLayerError
 from .dateline import parse_dateline
-from .errors import DocumentError, MissingExtraError, NoTextLayerError
-from .reading import decode_article
+from .decode import decode_article
 
 __all__ = ["Document", "FORMAT_READERS", "read_html", "read_markdown", "read_pdf"]
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter, SubWriterTask
 
-from .errors import IndexLockedError, InputError, NotAnIndexError, SearchError
+from ..errors import IndexLockedError, InputError, NotAnIndexError, SearchError, WorkerError
 from .store import LOCK, POINTER, describe, foreign_entries
 
 # Postings are written in blocks of this many documents (Whoosh's default is 128). Each
@@ -48,10 +48,6 @@ MAX_WORKERS = 4
 # A worker's exit status when the disk filled up under it (errno's own number).
 _EXIT_NO_SPACE = errno.ENOSPC
 NO_SPACE_ERRORS = (errno.ENOSPC, errno.EDQUOT)
-
-
-class WorkerError(SearchError):
-    """Raised when an indexing worker died or failed: the run is cancelled."""
 
 
 class NoSpaceError(OSError):

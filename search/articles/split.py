@@ -84,7 +84,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from search.dateline import parse_dateline
+from .dateline import parse_dateline
 
 __all__ = ["Article", "Sentence", "split_article", "split_sentences"]
 

@@ -9,7 +9,7 @@ expects: every word must match (or any, with `match_any`), `OR`/`AND`/`NOT`,
 Every word is a word: there is no stop list, so `US`, `May`, `X` and
 `"to be or not to be"` are searched like any other. Only the uppercase `AND`,
 `OR` and `NOT` are operators; `and`, `or`, `not` are words. Words are read by the
-rules of `search.words` (dotted capitals, compounds, accents, capitals): a word
+rules of `search.engine.words` (dotted capitals, compounds, accents, capitals): a word
 typed in capitals (`US`, `IT`, `U.S.`) means the acronym and matches only that
 word written in capitals (sentences in mixed case first, shouted headlines after);
 a compound matches its joined form (`e-mail` = `email`); accents fold. The
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh import query as wq
 
-from .errors import QueryError
+from ..errors import QueryError
 from .ranking import Bonus, Bonused
 from .schema import QUERY_FIELDS, build_schema, shared_analyzer, shared_words_analyzer
 from .words import SHOUTED, fold, is_capitals, letters_of, spelled
@@ -338,7 +338,7 @@ def _parser(match_any: bool):
 
 
 class _NewsroomParser(qparser.QueryParser):
-    """Words of the word fields are built by `word_query` (the rules of `search.words`).
+    """Words of the word fields are built by `word_query` (the rules of `search.engine.words`).
 
     Fuzzy words, prefixes and wildcards go to the `words` field: lowercased, folded but
     unstemmed, as typed. A stem is no word to complete: `negotiat*` must find all that

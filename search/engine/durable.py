@@ -13,43 +13,20 @@ import json
 import os
 import re
 import shutil
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
+# Index files are opened as article files are: only if regular (re-exported for the index).
+from ..articles.regular import NotRegularFile as NotRegularFile
+from ..articles.regular import open_regular
+from ..articles.regular import read_regular as read_regular
+
 CHECKSUMS = "checksums.json"
 
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
-
-
-class NotRegularFile(OSError):
-    """An index or article file that is a FIFO, a device or a folder: reading it could block."""
-
-
-def open_regular(path: str | os.PathLike, flags: int = os.O_RDONLY) -> int:
-    """A descriptor on `path`, refused unless it is a regular file.
-
-    Opened non-blocking first, so a FIFO or a device never stalls the open,
-    then checked with fstat on the descriptor itself (no race with a rename).
-    """
-    descriptor = os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise NotRegularFile(0, "not a regular file", os.fsdecode(path))
-        os.set_blocking(descriptor, True)
-    except BaseException:
-        os.close(descriptor)
-        raise
-    return descriptor
-
-
-def read_regular(path: str | os.PathLike) -> bytes:
-    """The whole content of a regular file (NotRegularFile for anything else)."""
-    with open(open_regular(path), "rb") as stream:
-        return stream.read()
 
 
 class DurableFileStorage(FileStorage):

@@ -1,7 +1,7 @@
 """The shape of the index: one Whoosh document per sentence, one per article.
 
 Sentence documents carry the text that queries match, two ways: `text`
-(every word by the rules of `search.words`, folded and stemmed, with positions,
+(every word by the rules of `search.engine.words`, folded and stemmed, with positions,
 capitals kept for acronyms: what words and phrases match and BM25F ranks) and
 `words` (every word lowercased but unstemmed, folded and as written: the
 vocabulary that fuzzy words, prefixes and did-you-mean measure against, so
@@ -38,7 +38,7 @@ from .words import KeywordStemFilter, NewsroomTokenizer
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
-# 4: words as a newsroom means them (search/words.py): dotted capitals, compounds joined,
+# 4: words as a newsroom means them (search/engine/words.py): dotted capitals, compounds joined,
 #    accents folded, capitals kept in `text` for acronyms; no `acronyms` field.
 SCHEMA_VERSION = 4
 
@@ -50,7 +50,7 @@ QUERY_FIELDS = ("text", "article", "date", "title")
 
 
 def analyzer():
-    """The analyzer of the `text` field: every word by the rules of `search.words`, stemmed.
+    """The analyzer of the `text` field: every word by the rules of `search.engine.words`, stemmed.
 
     No stop list and no minimum length: `US`, `IT`, `May`, `X`, `1` and `to be or
     not to be` are words a journalist searches for; BM25F already gives common

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..errors import IndexDamagedError, InputError, SearchError
 from .durable import NotRegularFile
-from .errors import IndexDamagedError, InputError, SearchError
 from .schema import DamagedRecord
 
 REBUILD_HINT = 'run "search index --rebuild"'

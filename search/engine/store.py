@@ -26,6 +26,14 @@ from pathlib import Path
 
 import whoosh.index as whoosh_index
 
+from ..errors import (
+    IndexDamagedError,
+    IndexVersionError,
+    NoIndexError,
+    NotAnIndexError,
+    OlderIndexError,
+    SearchError,
+)
 from .damage import REBUILD_HINT, damaged, describe, guard
 from .durable import (
     DurableFileStorage,
@@ -35,14 +43,6 @@ from .durable import (
     read_regular,
     seal,
     verify,
-)
-from .errors import (
-    IndexDamagedError,
-    IndexVersionError,
-    NoIndexError,
-    NotAnIndexError,
-    OlderIndexError,
-    SearchError,
 )
 from .schema import SCHEMA_VERSION, build_schema, schema_matches
 
@@ -125,7 +125,7 @@ def foreign_entries(folder: Path) -> list[str]:
 
 def open_live(folder: Path):
     """The live generation folder and its Whoosh index (retried if a commit raced us)."""
-    return _retrying(folder, lambda live, index: (live, index))
+    return _retrying(folder, lambda live, index, _snapshot: (live, index))
 
 
 def _retrying(folder: Path, use):
@@ -137,11 +137,12 @@ def _retrying(folder: Path, use):
     is missing or unreadable while the same state is still live is damage: said at once.
     """
     for attempt in range(_OPEN_ATTEMPTS):
-        state = _live_state(folder)
+        snapshot = _snapshot(folder)
+        state = snapshot[2:]
         live = folder / state[0]
         try:
             with guard(folder):
-                return use(live, _open_generation(folder, live))
+                return use(live, _open_generation(folder, live), snapshot)
         except IndexDamagedError:
             if attempt == _OPEN_ATTEMPTS - 1 or not _moved(folder, state):
                 raise
@@ -158,6 +159,27 @@ def _live_state(folder: Path) -> tuple[str, str | None]:
         return generation, latest_toc(os.listdir(folder / generation))
     except OSError:
         return generation, None
+
+
+def live_snapshot(folder: Path) -> tuple | None:
+    """What identifies the live state of an index, cheaply (a stat and a folder listing):
+    the CURRENT pointer file and its generation's latest table of contents (a new one at
+    every commit). None when there is no readable index."""
+    try:
+        return _snapshot(folder)
+    except (OSError, SearchError):
+        return None
+
+
+def _snapshot(folder: Path) -> tuple:
+    """`live_snapshot`, raising read_pointer's errors: CURRENT's inode and mtime, the
+    generation it names (read once) and that generation's latest TOC."""
+    generation, committed = _live_state(folder)
+    try:
+        pointer = (folder / POINTER).stat()
+    except OSError:  # replaced or gone since it was read: the next look differs
+        return (None, None, generation, committed)
+    return (pointer.st_ino, pointer.st_mtime_ns, generation, committed)
 
 
 def _moved(folder: Path, state: tuple[str, str | None]) -> bool:
@@ -229,10 +251,20 @@ def _open_generation(folder: Path, live: Path):
 
 
 @contextmanager
+def opened(folder: Path):
+    """A Whoosh searcher on the live index and the snapshot it reads (`live_snapshot`),
+    from one read of CURRENT; Whoosh's failures become IndexDamagedError."""
+    searcher, snapshot = _retrying(
+        folder, lambda _live, index, snapshot: (index.searcher(), snapshot)
+    )
+    with guard(folder), searcher:
+        yield searcher, snapshot
+
+
+@contextmanager
 def reading(folder: Path):
     """A Whoosh searcher on the live index; Whoosh's failures become IndexDamagedError."""
-    searcher = _retrying(folder, lambda _live, index: index.searcher())
-    with guard(folder), searcher:
+    with opened(folder) as (searcher, _snapshot):
         yield searcher
 
 

@@ -8,10 +8,10 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..articles.reading import content_hash
 from . import store
 from .catalog import StoredArticle, stored_articles
 from .durable import latest_toc, read_regular
-from .reading import content_hash
 from .schema import SCHEMA_VERSION
 
 
@@ -28,12 +28,15 @@ class IndexStatus:
     damaged: list[str] | None = None
 
 
-def index_status(folder: Path, verify: bool = False) -> IndexStatus:
-    """Counts, size, last update, and indexed files now changed (stale) or gone (missing)."""
+def index_status(folder: Path, verify: bool = False, opened=None) -> IndexStatus:
+    """Counts, size, last update, and indexed files now changed (stale) or gone (missing).
+
+    `opened`: the (generation folder, Whoosh index) of an index already open, not opened again.
+    """
     if verify:
         # Before reading anything: a damaged file must be named, not just tripped over.
         store.raise_if_damaged(folder)
-    generation, index = store.open_live(folder)
+    generation, index = opened or store.open_live(folder)
     records = stored_articles(folder, generation, index)
     states = {path: _file_state(record) for path, record in records.items()}
     committed = _last_commit(generation)

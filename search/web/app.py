@@ -1,11 +1,11 @@
 """`search serve`: a web page and a JSON API over the index, on a local port.
 
-The server only asks `SearchIndex` (search/searching.py) and parses with
-`parse_query`; what it adds is the web around them:
+The server only asks `Index` (search/index.py): a query is parsed with `question` and
+answered by `Index.answer`, the command line's one call; what it adds is the web around them:
 
 - Every search runs in a small thread pool, under a time limit per request, so a
   slow query cannot hold the event loop. Whoosh searchers are not thread-safe,
-  so each `SearchIndex` is lent to one thread at a time (`IndexPool`), reused
+  so each `Index` is lent to one thread at a time (`IndexPool`), reused
   while the index is unchanged, and closed once a commit or a `--rebuild` swap
   made it stale (checked at most every half second, with a stat and a listing).
 - Everything shown is escaped: Jinja2 autoescapes, and highlights are built from
@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -42,11 +42,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from . import __version__
-from .errors import InputError, QueryError, QueryTimeoutError, SearchError
-from .output import hit_json
-from .query import check_date, parse_query
-from .searching import SearchIndex, live_snapshot
+from .. import __version__
+from ..errors import BadRequest, InputError, Overloaded, QueryError, QueryTimeoutError, SearchError
+from ..index import Index, Options, ParsedQuery, check_date, live_snapshot, question
+from ..present.text import hit_json
 
 PACKAGE = Path(__file__).resolve().parent
 WORKERS = 4
@@ -65,19 +64,11 @@ _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"", "0", "false", "off", "no"}
 
 
-class BadRequest(SearchError):
-    """A request parameter that is not what its endpoint takes."""
-
-
-class Overloaded(SearchError):
-    """A search that did not finish within the time limit."""
-
-
 # The index, lent to one thread at a time ---------------------------------------------
 
 
 class IndexPool:
-    """Open `SearchIndex` objects for the worker threads.
+    """Open `Index` objects for the worker threads.
 
     An index is lent to one thread at a time and given back after the request.
     Every FRESHNESS_INTERVAL seconds (at most) the live snapshot on disk is read;
@@ -92,12 +83,12 @@ class IndexPool:
         self.size = size
         self.interval = interval
         self._lock = threading.Lock()
-        self._idle: list[SearchIndex] = []
+        self._idle: list[Index] = []
         self._live: tuple | None = None
         self._checked = float("-inf")
 
     @contextmanager
-    def lend(self) -> Iterator[SearchIndex]:
+    def lend(self) -> Iterator[Index]:
         index = self._take()
         try:
             yield index
@@ -110,7 +101,7 @@ class IndexPool:
         for index in idle:
             index.close()
 
-    def _take(self) -> SearchIndex:
+    def _take(self) -> Index:
         stale = []
         with self._lock:
             now = time.monotonic()
@@ -124,13 +115,13 @@ class IndexPool:
             old.close()
         if index is not None:
             return index
-        index = SearchIndex.open(self.folder)
+        index = Index.open(self.folder)
         with self._lock:
             # Opening read the newest snapshot: that is now the live one.
             self._live, self._checked = index.snapshot, time.monotonic()
         return index
 
-    def _give_back(self, index: SearchIndex) -> None:
+    def _give_back(self, index: Index) -> None:
         with self._lock:
             keep = index.snapshot == self._live and len(self._idle) < self.size
             if keep:
@@ -147,7 +138,7 @@ class Searcher:
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="search")
         self.time_limit = time_limit
 
-    async def run(self, work: Callable[[SearchIndex], Any]) -> Any:
+    async def run(self, work: Callable[[Index], Any]) -> Any:
         def job():
             with self.pool.lend() as index:
                 # The library stops the search itself, so the thread is free again too.
@@ -205,14 +196,17 @@ def _sort(request: Request) -> str:
     return sort
 
 
-def _parsed(request: Request):
-    """The query of a request, parsed with its options (QueryError: a 400)."""
-    return parse_query(
-        _one(request, "q"),
+def _parsed(request: Request) -> tuple[ParsedQuery, Options]:
+    """The query of a request, parsed with its filters (QueryError: a 400), and the options
+    of its answer (with the total; the caller sets the page)."""
+    options = Options(
         match_any=_flag(request, "any"),
         since=_date(request, "since"),
         until=_date(request, "until"),
+        include_undated=_flag(request, "include_undated"),
     )
+    parsed = question(_one(request, "q"), options)
+    return parsed, replace(options, total=True)
 
 
 def _window(offset: int, limit: int) -> None:
@@ -222,20 +216,18 @@ def _window(offset: int, limit: int) -> None:
         )
 
 
-def _results(index: SearchIndex, parsed, sort: str, limit: int, offset: int) -> dict:
-    """One page of hits, the total, the top score and (for a miss) a suggestion."""
+def _results(index: Index, parsed, options: Options) -> dict:
+    """One page of hits, the total, the top score, the undated matches a date filter left
+    out and (for a miss) a suggestion and what `any` would find: the one `Index.answer`."""
     started = time.perf_counter()
-    page = index.page(parsed, limit=limit, sort=sort, offset=offset)
-    hits, total = page.hits, page.total
-    top = None
-    if sort == "relevance" and total:
-        top = hits[0].score if offset == 0 and hits else index.find(parsed, limit=1)[0].score
-    suggestion = index.did_you_mean(parsed) if not total else None
+    answer = index.answer(parsed, options)
     return {
-        "hits": hits,
-        "total": total,
-        "max_score": top,
-        "suggestion": suggestion,
+        "hits": answer.hits,
+        "total": answer.total,
+        "max_score": answer.max_score,
+        "suggestion": answer.did_you_mean,
+        "undated_left_out": answer.undated_left_out,
+        "any_count": answer.any_count,
         "took": round((time.perf_counter() - started) * 1000),
     }
 
@@ -271,12 +263,13 @@ def _hit_document(hit) -> dict:
 
 
 async def api_search(request: Request) -> Response:
-    parsed = _parsed(request)
+    parsed, options = _parsed(request)
     sort = _sort(request)
     limit = _number(request, "limit", 10, 1, MAX_LIMIT)
     offset = _number(request, "offset", 0, 0)
     _window(offset, limit)
-    found = await _searcher(request).run(lambda index: _results(index, parsed, sort, limit, offset))
+    options = replace(options, sort=sort, limit=limit, offset=offset)
+    found = await _searcher(request).run(lambda index: _results(index, parsed, options))
     return JSONResponse(
         {
             "took": found["took"],
@@ -285,6 +278,7 @@ async def api_search(request: Request) -> Response:
                 "total": {"value": found["total"], "relation": "eq"},
                 "max_score": found["max_score"],
                 "hits": [_hit_document(hit) for hit in found["hits"]],
+                "undated_left_out": found["undated_left_out"],
             },
             "did_you_mean": found["suggestion"],
         }
@@ -325,21 +319,21 @@ async def page_search(request: Request) -> Response:
         "any": _one(request, "any").strip().lower() in _TRUE,
         "since": _one(request, "since"),
         "until": _one(request, "until"),
+        "include_undated": _one(request, "include_undated").strip().lower() in _TRUE,
         "sort": _one(request, "sort", "relevance"),
     }
     context: dict[str, Any] = {"form": form, "sorts": SORTS, "error": None, "found": None}
     if not _one(request, "q").strip():
         return _page(request, "search.html", context)
     try:
-        parsed = _parsed(request)
+        parsed, options = _parsed(request)
         sort = _sort(request)
         page = _number(request, "page", 1, 1)
         offset = (page - 1) * PAGE_SIZE
         _window(offset, PAGE_SIZE)
+        options = replace(options, sort=sort, limit=PAGE_SIZE, offset=offset)
 
-        found = await _searcher(request).run(
-            lambda index: _results(index, parsed, sort, PAGE_SIZE, offset)
-        )
+        found = await _searcher(request).run(lambda index: _results(index, parsed, options))
     except (QueryError, BadRequest) as error:
         context["error"] = str(error)
         return _page(request, "search.html", context, status=_status_of(error, request))
@@ -356,6 +350,8 @@ async def page_search(request: Request) -> Response:
         suggestion_url=_url(request, "/", q=found["suggestion"], page=None)
         if found["suggestion"]
         else None,
+        undated_url=_url(request, "/", include_undated="1", page=None),
+        any_url=_url(request, "/", any="1", page=None),
     )
     return _page(request, "search.html", context)
 

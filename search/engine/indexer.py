@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..articles.article import parse_article
+from ..articles.formats import lacks_extra
+from ..articles.reading import SourceFile, content_hash, discover, kind_of
+from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
 from . import durable, store, writer
-from .article import parse_article
 from .catalog import StoredArticle, save_catalog, stored_articles
 from .damage import NO_SPACE
-from .errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
-from .formats import lacks_extra
-from .reading import SourceFile, content_hash, discover, kind_of
 from .schema import article_document, article_record_of, file_documents, sentence_document
 
 DEFAULT_WAIT = 10.0

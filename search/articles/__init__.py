@@ -1,0 +1,1 @@
+"""From bytes to articles: finding files, decoding them, reading each format, splitting."""

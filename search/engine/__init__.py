@@ -1,0 +1,1 @@
+"""The only package that imports whoosh: schema, queries, ranking, the index on disk."""

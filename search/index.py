@@ -1,0 +1,160 @@
+"""The library's one door: `Index`.
+
+`Index.open(folder)` opens the live index once (one consistent snapshot) until it is closed;
+`answer(text, options)` is every front end's one call for a query: the hits (or the count,
+or the articles), the total, the top score, the undated matches a date filter left out and,
+for a miss, a did-you-mean and what `--any` would find::
+
+    from search.index import Index, Options
+
+    with Index.open(Path("index")) as index:
+        answer = index.answer("Turkey peacekeeping", Options(limit=5))
+        for hit in answer.hits:
+            print(hit.name, hit.sentence, hit.text)
+
+The command line and the web server both ask `answer`, so they cannot drift apart. Bad
+input raises a `search.errors.SearchError` subclass whose message says what is wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .engine.query import ParsedQuery, check_date, parse_query
+from .engine.searching import DEFAULT_BUDGET, SearchIndex, parse_reference
+from .engine.store import live_snapshot
+from .errors import InputError
+from .model import SHAPES, Answer, ArticleHits, ArticleText, Hit, Options
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "Answer",
+    "Index",
+    "Options",
+    "ParsedQuery",
+    "check_date",
+    "live_snapshot",
+    "parse_reference",
+    "question",
+]
+
+_ASKED = Options()
+
+
+def question(text: str, options: Options = _ASKED) -> ParsedQuery:
+    """The query parsed once, with the options that shape it (QueryError if it cannot
+    run); a front end parses before it opens the index, so bad input is named first."""
+    return parse_query(
+        text,
+        match_any=options.match_any,
+        since=options.since,
+        until=options.until,
+        include_undated=options.include_undated,
+    )
+
+
+class Index:
+    """One open snapshot of the index in a folder: open once, ask, close."""
+
+    def __init__(self, reader: SearchIndex) -> None:
+        self.reader = reader
+
+    @classmethod
+    def open(
+        cls, folder: Path, verify: bool = False, budget: float | None = DEFAULT_BUDGET
+    ) -> Index:
+        """Open the live index in `folder` (NoIndexError, IndexDamagedError, ...); with
+        `verify`, every file is checked against its checksum first. `budget`: the seconds
+        each question may run (None: no limit)."""
+        return cls(SearchIndex.open(folder, verify=verify, budget=budget))
+
+    @property
+    def folder(self) -> Path:
+        return self.reader.folder
+
+    @property
+    def snapshot(self) -> tuple | None:
+        """What identifies the state this index reads (see `is_current`)."""
+        return self.reader.snapshot
+
+    @property
+    def budget(self) -> float | None:
+        return self.reader.budget
+
+    @budget.setter
+    def budget(self, seconds: float | None) -> None:
+        self.reader.budget = seconds
+
+    def is_current(self) -> bool:
+        """Whether no commit or swap happened since this index was opened."""
+        return self.reader.is_current()
+
+    def close(self) -> None:
+        self.reader.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # Questions -----------------------------------------------------------------------
+
+    def answer(self, query: str | ParsedQuery, options: Options = _ASKED) -> Answer:
+        """Everything a front end shows for a query (text, or `question(text, options)`)."""
+        if options.shape not in SHAPES:
+            raise InputError(f"{options.shape!r} is not an answer shape; use one of {SHAPES}")
+        parsed = question(query, options) if isinstance(query, str) else query
+        reader = self.reader
+        hits: list[Hit] = []
+        articles: list[ArticleHits] = []
+        total: int | None = None
+        if options.shape == "count":
+            total = reader.count(parsed)
+        elif options.shape == "articles":
+            articles = reader.articles(parsed, options.limit)
+        else:
+            hits, total = self._ranked(parsed, options)
+        found = bool(total if total is not None else hits or articles)
+        return Answer(
+            text=parsed.text,
+            hits=hits,
+            articles=articles,
+            total=total,
+            max_score=self._max_score(parsed, options, hits) if found else None,
+            undated_left_out=reader.undated_left_out(parsed),
+            did_you_mean=None if found else reader.did_you_mean(parsed),
+            any_count=None if found else reader.count_any(parsed),
+        )
+
+    def _ranked(self, parsed: ParsedQuery, options: Options) -> tuple[list[Hit], int | None]:
+        """One page of hits, and with `options.total` how many sentences match in all."""
+        limit, sort, offset = options.limit, options.sort, options.offset
+        before, after = options.before, options.after
+        if not options.total:
+            hits = self.reader.find(
+                parsed, limit=limit, sort=sort, before=before, after=after, offset=offset
+            )
+            return hits, None
+        page = self.reader.page(
+            parsed, limit=limit, sort=sort, before=before, after=after, offset=offset
+        )
+        return page.hits, page.total
+
+    def _max_score(self, parsed: ParsedQuery, options: Options, hits: list) -> float | None:
+        """The best score of all matches (relevance order only): the first hit's, or for a
+        later page the first of a one-hit search."""
+        if options.shape != "hits" or options.sort != "relevance":
+            return None
+        if options.offset == 0 and hits:
+            return hits[0].score
+        return self.reader.find(parsed, limit=1)[0].score
+
+    def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
+        """A whole article (by name, unique name prefix or path), or one sentence of it
+        with `context` sentences on each side."""
+        return self.reader.article(name, sentence, context)
+
+    def status(self):
+        """What `search status` reports (see `SearchIndex.status`)."""
+        return self.reader.status()

@@ -1,0 +1,1 @@
+"""How records are shown: text for a terminal, JSON, and export documents."""

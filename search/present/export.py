@@ -1,0 +1,150 @@
+"""Turning the index into what another engine loads (`search export`).
+
+Three formats, each a stream of lines:
+
+- `es-bulk`: Elasticsearch/OpenSearch `_bulk` NDJSON, an action line and a source line per
+  sentence. `_id` is `NAME:SENTENCE`, so exporting again overwrites rather than duplicates.
+- `jsonl`: one JSON object per sentence, the same fields, for any other engine.
+- `es-index`: the index settings and mapping. Its analyzer is not written by hand: it is
+  translated, component by component, from the analyzer of our schema's `text` field, so it
+  follows whatever that analyzer is; a component with no faithful equivalent is refused
+  (ExportError) rather than approximated. The translation speaks Whoosh, so it lives in
+  `search/engine/mapping.py`.
+
+Every document has `text`, `article`, `path`, `name`, `sentence` and `date` (null when the
+article has no dateline), plus `title` and `url` when the index stores them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+
+from ..engine.mapping import index_body as index_body
+from ..errors import ExportError
+
+FORMATS = ("es-bulk", "es-index", "jsonl")
+DEFAULT_INDEX_NAME = "search"
+
+# Stored fields copied into documents only when present.
+OPTIONAL_FIELDS = ("title", "url")
+
+
+def document_name(fields: dict) -> str:
+    """The sentence's article name as users type it: the stored `name` (the shortest unique
+    path suffix) where the index has one, the file's stem otherwise."""
+    return fields.get("name") or fields["article"]
+
+
+def document_id(fields: dict) -> str:
+    return f"{document_name(fields)}:{fields['sentence']}"
+
+
+def sentence_document(fields: dict) -> dict:
+    """The exported document of one sentence's stored fields."""
+    document = {
+        "text": fields["text"],
+        "article": fields["article"],
+        "path": fields["path"],
+        "name": document_name(fields),
+        "sentence": fields["sentence"],
+        "date": fields.get("date"),
+    }
+    for name in OPTIONAL_FIELDS:
+        if fields.get(name):
+            document[name] = fields[name]
+    return document
+
+
+def to_line(value) -> str:
+    """One compact JSON line (UTF-8 text as is), the same bytes for the same value."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def bulk_lines(sentences: Iterable[dict], index_name: str = DEFAULT_INDEX_NAME) -> Iterator[str]:
+    """`_bulk` NDJSON: an `index` action and the document, per sentence (each line ends in a
+    newline, so the stream ends in one as `_bulk` requires)."""
+    for fields in sentences:
+        action = {"index": {"_index": index_name, "_id": document_id(fields)}}
+        yield to_line(action) + "\n"
+        yield to_line(sentence_document(fields)) + "\n"
+
+
+def jsonl_lines(sentences: Iterable[dict]) -> Iterator[str]:
+    for fields in sentences:
+        yield to_line(sentence_document(fields)) + "\n"
+
+
+def bulk_actions(sentences: Iterable[dict], index_name: str) -> Iterator[dict]:
+    """The same documents as `bulk_lines`, as the clients' bulk helpers take them."""
+    for fields in sentences:
+        yield {"_index": index_name, "_id": document_id(fields), **sentence_document(fields)}
+
+
+# Live loading --------------------------------------------------------------------------
+
+
+def load(url: str, index_name: str, sentences: Iterable[dict], progress=None) -> int:
+    """Create `index_name` at `url` (if absent) with our mapping and send every sentence
+    through the client's streaming bulk helper, retrying when the cluster answers 429.
+
+    Needs the `es` extra (`pip install 'search[es]'`): the official `elasticsearch`
+    client, or else `opensearch-py`. Returns how many documents were indexed.
+    """
+    if not re.match(r"https?://", url):
+        raise ExportError(f"--to {url!r} is not a URL; give one like http://localhost:9200")
+    client, helpers, create_index, failures = _client(url)
+    try:
+        return _load(client, helpers, create_index, index_name, sentences, progress)
+    except failures as error:
+        reason = str(error).splitlines()[0][:300] if str(error) else type(error).__name__
+        raise ExportError(f"loading into {url} failed: {reason}") from None
+
+
+def _load(client, helpers, create_index, index_name, sentences, progress) -> int:
+    if not client.indices.exists(index=index_name):
+        create_index(client, index_name, index_body())
+    indexed = 0
+    results = helpers.streaming_bulk(
+        client,
+        bulk_actions(sentences, index_name),
+        chunk_size=1000,
+        max_retries=8,
+        initial_backoff=1,
+        raise_on_error=False,
+    )
+    for ok, item in results:
+        if not ok:
+            raise ExportError(f"the cluster refused a document: {to_line(item)[:300]}")
+        indexed += 1
+        if progress is not None:
+            progress(1)
+    client.indices.refresh(index=index_name)
+    return indexed
+
+
+def _client(url: str):
+    try:
+        from elastic_transport import TransportError
+        from elasticsearch import ApiError, Elasticsearch, helpers
+
+        def create(client, name: str, body: dict) -> None:
+            client.indices.create(index=name, settings=body["settings"], mappings=body["mappings"])
+
+        return Elasticsearch(url), helpers, create, (ApiError, TransportError)
+    except ImportError:
+        pass
+    try:
+        from opensearchpy import OpenSearch, helpers
+        from opensearchpy.exceptions import OpenSearchException
+
+        def create(client, name: str, body: dict) -> None:
+            client.indices.create(index=name, body=body)
+
+        return OpenSearch(url), helpers, create, (OpenSearchException,)
+    except ImportError:
+        raise ExportError(
+            "--to needs an Elasticsearch or OpenSearch client; "
+            "install it with: pip install 'search[es]'"
+        ) from None

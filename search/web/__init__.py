@@ -1,0 +1,1 @@
+"""`search serve`: the web page and the JSON API."""
