@@ -381,6 +381,35 @@ def test_pdf_dateline_wins_over_creation_date_and_no_title():
     assert texts(article) == SENTENCES
 
 
+@pytest.mark.parametrize(
+    "opening",
+    ["Strasbourg, 11 March 2025", "STRASBOURG, 11 March 2025", "New York, March 11, 2025"],
+)
+def test_pdf_opening_with_a_place_and_date_takes_that_date(opening):
+    pages = [[("", opening), ("", ""), *PDF_PAGES[0]], PDF_PAGES[1]]
+    article = parse_article(make_pdf(pages, title=None), "story.pdf")
+    assert article.date == DATE
+    assert texts(article) == SENTENCES
+
+
+REPEATED = (
+    "This report was prepared by the secretariat for the members of the assembly and does "
+    "not bind the council, its committees or any of the member states in any way."
+)
+
+
+def test_pdf_paragraph_repeated_on_every_page_is_kept_and_said():
+    cut = REPEATED.rindex(" ", 0, 90)
+    lines = [("", REPEATED[:cut]), ("", REPEATED[cut + 1 :]), ("", "")]
+    pages = [[*lines, *page] for page in PDF_PAGES]
+    article = parse_article(make_pdf(pages), "story.pdf")
+    assert [s.text for s in article.sentences].count(REPEATED) == 2
+    assert article.notes == (
+        "story.pdf: 1 paragraph repeated on most pages kept: too long for a running header",
+    )
+    assert parse_article(make_pdf(), "story.pdf").notes == ()
+
+
 def test_pdf_hyphen_before_a_capital_is_kept_and_paragraphs_join_across_pages():
     pages = [
         [("", "Talks on the Russia-"), ("", "Ukraine border went on"), ("", "all day; the cease-")],
@@ -461,7 +490,7 @@ def test_missing_extra_says_how_to_install(monkeypatch, module, name, data):
     with pytest.raises(MissingExtraError) as raised:
         parse_article(data, name)
     assert str(raised.value).startswith(f"{name}: ")
-    assert "pip install 'search[formats]'" in str(raised.value)
+    assert "pip install -e '.[formats]'" in str(raised.value)
 
 
 # --- folder walking and the CLI -----------------------------------------------------------
@@ -477,7 +506,8 @@ def test_missing_extra_says_how_to_install(monkeypatch, module, name, data):
         ("a.htm", True),
         ("a.PDF", True),
         (".hidden.md", False),
-        ("a.docx", False),
+        ("a.docx", True),
+        ("a.doc", False),
         ("a.md.bak", False),
         ("README", False),
     ],

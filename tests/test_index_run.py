@@ -15,6 +15,7 @@ import pytest
 
 from conftest import assert_one_line_error, hits, invoke, run_on_a_terminal, status
 from search.articles import formats
+from search.articles.article import READERS
 from search.articles.reading import discover
 from search.engine.indexer import COMMITTING, READING, update_index
 
@@ -274,7 +275,7 @@ def test_lacks_extra_follows_each_module_the_reader_needs(monkeypatch, suffix, m
     monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
     assert formats.lacks_extra(suffix)
     with pytest.raises(formats.MissingExtraError):
-        formats.FORMAT_READERS[suffix](b"x", f"a{suffix}")
+        READERS[suffix](b"x", f"a{suffix}")
 
 
 @pytest.mark.parametrize("suffix", [".txt", ".text", ""])
@@ -301,7 +302,7 @@ def test_without_the_extra_formats_are_one_hint_and_not_an_error(tmp_path, monke
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
         "search: warning: 4 files skipped: 1 .htm, 1 .html, 1 .md, 1 .pdf; reading them needs "
-        "the formats extra: pip install 'search[formats]'",
+        "the formats extra: pip install -e '.[formats]'",
         result.stderr.splitlines()[1],
         "1 file skipped: 1 .bin; see --include",
     ]
@@ -309,7 +310,7 @@ def test_without_the_extra_formats_are_one_hint_and_not_an_error(tmp_path, monke
     assert status(index_dir)["articles"] == 1
     quiet = index(tmp_path / "index2", folder, "-q")
     assert quiet.exit_code == 0
-    assert quiet.stderr.count("\n") == 1 and "search[formats]" in quiet.stderr
+    assert quiet.stderr.count("\n") == 1 and "pip install -e '.[formats]'" in quiet.stderr
 
 
 # Progress ----------------------------------------------------------------------------------

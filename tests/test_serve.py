@@ -738,7 +738,7 @@ def test_openapi_describes_every_api_route_and_validates_real_responses(
 def test_serve_without_its_dependencies_says_how_to_install_them(monkeypatch, tmp_path) -> None:
     monkeypatch.setitem(sys.modules, "uvicorn", None)
     result = invoke("serve", "--index-dir", str(tmp_path))
-    assert_one_line_error(result, "pip install 'search[serve]'")
+    assert_one_line_error(result, "pip install -e '.[serve]'")
 
 
 def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..errors import DocumentError
 from .decode import decode_article
 from .formats import FORMAT_READERS, Document
+from .mail import MAIL_READERS
+from .office import OFFICE_READERS
 from .split import Sentence, split_article
 
-__all__ = ["Article", "Document", "READERS", "parse_article", "reader_for"]
+__all__ = ["Article", "Document", "READERS", "parse_article", "parse_articles", "reader_for"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Article:
     title: str | None = None
     url: str | None = None
     text: str = field(default="", repr=False)  # the text the sentences were cut from
+    notes: tuple[str, ...] = ()  # what the reader noticed (see Document.notes)
 
     @property
     def iso_date(self) -> str | None:
@@ -47,6 +51,11 @@ def read_plain_text(data: bytes, name: str) -> Document:
 
 READERS: dict[str, Reader] = {".txt": read_plain_text}
 READERS.update(FORMAT_READERS)  # .md, .markdown, .html, .htm, .pdf
+READERS.update(OFFICE_READERS)  # .docx, .odt, .rtf
+READERS.update(MAIL_READERS)  # .eml, .mbox
+
+# A file of these suffixes holds many articles: each is stored under `<path>#<key>`.
+CONTAINERS = frozenset({".mbox"})
 
 
 def reader_for(path: str | Path) -> Reader | None:
@@ -60,8 +69,32 @@ def parse_article(data: bytes, path: str | Path) -> Article:
     Raises InputError subclasses (BinaryFileError, ...) naming the file when it
     cannot be read as an article.
     """
+    articles = parse_articles(data, path)
+    if len(articles) != 1:
+        keys = ", ".join(key for key, _article in articles[:3])
+        raise DocumentError(f"{path}: holds {len(articles)} articles ({keys}, ...), not one")
+    return articles[0][1]
+
+
+def parse_articles(data: bytes, path: str | Path) -> list[tuple[str, Article]]:
+    """The articles in a file's bytes, each with the path it is stored under: the file's own
+    path, or `<path>#<key>` for each article of a container (the messages of a mailbox)."""
     reader = reader_for(path) or read_plain_text
     document = reader(data, str(path))
+    if document.parts:
+        articles = [(f"{path}#{key}", _article(part)) for key, part in document.parts]
+        key, first = articles[0]  # what the container noticed travels with its first article
+        articles[0] = (key, replace(first, notes=document.notes + first.notes))
+        return articles
+    return [(str(path), _article(document))]
+
+
+def is_container(path: str | Path) -> bool:
+    """Whether a file holds many articles (stored as `<path>#<key>`)."""
+    return Path(path).suffix.lower() in CONTAINERS
+
+
+def _article(document: Document) -> Article:
     split = split_article(document.text)
     return Article(
         sentences=split.sentences,
@@ -69,4 +102,5 @@ def parse_article(data: bytes, path: str | Path) -> Article:
         title=document.title,
         url=document.url,
         text=document.text,
+        notes=document.notes,
     )

@@ -14,7 +14,7 @@ the format carries (headline, publication date, canonical URL).
   which pypdf does not), with running headers, footers and page numbers dropped and words
   hyphenated across a line break rejoined.
 
-The libraries are an extra (``pip install 'search[formats]'``) and are imported only when a
+The libraries are an extra (``pip install -e '.[formats]'``) and are imported only when a
 file of their format is read; without them the reader raises `MissingExtraError`. A file that
 cannot be read (corrupt, encrypted, too large, no text) raises a `DocumentError` naming it.
 """
@@ -27,7 +27,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 
 from ..errors import DocumentError, MissingExtraError, NoTextLayerError
@@ -49,6 +49,10 @@ class Document:
     title: str | None = None
     date: datetime.date | None = None
     url: str | None = None
+    # A container (a mailbox): its articles, each with its key (`box.mbox#<key>`); `text` is "".
+    parts: tuple[tuple[str, Document], ...] = ()
+    # What the reader noticed and the indexer should say (one warning each), the file indexed.
+    notes: tuple[str, ...] = ()
 
 
 def _require(module: str, name: str):
@@ -60,7 +64,7 @@ def _require(module: str, name: str):
     except ImportError:
         raise MissingExtraError(
             f"{name}: reading this format needs the 'formats' extra "
-            f"({module.split('.')[0]} is not installed); run: pip install 'search[formats]'"
+            f"({module.split('.')[0]} is not installed); run: pip install -e '.[formats]'"
         ) from None
 
 
@@ -289,10 +293,34 @@ def read_pdf(data: bytes, name: str) -> Document:
         raise NoTextLayerError(
             f"{name}: PDF has no text layer (a scan?); run OCR on it to index its text"
         )
-    blocks = _join_pages(_without_running_lines(pages))
-    text_date = next((parse_dateline(b) for b in blocks[:_DATELINE_BLOCKS] if b.strip()), None)
-    date = None if text_date else _pdf_date(info.get("CreationDate"))
-    return _document(name, blocks, info.get("Title"), date, None)
+    kept, dropped = _without_running_lines(pages)
+    blocks = _join_pages(kept)
+    text_date = _opening_date(blocks)
+    date = text_date or _pdf_date(info.get("CreationDate"))
+    document = _document(name, blocks, info.get("Title"), date, None)
+    if dropped:
+        return replace(document, notes=(f"{name}: {dropped}",))
+    return document
+
+
+# "Strasbourg, 3 April 2025": a place (one to four capitalised words), a comma, a dateline.
+_PLACE = re.compile(r"(?:[A-Z][\w'’.-]*)(?:[ -][A-Z][\w'’.-]*){0,3}\s*,\s*(?P<rest>.+)")
+
+
+def _opening_date(blocks: list[str]) -> datetime.date | None:
+    """The date the text opens with: a dateline among the first blocks, or one after a
+    place as official documents open (`Strasbourg, 3 April 2025`); that line is removed."""
+    for i, block in enumerate(blocks[:_DATELINE_BLOCKS]):
+        first, _newline, rest = block.partition("\n")
+        date = parse_dateline(block)
+        if date is None:
+            place = _PLACE.fullmatch(first.strip())
+            date = parse_dateline(place.group("rest")) if place else None
+            if date is not None:
+                blocks[i] = rest
+        if date is not None:
+            return date
+    return None
 
 
 def _pdf_pages(data: bytes, name: str) -> tuple[list[list[str]], dict[str, str]]:
@@ -355,9 +383,15 @@ def _pdf_date(value: str | None) -> datetime.date | None:
         return None
 
 
-def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
+# A running header or footer is a line or two: a box repeated on most pages that is longer
+# than this is body text (a recurring disclaimer, a repeated paragraph) and is kept.
+MAX_RUNNING_CHARS = 120
+
+
+def _without_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], str | None]:
     """Pages without boxes that repeat at the top or bottom of most pages (digits ignored, so
-    "Page 3 of 9" repeats), nor lone page numbers there."""
+    "Page 3 of 9" repeats), nor lone page numbers there; and a note when a repeating box
+    was too long to be a header and was kept."""
 
     def key(box: str) -> str:
         return _DIGITS.sub("#", box.lower())
@@ -369,15 +403,25 @@ def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
     for page in pages:
         seen.update({key(page[i]) for i in edges(page)})
     needed = max(2, (len(pages) + 1) // 2)
-    kept = []
+    kept, long_repeats = [], set()
     for page in pages:
-        running = {
-            i
-            for i in edges(page)
-            if seen[key(page[i])] >= needed or _PAGE_NUMBER.fullmatch(page[i])
-        }
+        running = set()
+        for i in edges(page):
+            if _PAGE_NUMBER.fullmatch(page[i]):
+                running.add(i)
+            elif seen[key(page[i])] >= needed:
+                if len(page[i]) <= MAX_RUNNING_CHARS:
+                    running.add(i)
+                else:
+                    long_repeats.add(key(page[i]))
         kept.append([box for i, box in enumerate(page) if i not in running])
-    return kept
+    note = None
+    if long_repeats:
+        note = (
+            f"{len(long_repeats)} paragraph{'s' if len(long_repeats) > 1 else ''} repeated on "
+            "most pages kept: too long for a running header"
+        )
+    return kept, note
 
 
 def _join_pages(pages: list[list[str]]) -> list[str]:
@@ -413,6 +457,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     ".html": ("trafilatura",),
     ".htm": ("trafilatura",),
     ".pdf": ("pdfminer",),
+    ".rtf": ("striprtf",),
 }
 
 

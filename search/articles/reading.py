@@ -53,15 +53,23 @@ def find_articles(
     return discover(paths, include).sources
 
 
-def discover(paths: Iterable[str | os.PathLike], include: Sequence[str] | None = None) -> Discovery:
+def discover(
+    paths: Iterable[str | os.PathLike],
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+    skip: Iterable[Path] = (),
+) -> Discovery:
     """`find_articles`, and the visible files of the folders that `include` did not pick.
 
     A file named in `paths` is always an article; in a folder, a file is one when its name
     (or, for a glob with a `/`, its path below the folder) matches a glob of `include`,
-    in any case. Hidden files and folders are not looked at. A folder below a given one
-    that cannot be read is skipped with a warning, so one locked folder does not stop a run.
+    in any case, and no glob of `exclude` (matched the same way, also against each folder on
+    the way: `--exclude drafts` leaves out a drafts/ folder). Hidden files and folders and the
+    folders in `skip` (the index's own) are not looked at, nor counted. A folder below a given
+    one that cannot be read is skipped with a warning, so one locked folder does not stop a run.
     """
     globs = [glob.lower() for glob in (include or default_include())]
+    leave_out = Exclusions(exclude, skip)
     found: dict[Path, SourceFile] = {}
     passed_over: dict[Path, None] = {}
     unreadable: list[str] = []
@@ -71,7 +79,7 @@ def discover(paths: Iterable[str | os.PathLike], include: Sequence[str] | None =
             raise InputError(f"{raw}: no such file or folder")
         resolved = path.resolve()
         if resolved.is_dir():
-            for file in _walk_folder(resolved, raw, unreadable):
+            for file in _walk_folder(resolved, raw, unreadable, leave_out):
                 if _included(file.relative_to(resolved), globs):
                     found.setdefault(file, SourceFile(file, resolved))
                 else:
@@ -84,12 +92,59 @@ def discover(paths: Iterable[str | os.PathLike], include: Sequence[str] | None =
     return Discovery(list(found.values()), passed, unreadable)
 
 
+class Exclusions:
+    """What a walk (and a watcher) leaves out below a folder: hidden names, the folders in
+    `skip` (the index's own) and whatever a glob of `globs` matches, as `--include` matches."""
+
+    def __init__(self, globs: Sequence[str] = (), skip: Iterable[Path] = ()) -> None:
+        self.globs = [glob.lower() for glob in globs]
+        self.skip = {_resolved(Path(folder)) for folder in skip}
+
+    def folder(self, folder: Path, root: Path) -> bool:
+        """Whether the walk leaves out `folder` (below `root`) and all it holds."""
+        if folder.name.startswith(".") or folder in self.skip:
+            return True
+        return bool(self.globs) and _included(folder.relative_to(root), self.globs)
+
+    def file(self, file: Path, root: Path) -> bool:
+        """Whether the walk leaves out `file` (below `root`)."""
+        if file.name.startswith("."):
+            return True
+        return bool(self.globs) and _included(file.relative_to(root), self.globs)
+
+    def path(self, path: Path, root: Path) -> bool:
+        """Whether `path` below `root`, or a folder on its way, is left out."""
+        try:
+            relative = path.relative_to(root)
+        except ValueError:
+            return True
+        current = root
+        for part in relative.parts[:-1]:
+            current = current / part
+            if self.folder(current, root):
+                return True
+        return path in self.skip or self.file(path, root)
+
+
+def _resolved(path: Path) -> Path:
+    """`path` resolved; as it is (made absolute) when it cannot be (a symbolic link loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 def _included(relative: Path, globs: Sequence[str]) -> bool:
     name, below = relative.name.lower(), relative.as_posix().lower()
     return any(fnmatch.fnmatchcase(below if "/" in glob else name, glob) for glob in globs)
 
 
-def _walk_folder(folder: Path, shown: str | os.PathLike, unreadable: list[str]) -> Iterator[Path]:
+def _walk_folder(
+    folder: Path,
+    shown: str | os.PathLike,
+    unreadable: list[str],
+    leave_out: Exclusions | None = None,
+) -> Iterator[Path]:
     """The visible files below `folder`, sorted; a subfolder that cannot be listed is noted
     in `unreadable` and skipped, the folder itself raises InputError."""
 
@@ -103,10 +158,12 @@ def _walk_folder(folder: Path, shown: str | os.PathLike, unreadable: list[str]) 
 
     if not os.access(folder, os.R_OK | os.X_OK):
         raise InputError(f"{shown}: cannot read folder (permission denied); check its permissions")
+    leave_out = leave_out or Exclusions()
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, onerror=fail):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        files.extend(Path(dirpath, name) for name in filenames if not name.startswith("."))
+        here = Path(dirpath)
+        dirnames[:] = [d for d in dirnames if not leave_out.folder(here / d, folder)]
+        files.extend(here / name for name in filenames if not leave_out.file(here / name, folder))
     return iter(sorted(files))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -130,7 +131,17 @@ def cli() -> None:
     metavar="GLOB",
     help=(
         "Which files of a folder are articles (repeatable; any case; a GLOB with / matches "
-        "the path below the folder). [default: *.txt *.md *.markdown *.html *.htm *.pdf]"
+        "the path below the folder). [default: *.txt *.md *.markdown *.html *.htm *.pdf "
+        "*.docx *.odt *.rtf *.eml *.mbox]"
+    ),
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help=(
+        "Leave out the files and folders of a folder that GLOB matches (repeatable; matched "
+        "as --include is). The index folder itself is never read."
     ),
 )
 @click.option(
@@ -146,13 +157,15 @@ def index_command(
     wait: float,
     jobs: int | None,
     include,
+    exclude,
     prune: bool,
     quiet: bool,
 ) -> None:
     """Split articles into sentences and index them (incrementally).
 
     PATHS are article files or folders (searched recursively for .txt,
-    .md, .markdown, .html, .htm and .pdf, or --include); with none, seeds/
+    .md, .markdown, .html, .htm, .pdf, .docx, .odt, .rtf, .eml and .mbox,
+    or --include); with none, seeds/
     is indexed. Files unchanged since the last run are skipped, changed ones
     replaced, and files gone from a folder given again are removed.
 
@@ -160,6 +173,7 @@ def index_command(
     Example:
         search index seeds/ ~/articles/
         search index --include '*.txt' --include '*.TEXT' ~/articles/
+        search index --exclude 'drafts' --exclude '*.eml' ~/articles/
         search index --prune                 # drop files moved or deleted
         search index --rebuild seeds/
     """
@@ -185,10 +199,11 @@ def index_command(
             include=include or None,
             prune=prune,
             jobs=jobs,
+            exclude=exclude,
         )
     if report.outdated:
         click.echo(output.format_rebuilt(report.outdated), err=True)
-    for warning in [*report.skipped, *output.format_lacking_extra(report)]:
+    for warning in [*report.skipped, *report.notes, *output.format_lacking_extra(report)]:
         click.echo(f"search: warning: {output.inert(warning)}", err=True)
     if not quiet:
         from ..engine.store import describe
@@ -423,7 +438,7 @@ def split_command(file: Path, as_json: bool) -> None:
         search split seeds/000_88ce9bbce3777626.txt
         search split --json article.txt
     """
-    from ..articles.article import parse_article
+    from ..articles.article import parse_articles
     from ..articles.reading import read_bytes
     from ..errors import InputError
     from ..present import text as output
@@ -432,17 +447,20 @@ def split_command(file: Path, as_json: bool) -> None:
         raise InputError(f"{file}: no such file")
     if file.is_dir():
         raise InputError(f"{file}: is a folder; give one article file")
-    article = parse_article(read_bytes(file), file)
-    date = article.iso_date
+    articles = parse_articles(read_bytes(file), file)
     style = output.Style(False)
     width = _terminal_width()
-    if not as_json and date:
-        click.echo(f"date: {date}")
-    for sentence in article.sentences:
-        if as_json:
-            click.echo(output.to_json(output.split_json(sentence, date)))
-        else:
-            _echo_lines(output.format_numbered(sentence.number, sentence.text, style, width))
+    for stored_as, article in articles:
+        date = article.iso_date
+        if not as_json and len(articles) > 1:
+            click.echo(f"article: {Path(stored_as).name}")
+        if not as_json and date:
+            click.echo(f"date: {date}")
+        for sentence in article.sentences:
+            if as_json:
+                click.echo(output.to_json(output.split_json(sentence, date)))
+            else:
+                _echo_lines(output.format_numbered(sentence.number, sentence.text, style, width))
 
 
 @cli.command("status")
@@ -517,7 +535,7 @@ EXPORT_HELP = """Write the index for another engine: Elasticsearch, OpenSearch o
 Documents are in (path, sentence) order with the fields text, article, path,
 name, sentence and date (and title and url where the index has them). A QUERY,
 --since and --until restrict the sentences exported; --to URL loads them into
-a cluster instead (needs: pip install 'search[es]').
+a cluster instead (needs: pip install -e '.[es]').
 \b
 Exit status: 0 if something was exported, 1 if nothing matched, 2 on error.
 \b
@@ -633,6 +651,184 @@ def _flush_block(out, block: list[str], progress, per_sentence: int) -> int:
     return sentences
 
 
+def _needs_watchfiles() -> None:
+    try:
+        import watchfiles  # noqa: F401
+    except ImportError:
+        raise CommandError(
+            "watching folders needs watchfiles; install it with: pip install -e '.[watch]'"
+        ) from None
+
+
+def _watcher(index_dir: Path, paths, include, exclude, wait: float, poll: bool):
+    """A Watcher that prints one line per commit and per warning on stderr."""
+    from ..present import text as output
+    from ..watch import Watcher
+
+    return Watcher(
+        index_dir,
+        list(paths) or [Path(".")],
+        include=include or None,
+        exclude=exclude,
+        wait=wait,
+        on_batch=lambda batch: click.echo(batch.line(), err=True),
+        on_warning=lambda line: click.echo(f"search: warning: {output.inert(line)}", err=True),
+        force_polling=poll,
+    )
+
+
+def watch_options(function):
+    """--include, --exclude, --wait and --poll, as `watch` and `serve --watch` take them."""
+    for option in reversed(
+        [
+            click.option("--include", multiple=True, metavar="GLOB", help="As for index."),
+            click.option("--exclude", multiple=True, metavar="GLOB", help="As for index."),
+            click.option(
+                "--wait",
+                type=click.FloatRange(min=0),
+                default=10.0,
+                show_default=True,
+                metavar="SECONDS",
+                help="How long each commit waits for another process writing the index.",
+            ),
+            click.option(
+                "--poll", is_flag=True, help="Poll the folders every second instead of inotify."
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+@cli.command("watch")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_dir_option
+@watch_options
+def watch_command(paths, index_dir: Path, include, exclude, wait: float, poll: bool) -> None:
+    """Index folders, then follow them: new, changed, moved and deleted files are in the
+    index within about 2 seconds, until Ctrl-C.
+
+    
+    PATHS are folders (default: the current one). Changes are committed in batches,
+    one line on stderr each: +3 ~1 -0 articles; 1,204 sentences (added, updated,
+    removed). Hidden files, the index folder and --exclude are never indexed.
+    
+    Example:
+        search watch ~/archive
+        search watch --exclude drafts --exclude '*.eml' ~/archive ~/wire
+    """
+    _needs_watchfiles()
+    watcher = _watcher(index_dir, paths, include, exclude, wait, poll)
+    shown = ", ".join(str(path) for path in (paths or [Path(".")]))
+    watcher.run(ready=lambda: click.echo(f"Watching {shown} (Ctrl-C to stop)", err=True))
+
+
+@cli.group("alert")
+def alert_group() -> None:
+    """Saved searches that report the hits in new or changed articles.
+
+    \b
+    Example:
+        search alert add ukraine 'Ukraine ceasefire'
+        search alert check             # exit 0: new hits printed; 1: none
+        search alert list
+        search alert remove ukraine
+    """
+
+
+@alert_group.command("add")
+@click.argument("name")
+@click.argument("query", nargs=-1, required=True)
+@index_dir_option
+@click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+def alert_add_command(name: str, query, index_dir: Path, match_any: bool, since, until) -> None:
+    """Save QUERY as alert NAME: articles indexed from now on that match are new to it.
+
+    \b
+    Example:
+        search alert add turkey-troops 'Turkey peacekeeping' --since 2025-01-01
+    """
+    from ..alerts import Alerts
+
+    alert = Alerts(index_dir).add(name, " ".join(query), match_any, since, until)
+    click.echo(f"Added alert {alert.name}: {alert.query}", err=True)
+
+
+@alert_group.command("list")
+@index_dir_option
+@json_option
+def alert_list_command(index_dir: Path, as_json: bool) -> None:
+    """List the alerts: name, query, options, last check."""
+    from dataclasses import asdict
+
+    from ..alerts import Alerts
+    from ..present import text as output
+
+    for alert in Alerts(index_dir).saved():
+        if as_json:
+            fields = asdict(alert)
+            fields.pop("seen")
+            click.echo(output.to_json(fields))
+        else:
+            click.echo("\t".join(output.inert(field) for field in _alert_fields(alert)))
+
+
+def _alert_fields(alert) -> list[str]:
+    options = ["--any"] if alert.match_any else []
+    options += [f"--since {alert.since}"] if alert.since else []
+    options += [f"--until {alert.until}"] if alert.until else []
+    checked = alert.checked or "never"
+    return [alert.name, alert.query, " ".join(options), f"checked {checked}"]
+
+
+@alert_group.command("remove")
+@click.argument("name")
+@index_dir_option
+def alert_remove_command(name: str, index_dir: Path) -> None:
+    """Remove alert NAME."""
+    from ..alerts import Alerts
+
+    Alerts(index_dir).remove(name)
+    click.echo(f"Removed alert {name}", err=True)
+
+
+@alert_group.command("check")
+@click.argument("names", nargs=-1)
+@index_dir_option
+@json_option
+def alert_check_command(names, index_dir: Path, as_json: bool) -> None:
+    """Print each alert's hits in articles added or changed since its last check, once.
+
+    \b
+    With no NAME, every alert. Text: NAME, article:sentence and the sentence,
+    tab-separated, in article and sentence order; --json: one hit a line with
+    its "alert". Exit status: 0 if something was new, 1 if nothing was.
+    \b
+    Example:
+        search alert check && notify-send "new articles"
+        search alert check ukraine --json
+    """
+    from ..alerts import Alerts
+    from ..present import text as output
+
+    found = Alerts(index_dir).check(names)
+    for entry in found:
+        for hit in entry.hits:
+            if as_json:
+                click.echo(
+                    output.to_json({"alert": entry.alert.name, **output.hit_json(hit, False)})
+                )
+            else:
+                fields = [entry.alert.name, f"{hit.name}:{hit.sentence}", hit.text]
+                click.echo("\t".join(output.inert(field) for field in fields))
+    if not any(entry.hits for entry in found):
+        checked = len(found)
+        click.echo(f"No new hits for {checked} alert{'s' if checked != 1 else ''}", err=True)
+        raise NoMatch()
+
+
 SERVE_MODULES = {"starlette", "uvicorn", "jinja2", "markupsafe"}
 
 
@@ -652,7 +848,26 @@ SERVE_MODULES = {"starlette", "uvicorn", "jinja2", "markupsafe"}
     help="Port to listen on (0: any free one).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
-def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> None:
+@click.option(
+    "--watch",
+    "watched",
+    multiple=True,
+    metavar="FOLDER",
+    type=click.Path(path_type=Path),
+    help="Also follow FOLDER as search watch does (repeatable).",
+)
+@watch_options
+def serve_command(
+    index_dir: Path,
+    host: str,
+    port: int,
+    open_browser: bool,
+    watched,
+    include,
+    exclude,
+    wait: float,
+    poll: bool,
+) -> None:
     """Serve a search page and a JSON API over the index, until Ctrl-C.
 
     \b
@@ -664,6 +879,7 @@ def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> 
     Example:
         search serve
         search serve --index-dir ~/news-index --port 8080 --open
+        search serve --watch ~/archive
     """
     try:
         import uvicorn  # noqa: F401
@@ -674,8 +890,12 @@ def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> 
             raise
         raise CommandError(
             "search serve needs Starlette, uvicorn and Jinja2; "
-            "install them with: pip install 'search[serve]'"
+            "install them with: pip install -e '.[serve]'"
         ) from None
+    watcher = None
+    if watched:
+        _needs_watchfiles()
+        watcher = _watcher(index_dir, watched, include, exclude, wait, poll)
     sock = server.bind(host, port)
     url = server.url_of(sock)
     if not server.is_loopback(sock):
@@ -689,7 +909,26 @@ def serve_command(index_dir: Path, host: str, port: int, open_browser: bool) -> 
         import webbrowser
 
         webbrowser.open(url)
-    server.run(index_dir, sock)
+    if watcher is None:
+        server.run(index_dir, sock)
+        return
+    thread = threading.Thread(target=_watch_beside, args=(watcher,), daemon=True)
+    thread.start()
+    try:
+        server.run(index_dir, sock)
+    finally:
+        watcher.stop.set()
+        thread.join(timeout=10)
+
+
+def _watch_beside(watcher) -> None:
+    """A server's watcher thread: its errors are one line, and the page goes on serving."""
+    from ..errors import SearchError
+
+    try:
+        watcher.run(ready=lambda: click.echo("Watching for changes", err=True))
+    except SearchError as error:
+        click.echo(f"search: watching stopped: {error}", err=True)
 
 
 def main() -> None:

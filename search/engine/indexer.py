@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..articles.article import parse_article
+from ..articles.article import is_container, parse_articles
 from ..articles.formats import lacks_extra
 from ..articles.reading import SourceFile, content_hash, discover, kind_of
 from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
@@ -61,6 +61,7 @@ class IndexReport:
     unchanged: int = 0
     sentences: int = 0
     skipped: list[str] = field(default_factory=list)  # warnings: files that failed to read
+    notes: list[str] = field(default_factory=list)  # warnings about files that were indexed
     skipped_folders: int = 0  # folders that could not be read: the first warnings of `skipped`
     not_included: Counter[str] = field(default_factory=Counter)  # by kind_of: not --include'd
     lacking_extra: Counter[str] = field(default_factory=Counter)  # by suffix: extra missing
@@ -84,11 +85,13 @@ def update_index(
     include: Sequence[str] | None = None,
     prune: bool = False,
     jobs: int | None = None,
+    exclude: Sequence[str] = (),
 ) -> IndexReport:
     """Bring the index in `folder` in step with the article files under `paths`.
 
     `include` are the globs that pick a folder's articles (default: every suffix with a
-    reader); `prune` also drops every record whose file is gone, wherever it was.
+    reader), `exclude` those that leave files and folders out (the index folder itself is
+    never read); `prune` also drops every record whose file is gone, wherever it was.
     `progress`, if given, is called with the units of work planned (bytes to read, plus
     the commit's weight) and the number of files to read, and returns a `Progress` that is
     told of each step (or None). `jobs` caps the worker processes of a large run
@@ -99,7 +102,7 @@ def update_index(
     started = time.perf_counter()
     if not paths and not rebuild and not (folder / store.POINTER).exists():
         raise NoIndexError(f"no index in {store.describe(folder)}; nothing to prune")
-    found = discover(paths, include)
+    found = discover(paths, include, exclude, skip=[folder])
     writer.prepare_folder(folder)
     with writer.write_lock(folder, wait):
         try:
@@ -233,7 +236,7 @@ class _Run:
                 self.index_file(whoosh_writer, change)
                 self.step(change.status.st_size, READING)
             for gone in self.removed:
-                whoosh_writer.delete_by_query(file_documents(gone))
+                whoosh_writer.delete_by_query(file_documents(gone, is_container(gone)))
                 self.catalog.pop(gone, None)
                 self.report.removed += 1
             self.step(0, COMMITTING)
@@ -256,7 +259,7 @@ class _Run:
             self.report.unchanged += 1
             return
         try:
-            article = parse_article(data, path)
+            articles = parse_articles(data, path)
         except BinaryFileError as error:
             self.report.skipped.append(str(error))
             return
@@ -264,21 +267,24 @@ class _Run:
             self.report.skipped.append(f"{error}, skipped")
             return
         if stored:
-            whoosh_writer.delete_by_query(file_documents(str(path)))
-        date = article.iso_date
-        for sentence in article.sentences:
-            whoosh_writer.add_document(
-                **sentence_document(
-                    str(path),
-                    path.stem,
-                    sentence.number,
-                    date,
-                    sentence.text,
-                    title=article.title or None,
-                    url=article.url or None,
+            whoosh_writer.delete_by_query(file_documents(str(path), is_container(path)))
+        for stored_as, article in articles:
+            for sentence in article.sentences:
+                whoosh_writer.add_document(
+                    **sentence_document(
+                        stored_as,
+                        path.stem,
+                        sentence.number,
+                        article.iso_date,
+                        sentence.text,
+                        title=article.title or None,
+                        url=article.url or None,
+                    )
                 )
-            )
-        self._record(whoosh_writer, change, digest, len(article.sentences), date)
+        self.report.notes.extend(note for _key, article in articles for note in article.notes)
+        sentences = sum(len(article.sentences) for _key, article in articles)
+        date = articles[0][1].iso_date if len(articles) == 1 else None
+        self._record(whoosh_writer, change, digest, sentences, date)
         if stored:
             self.report.updated += 1
         else:

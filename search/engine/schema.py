@@ -178,8 +178,11 @@ def article_record_of(path: str):
     return And([article_records(), file_documents(path)])
 
 
-def file_documents(path: str):
-    """The query for every document of one article file: its sentences and its record."""
-    from whoosh.query import Term
+def file_documents(path: str, container: bool = False):
+    """The query for every document of one article file: its sentences and its record; for a
+    container (a mailbox) also the sentences of each article in it (`<path>#<key>`)."""
+    from whoosh.query import Or, Prefix, Term
 
+    if container:
+        return Or([Term("path", path), Prefix("path", f"{path}#")])
     return Term("path", path)

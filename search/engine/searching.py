@@ -23,13 +23,14 @@ stopped with QueryTimeoutError. A did-you-mean that runs out of time offers noth
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
+from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
 from ..errors import InputError, QueryError, QueryTimeoutError
@@ -85,6 +86,8 @@ class SearchIndex:
         self._names: dict[str, str] = {}
         self._stems: dict[str, list[str]] = {}
         self._dates: dict[tuple, tuple[set, set]] = {}
+        self._within_key: tuple | None = None
+        self._within: set[int] = set()
 
     @classmethod
     def open(
@@ -389,6 +392,49 @@ class SearchIndex:
         except QueryError:  # too broad or too slow with --any: nothing to offer
             return None
 
+    def versions(self) -> dict[str, str]:
+        """Each indexed file's content hash (sha256), by path, as this snapshot holds them:
+        what tells a saved search which articles are new or changed since it last looked."""
+        with store.guard(self.folder):
+            versions = {}
+            for number in self._searcher.docs_for_query(article_records()):
+                fields = article_fields(self._searcher.stored_fields(number))
+                versions[fields["path"]] = str(fields["info"].get("sha256", ""))
+            return versions
+
+    def find_in(
+        self, parsed: ParsedQuery, paths: Iterable[str], prefixes: Iterable[str] = ()
+    ) -> list[Hit]:
+        """Every sentence matching `parsed` in the articles at `paths` (or whose path starts
+        with one of `prefixes`: the articles of a mailbox), in (path, sentence) order.
+
+        The articles are a set of documents read from the `path` postings and given to the
+        search as a filter (an OR of a thousand path terms costs Whoosh seconds)."""
+        with self._budgeted(), store.guard(self.folder):
+            within = self._documents_at(tuple(paths), tuple(prefixes))
+            if not within:
+                return []
+            resolved = self._resolved(parsed)
+            return self._find(resolved, None, "path", 0, 0, within=within)[0]
+
+    def _documents_at(self, paths: tuple[str, ...], prefixes: tuple[str, ...]) -> set[int]:
+        """The documents of these paths (and under these prefixes), kept for the next
+        question about the same articles (every alert of a check asks about the same)."""
+        key = (paths, prefixes)
+        if self._within_key != key:
+            reader = self._searcher.reader()
+            terms = list(paths)
+            for prefix in prefixes:
+                terms.extend(reader.expand_prefix("path", prefix))
+            within: set[int] = set()
+            for term in terms:
+                try:
+                    within.update(reader.postings("path", term).all_ids())
+                except TermNotFound:  # a file that gave no sentences
+                    continue
+            self._within_key, self._within = key, within
+        return self._within
+
     def status(self):
         """What `search status` reports: counts, size, last update, stale and missing files
         (and, if the index was opened with `verify`, that no file is damaged)."""
@@ -488,7 +534,7 @@ class SearchIndex:
         return query.accept(listed)
 
     def _find(
-        self, parsed, limit, sort, before, after, offset=0, counting=False
+        self, parsed, limit, sort, before, after, offset=0, counting=False, within=None
     ) -> tuple[list[Hit], int | None]:
         """The hits; with `counting`, also how many matched, if the search could count them
         all (a top-N search of one word skips the blocks that cannot reach the top)."""
@@ -499,7 +545,11 @@ class SearchIndex:
         else:
             skipping = end is not None and skips_blocks_exactly(parsed.query)
             counted = counting and not skipping
-            found = self._search(parsed.query, limit=end, counted=counted, **self._limits(parsed))
+            limits = self._limits(parsed)
+            if within is not None:  # only these documents (find_in)
+                limits["filter"] = within & limits["filter"] if "filter" in limits else within
+                limits["filter"] = limits["filter"] or {-1}
+            found = self._search(parsed.query, limit=end, counted=counted, **limits)
             total = len(found) if counted else None
             rows = [(result.score, sentence_fields(result.fields())) for result in found]
         rows.sort(key=_sort_key(sort))
@@ -726,6 +776,11 @@ class SearchIndex:
         query = wq.And([wq.Term("kind", ARTICLE), wq.Term("path", path)])
         for result in self._searcher.search(query, limit=1):
             return article_fields(result.fields())
+        for result in self._searcher.search(wq.Term("path", path), limit=1):
+            # An article of a container (`box.mbox#2`): its file has the record, its sentences
+            # say what the record would.
+            fields = sentence_fields(result.fields())
+            return {"path": path, "article": fields["article"], "date": fields.get("date")}
         store.raise_if_damaged(self.folder)
         raise InputError(f'no article "{path}" in the index; try "search query -l WORD"')
 

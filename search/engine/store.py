@@ -115,7 +115,7 @@ def read_pointer(folder: Path) -> Pointer:
 
 
 def foreign_entries(folder: Path) -> list[str]:
-    ours = {POINTER, LOCK}
+    ours = {POINTER, LOCK, "alerts.json", "alerts.lock"}  # saved searches: search.alerts
     return [
         name
         for name in os.listdir(folder)

@@ -89,7 +89,7 @@ def load(url: str, index_name: str, sentences: Iterable[dict], progress=None) ->
     """Create `index_name` at `url` (if absent) with our mapping and send every sentence
     through the client's streaming bulk helper, retrying when the cluster answers 429.
 
-    Needs the `es` extra (`pip install 'search[es]'`): the official `elasticsearch`
+    Needs the `es` extra (`pip install -e '.[es]'`): the official `elasticsearch`
     client, or else `opensearch-py`. Returns how many documents were indexed.
     """
     if not re.match(r"https?://", url):
@@ -146,5 +146,5 @@ def _client(url: str):
     except ImportError:
         raise ExportError(
             "--to needs an Elasticsearch or OpenSearch client; "
-            "install it with: pip install 'search[es]'"
+            "install it with: pip install -e '.[es]'"
         ) from None

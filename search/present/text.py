@@ -331,7 +331,7 @@ def format_lacking_extra(report) -> list[str]:
         return []
     return [
         f"{_plural(lacking.total(), 'file')} skipped: {_kinds(lacking)}; reading them needs "
-        f"the formats extra: pip install 'search[formats]'"
+        f"the formats extra: pip install -e '.[formats]'"
     ]
 
 

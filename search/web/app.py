@@ -322,8 +322,18 @@ async def page_search(request: Request) -> Response:
         "include_undated": _one(request, "include_undated").strip().lower() in _TRUE,
         "sort": _one(request, "sort", "relevance"),
     }
-    context: dict[str, Any] = {"form": form, "sorts": SORTS, "error": None, "found": None}
+    context: dict[str, Any] = {
+        "form": form,
+        "sorts": SORTS,
+        "error": None,
+        "found": None,
+        "alerts": [],
+    }
     if not _one(request, "q").strip():
+        folder = request.app.state.searcher.pool.folder
+        context["alerts"] = await asyncio.get_running_loop().run_in_executor(
+            None, alert_rows, folder
+        )
         return _page(request, "search.html", context)
     try:
         parsed, options = _parsed(request)
@@ -354,6 +364,45 @@ async def page_search(request: Request) -> Response:
         any_url=_url(request, "/", any="1", page=None),
     )
     return _page(request, "search.html", context)
+
+
+def alert_rows(folder: Path) -> list[dict]:
+    """The saved searches with their new hits counted (not marked seen), for the page; none
+    when there is no index or no alert yet."""
+    from ..alerts import ALERTS, Alerts
+
+    try:
+        key = (live_snapshot(folder), (folder / ALERTS).stat().st_mtime_ns)
+    except OSError:  # no alerts file: no alert yet
+        return []
+    if _alert_cache.get(folder, (None,))[0] == key:  # no commit, no check since: as before
+        return _alert_cache[folder][1]
+    try:
+        found = Alerts(folder).check(remember=False)
+    except SearchError:
+        return []
+    rows = []
+    for entry in found:
+        alert = entry.alert
+        params = {"q": alert.query, "any": "1" if alert.match_any else None, "sort": "date"}
+        params.update(since=alert.since, until=alert.until)
+        query = urlencode({key: value for key, value in params.items() if value})
+        rows.append(
+            {
+                "name": alert.name,
+                "query": alert.query,
+                "new": len(entry.hits),
+                "articles": entry.articles,
+                "url": f"/?{query}",
+            }
+        )
+    _alert_cache[folder] = (key, rows)
+    return rows
+
+
+# The page's alert rows, by index folder, with the state they were counted in (the live
+# snapshot and the alerts file's mtime): counting 50 alerts takes a second or so.
+_alert_cache: dict[Path, tuple] = {}
 
 
 async def page_article(request: Request) -> Response:

@@ -1,0 +1,284 @@
+"""`search watch` through the installed command (issue 22): each test waits for what the
+watcher shows (its "Watching" line, a commit line on stderr) and then asks the index; no
+sleep is ever the condition. A wait that sees nothing for a minute fails the test."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from search.watch import Batch, Watcher
+from tests.conftest import SEARCH_BIN, invoke
+
+pytestmark = pytest.mark.slow
+
+LIMIT = 60.0  # seconds without the awaited line: the test fails
+COMMIT = re.compile(r"^\+(\d+) ~(\d+) -(\d+) articles; ([\d,]+) sentences$")
+
+
+def story(word: str) -> str:
+    return f"March 11, 2025\nThe envoy spoke of {word} at the border.\n"
+
+
+class Watching:
+    """A `search watch` process and the lines of its stderr, as they come."""
+
+    def __init__(self, *args: str, cwd: Path) -> None:
+        self.process = subprocess.Popen(
+            [str(SEARCH_BIN), "watch", *args],
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def next_line(self) -> str:
+        try:
+            line = self.lines.get(timeout=LIMIT)
+        except queue.Empty:
+            raise AssertionError(
+                f"nothing new from the watcher for {LIMIT:g} s: {self.seen}"
+            ) from None
+        assert line is not None, f"the watcher ended: {self.seen}"
+        self.seen.append(line)
+        return line
+
+    def ready(self) -> None:
+        while not self.next_line().startswith("Watching "):
+            pass
+
+    def commits_until(self, added: int = 0, updated: int = 0, removed: int = 0) -> list[tuple]:
+        """Commit lines until their counts add up to (at least) what is awaited."""
+        commits: list[tuple] = []
+        while True:
+            match = COMMIT.match(self.next_line())
+            if match:
+                commits.append(tuple(int(g.replace(",", "")) for g in match.groups()))
+                totals = [sum(c[i] for c in commits) for i in range(3)]
+                if totals[0] >= added and totals[1] >= updated and totals[2] >= removed:
+                    return commits
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture
+def archive(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def watching(tmp_path, archive):
+    started: list[Watching] = []
+
+    def start(*args: str) -> Watching:
+        process = Watching(
+            str(archive), "--index-dir", str(tmp_path / "index"), *args, cwd=tmp_path
+        )
+        started.append(process)
+        process.ready()
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+def found(tmp_path: Path, word: str) -> list[str]:
+    result = invoke("query", "-l", "--json", word, "--index-dir", str(tmp_path / "index"))
+    assert result.exit_code in (0, 1), result.stderr
+    return sorted(Path(json.loads(line)["path"]).name for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("options", [(), ("--poll",)], ids=["inotify", "poll"])
+def test_created_changed_moved_deleted(tmp_path, archive, watching, options):
+    watcher = watching(*options)
+    (archive / "a.txt").write_text(story("ceasefire"))
+    assert watcher.commits_until(added=1) == [(1, 0, 0, 1)]
+    assert found(tmp_path, "ceasefire") == ["a.txt"]
+    (archive / "a.txt").write_text(story("elections"))
+    assert watcher.commits_until(updated=1) == [(0, 1, 0, 1)]
+    assert (found(tmp_path, "ceasefire"), found(tmp_path, "elections")) == ([], ["a.txt"])
+    (archive / "a.txt").rename(archive / "b.txt")
+    assert watcher.commits_until(added=1, removed=1) == [(1, 0, 1, 1)]
+    assert found(tmp_path, "elections") == ["b.txt"]
+    (archive / "b.txt").unlink()
+    assert watcher.commits_until(removed=1) == [(0, 0, 1, 0)]
+    assert found(tmp_path, "elections") == []
+
+
+def test_burst_of_1000_files_is_a_handful_of_commits(tmp_path, archive, watching):
+    watcher = watching()
+    for number in range(1000):
+        (archive / f"s{number:04d}.txt").write_text(story(f"word{number}"))
+    commits = watcher.commits_until(added=1000)
+    assert sum(c[0] for c in commits) == 1000 and commits[-1][3] == 1000
+    assert len(commits) <= 10, commits
+    assert found(tmp_path, "word999") == ["s0999.txt"]
+
+
+def test_kill_9_then_restart_catches_up(tmp_path, archive, watching):
+    (archive / "old.txt").write_text(story("ceasefire"))
+    first = watching()
+    first.process.send_signal(signal.SIGKILL)
+    first.process.wait()
+    (archive / "new.txt").write_text(story("ceasefire"))
+    (archive / "old.txt").unlink()
+    second = watching()  # "Watching" comes after the catch-up run
+    assert found(tmp_path, "ceasefire") == ["new.txt"]
+    (archive / "later.txt").write_text(story("ceasefire"))
+    assert second.commits_until(added=1) == [(1, 0, 0, 2)]
+
+
+def test_ctrl_c_is_one_line_and_exit_130(archive, watching):
+    watcher = watching()
+    watcher.process.send_signal(signal.SIGINT)
+    assert watcher.process.wait(timeout=LIMIT) == 130
+    assert watcher.next_line() == "search: interrupted"
+    assert watcher.lines.get(timeout=LIMIT) is None  # nothing more
+
+
+def test_index_inside_the_watched_folder_and_excluded_globs(tmp_path, archive):
+    process = Watching(".", "--exclude", "drafts", "--exclude", "*.md", cwd=archive)
+    try:
+        process.ready()
+        (archive / "drafts").mkdir()
+        (archive / "drafts" / "d.txt").write_text(story("ceasefire"))
+        (archive / "note.md").write_text("# Note\n\nThe ceasefire held.\n")
+        (archive / ".hidden.txt").write_text(story("ceasefire"))
+        (archive / "kept.txt").write_text(story("ceasefire"))
+        assert process.commits_until(added=1) == [(1, 0, 0, 1)]
+        (archive / "second.txt").write_text(story("ceasefire"))
+        # The index's own commits (in archive/index/) set off no run of their own.
+        assert process.commits_until(added=1) == [(1, 0, 0, 2)]
+        result = invoke("query", "-l", "--json", "ceasefire", "--index-dir", str(archive / "index"))
+        paths = sorted(json.loads(line)["path"] for line in result.stdout.splitlines())
+        assert paths == [str(archive / "kept.txt"), str(archive / "second.txt")]
+        assert not [line for line in process.seen if "warning" in line]
+    finally:
+        process.stop()
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda folder: folder / "missing", "no such folder to watch"),
+        (lambda folder: (folder / "f.txt", (folder / "f.txt").write_text("x"))[0], "not a folder"),
+    ],
+)
+def test_unwatchable_folder_is_one_line(tmp_path, make, reason):
+    target = make(tmp_path)
+    result = subprocess.run(
+        [str(SEARCH_BIN), "watch", str(target), "--index-dir", str(tmp_path / "index")],
+        capture_output=True,
+        text=True,
+        timeout=LIMIT,
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"search: {target}: {reason}" + (
+        "; search watch follows folders\n" if reason == "not a folder" else "\n"
+    )
+
+
+def test_inotify_limit_falls_back_to_polling(tmp_path, archive, monkeypatch):
+    """The library's side: an exhausted inotify limit is one warning, then polling."""
+    from watchfiles import _rust_notify
+
+    asked = []
+
+    class Notifier:
+        def __init__(self, roots, debug, force_polling, *options) -> None:
+            asked.append(force_polling)
+            if not force_polling:
+                raise OSError(errno.ENOSPC, "OS file watch limit reached")
+            self.calls = 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            pass
+
+        def watch(self, debounce, step, timeout, stop):
+            self.calls += 1
+            if self.calls == 1:
+                (archive / "a.txt").write_text(story("ceasefire"))
+                return {(1, str(archive / "a.txt"))}
+            return "stop"
+
+    monkeypatch.setattr(_rust_notify, "RustNotify", Notifier)
+    batches: list[Batch] = []
+    warnings: list[str] = []
+    watcher = Watcher(
+        tmp_path / "index", [archive], on_batch=batches.append, on_warning=warnings.append
+    )
+    watcher.run()
+    assert asked == [False, True]
+    assert [b.line() for b in batches] == ["+1 ~0 -0 articles; 1 sentences"]
+    assert len(warnings) == 1 and "inotify" in warnings[0] and "polling" in warnings[0]
+
+
+def test_watch_filter_drops_hidden_excluded_and_index_paths(tmp_path, archive):
+    index = archive / "index"
+    watcher = Watcher(index, [archive], exclude=["drafts", "*.md"])
+    cases = {
+        "a.txt": True,
+        "sub/b.pdf": True,
+        "sub": True,
+        ".hidden.txt": False,
+        ".git/objects/x": False,
+        "drafts/c.txt": False,
+        "sub/drafts/c.txt": False,
+        "n.md": False,
+        "index/ix-1/_MAIN_1.toc": False,
+        "index": False,
+    }
+    assert {name: watcher.wanted(None, str(archive / name)) for name in cases} == cases
+    assert not watcher.wanted(None, str(tmp_path / "elsewhere.txt"))
+    assert os.path.isdir(archive)
+
+
+def test_serve_watch_serves_what_arrives(tmp_path, archive):
+    import urllib.request
+
+    process = subprocess.Popen(
+        [str(SEARCH_BIN), "serve", "--port", "0", "--watch", str(archive)]
+        + ["--index-dir", str(tmp_path / "index")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        url = process.stdout.readline().split(" at ")[1].split(" ")[0]
+        assert process.stderr.readline() == "Watching for changes\n"
+        (archive / "a.txt").write_text(story("ceasefire"))
+        assert process.stderr.readline() == "+1 ~0 -0 articles; 1 sentences\n"
+        with urllib.request.urlopen(f"{url}api/search?q=ceasefire") as response:
+            body = json.load(response)
+        assert [hit["_source"]["path"] for hit in body["hits"]["hits"]] == [str(archive / "a.txt")]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=LIMIT)
