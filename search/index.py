@@ -21,10 +21,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .engine.query import ParsedQuery, check_date, parse_query
+from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, SearchIndex, parse_reference
 from .engine.store import live_snapshot
-from .errors import InputError
-from .model import SHAPES, Answer, ArticleHits, ArticleText, Hit, Options
+from .errors import InputError, QueryError
+from .model import SCOPES, SHAPES, Answer, ArticleHits, ArticleMatch, ArticleText, Hit, Options
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -39,6 +40,9 @@ __all__ = [
 ]
 
 _ASKED = Options()
+# A sentence-scope query that finds fewer sentences than this says what `--scope article`
+# would find.
+FEW_SENTENCES = 3
 
 
 def question(text: str, options: Options = _ASKED) -> ParsedQuery:
@@ -104,7 +108,11 @@ class Index:
         """Everything a front end shows for a query (text, or `question(text, options)`)."""
         if options.shape not in SHAPES:
             raise InputError(f"{options.shape!r} is not an answer shape; use one of {SHAPES}")
+        if options.scope not in SCOPES:
+            raise InputError(f"{options.scope!r} is not a scope; use one of {SCOPES}")
         parsed = question(query, options) if isinstance(query, str) else query
+        if options.scope == "article":
+            return self._in_articles(parsed, options)
         reader = self.reader
         hits: list[Hit] = []
         articles: list[ArticleHits] = []
@@ -112,7 +120,10 @@ class Index:
         if options.shape == "count":
             total = reader.count(parsed)
         elif options.shape == "articles":
-            articles = reader.articles(parsed, options.limit)
+            articles = reader.articles(parsed, options.limit, options.sort)
+        elif options.shape == "article_count":
+            # What `-l --all` would list, counted: so the two cannot disagree.
+            total = len(reader.articles(parsed))
         else:
             hits, total = self._ranked(parsed, options)
         found = bool(total if total is not None else hits or articles)
@@ -125,7 +136,76 @@ class Index:
             undated_left_out=reader.undated_left_out(parsed),
             did_you_mean=None if found else reader.did_you_mean(parsed),
             any_count=None if found else reader.count_any(parsed),
+            scope_count=self._scope_count(parsed, options, hits, articles, total),
         )
+
+    def _in_articles(self, parsed: ParsedQuery, options: Options) -> Answer:
+        """The answer at article scope: articles (ranked, listed or counted), never sentences."""
+        reader = self.reader
+        matched: list[ArticleMatch] = []
+        articles: list[ArticleHits] = []
+        total: int | None = None
+        if options.shape in ("count", "article_count"):
+            total = reader.count_in_articles(parsed)
+        else:
+            listing = options.shape == "articles"
+            matched, total = reader.in_articles(
+                parsed,
+                limit=options.limit,
+                sort=options.sort,
+                offset=options.offset,
+                best=0 if listing else BEST_SENTENCES,
+            )
+            if listing:
+                articles, matched = [_listed(match) for match in matched], []
+        found = bool(total or matched or articles)
+        relevance = options.sort == "relevance" and options.shape == "hits"
+        return Answer(
+            text=parsed.text,
+            articles=articles,
+            in_articles=matched,
+            total=total,
+            max_score=self._best_article_score(parsed, options, matched)
+            if relevance and found
+            else None,
+            undated_left_out=0,
+            did_you_mean=None if found else reader.did_you_mean(parsed),
+        )
+
+    def _best_article_score(self, parsed, options: Options, matched: list) -> float | None:
+        if options.offset == 0 and matched:
+            return matched[0].score
+        best, _total = self.reader.in_articles(parsed, limit=1, best=0)
+        return best[0].score if best else None
+
+    def _scope_count(self, parsed, options: Options, hits, articles, total) -> int | None:
+        """How many articles `--scope article` finds, after a sentence-scope query that
+        found fewer than FEW_SENTENCES sentences, if that is more than it found them in."""
+        if options.offset or not self.reader.scope_matters(parsed):
+            return None
+        if options.shape == "hits":
+            complete = options.limit is None or len(hits) < options.limit
+            if not complete or len(hits) >= FEW_SENTENCES:
+                return None
+            shown = {hit.path for hit in hits}
+        elif options.shape == "articles":
+            if sum(entry.hits for entry in articles) >= FEW_SENTENCES:
+                return None
+            if options.limit is not None and len(articles) >= options.limit:
+                return None
+            shown = {entry.path for entry in articles}
+        else:
+            if total is None or (options.shape == "count" and total >= FEW_SENTENCES):
+                return None
+            few = self.reader.find(parsed, limit=FEW_SENTENCES)
+            if len(few) >= FEW_SENTENCES:
+                return None
+            shown = {hit.path for hit in few}
+        try:
+            count = self.reader.count_in_articles(parsed)
+        except QueryError:  # too broad or too slow: nothing to offer
+            return None
+        return count if count > len(shown) else None
 
     def _ranked(self, parsed: ParsedQuery, options: Options) -> tuple[list[Hit], int | None]:
         """One page of hits, and with `options.total` how many sentences match in all."""
@@ -150,11 +230,34 @@ class Index:
             return hits[0].score
         return self.reader.find(parsed, limit=1)[0].score
 
-    def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
+    def article(
+        self,
+        name: str,
+        sentence: int | None = None,
+        context: int = 0,
+        query: str | ParsedQuery | None = None,
+        options: Options = _ASKED,
+    ) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it
-        with `context` sentences on each side."""
-        return self.reader.article(name, sentence, context)
+        with `context` sentences on each side; with a `query` (asked with `options`), its
+        words marked in every sentence and the sentences that match it (`hits`)."""
+        parsed = question(query, options) if isinstance(query, str) else query
+        return self.reader.article(name, sentence, context, parsed, options.scope)
 
     def status(self):
         """What `search status` reports (see `SearchIndex.status`)."""
         return self.reader.status()
+
+
+def _listed(match: ArticleMatch) -> ArticleHits:
+    """An article-scope match as `-l` lists it."""
+    return ArticleHits(
+        match.article,
+        match.path,
+        match.name,
+        match.date,
+        match.hits,
+        match.score,
+        title=match.title,
+        url=match.url,
+    )

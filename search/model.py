@@ -60,8 +60,41 @@ class ArticleHits:
 
 
 @dataclass(frozen=True)
+class SentenceMatch:
+    """One of an article's best sentences for a query, with its matched words."""
+
+    sentence: int
+    text: str
+    matches: list[Span] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArticleMatch:
+    """An article that matches a query at article scope (`--scope article`): its words may
+    be anywhere in it. `sentences` are its best sentences for the query (best first; up to
+    3), `text` the best one's text, `hits` how many of its sentences hold a wanted word."""
+
+    rank: int
+    score: float
+    article: str
+    path: str
+    name: str
+    date: str | None
+    hits: int
+    text: str
+    sentences: list[SentenceMatch]
+    title: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class ArticleText:
-    """An indexed article's sentences; with `focus`, one sentence and its neighbours."""
+    """An indexed article's sentences; with `focus`, one sentence and its neighbours.
+
+    `paragraphs` gives each sentence's paragraph in its file (sentence -> paragraph, 1-based).
+    Read with a query: `matches` the query's words in each sentence (sentence -> spans) and
+    `hits` the sentences that match it, in order.
+    """
 
     article: str
     path: str
@@ -71,18 +104,38 @@ class ArticleText:
     focus: int | None = None
     title: str | None = None
     url: str | None = None
+    paragraphs: dict[int, int] = field(default_factory=dict)
+    matches: dict[int, list[Span]] = field(default_factory=dict)
+    hits: list[int] = field(default_factory=list)
+
+    def in_paragraphs(self) -> list[list[ContextSentence]]:
+        """The sentences grouped by paragraph, in order (one paragraph each if unknown)."""
+        grouped: list[list[ContextSentence]] = []
+        last = None
+        for sentence in self.sentences:
+            paragraph = self.paragraphs.get(sentence.sentence)
+            if not grouped or paragraph is None or paragraph != last:
+                grouped.append([])
+            grouped[-1].append(sentence)
+            last = paragraph
+        return grouped
 
 
-SHAPES = ("hits", "count", "articles")
+SHAPES = ("hits", "count", "articles", "article_count")
+SCOPES = ("sentence", "article")
 
 
 @dataclass(frozen=True)
 class Options:
     """How a query is asked: its filters, and what shape of answer is wanted.
 
-    `shape` is "hits" (ranked sentences), "count" (only how many) or "articles" (one entry
-    per article, `search query -l`). With `total`, a "hits" answer also counts every match
-    (a page's "N sentences"), in the same search where it can.
+    `shape` is "hits" (ranked sentences), "count" (only how many), "articles" (one entry
+    per article, `search query -l`, in `sort` order) or "article_count" (how many entries
+    "articles" would list with no limit, `-l -c`). With `total`, a "hits" answer also counts
+    every match (a page's "N sentences"), in the same search where it can.
+
+    `scope` is "sentence" (every word in one sentence) or "article" (anywhere in one
+    article: the hits are `ArticleMatch`es, the counts count articles).
     """
 
     match_any: bool = False
@@ -96,6 +149,7 @@ class Options:
     after: int = 0
     shape: str = "hits"
     total: bool = False
+    scope: str = "sentence"
 
 
 @dataclass(frozen=True)
@@ -103,10 +157,14 @@ class Answer:
     """Everything a front end shows for one query, from one call (`Index.answer`).
 
     `hits` or `articles` as the shape asked; `total` every matching sentence (a "count"
-    answer, or a "hits" answer asked with `total`; else None); `max_score` the best score
+    answer, or a "hits" answer asked with `total`; else None), or every listed article (an
+    "article_count" answer); `max_score` the best score
     when ranked by relevance and something matched; `undated_left_out` the matches a date
     filter left out because their article has no date; for a miss, `did_you_mean` (a
     corrected query that finds something) and `any_count` (what `--any` would find).
+    At article scope, `in_articles` holds the hits. `scope_count`: after a sentence-scope
+    query that found fewer than 3 sentences, how many articles `--scope article` finds,
+    when that is more than the articles those sentences are in (else None).
     """
 
     text: str
@@ -117,8 +175,10 @@ class Answer:
     undated_left_out: int = 0
     did_you_mean: str | None = None
     any_count: int | None = None
+    in_articles: list[ArticleMatch] = field(default_factory=list)
+    scope_count: int | None = None
 
     @property
     def found(self) -> bool:
         """Whether anything matched."""
-        return bool(self.total or self.hits or self.articles)
+        return bool(self.total or self.hits or self.articles or self.in_articles)

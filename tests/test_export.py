@@ -224,7 +224,7 @@ def test_nothing_to_export_exits_1_with_no_output(corpus_index):
         (["--format", "jsonl", "--to", "http://localhost:9"], ["--to loads es-bulk"]),
         (["--since", "2025-13-01"], ["--since", "YYYY-MM-DD"]),
         (["--format", "csv"], ["csv"]),
-        (["*"], ["would match every sentence"]),
+        (["*"], ["has no letter"]),
     ],
 )
 def test_bad_export_options_are_one_line(corpus_index, args, phrases):

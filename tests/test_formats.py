@@ -578,3 +578,70 @@ def test_index_folder_of_mixed_formats(tmp_path):
         "page",
         "print",
     }
+
+
+# --- Huge pages (issue 24) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_bound(monkeypatch):
+    """Pages over 2,000 bytes count as large: the news page (about 2.9 KB) is one."""
+    monkeypatch.setattr(formats, "MAX_EXTRACTED_HTML_BYTES", 2_000)
+
+
+def test_a_page_past_the_bound_is_read_as_plain_text_with_a_note(small_bound, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("trafilatura's extraction is quadratic: not for a large page")
+
+    trafilatura = pytest.importorskip("trafilatura")
+    monkeypatch.setattr(trafilatura, "bare_extraction", never)
+    article = parse_article(news_page().encode(), "story.html")
+    (note,) = article.notes
+    assert note.startswith("story.html: web page of") and "read as plain text" in note
+    assert (article.title, article.url) == (f"{HEADLINE} | The Daily Ledger", URL)
+    text = " ".join(texts(article))
+    for sentence in SENTENCES[1:]:
+        assert sentence in text
+    for hidden in ("dataLayer", "loadAd", "font-family", "Home", "rights reserved"):
+        assert hidden not in text  # scripts, styles, navigation and the footer are dropped
+
+
+@pytest.mark.parametrize(
+    ("page", "blocks"),
+    [
+        ("<p>One.</p><p>Two.</p>", ["One.", "Two."]),
+        ("<p>a <b>bold</b> word</p>", ["a bold word"]),
+        ("<p>x &amp; y &lt;z&gt;</p>", ["x & y <z>"]),
+        ("<script>if (a < b) { x = '</p>'; }</script><p>After.</p>", ["After."]),
+        ("<p>Before.</p><!-- a comment <p>not text</p> --><p>After.</p>", ["Before.", "After."]),
+        ("<p>Kept.</p><!-- never closed <p>lost", ["Kept."]),
+        ("<p>Kept.</p><script>never closed", ["Kept."]),
+        ("<p>Kept.</p><nav><nav>inner</nav> tail</nav><p>Next.</p>", ["Kept.", "tail", "Next."]),
+        ("<p>Kept.</p><img src='x'/><br/>Line", ["Kept.", "Line"]),
+        ("<p>Kept.</p><div", ["Kept."]),
+        ("<P>Upper.</P><SCRIPT>x</SCRIPT><P>Case.</P>", ["Upper.", "Case."]),
+    ],
+)
+def test_the_plain_reader(page, blocks):
+    document = formats.read_large_html(f"<html><body>{page}</body></html>".encode(), "p.html")
+    assert document.text.split("\n\n") == blocks
+
+
+@pytest.mark.parametrize("hostile", ["<!--", "<script>", "<nav>", "<p", "<a<"])
+def test_the_plain_reader_reads_hostile_markup_in_one_pass(hostile):
+    """Each construct repeated 100,000 times: a reader that searched for the end of each one
+    from the start of each one would take minutes; this one takes a fraction of a second."""
+    page = ("<p>Start here.</p>" + hostile * 100_000).encode()
+    assert formats.read_large_html(page, "h.html").text == "Start here."
+
+
+def test_a_large_page_is_indexed_with_one_warning(tmp_path, small_bound):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "story.html").write_text(news_page(), encoding="utf-8")
+    result = invoke("index", str(folder), "--index-dir", str(tmp_path / "index"))
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "story.html" in warnings[0] and "plain text" in warnings[0]
+    found = invoke("query", "-c", "peacekeeping", "--index-dir", str(tmp_path / "index"))
+    assert found.stdout.strip() == "2"  # the headline and the first paragraph

@@ -118,3 +118,12 @@ def test_on_a_terminal_nothing_raw_reaches_the_screen(hostile_index):
     assert code == 0
     assert "\\x1b]0;pwned\\x07" in screen
     assert "]0;pwned\x07" not in screen and "\x1b[2J" not in screen
+
+
+@pytest.mark.parametrize("form", ["jsonl", "es-bulk"])
+def test_export_is_as_inert_as_json(hostile_index, form):
+    result = invoke("export", "--format", form, "--index-dir", str(hostile_index))
+    assert result.exit_code == 0, result.stderr
+    _no_raw_controls(result.stdout)
+    texts = [json.loads(line).get("text") for line in result.stdout.splitlines()]
+    assert HOSTILE in texts

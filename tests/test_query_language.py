@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import SEED_NAME, invoke, query_json
+from conftest import SEED_NAME, assert_one_line_error, invoke, query_json
 
 S = SEED_NAME
 C = "2025-01_ceasefire"
@@ -200,12 +200,19 @@ def test_show_whole_article_and_one_sentence(corpus_index):
         ("nothing_like_it", "no article"),
         ("2025-0", "names 2 articles"),
         (f"{C}:9", "no sentence 9"),
+        (f"{C}:{'9' * 5000}", "sentence number 99999999999999999999... is too large"),
+        (f"{C}:1{'0' * 18}", "is too large"),
     ],
 )
 def test_show_errors(corpus_index, name, message):
     result = invoke("show", name, "--index-dir", str(corpus_index))
-    assert result.exit_code == 2
-    assert message in result.stderr
+    assert_one_line_error(result, message)
+
+
+def test_show_reads_a_sentence_number_with_many_leading_zeros(corpus_index):
+    result = invoke("show", f"{C}:{'0' * 5000}3", "--json", "--index-dir", str(corpus_index))
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line)["sentence"] for line in result.stdout.splitlines()] == [3]
 
 
 def test_shell_completion_script():

@@ -484,19 +484,23 @@ def test_default_wait_is_sensible():
 
 @pytest.fixture
 def exploding_splitter(monkeypatch):
-    """split_article raises on any article containing BOOM (as a bug in a library would)."""
+    """The splitter raises on any article containing BOOM (as a bug in a library would),
+    whole (split_article) or sentence by sentence as the indexer reads it (split_lazily)."""
     import search.articles.article
     import search.articles.split
 
-    real = search.articles.split.split_article
+    def exploding(real):
+        def split(text, *args, **kwargs):
+            if "BOOM" in text:
+                raise RuntimeError("simulated failure while splitting")
+            return real(text, *args, **kwargs)
 
-    def split_article(text, *args, **kwargs):
-        if "BOOM" in text:
-            raise RuntimeError("simulated failure while splitting")
-        return real(text, *args, **kwargs)
+        return split
 
-    monkeypatch.setattr(search.articles.split, "split_article", split_article)
-    monkeypatch.setattr(search.articles.article, "split_article", split_article)
+    for name in ("split_article", "split_lazily"):
+        patched = exploding(getattr(search.articles.split, name))
+        monkeypatch.setattr(search.articles.split, name, patched)
+        monkeypatch.setattr(search.articles.article, name, patched)
 
 
 def test_failed_run_keeps_no_lock_even_without_garbage_collection(
@@ -669,6 +673,17 @@ def _deleted(path: Path) -> None:
     path.unlink()
 
 
+def _symlink_loop(path: Path) -> None:
+    """The file replaced by a symbolic link to itself: opening it fails with ELOOP."""
+    path.unlink()
+    path.symlink_to(path.name)
+
+
+def _a_folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
 def _on(kind: str, damage):
     def damage_segment_file(index_dir):
         path = _segment_file(index_dir, kind)
@@ -697,6 +712,8 @@ GENERIC_DAMAGE = [
     ("truncated", _truncated),
     ("zeroed", _zeroed),
     ("deleted", _deleted),
+    ("symlink loop", _symlink_loop),
+    ("a folder", _a_folder),
 ]
 DAMAGE = [
     ("terms header", _terms_header),
@@ -750,6 +767,7 @@ READS = [
     ("query", "article:000"),
     ("show", SEED_NAME),
     ("status", "--json"),
+    ("export", "--format", "jsonl"),
 ]
 
 
@@ -768,6 +786,69 @@ def test_reads_on_a_damaged_index_answer_or_advise_rebuild(seed_index, damage, c
         assert "unexpected error" not in result.stderr
     else:
         assert result.exit_code in (0, 1), result.stderr
+
+
+LENGTHS_DAMAGE = [
+    (f"{label} {how}", _on(kind, damage))
+    for label, kind in SEGMENT_KINDS.items()
+    if kind.endswith("_len.col") and kind != "_acronyms_len.col"
+    for how, damage in GENERIC_DAMAGE
+]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("query", "Turkey peacekeeping"), ("query", "-l", "Turkey"), ("query", "--json", "UN")],
+    ids=lambda c: " ".join(c),
+)
+@pytest.mark.parametrize(
+    "damage", [case[1] for case in LENGTHS_DAMAGE], ids=[case[0] for case in LENGTHS_DAMAGE]
+)
+def test_damaged_lengths_are_named_not_ranked_with(seed_index, damage, command):
+    """Lengths files feed BM25: without them (or with wrong bytes) a query answered with the
+    same hits in another order. Each query now checks them against their checksums."""
+    name = damage(seed_index)
+    result = invoke(*command, "--index-dir", str(seed_index))
+    assert_one_line_error(result, "damaged", name, REBUILD)
+
+
+@pytest.mark.parametrize("how", [_symlink_loop, _a_folder], ids=["symlink loop", "a folder"])
+@pytest.mark.parametrize(
+    "command",
+    [*READS, ("status", "--verify"), ("index",)],
+    ids=lambda c: " ".join(c),
+)
+def test_an_index_file_that_cannot_be_opened_is_damage_never_unexpected(
+    seed_index, seed_articles, how, command
+):
+    """Each kind of segment file, and the TOC, in turn: exit 2 with the rebuild advice, or
+    an answer; never "unexpected error"."""
+    args = [*command, str(seed_articles)] if command == ("index",) else list(command)
+    paths = [*_segment_files(live_generation(seed_index)), _toc(seed_index)]
+    saved = {path: path.read_bytes() for path in paths}
+    for path in paths:
+        how(path)
+        (seed_articles / "more.txt").write_text(f"March 4, 2025\nThe {path.name} story.\n")
+        result = invoke(*args, "--index-dir", str(seed_index))
+        assert "unexpected error" not in result.stderr, (path.name, result.stderr)
+        if result.exit_code == 2:
+            assert_one_line_error(result, REBUILD)
+        else:
+            assert result.exit_code in (0, 1) and command[0] != "index", result.stderr
+        if path.is_symlink():
+            path.unlink()
+        else:
+            path.rmdir()
+        path.write_bytes(saved[path])
+
+
+def test_a_catalog_replaced_by_a_folder_is_damage(seed_index, seed_articles):
+    (live_generation(seed_index) / "articles.json").unlink()
+    (live_generation(seed_index) / "articles.json").mkdir()
+    (seed_articles / "more.txt").write_text("March 4, 2025\nThe NATO zeppelin landed.\n")
+    result = invoke("index", str(seed_articles), "--index-dir", str(seed_index))
+    assert_one_line_error(result, "damaged", "articles.json", REBUILD)
+    assert verify(seed_index).exit_code == 0  # the commit that landed is sealed
 
 
 @pytest.mark.parametrize("damage", DAMAGE_FUNCTIONS, ids=DAMAGE_IDS)
@@ -888,10 +969,12 @@ def _checksums_deleted(index_dir: Path) -> None:
 
 
 def _checksum_wrong(index_dir: Path) -> None:
+    """The stored fields' digest wrong (a lengths file's is checked by every query too)."""
     path = live_generation(index_dir) / "checksums.json"
-    text = path.read_text()
-    digest = re.search(r"[0-9a-f]{64}", text).group(0)
-    path.write_text(text.replace(digest, "0" * 64, 1))
+    record = json.loads(path.read_text())
+    (name,) = [name for name in record["files"] if name.endswith("_stored.col")]
+    record["files"][name] = "0" * 64
+    path.write_text(json.dumps(record))
 
 
 @pytest.mark.parametrize(

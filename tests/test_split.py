@@ -628,3 +628,28 @@ def test_split_sentences_keeps_every_character(text: str) -> None:
     sentences = split_sentences(text)
     assert all(sentences)
     assert "".join("".join(s.split()) for s in sentences) == "".join(text.split())
+
+
+def test_a_huge_single_line_is_split_in_memory_bounded_by_the_text():
+    """4 MB on one line, 150,000 sentences: taken one at a time, the splitter holds the text
+    and a sentence, not the 150,000 (a list of them came to about 40 MB)."""
+    import tracemalloc
+
+    from search.articles.split import split_lazily
+
+    text = "March 4, 2025\n" + " ".join(
+        f"The minister number {n} spoke of peace." for n in range(150_000)
+    )
+    tracemalloc.start()
+    try:
+        date, sentences = split_lazily(text)
+        count = 0
+        for sentence in sentences:
+            count += 1
+            last = sentence
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert date is not None and count == 150_000
+    assert last.text == "The minister number 149999 spoke of peace."
+    assert peak < 2_000_000, f"{peak / 1e6:.0f} MB held while splitting"

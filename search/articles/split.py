@@ -82,11 +82,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .dateline import parse_dateline
 
-__all__ = ["Article", "Sentence", "split_article", "split_sentences"]
+__all__ = ["Article", "Sentence", "split_article", "split_lazily", "split_sentences"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,8 +407,8 @@ def _end_of_words(t: str, a: int, b: int) -> int:
     return y
 
 
-def _split_span(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
-    """Append the (start, end) of each sentence of t[a:b]; t[a] and t[b - 1] are non-space."""
+def _split_span(t: str, a: int, b: int) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each sentence of t[a:b]; t[a] and t[b - 1] are non-space."""
     start = a
     headline = t[_end_of_words(t, a, b) - 1] not in _TERMINALS and t.find("\n", a, b) < 0
     for m in _CANDIDATE.finditer(t, a, b):
@@ -421,14 +422,12 @@ def _split_span(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
         else:
             ends = _ends_sentence(t, s, m.start(1), m.end(1), n, start, b, headline)
         if ends:
-            spans.append((start, e))
+            yield (start, e)
             start = n
-    spans.append((start, b))
+    yield (start, b)
 
 
-def _split_paragraph(
-    t: str, a: int, b: int, spans: list[tuple[int, int]], line_bullets: bool
-) -> None:
+def _split_paragraph(t: str, a: int, b: int, line_bullets: bool) -> Iterator[tuple[int, int]]:
     c = t[a]
     items: list[int] = []
     if c in _BULLETS or c in "-*" or c.isdigit() or t[a + 1 : a + 2] in (".", ")"):
@@ -436,24 +435,24 @@ def _split_paragraph(
     elif line_bullets:  # "Key points:\n• Taxes\n• Spending"
         items = [m.start(1) for m in _LINE_BULLET.finditer(t, a, b)]
     for item in items:
-        _split_span(t, a, _trim_end(t, a, item), spans)
+        yield from _split_span(t, a, _trim_end(t, a, item))
         a = item
-    _split_span(t, a, b, spans)
+    yield from _split_span(t, a, b)
 
 
-def _sentence_spans(t: str, pos: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+def _sentence_spans(t: str, pos: int) -> Iterator[tuple[int, int]]:
+    """The spans of the sentences from `pos` on, one at a time: a text of millions of
+    sentences is never held as a list of them."""
     first = _NONSPACE.search(t, pos)
     if first is None:
-        return spans
+        return
     a = first.start()
     line_bullets = _LINE_BULLET.search(t, a) is not None
     for m in _PARA_BREAK.finditer(t, a):
-        _split_paragraph(t, a, _trim_end(t, a, m.start()), spans, line_bullets)
+        yield from _split_paragraph(t, a, _trim_end(t, a, m.start()), line_bullets)
         a = m.end()
     if a < len(t):
-        _split_paragraph(t, a, _trim_end(t, a, len(t)), spans, line_bullets)
-    return spans
+        yield from _split_paragraph(t, a, _trim_end(t, a, len(t)), line_bullets)
 
 
 def _normalise(text: str) -> str:
@@ -463,9 +462,8 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", " \n").replace("\r", "\n")
 
 
-def _sentences(t: str, pos: int) -> list[Sentence]:
+def _sentences(t: str, pos: int) -> Iterator[Sentence]:
     bare_breaks = _SPACE_BY_BREAK.search(t, pos) is None  # then a line break is one space
-    out = []
     for number, (s, e) in enumerate(_sentence_spans(t, pos), 1):
         raw = t[s:e]
         if "\n" in raw:
@@ -473,22 +471,28 @@ def _sentences(t: str, pos: int) -> list[Sentence]:
                 raw = raw.replace("\n", " ")
             else:
                 raw = " ".join([line.strip() for line in raw.split("\n")])
-        out.append(Sentence(number, raw, s, e))
-    return out
+        yield Sentence(number, raw, s, e)
 
 
 def split_article(text: str) -> Article:
     """Whole file text (already decoded str) -> dateline + numbered sentences."""
+    date, sentences = split_lazily(text)
+    return Article(date, list(sentences))
+
+
+def split_lazily(text: str) -> tuple[datetime.date | None, Iterator[Sentence]]:
+    """As split_article, but the sentences come one at a time, as they are found: memory
+    stays that of the text, however many sentences it holds."""
     t = _normalise(text)
     first = _NONSPACE.search(t)
     if first is None:
-        return Article(None, [])
+        return None, iter(())
     line_start = t.rfind("\n", 0, first.start()) + 1
     line_end = t.find("\n", first.start())
     if line_end < 0:
         line_end = len(t)
     date = parse_dateline(t[line_start:line_end])
-    return Article(date, _sentences(t, line_end if date else 0))
+    return date, _sentences(t, line_end if date else 0)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -288,6 +288,10 @@ uppercase AND, OR, NOT are operators: and, or, not are words.
                                  --since/--until take YYYY, YYYY-MM, YYYY-MM-DD)
   date:[2025-01-01 TO 2025-06-30]   a range of dates
 \b
+With --scope article the words may be anywhere in one article (AND, OR
+and NOT combine articles; a phrase stays in one sentence): each result is
+an article with its best sentences.
+\b
 Exit status: 0 if something matched, 1 if nothing did (with one line on
 stderr, and a suggestion when one is close), 2 on error.
 \b
@@ -295,6 +299,7 @@ Example:
     search query "Turkey peacekeeping"
     search query -C 1 --since 2025-03-01 ceasefire
     search query --json -n 3 'peace* NOT Russia'
+    search query --scope article 'athletes steroids ban'
 """
 
 
@@ -312,11 +317,18 @@ Example:
 @click.option("--all", "show_all", is_flag=True, help="Print every matching sentence.")
 @click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
 @click.option(
+    "--scope",
+    type=click.Choice(["sentence", "article"]),
+    default="sentence",
+    show_default=True,
+    help="Where the words must meet: in one sentence, or anywhere in one article.",
+)
+@click.option(
     "--sort",
     type=click.Choice(["relevance", "date", "article"]),
     default="relevance",
     show_default=True,
-    help="Order of the hits (date: newest first).",
+    help="Order of the hits or articles (date: newest first; article: by path).",
 )
 @click.option(
     "--since",
@@ -337,14 +349,18 @@ Example:
 @context_option("-B", "--before-context", "before each hit")
 @context_option("-A", "--after-context", "after each hit")
 @click.option(
-    "-c", "--count", "count_only", is_flag=True, help="Print only the number of matching sentences."
+    "-c",
+    "--count",
+    "count_only",
+    is_flag=True,
+    help="Print only the number of matching sentences (with -l: of articles).",
 )
 @click.option(
     "-l",
     "--articles",
     "articles_only",
     is_flag=True,
-    help="Print only the matching articles, with their hits and date.",
+    help="Print only the matching articles, with their hits and date, in --sort order.",
 )
 @click.option(
     "--timeout",
@@ -361,6 +377,7 @@ def query_command(
     limit: int,
     show_all: bool,
     match_any: bool,
+    scope: str,
     sort: str,
     since,
     until,
@@ -390,7 +407,8 @@ def query_command(
         sort=sort,
         before=before,
         after=after,
-        shape="count" if count_only else "articles" if articles_only else "hits",
+        shape=_shape(count_only, articles_only),
+        scope=scope,
     )
     parsed = question(" ".join(query), options)
     style = output.Style(output.use_color(color, sys.stdout))
@@ -404,14 +422,38 @@ def query_command(
         for entry in answer.articles:
             line = output.to_json(entry) if as_json else output.format_article_hits(entry, style)
             click.echo(line, color=True)
+    elif scope == "article":
+        _print_article_matches(answer.in_articles, style, as_json)
     else:
         _print_hits(answer.hits, style, as_json, with_context=bool(before or after))
     if answer.undated_left_out:
         click.echo(output.format_undated_left_out(answer.undated_left_out), err=True)
     if not answer.found:
-        message = output.format_no_match(answer.text, answer.did_you_mean, answer.any_count)
+        message = output.format_no_match(
+            answer.text, answer.did_you_mean, answer.any_count, answer.scope_count
+        )
         click.echo(message, err=True)
         raise NoMatch()
+    if answer.scope_count:
+        click.echo(output.format_scope_note(answer.scope_count), err=True)
+
+
+def _shape(count_only: bool, articles_only: bool) -> str:
+    """The answer a query asks for: `-c` counts sentences, `-l -c` the articles `-l` lists."""
+    if count_only:
+        return "article_count" if articles_only else "count"
+    return "articles" if articles_only else "hits"
+
+
+def _print_article_matches(matches, style, as_json: bool) -> None:
+    from ..present import text as output
+
+    width = _terminal_width()
+    for match in matches:
+        if as_json:
+            click.echo(output.to_json(output.article_match_json(match)))
+        else:
+            _echo_lines(output.format_article_match(match, style, width))
 
 
 def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:
@@ -438,7 +480,7 @@ def split_command(file: Path, as_json: bool) -> None:
         search split seeds/000_88ce9bbce3777626.txt
         search split --json article.txt
     """
-    from ..articles.article import parse_articles
+    from ..articles.article import stream_articles
     from ..articles.reading import read_bytes
     from ..errors import InputError
     from ..present import text as output
@@ -447,7 +489,9 @@ def split_command(file: Path, as_json: bool) -> None:
         raise InputError(f"{file}: no such file")
     if file.is_dir():
         raise InputError(f"{file}: is a folder; give one article file")
-    articles = parse_articles(read_bytes(file), file)
+    articles = stream_articles(read_bytes(file), file)
+    for note in (note for _stored_as, article in articles for note in article.notes):
+        click.echo(f"search: warning: {output.inert(note)}", err=True)
     style = output.Style(False)
     width = _terminal_width()
     for stored_as, article in articles:

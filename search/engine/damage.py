@@ -32,7 +32,7 @@ DAMAGE_ERRORS = (
     FileNotFoundError,
 )
 _WHOOSH_PACKAGE = f"{os.sep}whoosh{os.sep}"
-NO_SPACE = (errno.ENOSPC, errno.EDQUOT)  # a full disk: the writer says how much it needed
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)  # a full disk: the indexer says so, never damage
 
 
 @contextmanager
@@ -57,11 +57,31 @@ def guard(folder: Path) -> Iterator[None]:
         number = getattr(error, "errno", None)
         if number == errno.EROFS:
             raise SearchError(f"cannot write the index in {describe(folder)} (read-only)") from None
-        if number not in NO_SPACE and (  # a full disk is the writer's to report, never damage
-            isinstance(error, DAMAGE_ERRORS + (DamagedRecord,)) or _raised_in_whoosh(error)
-        ):
+        if number in NO_SPACE:  # a full disk is the indexer's to report, never damage
+            raise
+        culprit = _index_file_of(error, folder)
+        if culprit is not None:
+            # An index file that cannot be opened or written: a symlink loop, a folder
+            # where a file should be, an I/O error. Whoever raised it, it is damage.
+            detail = f"{culprit}: {error.strerror}"  # type: ignore[attr-defined]
+            raise damaged(folder, DamagedRecord(detail)) from None
+        if isinstance(error, DAMAGE_ERRORS + (DamagedRecord,)) or _raised_in_whoosh(error):
             raise damaged(folder, error) from None
         raise
+
+
+def _index_file_of(error: Exception, folder: Path) -> str | None:
+    """The name of the index file an OSError is about (the target of a rename first), if
+    it lies in the index folder (as given, or resolved); else None."""
+    if not isinstance(error, OSError):
+        return None
+    roots = {os.path.abspath(folder), os.path.realpath(folder)}
+    for filename in (error.filename2, error.filename):
+        if isinstance(filename, (str, bytes)):
+            path = os.path.abspath(os.fsdecode(filename))
+            if any(path.startswith(root + os.sep) for root in roots):
+                return os.path.basename(path)
+    return None
 
 
 def _escaped_bytes(error: UnicodeEncodeError) -> bool:  # non-UTF-8 bytes from the command line

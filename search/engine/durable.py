@@ -13,7 +13,8 @@ import json
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
@@ -27,6 +28,7 @@ from ..articles.regular import read_regular as read_regular
 CHECKSUMS = "checksums.json"
 
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
+_SEGMENT_FILE = re.compile(r"^(MAIN_[0-9a-z]+)\.[A-Za-z0-9_.]+$")  # Whoosh's segment files
 
 
 class DurableFileStorage(FileStorage):
@@ -41,11 +43,17 @@ class DurableFileStorage(FileStorage):
     def open_file(self, name, **kwargs):
         return StructFile(open(open_regular(self._fpath(name)), "rb"), name=name, **kwargs)
 
+    # The segment ids of the TOC a writer is about to publish (set by the writer's commit):
+    # their checksums are recorded before the TOC is renamed into place.
+    sealing: frozenset[str] | None = None
+
     def rename_file(self, oldname, newname, safe=False):
         for name in self.list():
             path = os.path.join(self.folder, name)
             if os.path.isfile(path):
                 fsync_path(path)
+        if self.sealing is not None and _TOC.match(newname):
+            record_commit(Path(self.folder), oldname, newname, self.sealing)
         super().rename_file(oldname, newname, safe=safe)
         fsync_path(os.path.join(self.folder, newname))
         fsync_path(self.folder)
@@ -93,6 +101,12 @@ def is_index_file(name: str) -> bool:
     return name.endswith((".toc", ".seg")) or (name.startswith("MAIN_") and "." in name)
 
 
+def segment_of(name: str) -> str | None:
+    """The segment id a segment file belongs to (`MAIN_<id>.trm` -> `MAIN_<id>`), else None."""
+    match = _SEGMENT_FILE.match(name)
+    return match.group(1) if match else None
+
+
 @dataclass(frozen=True)
 class Checksums:
     toc: str | None
@@ -109,31 +123,86 @@ def load_checksums(generation: Path) -> Checksums | None:
         return None
 
 
-def seal(generation: Path) -> None:
-    """After a commit: drop Whoosh's leftovers, checksum new files, record them durably.
+def _save_checksums(generation: Path, toc: str | None, files: dict[str, str]) -> None:
+    record = {"toc": toc, "files": dict(sorted(files.items()))}
+    atomic_write(generation / CHECKSUMS, json.dumps(record, indent=0).encode())
 
-    Segment files never change once written, so only files new since the last
-    seal are hashed (the storage synced them before the commit); the checksums
-    name the TOC they belong to.
+
+def record_commit(generation: Path, temporary_toc: str, toc: str, segments) -> None:
+    """The seal of a commit, written before its TOC is published (renamed into place).
+
+    Records the checksums of the TOC about to be published and of its segments' files: the
+    files this commit wrote are hashed now, as written (synced, not yet visible); the ones
+    an earlier commit sealed keep their recorded digest. Files of the live TOC stay in the
+    record too, so a writer killed before the rename leaves the live state covered.
+    Nothing is hashed that neither this commit wrote nor a seal covered: a live segment
+    that no record covers is checked (`check_unsealed`) before any run writes.
     """
-    # Left by a writer that was killed: half-written TOCs and posting pools.
+    previous = (load_checksums(generation) or Checksums(None, {})).files
+    present = set(os.listdir(generation))
+    files = {name: digest for name, digest in previous.items() if name in present}
+    for name in sorted(present):
+        if segment_of(name) in segments and name not in files:
+            files[name] = sha256(generation / name)
+    files[toc] = sha256(generation / temporary_toc)
+    _save_checksums(generation, toc, files)
+
+
+def record_checked(generation: Path, names: list[str]) -> None:
+    """Add to the record the files `names`, once Whoosh has read them back whole (see
+    store.check_unsealed): the seal of a commit that was stopped before its own."""
+    previous = (load_checksums(generation) or Checksums(None, {})).files
+    files = {**previous, **{name: sha256(generation / name) for name in names}}
+    _save_checksums(generation, latest_toc(os.listdir(generation)), files)
+    fsync_path(generation)
+
+
+def live_segments(generation: Path, toc: str) -> set[str]:
+    """The segment ids the TOC `toc` names (Whoosh's own reading of it)."""
+    from whoosh.index import TOC
+
+    match = _TOC.match(toc)
+    assert match is not None
+    storage = DurableFileStorage(str(generation))
+    toc_read = TOC.read(storage, "MAIN", int(match.group(1)))
+    return {segment.segment_id() for segment in toc_read.segments}
+
+
+def seal(generation: Path) -> None:
+    """After a commit is published: drop Whoosh's leftovers and prune the record to the live
+    state. Never hashes a file: the commit recorded its files before publishing them."""
+    remove_leftovers(generation)
+    present = set(os.listdir(generation))
+    toc = latest_toc(present)
+    recorded = load_checksums(generation) or Checksums(None, {})
+    if toc is None:
+        return
+    live = live_segments(generation, toc)
+    files = {
+        name: digest
+        for name, digest in recorded.files.items()
+        if name in present and (name == toc or segment_of(name) in live)
+    }
+    _save_checksums(generation, toc, files)
+    fsync_path(generation)
+
+
+def remove_leftovers(generation: Path, live: set[str] | None = None) -> None:
+    """Delete what interrupted writers leave: half-written TOCs, posting pools (`MAIN.tmp`),
+    and, given the live segments, older TOCs and segment files no live TOC names."""
     for leftover in generation.glob("_*.toc.*"):
         leftover.unlink(missing_ok=True)
     for leftover in generation.glob("*.tmp"):
-        if leftover.is_dir():
+        if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
-    previous = (load_checksums(generation) or Checksums(None, {})).files
-    files: dict[str, str] = {}
-    for entry in sorted(generation.iterdir()):
-        if not entry.is_file() or not is_index_file(entry.name):
-            continue
-        digest = previous.get(entry.name)
-        if digest is None:
-            digest = sha256(entry)
-        files[entry.name] = digest
-    record = {"toc": latest_toc(files), "files": files}
-    atomic_write(generation / CHECKSUMS, json.dumps(record, indent=0).encode())
-    fsync_path(generation)
+    if live is None:
+        return
+    toc = latest_toc(os.listdir(generation))
+    for name in os.listdir(generation):
+        orphan = (segment := segment_of(name)) is not None and segment not in live
+        if orphan or (_TOC.match(name) and name != toc):
+            with suppress(FileNotFoundError, IsADirectoryError):
+                (generation / name).unlink()
 
 
 @dataclass(frozen=True)
@@ -142,36 +211,86 @@ class Verification:
 
     damaged: list[str]
     missing: list[str]
-    unrecorded: list[str]
+    unrecorded: list[str]  # files no live TOC names: left by an interrupted run
+    unsealed: list[str] = field(default_factory=list)  # live files no record covers
 
     @property
     def ok(self) -> bool:
-        return not self.damaged and not self.missing
+        return not self.damaged and not self.missing and not self.unsealed
 
 
 def verify(generation: Path) -> Verification:
-    """Compare a generation's files with the checksums recorded at their commit.
+    """Compare the files of a generation's live TOC with the checksums recorded for them.
 
-    A file that is recorded but gone counts as missing only when the checksums
-    belong to the live TOC; otherwise a run was stopped between Whoosh's commit
-    and the seal, and the new files are merely unrecorded until the next run.
+    Every file the live TOC needs (itself and its segments' files) must be recorded and
+    match: one that does not match, or cannot be read, is damaged; one recorded but gone
+    is missing; one that no record covers is unsealed (written by a run stopped between
+    Whoosh's commit and its seal, by an earlier version: never taken as good unchecked).
     """
     if not generation.is_dir():
         return Verification([], [generation.name + os.sep], [])
     recorded = load_checksums(generation)
-    present = {e.name for e in generation.iterdir() if e.is_file() and is_index_file(e.name)}
-    live_toc = latest_toc(present)
-    damaged, missing, unrecorded = [], [], []
+    present = {name for name in os.listdir(generation) if is_index_file(name)}
+    damaged: list[str] = []
     if recorded is None:
         damaged.append(CHECKSUMS)
         recorded = Checksums(None, {})
+    live_toc = latest_toc(present)
     if live_toc is None:
-        missing.append("_MAIN_*.toc")
-    for name in sorted(present):
-        if name not in recorded.files:
+        return Verification(damaged, ["_MAIN_*.toc"], [])
+    state = _check(generation, live_toc, recorded)
+    if state == "damaged":
+        return Verification(damaged + [live_toc], [], [])
+    try:
+        live = live_segments(generation, live_toc)
+    except Exception:  # a TOC that cannot be read: damage, whatever its checksum says
+        return Verification(damaged + [live_toc], [], [])
+    missing: list[str] = []
+    unrecorded: list[str] = []
+    unsealed = [live_toc] if state == "unsealed" else []
+    for name in sorted(present - {live_toc}):
+        if segment_of(name) not in live:
             unrecorded.append(name)
-        elif sha256(generation / name) != recorded.files[name]:
+            continue
+        state = _check(generation, name, recorded)
+        if state == "damaged":
             damaged.append(name)
-    if recorded.toc is not None and recorded.toc == live_toc:
-        missing.extend(sorted(set(recorded.files) - present))
-    return Verification(damaged, missing, unrecorded)
+        elif state == "unsealed":
+            unsealed.append(name)
+    for name in sorted(recorded.files):
+        if segment_of(name) in live and name not in present:
+            missing.append(name)
+    covered = {segment_of(name) for name in present}
+    missing.extend(sorted(f"{segment}.*" for segment in live - covered))
+    return Verification(damaged, missing, unrecorded, unsealed)
+
+
+def _check(generation: Path, name: str, recorded: Checksums) -> str:
+    """good, damaged (different or unreadable: a symlink loop, a folder) or unsealed."""
+    if name not in recorded.files:
+        return "unsealed"
+    try:
+        return "good" if sha256(generation / name) == recorded.files[name] else "damaged"
+    except OSError:
+        return "damaged"
+
+
+def check_lengths(generation: Path, segments: set[str]) -> list[str]:
+    """The lengths files (`*_len.col`) of `segments` that are gone or differ from their
+    recorded checksum. BM25 reads them at every query, and Whoosh takes a missing or
+    short one for zeros: the hits would come back in another order, silently. One byte
+    per document, so checking them costs about a millisecond per 100,000 sentences.
+    Without a record (unreadable, or none yet) nothing can be said: `--verify` says it.
+    """
+    recorded = load_checksums(generation)
+    if recorded is None:
+        return []
+    bad = []
+    for name, digest in sorted(recorded.files.items()):
+        if name.endswith("_len.col") and segment_of(name) in segments:
+            try:
+                if sha256(generation / name) != digest:
+                    bad.append(name)
+            except OSError:
+                bad.append(name)
+    return bad

@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..articles.article import is_container, parse_articles
+from ..articles.article import is_container, stream_articles
 from ..articles.formats import lacks_extra
+from ..articles.paragraphs import with_paragraphs
 from ..articles.reading import SourceFile, content_hash, discover, kind_of
 from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
 from . import durable, store, writer
@@ -36,15 +37,13 @@ DEFAULT_WAIT = 10.0
 # (medians of 3 runs): 66 KB 0.37 s vs 0.46, 128 KB 0.50 vs 0.73, 250 KB 0.80 vs 1.18, 1 MB
 # 2.3 vs 3.7; the threshold was 2 MB, which left runs below it 1.5 to 1.6 times slower.
 PARALLEL_BYTES = 250_000
-# What a run may need on disk per byte of new text: the index (about 1x, measured on
-# benchmarks/corpus.py's corpus) and the posting pools spilled while writing it.
-_SPACE_PER_BYTE = 2
 
 # The commit's share of a run's time (Whoosh merges and writes its segments then): 0.31 to 0.40
 # in cold runs of 60 to 3,000 articles (150 KB to 15 MB). The progress bar gives it that share,
 # so it never reads 100% before the end.
 COMMIT_SHARE = 0.35
 READING, COMMITTING = "Indexing", "Committing"
+UNCHANGED = "the index is unchanged; free some space and run again"  # after a full disk
 
 # Told how many more units (bytes of the files read, then the commit's weight) are done, and
 # in which phase.
@@ -109,13 +108,14 @@ def update_index(
             run = _Run.start(folder, rebuild, wait, jobs)
         except OSError as error:
             if error.errno in NO_SPACE:
-                raise _no_space(folder, 0, "the index is unchanged") from None
+                raise _no_space(folder, UNCHANGED) from None
             raise
         try:
             run.plan(found.sources, paths, progress, prune)
             if run.changes:
                 run.write()
-            run.finish()
+            with store.guard(folder):
+                run.finish()
         except BaseException as error:
             if run.fresh and not run.published:
                 store.discard(run.generation)
@@ -180,6 +180,7 @@ class _Run:
             return run
         generation = folder / previous
         index = store.open_generation(folder, generation)
+        store.check_unsealed(folder, generation, index)
         return cls(folder, generation, index, False, previous, wait, jobs)
 
     @property
@@ -259,7 +260,7 @@ class _Run:
             self.report.unchanged += 1
             return
         try:
-            articles = parse_articles(data, path)
+            articles = stream_articles(data, path)
         except BinaryFileError as error:
             self.report.skipped.append(str(error))
             return
@@ -268,8 +269,11 @@ class _Run:
             return
         if stored:
             whoosh_writer.delete_by_query(file_documents(str(path), is_container(path)))
+        sentences = 0
         for stored_as, article in articles:
-            for sentence in article.sentences:
+            # One at a time: see stream_articles.
+            for sentence, paragraph in with_paragraphs(article.text, article.sentences):
+                sentences += 1
                 whoosh_writer.add_document(
                     **sentence_document(
                         stored_as,
@@ -279,10 +283,10 @@ class _Run:
                         sentence.text,
                         title=article.title or None,
                         url=article.url or None,
+                        paragraph=paragraph,
                     )
                 )
         self.report.notes.extend(note for _key, article in articles for note in article.notes)
-        sentences = sum(len(article.sentences) for _key, article in articles)
         date = articles[0][1].iso_date if len(articles) == 1 else None
         self._record(whoosh_writer, change, digest, sentences, date)
         if stored:
@@ -304,12 +308,11 @@ class _Run:
 
     def no_space(self) -> SearchError:
         """The one line for a full disk, saying what became of this run."""
-        new_bytes = sum(change.status.st_size for change in self.to_read)
         if self.committed and not self.fresh:
             outcome = "the articles were indexed, but free some space before the next run"
         else:
-            outcome = "the index is unchanged"
-        return _no_space(self.folder, new_bytes, outcome)
+            outcome = UNCHANGED
+        return _no_space(self.folder, outcome)
 
     def _record(self, whoosh_writer, change: _Change, digest: str, sentences: int, date) -> None:
         path, status = change.source.path, change.status
@@ -374,11 +377,14 @@ def index_error_summary(report: IndexReport) -> SearchError | None:
     return SearchError(f"{' and '.join(parts)}; see the warnings above")
 
 
-def _no_space(folder: Path, new_bytes: int, outcome: str) -> SearchError:
-    """No space: the device (as its mount point) and about how much the run needed."""
-    needed = max(1, round(new_bytes * _SPACE_PER_BYTE / 1e6))
+def _no_space(folder: Path, outcome: str) -> SearchError:
+    """No space: the device (as its mount point) and what became of the run.
+
+    No figure of the space the run needed: it depends on the merge Whoosh chose, the
+    workers' posting pools and the catalog (1.5 to 4.3 MB for the same 370 KB of text),
+    and a guess presented as a need misleads."""
     where = _shown(_mount_point(folder))
-    return SearchError(f"no space left on {where} (the run needed ~{needed} MB); {outcome}")
+    return SearchError(f"no space left on {where}; {outcome}")
 
 
 def _utf8(text: str) -> bool:

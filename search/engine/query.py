@@ -132,8 +132,12 @@ def parse_query(
             f"nothing to search for in {_quoted(text)}: punctuation and lone operators "
             "are not words; add a word"
         )
-    if _is_everything(parsed):
-        raise QueryError(f"{_quoted(text)} would match every sentence; add letters, e.g. peace*")
+    pattern = _letterless_pattern(parsed)
+    if pattern is not None:
+        raise QueryError(
+            f"{_quoted(pattern)} has no letter, so it could match any word; "
+            "add letters, e.g. peace*"
+        )
     parsed = _ranked_first(parsed)
     return ParsedQuery(text, parsed, match_any, since, until, include_undated)
 
@@ -517,7 +521,19 @@ def _needs_text(node) -> bool:
     return getattr(node, "fieldname", None) in WORD_FIELDS
 
 
-def _is_everything(node) -> bool:
+def _letterless_pattern(node) -> str | None:
+    """The first wildcard or prefix of `node` with no letter or digit (`*`, `**`, `*?*`, `???`),
+    anywhere in the query, or None.
+
+    Such a pattern stands for every word (or every word of a length) of whatever index it
+    meets: refused on every index, not only on those whose vocabulary is past the cap.
+    """
     if isinstance(node, wq.Every):
-        return True
-    return isinstance(node, wq.Wildcard | wq.Prefix) and not node.text.strip("*?")
+        return "*"
+    if isinstance(node, wq.Wildcard | wq.Prefix) and not any(c.isalnum() for c in node.text):
+        return node.text + ("*" if isinstance(node, wq.Prefix) else "")
+    for child in node.children() if hasattr(node, "children") else ():
+        found = _letterless_pattern(child)
+        if found is not None:
+            return found
+    return None

@@ -10,7 +10,8 @@ the spelling typed, which ranks first: `Browne` above "Brown"). Each sentence
 also carries its article's headline, `title`
 (analyzed as `text`, stored: `title:Ukraine` searches it, and sentences whose
 headline has a query's words rank first), and its source, `url` (stored only),
-so that every hit and every exported sentence has them without a second read.
+so that every hit and every exported sentence has them without a second read, and the
+paragraph of the file it is in, `paragraph` (stored only: the article page's paragraphs).
 Article documents carry
 what incremental indexing needs to tell whether a file changed (size, mtime,
 content hash) and how many sentences it gave; they have no `text`, so word
@@ -38,9 +39,10 @@ from .words import KeywordStemFilter, NewsroomTokenizer
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
-# 4: words as a newsroom means them (search/engine/words.py): dotted capitals, compounds joined,
+# 4: `paragraph` (stored) on every sentence: the article page shows its paragraphs.
+# 5: words as a newsroom means them (search/engine/words.py): dotted capitals, compounds joined,
 #    accents folded, capitals kept in `text` for acronyms; no `acronyms` field.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 ARTICLE = "article"
 
@@ -87,6 +89,7 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=analyzer(), stored=True, phrase=True),
         title=TEXT(analyzer=analyzer(), stored=True, phrase=True),
         url=STORED(),
+        paragraph=STORED(),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
         info=STORED(),
     )
@@ -113,7 +116,7 @@ def schema_matches(schema: Schema) -> bool:
 
 SENTENCE_RECORD = {"article": str, "path": str, "sentence": int, "text": str}
 # What a sentence record has only when its article's format gives it.
-SENTENCE_OPTIONAL = {"title": str, "url": str}
+SENTENCE_OPTIONAL = {"title": str, "url": str, "paragraph": int}
 ARTICLE_RECORD = {"article": str, "path": str, "info": dict}
 
 
@@ -151,9 +154,11 @@ def sentence_document(
     text: str,
     title: str | None = None,
     url: str | None = None,
+    paragraph: int | None = None,
 ) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them
-    (a field that is None is left out: Whoosh stores nothing for it)."""
+    (a field that is None is left out: Whoosh stores nothing for it). `paragraph` is the
+    paragraph of the file the sentence is in (1-based)."""
     return {
         "path": path,
         "article": article,
@@ -163,6 +168,7 @@ def sentence_document(
         "words": text,
         "title": title,
         "url": url,
+        "paragraph": paragraph,
     }
 
 

@@ -34,13 +34,22 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
 from ..errors import InputError, QueryError, QueryTimeoutError
-from ..model import ArticleHits, ArticleText, ContextSentence, Hit, Page
+from ..model import ArticleHits, ArticleMatch, ArticleText, ContextSentence, Hit, Page
 from . import store
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, SpellingBonus, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, sentence_fields
+from .scope import (
+    BEST_SENTENCES,
+    Owners,
+    matching_articles,
+    read_owners,
+    scope_matters,
+    wanted_words,
+)
+from .scope import article_page as _article_page
 from .store import live_snapshot
 
 # Seconds one question may take. The slowest ordinary queries measured at 200k sentences
@@ -54,12 +63,27 @@ DEFAULT_BUDGET = 10.0
 MAX_EXPANDED_TERMS = 10_000
 
 
+# The most digits a sentence number may have: Python converts at most 4,300, and no
+# article holds a billion billion sentences.
+MAX_SENTENCE_DIGITS = 18
+
+
 def parse_reference(reference: str) -> tuple[str, int | None]:
-    """`NAME:N` as (NAME, N); anything else as (reference, None)."""
+    """`NAME:N` as (NAME, N); anything else as (reference, None).
+
+    Raises InputError for an N of more than MAX_SENTENCE_DIGITS digits (leading zeros aside).
+    """
     head, _, tail = reference.rpartition(":")
-    if head and tail.isdigit() and tail.isascii():
-        return head, int(tail)
-    return reference, None
+    if not (head and tail.isdigit() and tail.isascii()):
+        return reference, None
+    digits = tail.lstrip("0") or "0"
+    if len(digits) > MAX_SENTENCE_DIGITS:
+        shown = digits if len(digits) <= 20 else digits[:20] + "..."
+        raise InputError(
+            f"sentence number {shown} is too large (at most {MAX_SENTENCE_DIGITS} digits); "
+            f'see the numbers with "search show NAME"'
+        )
+    return head, int(digits)
 
 
 class SearchIndex:
@@ -88,6 +112,7 @@ class SearchIndex:
         self._dates: dict[tuple, tuple[set, set]] = {}
         self._within_key: tuple | None = None
         self._within: set[int] = set()
+        self._owners: Owners | None = None
 
     @classmethod
     def open(
@@ -172,8 +197,11 @@ class SearchIndex:
             found = self._search(query, limit=None, scored=False, mask=dated_or_records)
             return len(found)
 
-    def articles(self, parsed: ParsedQuery, limit: int | None = None) -> list[ArticleHits]:
-        """The articles with matching sentences, best first (by their best sentence's score)."""
+    def articles(
+        self, parsed: ParsedQuery, limit: int | None = None, sort: str = "relevance"
+    ) -> list[ArticleHits]:
+        """The articles with matching sentences in `sort` order: best first (by their best
+        sentence's score), newest first (undated last), or by path."""
         with self._budgeted(), store.guard(self.folder):
             grouped: dict[str, list] = {}
             query = self._resolved(parsed).query
@@ -183,7 +211,7 @@ class SearchIndex:
                 entry = grouped.setdefault(fields["path"], [fields, 0, 0.0])
                 entry[1] += 1
                 entry[2] = max(entry[2], float(result.score))
-            ranked = sorted(grouped.values(), key=lambda e: (-e[2], e[0]["path"]))
+            ranked = sorted(grouped.values(), key=_article_sort_key(sort))
             if limit is not None:
                 ranked = ranked[:limit]
             found = [
@@ -201,9 +229,74 @@ class SearchIndex:
             ]
         return found if limit is None else found[:limit]
 
-    def article(self, name: str, sentence: int | None = None, context: int = 0) -> ArticleText:
+    def in_articles(
+        self,
+        parsed: ParsedQuery,
+        *,
+        limit: int | None = 10,
+        sort: str = "relevance",
+        offset: int = 0,
+        best: int = BEST_SENTENCES,
+    ) -> tuple[list[ArticleMatch], int]:
+        """`--scope article`: the articles in which the query's words occur anywhere (under
+        its AND, OR and NOT), in `sort` order from `offset`, each with its `best` sentences;
+        and how many articles match in all (see `search.engine.scope`)."""
+        with self._budgeted(), store.guard(self.folder):
+            query = self._expanded(self._resolved(parsed).query)
+            touched: set[int] = set()
+            found = self._scoped(replace(parsed, query=query), touched)
+            page = _article_page(self, query, found, touched, limit, sort, offset, best)
+            return page, len(found)
+
+    def count_in_articles(self, parsed: ParsedQuery) -> int:
+        """How many articles `in_articles` finds."""
+        with self._budgeted(), store.guard(self.folder):
+            query = self._expanded(self._resolved(parsed).query)
+            return len(self._scoped(replace(parsed, query=query)))
+
+    def scope_matters(self, parsed: ParsedQuery) -> bool:
+        """Whether `--scope article` may find articles that a sentence search does not."""
+        return scope_matters(parsed.query)
+
+    def owners(self) -> Owners:
+        """Which article each document belongs to, read once per snapshot."""
+        if self._owners is None:
+            self._owners = read_owners(self._searcher.reader(), self._check_deadline)
+        return self._owners
+
+    def _scoped(self, parsed: ParsedQuery, touched: set[int] | None = None) -> set[int]:
+        """The articles (numbers of `owners`) an expanded, resolved query matches at article
+        scope, within its date filter: each leaf's documents read once, then sets. The
+        leaves' documents are added to `touched`, if given (the sentences worth scoring)."""
+        owners = self.owners()
+
+        def leaf(node) -> set[int]:
+            self._check_deadline()
+            documents = self._documents(node)
+            if touched is not None:
+                touched.update(documents)
+            return owners.articles_of(documents)
+
+        found = matching_articles(parsed.query, leaf, owners.every)
+        if parsed.dated and found:
+            inside, outside = self._dated_documents(parsed.since, parsed.until)
+            if parsed.include_undated:
+                found -= owners.articles_of(outside)
+            else:
+                found &= owners.articles_of(inside)
+        return found
+
+    def article(
+        self,
+        name: str,
+        sentence: int | None = None,
+        context: int = 0,
+        query: ParsedQuery | None = None,
+        scope: str = "sentence",
+    ) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it
-        with `context` sentences either side."""
+        with `context` sentences either side. With a `query`: its words marked in every
+        sentence, and which sentences match it (at `scope` "article": hold a wanted word)."""
         with store.guard(self.folder):
             record = self._find_one_article(name)
             stored = sorted(
@@ -212,6 +305,10 @@ class SearchIndex:
             sentences = [(number, fields["text"]) for number, fields in stored]
             source = stored[0][1] if stored else {}
             short = self.name_of(record["path"])
+            paragraphs = {n: f["paragraph"] for n, f in stored if f.get("paragraph") is not None}
+            matches, hits = {}, []
+            if query is not None:
+                matches, hits = self._marked(record["path"], sentences, query, scope)
         if sentence is not None:
             if not any(number == sentence for number, _text in sentences):
                 raise InputError(f"{short} has no sentence {sentence} (it has {len(sentences)})")
@@ -225,7 +322,29 @@ class SearchIndex:
             focus=sentence,
             title=source.get("title"),
             url=source.get("url"),
+            paragraphs=paragraphs,
+            matches=matches,
+            hits=hits,
         )
+
+    def _marked(self, path: str, sentences, parsed: ParsedQuery, scope: str):
+        """The query's words in each of an article's sentences, and the sentences that match
+        the query (at article scope, those that hold a word it wants)."""
+        with self._budgeted():
+            query = self._expanded(self._resolved(parsed).query)
+            accepts = word_test(query)
+            matches = {number: match_spans(text, accepts) for number, text in sentences}
+            matching = wanted_words(query) if scope == "article" else query
+            if matching is None:
+                return matches, []
+            reader = self._searcher.reader()
+            found = self._documents(wq.And([matching, wq.Term("path", path)]))
+            hits = sorted(
+                fields["sentence"]
+                for fields in map(reader.stored_fields, found)
+                if fields.get("kind") != ARTICLE
+            )
+            return matches, hits
 
     def name_of(self, path: str) -> str:
         """An indexed article's shortest unique name (see `search.names`).
@@ -884,6 +1003,16 @@ def _sort_key(sort: str):
         # Newest first; undated articles last; then reading order.
         return lambda row: (-_date_number(row[1].get("date")), row[1]["path"], row[1]["sentence"])
     return lambda row: (row[1]["path"], row[1]["sentence"])
+
+
+def _article_sort_key(sort: str):
+    """The order of `articles`' entries, [fields, hits, score]: as `_sort_key` orders
+    sentences, with the article's best score and its path."""
+    if sort == "relevance":
+        return lambda entry: (-entry[2], entry[0]["path"])
+    if sort == "date":
+        return lambda entry: (-_date_number(entry[0].get("date")), entry[0]["path"])
+    return lambda entry: entry[0]["path"]
 
 
 def _date_number(date: str | None) -> int:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import whoosh.index as whoosh_index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 
 from ..errors import (
     IndexDamagedError,
@@ -39,12 +40,17 @@ from .durable import (
     DurableFileStorage,
     NotRegularFile,
     atomic_write,
+    check_lengths,
     latest_toc,
+    live_segments,
     read_regular,
+    record_checked,
+    remove_leftovers,
     seal,
+    segment_of,
     verify,
 )
-from .schema import SCHEMA_VERSION, build_schema, schema_matches
+from .schema import SCHEMA_VERSION, DamagedRecord, build_schema, schema_matches
 
 POINTER = "CURRENT"
 LOCK = "write.lock"
@@ -253,9 +259,13 @@ def _open_generation(folder: Path, live: Path):
 @contextmanager
 def opened(folder: Path):
     """A Whoosh searcher on the live index and the snapshot it reads (`live_snapshot`),
-    from one read of CURRENT; Whoosh's failures become IndexDamagedError."""
+    from one read of CURRENT; Whoosh's failures become IndexDamagedError.
+
+    Its lengths files are checked against their checksums first (see check_lengths):
+    damage there would not fail a query, it would silently rank it otherwise.
+    """
     searcher, snapshot = _retrying(
-        folder, lambda _live, index, snapshot: (index.searcher(), snapshot)
+        folder, lambda live, index, snapshot: (_lengths_checked(live, index), snapshot)
     )
     with guard(folder), searcher:
         yield searcher, snapshot
@@ -266,6 +276,22 @@ def reading(folder: Path):
     """A Whoosh searcher on the live index; Whoosh's failures become IndexDamagedError."""
     with opened(folder) as (searcher, _snapshot):
         yield searcher
+
+
+def _lengths_checked(live: Path, index):
+    searcher = index.searcher()
+    try:
+        segments = {leaf.segment().segment_id() for leaf, _ in searcher.reader().leaf_readers()}
+        bad = check_lengths(live, segments)
+    except BaseException:
+        searcher.close()
+        raise
+    if bad:
+        searcher.close()
+        raise IndexDamagedError(
+            f"the index in {describe(live.parent)} is damaged ({', '.join(bad)}); {REBUILD_HINT}"
+        )
+    return searcher
 
 
 def new_generation(folder: Path):
@@ -306,10 +332,75 @@ def discard(generation: Path) -> None:
 
 
 def raise_if_damaged(folder: Path, generation: Path | None = None) -> None:
-    """IndexDamagedError naming the files whose checksums no longer match, if any."""
+    """IndexDamagedError naming the files whose checksums no longer match, if any, or
+    the live files that no checksum covers (a commit an earlier version left unsealed)."""
     result = verify(generation or folder / read_pointer(folder).generation)
-    if not result.ok:
+    if result.damaged or result.missing:
         names = ", ".join(result.damaged + result.missing)
         raise IndexDamagedError(
             f"the index in {describe(folder)} is damaged ({names}); {REBUILD_HINT}"
         )
+    if result.unsealed:
+        raise IndexDamagedError(
+            f"the index in {describe(folder)} has files no checksum covers "
+            f"({_listed(result.unsealed)}: a run was stopped before it sealed them); "
+            f'run "search index" to check and seal them, or {REBUILD_HINT}'
+        )
+
+
+def _listed(names: list[str], most: int = 5) -> str:
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def check_unsealed(folder: Path, generation: Path, index) -> None:
+    """Before a run writes to the live generation (under the write lock): tidy what
+    interrupted runs left, and make sure every live file is sealed.
+
+    A live file that no checksum covers (an earlier version's commit stopped before its
+    seal) is sealed only once Whoosh has read every part of its segment back (see
+    read_segment); if that fails, the run stops with the rebuild advice. Nothing is
+    ever recorded as good unread.
+    """
+    with guard(folder):
+        toc = latest_toc(os.listdir(generation))
+        live = live_segments(generation, toc) if toc else set()
+        remove_leftovers(generation, live)
+        result = verify(generation)
+        if result.damaged or result.missing or not result.unsealed:
+            return  # damage is refused before the run writes (raise_if_damaged)
+        unsealed = {segment_of(name) for name in result.unsealed} - {None}
+        with index.searcher() as searcher:
+            for leaf, _offset in searcher.reader().leaf_readers():
+                if leaf.segment().segment_id() in unsealed or toc in result.unsealed:
+                    read_segment(leaf)
+        record_checked(generation, result.unsealed)
+
+
+def read_segment(reader) -> None:
+    """Read every part of one segment through Whoosh: its stored documents, every posting
+    of every term, and each lengths column against the segment's document count.
+    Whatever is unreadable raises (the guard names it as damage)."""
+    count = reader.doc_count_all()
+    for number in range(count):
+        reader.stored_fields(number)
+    holding: dict[str, set[int]] = {}  # per field, the documents that have a word in it
+    for fieldname, text in reader.all_terms():
+        matcher = reader.postings(fieldname, text)
+        documents = holding.setdefault(fieldname, set())
+        while matcher.is_active():
+            matcher.weight()
+            documents.add(matcher.id())
+            matcher.next()
+    perdoc = reader._perdoc  # Whoosh's reader of the segment's columns
+    for fieldname in reader.schema.scorable_names():
+        lengths = f"_{fieldname}_len"
+        if not perdoc.has_column(lengths):
+            if reader.field_length(fieldname):
+                raise DamagedRecord(f"the lengths of {fieldname} are missing")
+            continue
+        if len(perdoc._cached_reader(lengths, LENGTHS_COLUMN)) > count:
+            raise DamagedRecord(f"the lengths of {fieldname} do not fit the segment")
+        # A document with a word in the field has a length: a truncated or zeroed file not.
+        if not all(reader.doc_field_length(n, fieldname) for n in holding.get(fieldname, ())):
+            raise DamagedRecord(f"the lengths of {fieldname} are cut short or zeroed")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import SegmentWriter
 
 from ..errors import IndexLockedError, InputError, NotAnIndexError, SearchError, WorkerError
 from .store import LOCK, POINTER, describe, foreign_entries
@@ -51,7 +52,7 @@ NO_SPACE_ERRORS = (errno.ENOSPC, errno.EDQUOT)
 
 
 class NoSpaceError(OSError):
-    """The disk filled up under a worker (the parent says how much the run needed)."""
+    """The disk filled up under a worker (the parent says what became of the run)."""
 
 
 class _Workers:
@@ -201,8 +202,6 @@ def open_writer(index, procs: int = 1):
     writing its own segment, and every worker is accounted for before the commit.
     A cancelled run removes the files it wrote: the live TOC names none of them.
     """
-    from whoosh.writing import SegmentWriter
-
     # Our write lock is held for the whole run: Whoosh's own lock (_lk) is not taken, so
     # a writer that fails as it starts leaves no lock behind in this process either.
     try:
@@ -211,7 +210,7 @@ def open_writer(index, procs: int = 1):
             options = {**_WRITER_OPTIONS, **_WORKER_OPTIONS}
             writer = AccountedWriter(index, procs=procs, subargs=options, _lk=False, **options)
         else:
-            writer = SegmentWriter(index, _lk=False, **_WRITER_OPTIONS)
+            writer = _SealingWriter(index, _lk=False, **_WRITER_OPTIONS)
     except BaseException:
         shutil.rmtree(os.path.join(index.storage.folder, f"{index.indexname}.tmp"), True)
         raise
@@ -225,6 +224,23 @@ def open_writer(index, procs: int = 1):
             writer.cancel()
         _remove_uncommitted(writer, live)
         raise
+
+
+def _commit_sealed(writer, segments, commit_toc) -> None:
+    """Publish the TOC of `segments` with its checksums recorded first (see
+    durable.record_commit): a commit is never visible unsealed, even under kill -9."""
+    writer.storage.sealing = frozenset(segment.segment_id() for segment in segments)
+    try:
+        commit_toc(segments)
+    finally:
+        writer.storage.sealing = None
+
+
+class _SealingWriter(SegmentWriter):
+    """Whoosh's one-process writer, whose commit records its checksums before publishing."""
+
+    def _commit_toc(self, segments):
+        _commit_sealed(self, segments, super()._commit_toc)
 
 
 def _remove_uncommitted(writer, live: list) -> None:
@@ -320,7 +336,7 @@ class AccountedWriter(MpWriter):
                 f"an indexing worker did not deliver its documents ({delivered} of "
                 f"{self.handed_out}); nothing was committed; run again with --jobs 1"
             )
-        super()._commit_toc(segments)
+        _commit_sealed(self, segments, super()._commit_toc)
 
 
 def worker_failure(exitcode: int) -> Exception:

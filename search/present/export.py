@@ -17,12 +17,12 @@ article has no dateline), plus `title` and `url` when the index stores them.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 
 from ..engine.mapping import index_body as index_body
 from ..errors import ExportError
+from .text import inert_json
 
 FORMATS = ("es-bulk", "es-index", "jsonl")
 DEFAULT_INDEX_NAME = "search"
@@ -58,8 +58,8 @@ def sentence_document(fields: dict) -> dict:
 
 
 def to_line(value) -> str:
-    """One compact JSON line (UTF-8 text as is), the same bytes for the same value."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """One compact JSON line, the same bytes for the same value, escaped as `--json` is."""
+    return inert_json(value, separators=(",", ":"))
 
 
 def bulk_lines(sentences: Iterable[dict], index_name: str = DEFAULT_INDEX_NAME) -> Iterator[str]:

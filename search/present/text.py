@@ -81,8 +81,14 @@ class Style:
 def to_json(record) -> str:
     """One JSON Lines line for a record (a dataclass or a dict)."""
     data = asdict(record) if is_dataclass(record) and not isinstance(record, type) else record
-    line = json.dumps(data, ensure_ascii=False)
-    # json escapes C0 controls itself; C1 controls and bidi overrides are escaped here too.
+    return inert_json(data)
+
+
+def inert_json(value, separators: tuple[str, str] | None = None) -> str:
+    """`value` as one JSON line that is inert on a terminal: UTF-8 text as is, but json's
+    own escapes for C0 controls and ours, here, for C1 controls and bidi overrides. Every
+    JSON the commands write (--json, export) goes through it."""
+    line = json.dumps(value, ensure_ascii=False, separators=separators)
     return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
 
 
@@ -202,6 +208,58 @@ def wrap(text: str, width: int | None) -> list[str]:
         replace_whitespace=False,
         expand_tabs=False,  # each line must stay a slice of `text`: spans are found in it
     ) or [text]
+
+
+def article_match_json(match) -> dict:
+    """One `--scope article` result as JSON: the article, its best sentence as `text`, and
+    its best sentences (`sentence`, `text`, `matches`)."""
+    return {
+        "rank": match.rank,
+        "score": match.score,
+        "article": match.article,
+        "path": match.path,
+        "name": match.name,
+        "date": match.date,
+        "hits": match.hits,
+        "text": match.text,
+        "sentences": [
+            {
+                "sentence": s.sentence,
+                "text": s.text,
+                "matches": [list(span) for span in s.matches],
+            }
+            for s in match.sentences
+        ],
+        "title": match.title,
+        "url": match.url,
+    }
+
+
+def format_article_match(match, style: Style, width: int | None) -> list[str]:
+    """A `--scope article` result: a header (rank, name, date, headline), then each of its
+    best sentences, numbered as `-C` numbers a hit (`6:`), with the matched words lit."""
+    header = f"{style.rank(f'{match.rank}.')} {style.location(inert(match.name))}"
+    if match.date:
+        header += f"  {style.date(match.date)}"
+    if match.title:
+        header += f"  {style.title(inert(match.title))}"
+    lines = [header]
+    if not match.sentences:
+        return lines
+    label_width = len(str(max(s.sentence for s in match.sentences))) + 1
+    for sentence in match.sentences:
+        body = highlight_lines(
+            sentence.text, sentence.matches, style, _less(width, label_width + 4)
+        )
+        lines += _numbered(f"{sentence.sentence}:", label_width, body, None)
+    return lines
+
+
+def format_scope_note(count: int) -> str:
+    """How many articles `--scope article` finds, after a query that found few sentences."""
+    return (
+        f"--scope article finds {_plural(count, 'article')} with the words anywhere in one article."
+    )
 
 
 def format_article_hits(entry, style: Style) -> str:
@@ -347,14 +405,19 @@ def format_rebuilt(reason: str) -> str:
     return inert(f"search: {reason}; rebuilt it from the paths given")
 
 
-def format_no_match(text: str, suggestion: str | None, any_count: int | None = None) -> str:
+def format_no_match(
+    text: str, suggestion: str | None, any_count: int | None = None, scope_count: int | None = None
+) -> str:
     """The one stderr line of a query that found nothing: what, a correction if there is one,
-    and how many sentences `--any` would find when some have part of the words."""
+    how many sentences `--any` would find when some have part of the words, and how many
+    articles `--scope article` would find."""
     line = f'No matches for "{text}".'
     if suggestion:
         line += f" Did you mean: {suggestion}?"
     if any_count:
         line += f" --any finds {_plural(any_count, 'sentence')} with some of the words."
+    if scope_count:
+        line += " " + format_scope_note(scope_count)
     return inert(line)
 
 

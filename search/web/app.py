@@ -45,16 +45,18 @@ from starlette.templating import Jinja2Templates
 from .. import __version__
 from ..errors import BadRequest, InputError, Overloaded, QueryError, QueryTimeoutError, SearchError
 from ..index import Index, Options, ParsedQuery, check_date, live_snapshot, question
-from ..present.text import hit_json
+from ..present.text import article_match_json, hit_json
 
 PACKAGE = Path(__file__).resolve().parent
 WORKERS = 4
 TIME_LIMIT = 10.0  # seconds a request may wait for its search
 FRESHNESS_INTERVAL = 0.5  # seconds between two looks at the index on disk
 MAX_LIMIT = 1000
+MAX_DIGITS = 18  # the longest number a parameter may have (a page, an offset, a sentence)
 MAX_WINDOW = 10_000  # offset + limit, as Elasticsearch's index.max_result_window
 PAGE_SIZE = 10
 SORTS = ("relevance", "date", "article")
+SCOPES = ("sentence", "article")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'",
     "X-Content-Type-Options": "nosniff",
@@ -175,13 +177,28 @@ def _flag(request: Request, name: str) -> bool:
 
 
 def _number(request: Request, name: str, default: int, low: int, high: int | None = None) -> int:
+    """A whole-number parameter of at least `low`, capped at `high` (BadRequest if not).
+
+    Its digits are counted before they are converted: Python refuses to convert more than
+    4,300 of them, and no count, page or sentence number here needs more than MAX_DIGITS.
+    """
     text = _one(request, name).strip()
     if not text:
         return default
-    if not (text.isascii() and text.isdigit()) or int(text) < low:
-        raise BadRequest(f"{name}={text!r} is not a whole number of at least {low}")
-    value = int(text)
+    if not (text.isascii() and text.isdigit()):
+        raise BadRequest(f"{name}={_shown(text)!r} is not a whole number of at least {low}")
+    digits = text.lstrip("0") or "0"
+    if len(digits) > MAX_DIGITS:
+        raise BadRequest(f"{name}={_shown(text)} is too large (at most {MAX_DIGITS} digits)")
+    value = int(digits)
+    if value < low:
+        raise BadRequest(f"{name}={_shown(text)!r} is not a whole number of at least {low}")
     return value if high is None else min(value, high)
+
+
+def _shown(text: str, width: int = 20) -> str:
+    """A parameter's value as an error quotes it: its first `width` characters."""
+    return text if len(text) <= width else text[:width] + "..."
 
 
 def _date(request: Request, name: str) -> str | None:
@@ -196,6 +213,13 @@ def _sort(request: Request) -> str:
     return sort
 
 
+def _scope(request: Request) -> str:
+    scope = _one(request, "scope", "sentence") or "sentence"
+    if scope not in SCOPES:
+        raise BadRequest(f"scope={scope!r} is not one of {', '.join(SCOPES)}")
+    return scope
+
+
 def _parsed(request: Request) -> tuple[ParsedQuery, Options]:
     """The query of a request, parsed with its filters (QueryError: a 400), and the options
     of its answer (with the total; the caller sets the page)."""
@@ -204,6 +228,7 @@ def _parsed(request: Request) -> tuple[ParsedQuery, Options]:
         since=_date(request, "since"),
         until=_date(request, "until"),
         include_undated=_flag(request, "include_undated"),
+        scope=_scope(request),
     )
     parsed = question(_one(request, "q"), options)
     return parsed, replace(options, total=True)
@@ -223,6 +248,8 @@ def _results(index: Index, parsed, options: Options) -> dict:
     answer = index.answer(parsed, options)
     return {
         "hits": answer.hits,
+        "articles": answer.in_articles,
+        "scope_count": answer.scope_count,
         "total": answer.total,
         "max_score": answer.max_score,
         "suggestion": answer.did_you_mean,
@@ -262,6 +289,20 @@ def _hit_document(hit) -> dict:
     }
 
 
+def _article_document(match) -> dict:
+    """An article found at article scope, as a hit of the API: the article and its best
+    sentences, each highlighted."""
+    return {
+        "_index": "articles",
+        "_id": match.path,
+        "_score": match.score,
+        "_source": article_match_json(match),
+        "highlight": {
+            "text": [str(highlighted(s.text, s.matches, "em")) for s in match.sentences],
+        },
+    }
+
+
 async def api_search(request: Request) -> Response:
     parsed, options = _parsed(request)
     sort = _sort(request)
@@ -277,7 +318,8 @@ async def api_search(request: Request) -> Response:
             "hits": {
                 "total": {"value": found["total"], "relation": "eq"},
                 "max_score": found["max_score"],
-                "hits": [_hit_document(hit) for hit in found["hits"]],
+                "hits": [_hit_document(hit) for hit in found["hits"]]
+                + [_article_document(match) for match in found["articles"]],
                 "undated_left_out": found["undated_left_out"],
             },
             "did_you_mean": found["suggestion"],
@@ -301,6 +343,11 @@ async def api_article(request: Request) -> Response:
     )
 
 
+async def not_found(request: Request) -> Response:
+    """Any other path: a 404 for GET, a 405 for any other method (the app is read-only)."""
+    raise HTTPException(404, "Not Found")
+
+
 async def api_status(request: Request) -> Response:
     status = await _searcher(request).run(lambda index: index.status())
     return JSONResponse(asdict(status))
@@ -321,6 +368,7 @@ async def page_search(request: Request) -> Response:
         "until": _one(request, "until"),
         "include_undated": _one(request, "include_undated").strip().lower() in _TRUE,
         "sort": _one(request, "sort", "relevance"),
+        "scope": _one(request, "scope", "sentence"),
     }
     context: dict[str, Any] = {
         "form": form,
@@ -353,15 +401,13 @@ async def page_search(request: Request) -> Response:
         page=page,
         pages=pages,
         page_url=lambda number: _url(request, "/", page=number),
-        article_url=lambda hit: (
-            _url(request, f"/articles/{quote(hit.name)}", path=hit.path, hit=hit.sentence)
-            + f"#s{hit.sentence}"
-        ),
+        article_url=lambda hit, sentence=None: _sentence_url(request, hit, sentence),
         suggestion_url=_url(request, "/", q=found["suggestion"], page=None)
         if found["suggestion"]
         else None,
         undated_url=_url(request, "/", include_undated="1", page=None),
         any_url=_url(request, "/", any="1", page=None),
+        scope_url=_url(request, "/", scope="article", page=None),
     )
     return _page(request, "search.html", context)
 
@@ -406,17 +452,50 @@ _alert_cache: dict[Path, tuple] = {}
 
 
 async def page_article(request: Request) -> Response:
+    """An article as its file has it, in paragraphs: the query's words marked everywhere,
+    the hit it was opened at shown current, and links to the previous and next hits."""
     name = request.path_params["name"]
     wanted = _one(request, "path") or name
     hit = _number(request, "hit", 0, 0) or None
-    found = await _searcher(request).run(lambda index: index.article(wanted))
+    query = _article_query(request)
+    found = await _searcher(request).run(
+        lambda index: index.article(wanted, query=query[0], options=query[1])
+    )
+    before = [number for number in found.hits if hit is None or number < hit]
+    after = [number for number in found.hits if hit is None or number > hit]
     context = {
         "article": found,
         "hit": hit,
         "q": _one(request, "q"),
         "back_url": _url(request, "/", path=None, hit=None) if _one(request, "q") else "/",
+        "hit_number": found.hits.index(hit) + 1 if hit in found.hits else None,
+        "previous_url": _hit_url(request, before[-1]) if before and hit else None,
+        "next_url": _hit_url(request, after[0]) if after else None,
     }
     return _page(request, "article.html", context)
+
+
+def _article_query(request: Request) -> tuple[ParsedQuery | None, Options]:
+    """The query an article page was opened with, to mark its words (none if it has none
+    or cannot run: the article is shown all the same)."""
+    try:
+        parsed, options = _parsed(request)
+    except (QueryError, BadRequest):
+        return None, Options()
+    return parsed, options
+
+
+def _hit_url(request: Request, sentence: int) -> str:
+    return _url(request, request.url.path, hit=sentence) + f"#s{sentence}"
+
+
+def _sentence_url(request: Request, found, sentence: int | None = None) -> str:
+    """The article page of a hit (or of an article found, at `sentence`), with the query."""
+    number = sentence or getattr(found, "sentence", None)
+    if number is None:
+        return _url(request, f"/articles/{quote(found.name)}", path=found.path)
+    where = _url(request, f"/articles/{quote(found.name)}", path=found.path, hit=number)
+    return f"{where}#s{number}"
 
 
 def _url(request: Request, where: str, **changes) -> str:
@@ -521,12 +600,15 @@ def create_app(index_dir: Path, workers: int = WORKERS, time_limit: float = TIME
         Route("/api/status", api_status, methods=get),
         Route("/api/openapi.json", api_openapi, methods=get),
         Mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static"),
+        Route("/{path:path}", not_found, methods=get),  # last: what no route above matched
     ]
     app = Starlette(
         routes=routes,
         exception_handlers={SearchError: on_search_error, HTTPException: on_http_error},
         lifespan=lifespan,
     )
+    # A path with a slash too many is a 404 (or a 405), never a redirect to any method.
+    app.router.redirect_slashes = False
     app.state.searcher = searcher
     app.state.templates = Jinja2Templates(
         env=jinja2.Environment(
