@@ -154,6 +154,11 @@ class NewsroomTokenizer(Tokenizer):
         mode="",
         **kwargs,
     ):
+        if not tokenize:
+            # A wildcard, prefix or range end is one term as typed (Whoosh's tokenizers give
+            # the whole value too): lowercased and folded, never split.
+            yield _token(fold(value.lower()), False, start_pos, start_char, start_char + len(value))
+            return
         matches = list(_WORD.finditer(value))
         query = mode == "query"
         plain = query or self.field != "text" or self.expressible
