@@ -54,6 +54,7 @@ def question(text: str, options: Options = _ASKED) -> ParsedQuery:
         since=options.since,
         until=options.until,
         include_undated=options.include_undated,
+        language=options.language,
     )
 
 

@@ -35,6 +35,7 @@ class Hit:
     after: list[ContextSentence] = field(default_factory=list)
     title: str | None = None  # the article's headline, if its format gives one
     url: str | None = None  # where the article was published, if its format says
+    language: str = "en"  # the article's language (ISO 639-1)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class ArticleHits:
     score: float
     title: str | None = None
     url: str | None = None
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class ArticleText:
     paragraphs: dict[int, int] = field(default_factory=dict)
     matches: dict[int, list[Span]] = field(default_factory=dict)
     hits: list[int] = field(default_factory=list)
+    language: str = "en"
 
     def in_paragraphs(self) -> list[list[ContextSentence]]:
         """The sentences grouped by paragraph, in order (one paragraph each if unknown)."""
@@ -150,6 +153,7 @@ class Options:
     shape: str = "hits"
     total: bool = False
     scope: str = "sentence"
+    language: str | None = None  # only articles in this language (ISO 639-1)
 
 
 @dataclass(frozen=True)

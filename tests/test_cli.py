@@ -20,6 +20,7 @@ QUERY_FIELDS = {
     "matches",
     "title",
     "url",
+    "language",
 }
 
 
@@ -147,7 +148,7 @@ def test_split_json_fields_and_offsets():
     result = invoke("split", "--json", str(SEED))
     records = json_lines(result.stdout)
     assert len(records) == 20
-    assert set(records[0]) == {"sentence", "text", "start", "end", "date"}
+    assert set(records[0]) == {"sentence", "text", "start", "end", "date", "language"}
     raw = SEED.read_text(encoding="utf-8")
     for record in records:
         assert " ".join(raw[record["start"] : record["end"]].split()) == record["text"]

@@ -129,7 +129,7 @@ def test_bulk_output_round_trips_every_sentence(
         assert source["name"] == fields.get("name", fields["article"])
         assert source.get("title") == fields.get("title")
         assert source.get("url") == fields.get("url")
-        required = {"text", "article", "path", "name", "sentence", "date"}
+        required = {"text", "article", "path", "name", "sentence", "date", "language"}
         assert required <= set(source) <= required | {"title", "url"}
 
 
@@ -300,7 +300,7 @@ def test_a_terminal_gets_a_progress_bar_and_stdout_the_documents(corpus_index, t
 
 def text_components() -> list:
     """The analyzer the index uses, from the schema itself."""
-    return list(build_schema()["text"].analyzer.items)
+    return list(build_schema()["text"].analyzer.english.items)
 
 
 def component(kind_name: str):
@@ -435,9 +435,12 @@ def _folded(tokens: list[str], preserve_original: bool) -> list[str]:
 def whoosh_tokens(text: str, field: str = "text") -> list[str]:
     """Our tokens with only the word rules that ES can express (the mapping's `_meta` names
     the others)."""
+    from search.engine.analysis import LanguageAnalyzer
     from search.engine.words import NewsroomTokenizer
 
     analyzer = build_schema()[field].analyzer
+    if isinstance(analyzer, LanguageAnalyzer):  # English text: its English analyzer
+        analyzer = analyzer.english
     tokenizer, *filters = list(getattr(analyzer, "items", [analyzer]))
     expressible = NewsroomTokenizer(tokenizer.field, expressible=True)
     for component in filters:

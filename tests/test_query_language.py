@@ -138,7 +138,17 @@ def test_articles_list(corpus_index):
     result = invoke("query", "-l", "--json", "Russia", "--index-dir", str(corpus_index))
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert {r["article"]: r["hits"] for r in records} == {C: 1, S: 7}
-    assert set(records[0]) == {"article", "path", "name", "date", "hits", "score", "title", "url"}
+    assert set(records[0]) == {
+        "article",
+        "path",
+        "name",
+        "date",
+        "hits",
+        "score",
+        "title",
+        "url",
+        "language",
+    }
 
 
 @pytest.mark.parametrize(

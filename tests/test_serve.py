@@ -731,7 +731,8 @@ def test_openapi_describes_every_api_route_and_validates_real_responses(
             check(template, empty.get(url))
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
     assert names == {
-        "q", "any", "since", "until", "include_undated", "scope", "sort", "limit", "offset"
+        "q", "any", "since", "until", "include_undated", "scope", "lang", "sort", "limit",
+        "offset"
     }  # fmt: skip
 
 

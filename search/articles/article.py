@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import DocumentError
+from ..language import DEFAULT, Language, identify
 from .decode import decode_article
 from .formats import FORMAT_READERS, Document
 from .mail import MAIL_READERS
@@ -43,6 +44,7 @@ class Article:
     url: str | None = None
     text: str = field(default="", repr=False)  # the text the sentences were cut from
     notes: tuple[str, ...] = ()  # what the reader noticed (see Document.notes)
+    language: str = DEFAULT  # ISO 639-1 (see `search.language.identify`)
 
     @property
     def iso_date(self) -> str | None:
@@ -71,30 +73,36 @@ def reader_for(path: str | Path) -> Reader | None:
     return READERS.get(Path(path).suffix.lower())
 
 
-def parse_article(data: bytes, path: str | Path) -> Article:
+def parse_article(data: bytes, path: str | Path, default: Language | None = None) -> Article:
     """The article in a file's bytes. Unknown suffixes are read as plain text.
+
+    Its language is identified (`search.language.identify`; `default` when the text is too
+    short to tell) and its sentences are split by that language's rules.
 
     Raises InputError subclasses (BinaryFileError, ...) naming the file when it
     cannot be read as an article.
     """
-    articles = parse_articles(data, path)
+    articles = parse_articles(data, path, default)
     if len(articles) != 1:
         keys = ", ".join(key for key, _article in articles[:3])
         raise DocumentError(f"{path}: holds {len(articles)} articles ({keys}, ...), not one")
     return articles[0][1]
 
 
-def parse_articles(data: bytes, path: str | Path) -> list[tuple[str, Article]]:
+def parse_articles(
+    data: bytes, path: str | Path, default: Language | None = None
+) -> list[tuple[str, Article]]:
     """The articles in a file's bytes, each with the path it is stored under: the file's own
-    path, or `<path>#<key>` for each article of a container (the messages of a mailbox)."""
+    path, or `<path>#<key>` for each article of a container (the messages of a mailbox).
+    Each article's language is its own (`default` when too short to tell)."""
     reader = reader_for(path) or read_plain_text
     document = reader(data, str(path))
     if document.parts:
-        articles = [(f"{path}#{key}", _article(part)) for key, part in document.parts]
+        articles = [(f"{path}#{key}", _article(part, default)) for key, part in document.parts]
         key, first = articles[0]  # what the container noticed travels with its first article
         articles[0] = (key, replace(first, notes=document.notes + first.notes))
         return articles
-    return [(str(path), _article(document))]
+    return [(str(path), _article(document, default))]
 
 
 @dataclass(frozen=True)
@@ -108,27 +116,31 @@ class StreamedArticle:
     url: str | None = None
     notes: tuple[str, ...] = ()
     text: str = field(default="", repr=False)  # the text the sentences are cut from
+    language: str = DEFAULT  # ISO 639-1 (see `search.language.identify`)
 
     @property
     def iso_date(self) -> str | None:
         return self.date.isoformat() if self.date else None
 
 
-def stream_articles(data: bytes, path: str | Path) -> list[tuple[str, StreamedArticle]]:
+def stream_articles(
+    data: bytes, path: str | Path, default: Language | None = None
+) -> list[tuple[str, StreamedArticle]]:
     """As parse_articles, with each article's sentences as an iterator: memory is that of the
     file's text, whatever the number of its sentences (a 200 MB line holds 7.5 million)."""
     reader = reader_for(path) or read_plain_text
     document = reader(data, str(path))
     if document.parts:
-        articles = [(f"{path}#{key}", _streamed(part)) for key, part in document.parts]
+        articles = [(f"{path}#{key}", _streamed(part, default)) for key, part in document.parts]
         key, first = articles[0]  # what the container noticed travels with its first article
         articles[0] = (key, replace(first, notes=document.notes + first.notes))
         return articles
-    return [(str(path), _streamed(document))]
+    return [(str(path), _streamed(document, default))]
 
 
-def _streamed(document: Document) -> StreamedArticle:
-    date, sentences = split_lazily(document.text)
+def _streamed(document: Document, default: Language | None = None) -> StreamedArticle:
+    language = identify(document.text, document.language, default)
+    date, sentences = split_lazily(document.text, language.split_rules)
     return StreamedArticle(
         sentences,
         document.date or date,
@@ -136,6 +148,7 @@ def _streamed(document: Document) -> StreamedArticle:
         document.url,
         document.notes,
         document.text,
+        language.code,
     )
 
 
@@ -144,8 +157,9 @@ def is_container(path: str | Path) -> bool:
     return Path(path).suffix.lower() in CONTAINERS
 
 
-def _article(document: Document) -> Article:
-    split = split_article(document.text)
+def _article(document: Document, default: Language | None = None) -> Article:
+    language = identify(document.text, document.language, default)
+    split = split_article(document.text, language.split_rules)
     return Article(
         sentences=split.sentences,
         date=document.date or split.date,
@@ -153,4 +167,5 @@ def _article(document: Document) -> Article:
         url=document.url,
         text=document.text,
         notes=document.notes,
+        language=language.code,
     )

@@ -45,6 +45,7 @@ The date is the calendar date as printed; a zone or offset never moves it to ano
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from typing import NamedTuple
@@ -203,6 +204,27 @@ _SHAPES = (
 _COMPILED = tuple(
     (re.compile(_BEFORE + shape.core + _AFTER, re.IGNORECASE), shape.read) for shape in _SHAPES
 )
+
+
+@functools.cache
+def _foreign() -> tuple[re.Pattern[str], dict[str, int]]:
+    """Day-first dates with the month words of the other languages we read (each
+    `search.language.Language` carries its own): "11. März 2025", "le 11 mars 2025",
+    "11 de marzo de 2025", "11 березня 2025 р.", "11 марта 2025 года", "11 Mart 2025"."""
+    from ..language import LANGUAGES
+
+    months: dict[str, int] = {}
+    for language in LANGUAGES.values():
+        if language.code != "en":
+            months.update(language.months)
+    core = (
+        rf"(?:(?:le|am|el|il|em|den|de)\s+)?(?P<day>{_DAY})(?:\.|er|º|°|-?го)?\s+(?:de\s+)?"
+        rf"(?P<mon>{_alternatives(list(months))})\.?,?\s+(?:de\s+)?{_YEAR}"
+        r"(?:\s*(?:г\.|года|год|р\.|року|рік|yılı|r\.|roku))?"
+    )
+    return re.compile(_BEFORE + core + _AFTER, re.IGNORECASE), months
+
+
 _HAS_YEAR = re.compile(r"[0-9]{4}")
 _MAX_LEN = 200  # a long byline, a label, a weekday, a date, a time and a zone fit in 120
 
@@ -219,4 +241,6 @@ def parse_dateline(line: str) -> datetime.date | None:
         date = read(m) if m else None
         if date is not None:
             return date
-    return None
+    foreign, months = _foreign()
+    m = foreign.fullmatch(s)
+    return _make(int(m["year"]), months[m["mon"].lower()], int(m["day"])) if m else None

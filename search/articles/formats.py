@@ -59,6 +59,7 @@ class Document:
     parts: tuple[tuple[str, Document], ...] = ()
     # What the reader noticed and the indexer should say (one warning each), the file indexed.
     notes: tuple[str, ...] = ()
+    language: str | None = None  # the language the file declares (`<html lang>`), as written
 
 
 def _require(module: str, name: str):
@@ -160,6 +161,7 @@ def read_html(data: bytes, name: str) -> Document:
     if tree is None:
         raise DocumentError(f"{name}: no article text found in the page (empty or not an article)")
     canonical = _canonical_url(tree)  # read first: extraction prunes the tree
+    declared = tree.get("lang") if tree.tag == "html" else None
     try:
         extracted = trafilatura.bare_extraction(
             tree,
@@ -174,13 +176,14 @@ def read_html(data: bytes, name: str) -> Document:
         raise DocumentError(f"{name}: not a readable web page ({error})") from None
     if extracted is None or extracted.body is None:
         raise DocumentError(f"{name}: no article text found in the page (empty or not an article)")
-    return _document(
+    document = _document(
         name,
         _html_blocks(extracted.body),
         extracted.title,
         parse_date(extracted.date),
         canonical or extracted.url,
     )
+    return replace(document, language=declared or None)
 
 
 # The plain reader of large pages ----------------------------------------------------------

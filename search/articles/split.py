@@ -85,9 +85,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..language import SplitRules
 from .dateline import parse_dateline
 
-__all__ = ["Article", "Sentence", "split_article", "split_lazily", "split_sentences"]
+__all__ = ["Article", "Sentence", "SplitRules", "split_article", "split_lazily", "split_sentences"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,9 @@ class Article:
     sentences: list[Sentence]
 
 
-_OPENERS = "\"'“‘«‹([{"
+_OPENERS = "\"'“‘«‹([{„"
+# German quotes »so«, typed ``so'' and Dutch ,,zo'' (two commas).
+_FOREIGN_OPENERS = _OPENERS + "`»›,"
 _CLOSERS = "\"'”’»›)]}“‘"  # a curly opening quote right after a terminal closes a quote
 _TERMINALS = ".!?…‽"
 _BULLETS = "•⁃▪◦‣"
@@ -123,6 +126,12 @@ _CANDIDATE = re.compile(
     r"[.!?…‽](?<![.!?…‽].)[.!?…‽]*([\"'”’»›)\]}“‘]*)"
     r"((?:\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\])*)\s+(?=[^\sa-z])"
 )
+# For other languages, a closing guillemet may follow a space ("« Merci. » Il part").
+_CANDIDATE_SPACED = re.compile(
+    r"[.!?…‽](?<![.!?…‽].)[.!?…‽]*((?:[\"'”’»›)\]}“‘]|[ \u00a0\u202f](?=[»›]|''))*)"
+    r"((?:\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\])*)\s+(?=[^\sa-z])"
+)
+_DIALOGUE = re.compile(r"[-–—]\s+[^\W\d_]")
 _CITATION_END = re.compile(r"\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\]\Z")
 _PARA_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+\s*")
 _SPACE_BY_BREAK = re.compile(r"\n(?:(?<=[^\S\n]\n)|(?=[^\S\n]))")  # other whitespace by a break
@@ -316,8 +325,35 @@ def _period_ends(t: str, s: int, k: int, c: str, start: int, b: int, headline: b
     return _abbreviation_ends(kind, t, k, b, start, s, address)
 
 
+def _foreign_period_ends(t: str, s: int, k: int, start: int, b: int, rules: SplitRules) -> bool:
+    """Whether the period at t[s] ends the sentence by a language's `rules`; t[k] is next."""
+    if s - 7 >= start and t[s - 7 : s].isalpha():
+        return True  # a word of 7 letters or more is no abbreviation
+    lo = s - 24 if s - 24 > start else start
+    word = t[lo:s].rsplit(None, 1)[-1].lstrip(_OPENERS)
+    word = word.rsplit("'", 1)[-1].rsplit("’", 1)[-1]  # "dall'art.", "l'av."
+    if word.isdigit():
+        if rules.ordinals and len(word) <= 3:
+            return False
+        m = _WORD.match(t, k, b)
+        return m is None or m.group().lower() not in rules.months
+    if word.lower() in rules.abbreviations:
+        return False
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        return False  # an initial
+    return not ("." in word and _INITIALISM.fullmatch(word))
+
+
 def _ends_sentence(
-    t: str, s: int, r: int, e: int, n: int, start: int, b: int, headline: bool
+    t: str,
+    s: int,
+    r: int,
+    e: int,
+    n: int,
+    start: int,
+    b: int,
+    headline: bool,
+    rules: SplitRules | None = None,
 ) -> bool:
     """Decide the candidate t[s:e]: terminal run t[s:r], closers t[r:e], next token at t[n].
 
@@ -334,15 +370,20 @@ def _ends_sentence(
         m = _DOTS_THEN_WORD.match(t, n, b)
         return m is not None and m.group(1).isupper()
     k = n
-    while c in _OPENERS:
+    openers = _OPENERS if rules is None else _FOREIGN_OPENERS
+    while c in openers or rules is not None and c in " \u00a0\u202f" and t[k - 1] in "«‹":
         k += 1
         if k >= b:
             return False
         c = t[k]
+    if rules is not None and c in "-–—" and _DIALOGUE.match(t, k, b):
+        return True  # a line of dialogue: "- Nie wiem. - Dlaczego?"
     if c.islower() or not (c.isalnum() or c in _SYMBOL_STARTS):
         return False
     if run == ".":
         if not t[s - 1].isspace():
+            if rules is not None:
+                return _foreign_period_ends(t, s, k, start, b, rules)
             return _period_ends(t, s, k, c, start, b, headline)
         if s - 7 >= start and _FOURTH_DOT.fullmatch(t, s - 7, s):
             return True  # ". . . ." : the fourth dot is a period
@@ -407,8 +448,13 @@ def _end_of_words(t: str, a: int, b: int) -> int:
     return y
 
 
-def _split_span(t: str, a: int, b: int) -> Iterator[tuple[int, int]]:
+def _split_span(
+    t: str, a: int, b: int, rules: SplitRules | None = None
+) -> Iterator[tuple[int, int]]:
     """The (start, end) of each sentence of t[a:b]; t[a] and t[b - 1] are non-space."""
+    if rules is not None:
+        yield from _split_span_by(t, a, b, rules)
+        return
     start = a
     headline = t[_end_of_words(t, a, b) - 1] not in _TERMINALS and t.find("\n", a, b) < 0
     for m in _CANDIDATE.finditer(t, a, b):
@@ -427,7 +473,23 @@ def _split_span(t: str, a: int, b: int) -> Iterator[tuple[int, int]]:
     yield (start, b)
 
 
-def _split_paragraph(t: str, a: int, b: int, line_bullets: bool) -> Iterator[tuple[int, int]]:
+def _split_span_by(t: str, a: int, b: int, rules: SplitRules) -> Iterator[tuple[int, int]]:
+    """`_split_span` for a language with its own `rules`."""
+    start = a
+    for m in _CANDIDATE_SPACED.finditer(t, a, b):
+        n = m.end()
+        if t[n].islower():
+            continue
+        s, e = m.start(), m.end(2)
+        if _ends_sentence(t, s, m.start(1), m.end(1), n, start, b, False, rules):
+            yield (start, e)
+            start = n
+    yield (start, b)
+
+
+def _split_paragraph(
+    t: str, a: int, b: int, line_bullets: bool, rules: SplitRules | None = None
+) -> Iterator[tuple[int, int]]:
     c = t[a]
     items: list[int] = []
     if c in _BULLETS or c in "-*" or c.isdigit() or t[a + 1 : a + 2] in (".", ")"):
@@ -435,12 +497,12 @@ def _split_paragraph(t: str, a: int, b: int, line_bullets: bool) -> Iterator[tup
     elif line_bullets:  # "Key points:\n• Taxes\n• Spending"
         items = [m.start(1) for m in _LINE_BULLET.finditer(t, a, b)]
     for item in items:
-        yield from _split_span(t, a, _trim_end(t, a, item))
+        yield from _split_span(t, a, _trim_end(t, a, item), rules)
         a = item
-    yield from _split_span(t, a, b)
+    yield from _split_span(t, a, b, rules)
 
 
-def _sentence_spans(t: str, pos: int) -> Iterator[tuple[int, int]]:
+def _sentence_spans(t: str, pos: int, rules: SplitRules | None = None) -> Iterator[tuple[int, int]]:
     """The spans of the sentences from `pos` on, one at a time: a text of millions of
     sentences is never held as a list of them."""
     first = _NONSPACE.search(t, pos)
@@ -449,10 +511,10 @@ def _sentence_spans(t: str, pos: int) -> Iterator[tuple[int, int]]:
     a = first.start()
     line_bullets = _LINE_BULLET.search(t, a) is not None
     for m in _PARA_BREAK.finditer(t, a):
-        yield from _split_paragraph(t, a, _trim_end(t, a, m.start()), line_bullets)
+        yield from _split_paragraph(t, a, _trim_end(t, a, m.start()), line_bullets, rules)
         a = m.end()
     if a < len(t):
-        yield from _split_paragraph(t, a, _trim_end(t, a, len(t)), line_bullets)
+        yield from _split_paragraph(t, a, _trim_end(t, a, len(t)), line_bullets, rules)
 
 
 def _normalise(text: str) -> str:
@@ -462,9 +524,9 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", " \n").replace("\r", "\n")
 
 
-def _sentences(t: str, pos: int) -> Iterator[Sentence]:
+def _sentences(t: str, pos: int, rules: SplitRules | None = None) -> Iterator[Sentence]:
     bare_breaks = _SPACE_BY_BREAK.search(t, pos) is None  # then a line break is one space
-    for number, (s, e) in enumerate(_sentence_spans(t, pos), 1):
+    for number, (s, e) in enumerate(_sentence_spans(t, pos, rules), 1):
         raw = t[s:e]
         if "\n" in raw:
             if bare_breaks:
@@ -474,13 +536,16 @@ def _sentences(t: str, pos: int) -> Iterator[Sentence]:
         yield Sentence(number, raw, s, e)
 
 
-def split_article(text: str) -> Article:
-    """Whole file text (already decoded str) -> dateline + numbered sentences."""
-    date, sentences = split_lazily(text)
+def split_article(text: str, rules: SplitRules | None = None) -> Article:
+    """Whole file text (already decoded str) -> dateline + numbered sentences, by a language's
+    `rules` (English's when None)."""
+    date, sentences = split_lazily(text, rules)
     return Article(date, list(sentences))
 
 
-def split_lazily(text: str) -> tuple[datetime.date | None, Iterator[Sentence]]:
+def split_lazily(
+    text: str, rules: SplitRules | None = None
+) -> tuple[datetime.date | None, Iterator[Sentence]]:
     """As split_article, but the sentences come one at a time, as they are found: memory
     stays that of the text, however many sentences it holds."""
     t = _normalise(text)
@@ -492,9 +557,9 @@ def split_lazily(text: str) -> tuple[datetime.date | None, Iterator[Sentence]]:
     if line_end < 0:
         line_end = len(t)
     date = parse_dateline(t[line_start:line_end])
-    return date, _sentences(t, line_end if date else 0)
+    return date, _sentences(t, line_end if date else 0, rules)
 
 
-def split_sentences(text: str) -> list[str]:
+def split_sentences(text: str, rules: SplitRules | None = None) -> list[str]:
     """Plain text (one paragraph or more) -> sentence strings. Used by golden-rule tests."""
-    return [s.text for s in _sentences(_normalise(text), 0)]
+    return [s.text for s in _sentences(_normalise(text), 0, rules)]

@@ -149,6 +149,11 @@ def cli() -> None:
     is_flag=True,
     help="Also drop every indexed file that is gone, wherever it was; with no PATH, only prune.",
 )
+@click.option(
+    "--language",
+    metavar="CODE",
+    help="The language of articles too short to tell (ISO 639-1, e.g. de). [default: en]",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print no summary line.")
 def index_command(
     paths,
@@ -159,6 +164,7 @@ def index_command(
     include,
     exclude,
     prune: bool,
+    language: str | None,
     quiet: bool,
 ) -> None:
     """Split articles into sentences and index them (incrementally).
@@ -200,6 +206,7 @@ def index_command(
             prune=prune,
             jobs=jobs,
             exclude=exclude,
+            language=language,
         )
     if report.outdated:
         click.echo(output.format_rebuilt(report.outdated), err=True)
@@ -287,6 +294,7 @@ uppercase AND, OR, NOT are operators: and, or, not are words.
   date:2025-03-11 date:2025-03   a day, a month (from the article's dateline;
                                  --since/--until take YYYY, YYYY-MM, YYYY-MM-DD)
   date:[2025-01-01 TO 2025-06-30]   a range of dates
+  lang:de                        articles in a language (ISO 639-1)
 \b
 With --scope article the words may be anywhere in one article (AND, OR
 and NOT combine articles; a phrase stays in one sentence): each result is
@@ -369,6 +377,9 @@ Example:
     metavar="SECONDS",
     help="Stop a query that runs longer than this (default: 10).",
 )
+@click.option(
+    "--lang", "language", metavar="CODE", help="Only articles in this language (e.g. de)."
+)
 @json_option
 @color_option
 def query_command(
@@ -388,6 +399,7 @@ def query_command(
     count_only: bool,
     articles_only: bool,
     timeout: float | None,
+    language: str | None,
     as_json: bool,
     color: str,
 ) -> None:
@@ -409,6 +421,7 @@ def query_command(
         after=after,
         shape=_shape(count_only, articles_only),
         scope=scope,
+        language=language,
     )
     parsed = question(" ".join(query), options)
     style = output.Style(output.use_color(color, sys.stdout))
@@ -500,9 +513,11 @@ def split_command(file: Path, as_json: bool) -> None:
             click.echo(f"article: {Path(stored_as).name}")
         if not as_json and date:
             click.echo(f"date: {date}")
+        if not as_json and article.language != "en":  # English, the default, goes unsaid
+            click.echo(f"language: {article.language}")
         for sentence in article.sentences:
             if as_json:
-                click.echo(output.to_json(output.split_json(sentence, date)))
+                click.echo(output.to_json(output.split_json(sentence, date, article.language)))
             else:
                 _echo_lines(output.format_numbered(sentence.number, sentence.text, style, width))
 

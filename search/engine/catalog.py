@@ -30,10 +30,19 @@ class StoredArticle:
     sha256: str
     sentences: int
     date: str | None
+    language: str = "en"  # ISO 639-1
 
     def row(self) -> tuple:
         """The fields in order, for the catalog file (dataclasses.astuple deep-copies: slow)."""
-        return (self.path, self.size, self.mtime_ns, self.sha256, self.sentences, self.date)
+        return (
+            self.path,
+            self.size,
+            self.mtime_ns,
+            self.sha256,
+            self.sentences,
+            self.date,
+            self.language,
+        )
 
     def info(self) -> dict:
         """What the article record stores beside its path and date."""
@@ -55,6 +64,7 @@ class StoredArticle:
             str(info.get("sha256", "")),
             int(info.get("sentences", 0)),
             fields.get("date"),
+            str(fields.get("language") or "en"),
         )
 
 
@@ -93,7 +103,7 @@ def stored_articles(folder: Path, generation: Path, index) -> dict[str, StoredAr
     return articles
 
 
-_ROW: tuple[type | tuple[type, ...], ...] = (str, int, int, str, int, (str, type(None)))
+_ROW: tuple[type | tuple[type, ...], ...] = (str, int, int, str, int, (str, type(None)), str)
 
 
 def _is_row(row) -> bool:

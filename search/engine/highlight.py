@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from fnmatch import fnmatchcase
 
-from .schema import shared_analyzer
+from .schema import shared_language_analyzer
 from .words import fold, letters_of
 
 Span = tuple[int, int]
@@ -86,17 +86,21 @@ def _fuzzy(text: str, maxdist: int, prefixlength: int) -> WordTest:
     return near
 
 
-def match_spans(text: str, accepts: WordTest) -> list[Span]:
-    """Character spans `[start, end)` of the words of `text` that `accepts` accepts, in
-    order; overlapping spans (a compound and its parts) are one.
+def match_spans(text: str, accepts: WordTest, language: str = "en") -> list[Span]:
+    """Character spans `[start, end)` of the words of `text` (a sentence in `language`, whose
+    analysis gives each word's analyzed forms) that `accepts` accepts, in order; overlapping
+    spans (a compound and its parts) are one.
 
     A word is offered as written, lowercased (accents folded for the tests of the `words`
     field's forms: fuzzy words, prefixes and wildcards fold as that field does), and in
     each of its analyzed forms."""
+    from .analysis import marked
+
+    analyzed = shared_language_analyzer()(marked(text, language), chars=True, mode="index")
     found = sorted(
         {
             (token.startchar, token.endchar)
-            for token in shared_analyzer()(text, chars=True, mode="index")
+            for token in analyzed
             if accepts(_written(text[token.startchar : token.endchar]), token.text)
         }
     )

@@ -24,6 +24,7 @@ from ..articles.formats import lacks_extra
 from ..articles.paragraphs import with_paragraphs
 from ..articles.reading import SourceFile, content_hash, discover, kind_of
 from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
+from ..language import Language, default_language
 from . import durable, store, writer
 from .catalog import StoredArticle, save_catalog, stored_articles
 from .damage import NO_SPACE
@@ -85,6 +86,7 @@ def update_index(
     prune: bool = False,
     jobs: int | None = None,
     exclude: Sequence[str] = (),
+    language: str | None = None,
 ) -> IndexReport:
     """Bring the index in `folder` in step with the article files under `paths`.
 
@@ -94,7 +96,8 @@ def update_index(
     `progress`, if given, is called with the units of work planned (bytes to read, plus
     the commit's weight) and the number of files to read, and returns a `Progress` that is
     told of each step (or None). `jobs` caps the worker processes of a large run
-    (default: the cores); 1 writes in this one.
+    (default: the cores); 1 writes in this one. `language` (ISO 639-1) is the language of
+    articles too short to tell (default English).
     Raises SearchError subclasses; a file that is not text is skipped and named
     in the report instead, so one bad file does not stop the run.
     """
@@ -106,6 +109,7 @@ def update_index(
     with writer.write_lock(folder, wait):
         try:
             run = _Run.start(folder, rebuild, wait, jobs)
+            run.default = default_language(language)
         except OSError as error:
             if error.errno in NO_SPACE:
                 raise _no_space(folder, UNCHANGED) from None
@@ -160,6 +164,7 @@ class _Run:
     report: IndexReport = field(default_factory=IndexReport)
     tick: Progress | None = None
     commit_weight: int = 1
+    default: Language | None = None  # the language of articles too short to tell
 
     @classmethod
     def start(cls, folder: Path, rebuild: bool, wait: float, jobs: int | None) -> _Run:
@@ -256,11 +261,13 @@ class _Run:
         if stored and stored.sha256 == digest:
             # Touched but unchanged: record its new mtime, keep its sentences.
             whoosh_writer.delete_by_query(article_record_of(str(path)))
-            self._record(whoosh_writer, change, digest, stored.sentences, stored.date)
+            self._record(
+                whoosh_writer, change, digest, stored.sentences, stored.date, stored.language
+            )
             self.report.unchanged += 1
             return
         try:
-            articles = stream_articles(data, path)
+            articles = stream_articles(data, path, self.default)
         except BinaryFileError as error:
             self.report.skipped.append(str(error))
             return
@@ -284,11 +291,15 @@ class _Run:
                         title=article.title or None,
                         url=article.url or None,
                         paragraph=paragraph,
+                        language=article.language,
                     )
                 )
         self.report.notes.extend(note for _key, article in articles for note in article.notes)
         date = articles[0][1].iso_date if len(articles) == 1 else None
-        self._record(whoosh_writer, change, digest, sentences, date)
+        # A container's record: the language most of its articles are in.
+        languages = Counter(article.language for _key, article in articles)
+        language = languages.most_common(1)[0][0] if languages else "en"
+        self._record(whoosh_writer, change, digest, sentences, date, language)
         if stored:
             self.report.updated += 1
         else:
@@ -314,12 +325,16 @@ class _Run:
             outcome = UNCHANGED
         return _no_space(self.folder, outcome)
 
-    def _record(self, whoosh_writer, change: _Change, digest: str, sentences: int, date) -> None:
+    def _record(
+        self, whoosh_writer, change: _Change, digest: str, sentences: int, date, language: str
+    ) -> None:
         path, status = change.source.path, change.status
         record = StoredArticle(
-            str(path), status.st_size, status.st_mtime_ns, digest, sentences, date
+            str(path), status.st_size, status.st_mtime_ns, digest, sentences, date, language
         )
-        whoosh_writer.add_document(**article_document(record.path, path.stem, date, record.info()))
+        whoosh_writer.add_document(
+            **article_document(record.path, path.stem, date, record.info(), language)
+        )
         self.catalog[record.path] = record
 
     def _count_sentences(self) -> None:

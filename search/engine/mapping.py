@@ -7,6 +7,14 @@ with no faithful equivalent is refused (ExportError) rather than approximated. O
 (engine/words.py) are translated as far as ES's filters reach (compounds joined, accents
 folded); the rules they cannot express are named in the mapping's `_meta`
 (`search.not_expressed`), not approximated.
+
+Languages: English sentences are matched in the cluster exactly as here (the `text` field's
+English analyzer, translated). Other languages' words are indexed here as dictionary lemmas
+(simplemma), which no Elasticsearch analyzer reproduces; rather than approximate them with a
+Snowball analyzer, each such sentence carries `terms` (see `search.present.export`), the very
+terms our index holds for it (`de:verhandlung`), in order, mapped with a whitespace analyzer:
+a term or phrase query on `terms` matches exactly what our queries match in that language
+(lemmas folded as ours are: `de:zurich`).
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import re
 from ..errors import ExportError
 
 # Fields matched as whole values (filters, aggregations), never analyzed.
-KEYWORD_FIELDS = ("article", "path", "name", "url")
+KEYWORD_FIELDS = ("article", "path", "name", "url", "language")
 
 
 # The mapping -------------------------------------------------------------------------
@@ -41,7 +49,7 @@ def index_body(schema=None) -> dict:
         raise ExportError("the schema has no `text` field to export")
     not_expressed: list[str] = []
     for name in text_fields:
-        for rule in _add_analyzer(analysis, f"search_{name}", schema[name].analyzer):
+        for rule in _add_analyzer(analysis, f"search_{name}", _english(schema[name].analyzer)):
             if rule not in not_expressed:
                 not_expressed.append(rule)
 
@@ -58,6 +66,8 @@ def index_body(schema=None) -> dict:
         if name != "text" and schema[name].stored:
             properties[name] = {"type": "text", "analyzer": f"search_{name}"}
     properties.setdefault("title", {"type": "text", "analyzer": "search_text"})
+    # Other languages' sentences: our own terms, as they are (see the module's docstring).
+    properties["terms"] = {"type": "text", "analyzer": "whitespace"}
     properties.update({name: {"type": "keyword"} for name in KEYWORD_FIELDS})
     properties["sentence"] = {"type": "integer"}
     properties["date"] = {"type": "date", "format": "strict_date"}
@@ -65,6 +75,14 @@ def index_body(schema=None) -> dict:
     if not_expressed:
         mappings["_meta"] = {"search": {"not_expressed": not_expressed}}
     return {"settings": {"analysis": analysis}, "mappings": mappings}
+
+
+def _english(analyzer):
+    """The analyzer English text gets: the field's own, or a language analyzer's English one
+    (other languages travel as `terms`)."""
+    from .analysis import LanguageAnalyzer
+
+    return analyzer.english if isinstance(analyzer, LanguageAnalyzer) else analyzer
 
 
 def analyzer_components(analyzer) -> list:

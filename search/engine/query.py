@@ -40,7 +40,13 @@ from whoosh import query as wq
 
 from ..errors import QueryError
 from .ranking import Bonus, Bonused
-from .schema import QUERY_FIELDS, build_schema, shared_analyzer, shared_words_analyzer
+from .schema import (
+    OTHER_WORD_PATTERN,
+    QUERY_FIELDS,
+    build_schema,
+    shared_analyzer,
+    shared_words_analyzer,
+)
 from .words import SHOUTED, fold, is_capitals, letters_of, spelled
 
 MAX_QUERY_CHARS = 2000
@@ -85,6 +91,7 @@ class ParsedQuery:
     since: str | None = None
     until: str | None = None
     include_undated: bool = False
+    language: str | None = None  # `--lang`: only articles in this language (ISO 639-1)
 
     @property
     def dated(self) -> bool:
@@ -111,11 +118,13 @@ def parse_query(
     since: str | None = None,
     until: str | None = None,
     include_undated: bool = False,
+    language: str | None = None,
 ) -> ParsedQuery:
     """Parse a user's query; raise QueryError with a one-line reason if it cannot run.
 
     `since` and `until` (YYYY-MM-DD, inclusive) keep articles dated in that range;
-    undated articles are left out unless `include_undated`.
+    undated articles are left out unless `include_undated`. `language` (ISO 639-1, as
+    `lang:xx` in the query) keeps the articles in that language.
     """
     text = text.strip()
     _check_limits(text)
@@ -125,6 +134,8 @@ def parse_query(
         )
     parsed = _parse(text, match_any)
     parsed = _rewrite(parsed).normalize()
+    if language is not None and parsed is not wq.NullQuery:
+        parsed = wq.And([parsed, _language_term(language)]).normalize()
     if match_any:
         parsed = _exclusions_apply_to_all(parsed)
     if parsed is wq.NullQuery:
@@ -139,7 +150,7 @@ def parse_query(
             "add letters, e.g. peace*"
         )
     parsed = _ranked_first(parsed)
-    return ParsedQuery(text, parsed, match_any, since, until, include_undated)
+    return ParsedQuery(text, parsed, match_any, since, until, include_undated, language)
 
 
 _OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT)\b")
@@ -154,11 +165,12 @@ def _parse(text: str, match_any: bool):
     parser = _parser(match_any)
     text = _DANGLING.sub("", text)
     try:
-        return parser.parse(_minus_as_not(text))
+        typed = _minus_as_not(text)
+        return keep_written(parser.parse(typed), typed)
     except Exception:
         words = _OPERATOR_WORDS.sub(" ", text)
         try:
-            return parser.parse(words)
+            return keep_written(parser.parse(words), words)
         except Exception:
             raise QueryError(f"cannot read the query {_quoted(text)}; check its syntax") from None
 
@@ -338,6 +350,8 @@ def _parser(match_any: bool):
     # Only uppercase AND, OR, NOT are operators (Whoosh also reads ANDNOT, ANDMAYBE, REQUIRE).
     parser.replace_plugin(qparser.OperatorsPlugin(AndNot=None, AndMaybe=None, Require=None))
     parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin({"language": ["lang"]}))
+    parser.phraseclass = WrittenPhrase
     return parser
 
 
@@ -356,7 +370,7 @@ class _NewsroomParser(qparser.QueryParser):
                 return termclass("words", words[0], boost=boost)
         elif fieldname == "text" and issubclass(termclass, wq.Wildcard | wq.Prefix):
             return termclass("words", fold(text.lower()), boost=boost)
-        elif fieldname in ("text", "title") and termclass is wq.Term:
+        elif fieldname in _LANGUAGE_FIELDS and termclass is wq.Term:
             return word_query(fieldname, text, boost=boost)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
@@ -401,16 +415,30 @@ def word_query(fieldname: str, text: str, *, quoted=False, slop=1, boost=1.0):
     if quoted and single and fieldname == "text":
         return wq.Term("words", spelled(typed[0]), boost=boost)
     choices = [
-        wq.Phrase(fieldname, list(words), slop=slop, boost=boost)
+        WrittenPhrase(fieldname, list(words), slop=slop, boost=boost)
         if len(words) > 1
         else wq.Term(fieldname, words[0], boost=boost)
         for words in itertools.islice(_sequences(slots), MAX_ALTERNATIVES)
     ]
+    # The words as typed, lowercased, for looking them up in the index's other languages
+    # (their words are split by their own pattern, then lemmatized: `search.engine.analysis`;
+    # lowercased first as typed, so that `Istanbul` is Turkish "istanbul", not "ıstanbul").
+    # The first alternative carries them: the others are the same typed words (`Müller`:
+    # "muller" or "mueller"), whose lookups would be the same terms, counted twice.
+    written = tuple(match.group().lower() for match in _OTHER_WORD.finditer(text))
+    if written:
+        first = choices[0]
+        if type(first) is wq.Term:
+            choices[0] = first = WrittenTerm(fieldname, first.text, boost=boost)
+        first.written = written
     if single and not quoted and fieldname == "text":
         for choice in choices:
             if isinstance(choice, wq.Term):
                 choice.spelled = spelled(typed[0])
     return choices[0] if len(choices) == 1 else wq.Or(choices)
+
+
+_OTHER_WORD = re.compile(OTHER_WORD_PATTERN)
 
 
 _TYPED_WORD = re.compile(r"\w+(?:[.\-‐‑]\w+)*")
@@ -472,6 +500,8 @@ def _rewrite(node):
         if end is not None and len(end) < 10:
             end = end + "\uffff"
         return wq.TermRange("date", node.start, end, node.startexcl, node.endexcl)
+    if isinstance(node, wq.Term) and node.fieldname == "language":
+        return _language_term(node.text)
     if isinstance(node, wq.FuzzyTerm):
         if node.maxdist > MAX_FUZZY_EDITS:
             raise QueryError(
@@ -493,6 +523,79 @@ def _rewrite(node):
     if hasattr(node, "apply"):
         return node.apply(_rewrite)
     return node
+
+
+def _language_term(code: str):
+    """`lang:de` (or `--lang de`) as the query on the `language` field; QueryError if we do
+    not read that language."""
+    from ..language import DEFAULT, LANGUAGES, parse_code
+
+    found = parse_code(code)
+    if found is None:
+        raise QueryError(f"unknown language {code!r}; use one of {', '.join(sorted(LANGUAGES))}")
+    if found.code == DEFAULT:  # English documents hold no language term (see schema)
+        return wq.Not(wq.Every("language"))
+    return wq.Term("language", found.code)
+
+
+def keep_written(node, typed: str):
+    """Each word and phrase of the `text` and `title` fields keeps the words as typed
+    (`written`), so that a search can look them up in every language of its index
+    (`search.engine.analysis`); a quoted phrase reads them back from its place in `typed`."""
+
+    def visit(query):
+        if isinstance(query, WrittenPhrase) and query.written is None:
+            ranges = query.char_ranges
+            if ranges and all(None not in pair for pair in ranges):
+                query.written = tuple(typed[start:end] for start, end in ranges)
+        elif type(query) is wq.Term and query.fieldname in _LANGUAGE_FIELDS:
+            start, end = getattr(query, "startchar", None), getattr(query, "endchar", None)
+            if getattr(query, "written", None) is None and start is not None and end is not None:
+                query.written = (typed[start:end],)  # a quoted word: "Turkey"
+        return query
+
+    return node.accept(visit)
+
+
+_LANGUAGE_FIELDS = ("text", "title")
+
+
+class WrittenTerm(wq.Term):
+    """A word that keeps its words as typed (`written`), and is another word than one with
+    the same term but other words typed: `Turkey OR Türkei` are both "turkei" in English (the
+    stem of "turkey", the folded "Türkei") but not in German, so Whoosh's normalize() must not
+    make them one."""
+
+    written: tuple[str, ...] | None = None
+
+    def __eq__(self, other) -> bool:
+        return super().__eq__(other) and self.written == getattr(other, "written", None)
+
+    def __hash__(self) -> int:
+        return super().__hash__() ^ hash(self.written)
+
+
+class WrittenPhrase(wq.Phrase):
+    """A phrase that keeps its words as typed (`written`) through Whoosh's normalize() (and
+    is another phrase than one with the same terms but other words typed, as `WrittenTerm`)."""
+
+    written: tuple[str, ...] | None = None
+
+    def __eq__(self, other) -> bool:
+        return super().__eq__(other) and self.written == getattr(other, "written", None)
+
+    def __hash__(self) -> int:
+        return super().__hash__() ^ hash(self.written)
+
+    def normalize(self):
+        found = super().normalize()
+        if isinstance(found, wq.Phrase) and not isinstance(found, WrittenPhrase):
+            found = WrittenPhrase(
+                found.fieldname, found.words, found.slop, found.boost, found.char_ranges
+            )
+        if isinstance(found, wq.Phrase | wq.Term) and found is not wq.NullQuery:
+            found.written = self.written
+        return found
 
 
 def _valid_date_prefix(value: str) -> bool:
@@ -528,7 +631,7 @@ def _letterless_pattern(node) -> str | None:
     Such a pattern stands for every word (or every word of a length) of whatever index it
     meets: refused on every index, not only on those whose vocabulary is past the cap.
     """
-    if isinstance(node, wq.Every):
+    if isinstance(node, wq.Every) and node.fieldname != "language":  # lang:en is not a pattern
         return "*"
     if isinstance(node, wq.Wildcard | wq.Prefix) and not any(c.isalnum() for c in node.text):
         return node.text + ("*" if isinstance(node, wq.Prefix) else "")

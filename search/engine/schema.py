@@ -40,15 +40,23 @@ from .words import KeywordStemFilter, NewsroomTokenizer
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
 # 4: `paragraph` (stored) on every sentence: the article page shows its paragraphs.
-# 5: words as a newsroom means them (search/engine/words.py): dotted capitals, compounds joined,
-#    accents folded, capitals kept in `text` for acronyms; no `acronyms` field.
-SCHEMA_VERSION = 5
+# 5: `language` on documents not in English; `text` and `title` analyse words by language
+#    (search/engine/analysis.py).
+# 6: words as a newsroom means them (search/engine/words.py): dotted capitals, compounds joined,
+#    accents folded, capitals kept in `text` for acronyms; no `acronyms` field. (Both 5s were
+#    written on separate branches; the merge of the two is 6.)
+SCHEMA_VERSION = 6
+
+# The words of a text in a language other than English (before each is lemmatized by its
+# language, see `search.engine.analysis`): letters and digits, with inner dots kept (`3.5`);
+# the clitic `'s` is no word. English words follow `search.engine.words`.
+OTHER_WORD_PATTERN = r"(?:(?<!['’])|(?![sS]\b))\w+(\.?\w+)*"
 
 ARTICLE = "article"
 
 # Fields a user may name in a query (`article:...`, `date:...`, `title:...`); `text` is the
 # default. Dates are ISO strings (YYYY-MM-DD), so a month is a prefix and a range is a term range.
-QUERY_FIELDS = ("text", "article", "date", "title")
+QUERY_FIELDS = ("text", "article", "date", "title", "language")
 
 
 def analyzer():
@@ -59,6 +67,14 @@ def analyzer():
     words little weight, and phrases need every word to be literal.
     """
     return NewsroomTokenizer("text") | KeywordStemFilter()
+
+
+def language_analyzer():
+    """The analyzer of the `text` and `title` fields: `analyzer()` for English, a marked
+    text's words by its language (see `search.engine.analysis`)."""
+    from .analysis import LanguageAnalyzer
+
+    return LanguageAnalyzer(analyzer(), OTHER_WORD_PATTERN)
 
 
 def words_analyzer():
@@ -74,6 +90,19 @@ def shared_analyzer():
 
 
 @lru_cache(maxsize=1)
+def shared_language_analyzer():
+    """One `text` analyzer, languages included, for reading code (highlighting)."""
+    return language_analyzer()
+
+
+def our_terms(text: str, code: str) -> list[str]:
+    """The terms our `text` field holds for a sentence in language `code`, in order."""
+    from .analysis import marked
+
+    return [token.text for token in shared_language_analyzer()(marked(text, code))]
+
+
+@lru_cache(maxsize=1)
 def shared_words_analyzer():
     """One `words` analyzer for reading code (fuzzy words, suggestions)."""
     return words_analyzer()
@@ -86,8 +115,9 @@ def build_schema() -> Schema:
         article=ID(stored=True),
         sentence=STORED(),
         date=ID(stored=True),
-        text=TEXT(analyzer=analyzer(), stored=True, phrase=True),
-        title=TEXT(analyzer=analyzer(), stored=True, phrase=True),
+        text=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
+        title=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
+        language=ID(stored=True),
         url=STORED(),
         paragraph=STORED(),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
@@ -155,26 +185,46 @@ def sentence_document(
     title: str | None = None,
     url: str | None = None,
     paragraph: int | None = None,
+    language: str = "en",
 ) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them
     (a field that is None is left out: Whoosh stores nothing for it). `paragraph` is the
-    paragraph of the file the sentence is in (1-based)."""
-    return {
+    paragraph of the file the sentence is in (1-based). The words of `text` and `title` are
+    analysed by `language` (ISO 639-1); they are stored as written."""
+    from .analysis import marked
+
+    document = {
         "path": path,
         "article": article,
         "sentence": number,
         "date": date,
-        "text": text,
+        "text": marked(text, language),
         "words": text,
-        "title": title,
+        "title": title if title is None else marked(title, language),
         "url": url,
         "paragraph": paragraph,
+        # English, the default, is left out: an English archive pays nothing for languages.
+        "language": None if language == "en" else language,
     }
+    if document["text"] != text:
+        document["_stored_text"] = text
+    if document["title"] != title:
+        document["_stored_title"] = title
+    return document
 
 
-def article_document(path: str, article: str, date: str | None, info: dict) -> dict:
+def article_document(
+    path: str, article: str, date: str | None, info: dict, language: str = "en"
+) -> dict:
     """The fields of an article record: `info` is what tells a changed file (see catalog)."""
-    return {"kind": ARTICLE, "path": path, "article": article, "date": date, "info": info}
+    return {
+        "kind": ARTICLE,
+        "path": path,
+        "article": article,
+        "date": date,
+        "info": info,
+        "language": None if language == "en" else language,
+    }
 
 
 def article_record_of(path: str):

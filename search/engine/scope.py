@@ -218,7 +218,12 @@ def article_page(
         fields = first.get(number) or _first_sentence(reader, owners, number, scored)
         chosen = [sentence_fields(reader.stored_fields(d)) for _s, d in scored[number][:best]]
         sentences = [
-            SentenceMatch(f["sentence"], f["text"], match_spans(f["text"], accepts)) for f in chosen
+            SentenceMatch(
+                f["sentence"],
+                f["text"],
+                match_spans(f["text"], accepts, f.get("language") or "en"),
+            )
+            for f in chosen
         ]
         page.append(
             ArticleMatch(

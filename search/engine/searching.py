@@ -34,13 +34,16 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
 from ..errors import InputError, QueryError, QueryTimeoutError
+from ..language import DEFAULT, LANGUAGES, Language
 from ..model import ArticleHits, ArticleMatch, ArticleText, ContextSentence, Hit, Page
 from . import store
+from .analysis import in_languages
+from .analysis import term as language_term
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
-from .query import ParsedQuery, SpellingBonus, parse_query
+from .query import ParsedQuery, SpellingBonus, WrittenTerm, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
-from .schema import ARTICLE, article_fields, article_records, sentence_fields
+from .schema import ARTICLE, article_fields, article_records, our_terms, sentence_fields
 from .scope import (
     BEST_SENTENCES,
     Owners,
@@ -51,6 +54,9 @@ from .scope import (
 )
 from .scope import article_page as _article_page
 from .store import live_snapshot
+
+# The plain words of a query (a word's alternatives: `IT` or `^IT`).
+_WORDS = (wq.Term, WrittenTerm)
 
 # Seconds one question may take. The slowest ordinary queries measured at 200k sentences
 # (a one-letter prefix such as `t*` matching nearly every sentence) take about 1 s, so
@@ -113,6 +119,7 @@ class SearchIndex:
         self._within_key: tuple | None = None
         self._within: set[int] = set()
         self._owners: Owners | None = None
+        self._languages: list[Language] | None = None
 
     @classmethod
     def open(
@@ -224,6 +231,7 @@ class SearchIndex:
                     round(score, 4),
                     title=f.get("title"),
                     url=f.get("url"),
+                    language=f.get("language") or "en",
                 )
                 for f, hits, score in ranked
             ]
@@ -308,7 +316,8 @@ class SearchIndex:
             paragraphs = {n: f["paragraph"] for n, f in stored if f.get("paragraph") is not None}
             matches, hits = {}, []
             if query is not None:
-                matches, hits = self._marked(record["path"], sentences, query, scope)
+                language = record.get("language") or "en"
+                matches, hits = self._marked(record["path"], sentences, query, scope, language)
         if sentence is not None:
             if not any(number == sentence for number, _text in sentences):
                 raise InputError(f"{short} has no sentence {sentence} (it has {len(sentences)})")
@@ -325,15 +334,16 @@ class SearchIndex:
             paragraphs=paragraphs,
             matches=matches,
             hits=hits,
+            language=record.get("language") or "en",
         )
 
-    def _marked(self, path: str, sentences, parsed: ParsedQuery, scope: str):
+    def _marked(self, path: str, sentences, parsed: ParsedQuery, scope: str, language: str):
         """The query's words in each of an article's sentences, and the sentences that match
         the query (at article scope, those that hold a word it wants)."""
         with self._budgeted():
             query = self._expanded(self._resolved(parsed).query)
             accepts = word_test(query)
-            matches = {number: match_spans(text, accepts) for number, text in sentences}
+            matches = {number: match_spans(text, accepts, language) for number, text in sentences}
             matching = wanted_words(query) if scope == "article" else query
             if matching is None:
                 return matches, []
@@ -425,7 +435,7 @@ class SearchIndex:
         """
         with store.guard(self.folder):
             for fields in self._stored_sentences(parsed, since, until):
-                yield {**fields, "name": self.name_of(fields["path"])}
+                yield {**fields, "name": self.name_of(fields["path"]), **_terms_of(fields)}
 
     def _stored_sentences(self, parsed, since, until) -> Iterator[dict]:
         allowed = self._wanted_documents(parsed, since, until)
@@ -484,6 +494,7 @@ class SearchIndex:
                     since=parsed.since,
                     until=parsed.until,
                     include_undated=parsed.include_undated,
+                    language=parsed.language,
                 )
             except QueryError:
                 return False
@@ -501,7 +512,13 @@ class SearchIndex:
         if parsed.match_any:
             return None
         try:
-            loose = parse_query(parsed.text, match_any=True, since=parsed.since, until=parsed.until)
+            loose = parse_query(
+                parsed.text,
+                match_any=True,
+                since=parsed.since,
+                until=parsed.until,
+                language=parsed.language,
+            )
         except QueryError:
             return None
         if loose.query == parsed.query:
@@ -575,6 +592,8 @@ class SearchIndex:
         if self._deadline is not None or self.budget is None:
             yield
             return
+        for language in self.languages_held():  # loading a dictionary is no query's time
+            language.key("a")
         self._deadline = time.monotonic() + self.budget
         try:
             yield
@@ -687,9 +706,10 @@ class SearchIndex:
                 sentence=fields["sentence"],
                 date=fields.get("date"),
                 text=text,
-                matches=match_spans(text, accepts),
+                matches=match_spans(text, accepts, fields.get("language") or "en"),
                 title=fields.get("title"),
                 url=fields.get("url"),
+                language=fields.get("language") or "en",
             )
             if before or after:
                 hit.before, hit.after = self._context(hit, before, after, articles)
@@ -815,14 +835,24 @@ class SearchIndex:
     def _resolved_query(self, query):
         """`article:NAME` turned into the paths that NAME names; spelling bonuses that every
         match of their word would get, and alternatives no sentence has, dropped (they rank
-        or match nothing and cost a posting list, or block skipping)."""
+        or match nothing and cost a posting list, or block skipping); each typed word and
+        phrase looked up in every other language the index holds (`search.engine.analysis`)."""
         reader = self._searcher.reader()
+        others = self.languages_held()
 
         def frequency(term) -> int:
-            return reader.doc_frequency(term.fieldname, term.text)
+            found = reader.doc_frequency(term.fieldname, term.text)
+            written = getattr(term, "written", None)
+            if others and written and len(written) == 1:
+                # A typed word's stem twins in the other languages too (a sentence is in one
+                # language, so the counts add up): `Zürich` ranks a German "Zürich" above an
+                # English "Zurich" as it ranks an English one.
+                alternatives = {language_term(other, written[0]) for other in others}
+                found += sum(reader.doc_frequency(term.fieldname, t) for t in alternatives)
+            return found
 
         def resolve_names(node):
-            if isinstance(node, wq.Or) and all(type(q) is wq.Term for q in node.subqueries):
+            if isinstance(node, wq.Or) and all(type(q) in _WORDS for q in node.subqueries):
                 # Alternatives the index does not hold (`^NATO` where no headline shouts it)
                 # are dropped, so that one word left is searched as one word (its blocks
                 # skipped: see search.ranking).
@@ -836,9 +866,19 @@ class SearchIndex:
                 if not paths:
                     return wq.NullQuery
                 return wq.Or([wq.Term("path", path) for path in paths], boost=node.boost)
+            if others and getattr(node, "written", None):
+                return in_languages(node, others)
             return node
 
         return query.accept(resolve_names)
+
+    def languages_held(self) -> list[Language]:
+        """The languages other than English that the index's sentences are in."""
+        if self._languages is None:
+            codes = self._searcher.reader().field_terms("language")
+            self._languages = [LANGUAGES[code] for code in codes if code in LANGUAGES]
+            self._languages = [lang for lang in self._languages if lang.code != DEFAULT]
+        return self._languages
 
     def _context(self, hit: Hit, before: int, after: int, articles: dict):
         """The neighbours of a hit; `articles` keeps each article's sentences for the next hit."""
@@ -902,6 +942,15 @@ class SearchIndex:
             return {"path": path, "article": fields["article"], "date": fields.get("date")}
         store.raise_if_damaged(self.folder)
         raise InputError(f'no article "{path}" in the index; try "search query -l WORD"')
+
+
+def _terms_of(fields: dict) -> dict:
+    """For a sentence not in English, `terms`: the terms our index holds for it, in order
+    (what an export ships so that a cluster matches what we match; see engine/mapping.py)."""
+    language = fields.get("language")
+    if not language or language == DEFAULT:
+        return {}
+    return {"terms": " ".join(our_terms(fields["text"], language))}
 
 
 def _every_word(node) -> bool:

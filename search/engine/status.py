@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ class IndexStatus:
     size_bytes: int
     updated: str | None
     schema_version: int
+    languages: dict[str, int] = field(default_factory=dict)  # articles per language
     stale: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     damaged: list[str] | None = None
@@ -47,6 +49,7 @@ def index_status(folder: Path, verify: bool = False, opened=None) -> IndexStatus
         size_bytes=size_on_disk(folder),
         updated=_iso(committed) if committed is not None else None,
         schema_version=SCHEMA_VERSION,
+        languages=dict(Counter(record.language for record in records.values())),
         stale=sorted(path for path, state in states.items() if state == "stale"),
         missing=sorted(path for path, state in states.items() if state == "missing"),
         damaged=[] if verify else None,

@@ -11,8 +11,9 @@ Three formats, each a stream of lines:
   (ExportError) rather than approximated. The translation speaks Whoosh, so it lives in
   `search/engine/mapping.py`.
 
-Every document has `text`, `article`, `path`, `name`, `sentence` and `date` (null when the
-article has no dateline), plus `title` and `url` when the index stores them.
+Every document has `text`, `article`, `path`, `name`, `sentence`, `date` (null when the
+article has no dateline) and `language`, plus `title` and `url` when the index stores them,
+and, for a sentence not in English, `terms`: our own terms for it (see engine/mapping.py).
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ def sentence_document(fields: dict) -> dict:
     for name in OPTIONAL_FIELDS:
         if fields.get(name):
             document[name] = fields[name]
+    document["language"] = fields.get("language") or "en"
+    if fields.get("terms"):  # a sentence not in English: our own terms (engine/mapping.py)
+        document["terms"] = fields["terms"]
     return document
 
 

@@ -105,6 +105,7 @@ def hit_json(hit, with_context: bool) -> dict:
         "matches": [list(span) for span in hit.matches],
         "title": hit.title,
         "url": hit.url,
+        "language": hit.language,
     }
     if with_context:
         data["context"] = {
@@ -279,14 +280,16 @@ def format_numbered(
     return [style.dim(line) for line in out] if dim else out
 
 
-def split_json(sentence, date: str | None) -> dict:
-    """One sentence of `search split --json`: its text, its offsets in the file, the date."""
+def split_json(sentence, date: str | None, language: str = "en") -> dict:
+    """One sentence of `search split --json`: its text, its offsets in the file, the date
+    and the article's language."""
     return {
         "sentence": sentence.number,
         "text": sentence.text,
         "start": sentence.start,
         "end": sentence.end,
         "date": date,
+        "language": language,
     }
 
 
@@ -301,6 +304,7 @@ def show_json(found, sentence) -> dict:
         "text": sentence.text,
         "title": found.title,
         "url": found.url,
+        "language": found.language,
     }
 
 
@@ -313,6 +317,8 @@ def format_show_header(found, style: Style) -> list[str]:
         lines.append(f"title: {style.title(inert(found.title))}")
     if found.url:
         lines.append(f"url:   {inert(found.url)}")
+    if found.language != "en":  # English, the default, goes unsaid as before
+        lines.append(f"language: {found.language}")
     return lines
 
 
@@ -330,6 +336,7 @@ def format_status(status) -> list[str]:
         f"size:      {format_size(status.size_bytes)}",
         f"updated:   {status.updated or '-'}",
         f"schema:    {status.schema_version}",
+        f"languages: {format_languages(status.languages)}",
         f"stale:     {len(status.stale)}{STALE_FIX if status.stale else ''}",
         *[f"  {inert(path)}" for path in status.stale],
         f"missing:   {len(status.missing)}{MISSING_FIX if status.missing else ''}",
@@ -338,6 +345,12 @@ def format_status(status) -> list[str]:
     if status.damaged is not None:  # verified: damage would have been raised
         lines.append("damaged:   0")
     return lines
+
+
+def format_languages(counts: dict[str, int]) -> str:
+    """Each language's code and article count, most articles first: "en 12, de 3"."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{code} {count}" for code, count in ranked) or "-"
 
 
 def format_size(count: float) -> str:

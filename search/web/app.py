@@ -229,6 +229,7 @@ def _parsed(request: Request) -> tuple[ParsedQuery, Options]:
         until=_date(request, "until"),
         include_undated=_flag(request, "include_undated"),
         scope=_scope(request),
+        language=_one(request, "lang").strip() or None,
     )
     parsed = question(_one(request, "q"), options)
     return parsed, replace(options, total=True)
@@ -338,6 +339,7 @@ async def api_article(request: Request) -> Response:
             "date": found.date,
             "title": found.title,
             "url": found.url,
+            "language": found.language,
             "sentences": [asdict(sentence) for sentence in found.sentences],
         }
     )
