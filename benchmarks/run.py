@@ -117,6 +117,11 @@ QUERIES = [
     BenchQuery("phrase, one common word (no hits)", '"Bank of England"', '"Bank of England"'),
     BenchQuery("phrase, only common words", '"to be or not to be"', '"to be or not to be"'),
     BenchQuery("all-caps acronym", "NATO", "NATO"),
+    # Issue 23: acronyms typed in capitals, dotted abbreviations, accents.
+    BenchQuery("acronym US", "US", "US"),
+    BenchQuery("acronym IT", "IT", "IT"),
+    BenchQuery("dotted abbreviation", "U.S. trade deficit", '"U.S." trade deficit'),
+    BenchQuery("accented word", "Zürich", "Zürich"),
 ]
 
 

@@ -353,7 +353,10 @@ def test_the_mapping_matches_its_snapshot():
 
 def test_the_token_pattern_is_the_schemas():
     _analysis, tokenizer, _filters = exported_text_analyzer()
-    assert tokenizer["pattern"] == component("RegexTokenizer").expression.pattern
+    from search.engine.words import WORD_PATTERN
+
+    assert component("NewsroomTokenizer") is not None
+    assert tokenizer["pattern"] == WORD_PATTERN
     assert tokenizer["group"] == 0
     assert "UNICODE_CHARACTER_CLASS" in tokenizer["flags"].split("|")
 
@@ -410,7 +413,11 @@ def es_analyze(text: str, analysis: dict, analyzer_name: str = "search_text") ->
     for name in definition["filter"]:
         spec = analysis["filter"].get(name, {"type": name})
         kind = spec["type"]
-        if kind == "lowercase":
+        if kind == "word_delimiter_graph":
+            tokens = _delimited(tokens, spec)
+        elif kind == "asciifolding":
+            tokens = _folded(tokens, spec["preserve_original"])
+        elif kind == "lowercase":
             tokens = [token.lower() for token in tokens]
         elif kind == "stop":
             tokens = [token for token in tokens if token not in set(spec["stopwords"])]
@@ -426,8 +433,58 @@ def es_analyze(text: str, analysis: dict, analyzer_name: str = "search_text") ->
     return tokens
 
 
+def _delimited(tokens: list[str], spec: dict) -> list[str]:
+    """`word_delimiter_graph` as exported: split on every character that is not a letter or
+    a digit, except those the type table makes ALPHANUM; the parts, then all of them joined."""
+    assert spec["catenate_all"] and not spec["preserve_original"]
+    assert not spec["split_on_case_change"] and not spec["split_on_numerics"]
+    kept = "".join(re.escape(rule.split(" => ")[0]) for rule in spec["type_table"])
+    assert "_" in kept  # else `\w` would keep what ES splits on
+    delimiter = re.compile(rf"[^\w{kept}]")
+    found = []
+    for token in tokens:
+        parts = [part for part in delimiter.split(token) if part]
+        found.extend(parts)
+        if len(parts) > 1:
+            found.append("".join(parts))
+    return found
+
+
+def _folded(tokens: list[str], preserve_original: bool) -> list[str]:
+    """`asciifolding`, as our fold models it (Lucene's table folds some symbols too)."""
+    from search.engine.words import fold
+
+    found = []
+    for token in tokens:
+        found.append(fold(token))
+        if preserve_original and fold(token) != token:
+            found.append(token)
+    return found
+
+
 def whoosh_tokens(text: str, field: str = "text") -> list[str]:
-    return [token.text for token in build_schema()[field].analyzer(text)]
+    """Our tokens with only the word rules that ES can express (the mapping's `_meta` names
+    the others)."""
+    from search.engine.analysis import LanguageAnalyzer
+    from search.engine.words import NewsroomTokenizer
+
+    analyzer = build_schema()[field].analyzer
+    if isinstance(analyzer, LanguageAnalyzer):  # English text: its English analyzer
+        analyzer = analyzer.english
+    tokenizer, *filters = list(getattr(analyzer, "items", [analyzer]))
+    expressible = NewsroomTokenizer(tokenizer.field, expressible=True)
+    for component in filters:
+        expressible = expressible | component
+    return [token.text for token in expressible(text)]
+
+
+@pytest.mark.parametrize("field", ["text", "words"])
+def test_the_rules_es_cannot_express_are_named_in_the_mapping(field):
+    from search.engine.mapping import NOT_EXPRESSED
+
+    meta = index_body()["mappings"]["_meta"]["search"]["not_expressed"]
+    assert set(NOT_EXPRESSED[field]) <= set(meta)
+    assert any("acronyms" in rule for rule in meta)
 
 
 def test_the_exported_analyzer_gives_whooshs_tokens_on_1000_sentences(generated_index):

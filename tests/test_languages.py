@@ -15,7 +15,7 @@ from conftest import hits, invoke, status
 from search.articles.dateline import parse_dateline
 from search.articles.split import split_sentences
 from search.engine.analysis import LanguageAnalyzer, marked
-from search.engine.schema import WORD_PATTERN, analyzer
+from search.engine.schema import OTHER_WORD_PATTERN, analyzer
 from search.language import LANGUAGES, identify, language
 
 # Sentences -----------------------------------------------------------------------------------
@@ -184,12 +184,12 @@ def test_short_texts_take_the_declared_or_default_language(
 @given(st.text())
 def test_english_words_are_analysed_as_before(text: str) -> None:
     before = [(t.text, t.pos) for t in analyzer()(text, positions=True)]
-    english = LanguageAnalyzer(analyzer(), WORD_PATTERN)
+    english = LanguageAnalyzer(analyzer(), OTHER_WORD_PATTERN)
     assert [(t.text, t.pos) for t in english(marked(text, "en"), positions=True)] == before
 
 
 def test_other_languages_are_indexed_as_their_lemmas() -> None:
-    english = LanguageAnalyzer(analyzer(), WORD_PATTERN)
+    english = LanguageAnalyzer(analyzer(), OTHER_WORD_PATTERN)
     text = "Die Verhandlungen gehen weiter"
     assert [t.text for t in english(marked(text, "de"))] == [
         "de:der",
@@ -275,6 +275,59 @@ def test_inflected_forms_found_in_their_language(
     mixed_index: Path, query: str, expected: list[tuple[str, int]]
 ) -> None:
     assert hits(mixed_index, query) == expected
+
+
+# Words as a newsroom means them (issue 23) beside languages (issue 21) ------------------------
+
+NEWSROOM = {
+    "zeitung.txt": "11. März 2025\n\nDie Verhandlungen in Zürich gehen weiter. Nach der ersten "
+    "Verhandlung sprach Außenminister Müller von Fortschritten. Die Türkei will vermitteln.\n",
+    "wire.txt": "March 11, 2025\n\nThe U.S. trade deficit widened, officials in Zurich said. "
+    "The IT industry sent an e-mail to Mr. Browne. Gordon Brown said it was a matter for its "
+    "allies and Turkey.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def newsroom_mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("newsroom-mixed")
+    folder = root / "articles"
+    folder.mkdir()
+    for name, text in NEWSROOM.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    result = invoke("index", "-q", "--index-dir", str(root / "index"), str(folder))
+    assert result.exit_code == 0, result.stderr
+    return root / "index"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Verhandlungen", [("zeitung", 1), ("zeitung", 2)]),
+        # German lemmas are folded after lemmatizing: one city, however it is spelled.
+        ("Zurich", [("wire", 1), ("zeitung", 1)]),
+        ("Zürich", [("wire", 1), ("zeitung", 1)]),
+        ("Zurich lang:de", [("zeitung", 1)]),
+        ("Muller", [("zeitung", 2)]),
+        ("US trade deficit", [("wire", 1)]),
+        ("IT", [("wire", 2)]),  # not "its" (English), nor anything German
+        ("email", [("wire", 2)]),
+        ('"Browne"', [("wire", 2)]),
+        # Both stem to "turkei" in English, but are other words in German: neither is lost.
+        ("Turkey OR Türkei", [("wire", 3), ("zeitung", 3)]),
+    ],
+)
+def test_newsroom_words_in_a_mixed_archive(
+    newsroom_mixed: Path, query: str, expected: list[tuple[str, int]]
+) -> None:
+    assert hits(newsroom_mixed, query) == expected
+
+
+def test_the_spelling_typed_ranks_first_in_any_language(newsroom_mixed: Path) -> None:
+    # "Zürich" as typed (German) above the English "Zurich", its twin once folded. (`Zurich`
+    # typed leaves its accents out, which both spellings fit: neither ranks first.)
+    result = invoke("query", "--json", "--index-dir", str(newsroom_mixed), "Zürich")
+    assert json.loads(result.stdout.splitlines()[0])["article"] == "zeitung"
 
 
 def test_lang_option_filters(mixed_index: Path) -> None:

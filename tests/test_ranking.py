@@ -37,7 +37,8 @@ def _sentence(rng: random.Random) -> str:
         acronym = rng.choice(ACRONYMS)
         words.append(acronym if rng.random() < 0.6 else acronym.lower())
     rng.shuffle(words)
-    return " ".join(words).capitalize() + "."
+    text = " ".join(words)  # acronyms keep their capitals (str.capitalize would drop them)
+    return text[:1].upper() + text[1:] + "."
 
 
 def _article(rng: random.Random, number: int) -> str:

@@ -559,15 +559,14 @@ def test_failed_first_run_leaves_no_index_behind(tmp_path, seed_articles, explod
 
 # Segments are written as plain files (compound=False): per segment id, MAIN_<id>.trm (terms),
 # MAIN_<id>.pst (postings), MAIN_<id>._stored.col (stored fields), MAIN_<id>._<field>_len.col
-# (field lengths of each scored field: text, and since issue 9 words and acronyms, the latter
-# only in a segment that has an acronym). Each kind is damaged in every generic way below.
+# (field lengths of each scored field: text, and since issue 9 words). Each kind is damaged in
+# every generic way below.
 SEGMENT_KINDS = {
     "terms": "trm",
     "postings": "pst",
     "stored fields": "_stored.col",
     "lengths": "_text_len.col",
     "lengths of written words": "_words_len.col",
-    "lengths of acronyms": "_acronyms_len.col",
     "keys of identical sentences": "copy.col",
 }
 WRITELOCK = "MAIN_WRITELOCK"

@@ -274,8 +274,12 @@ QUERY_HELP = """Print the sentences that best match QUERY, best first.
 \b
 Every word must match (--any: one is enough); words are case-insensitive
 and stemmed, so negotiation finds "negotiations". Every word is searched,
-short and common ones too (US, May, X, "to be or not to be"); an all-caps
-word (US, WHO) ranks sentences that write it in capitals first. Only
+short and common ones too (US, May, X, "to be or not to be"). A word typed
+in capitals (US, IT, WHO, U.S.) is the acronym: it matches only that word
+written in capitals, never "us" or "its". Accents fold (Zurich = Zürich),
+dotted capitals are letters (U.S. = US), compounds match joined (e-mail =
+email). The spelling typed ranks first (Browne above Brown); one word
+alone in quotes ("Browne") matches that spelling only. Only
 uppercase AND, OR, NOT are operators: and, or, not are words.
 \b
   Turkey peacekeeping            both words
@@ -287,7 +291,8 @@ uppercase AND, OR, NOT are operators: and, or, not are words.
   peace*                         a prefix
   peacekeping~  peacekepping~2   fuzzy: one edit, or two, from the words as written
   article:000_88                 sentences of an article (a prefix of its name)
-  date:2025-03-11 date:2025-03   a day, a month (from the article's dateline)
+  date:2025-03-11 date:2025-03   a day, a month (from the article's dateline;
+                                 --since/--until take YYYY, YYYY-MM, YYYY-MM-DD)
   date:[2025-01-01 TO 2025-06-30]   a range of dates
   lang:de                        articles in a language (ISO 639-1)
 \b
@@ -333,8 +338,16 @@ Example:
     show_default=True,
     help="Order of the hits or articles (date: newest first; article: by path).",
 )
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
+)
 @click.option(
     "--include-undated",
     is_flag=True,
@@ -400,7 +413,7 @@ def query_command(
     from ..present import text as output
 
     since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until") if until else None
+    until = check_date(until, "--until", last=True) if until else None
     before = before_context if before_context is not None else (context or 0)
     after = after_context if after_context is not None else (context or 0)
     options = Options(
@@ -803,8 +816,16 @@ Example:
     metavar="NAME",
     help="The Elasticsearch index the documents go to.",
 )
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
+)
 @click.option("--any", "match_any", is_flag=True, help="Any word of QUERY is enough.")
 @click.option("--to", "url", metavar="URL", help="Load into the cluster at URL instead.")
 def export_command(
@@ -816,7 +837,7 @@ def export_command(
     from ..present import export
 
     since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until") if until else None
+    until = check_date(until, "--until", last=True) if until else None
     parsed = None
     if query:
         parsed = parse_query(" ".join(query), match_any=match_any, since=since, until=until)

@@ -1,15 +1,26 @@
 """Analysing each sentence's words by its article's language, in one `text` field.
 
 English words are indexed exactly as before languages were told apart (the `text`
-field's analyzer: lowercased, Porter-stemmed), so an English-only archive keeps its
-hits. A sentence of another language reaches the analyzer with a mark in front of its
-text (`marked`: the language's code between two U+001D characters; the stored text has
-no mark), and its words are indexed as that language's terms: the code, a colon and the
-word's dictionary lemma (`de:verhandlung`, `uk:переговори`). Words of different languages
-never meet in the index, so a German lemma cannot flood English hits.
+field's analyzer, `search.engine.schema.analyzer`: the newsroom rules, Porter-stemmed), so
+an English-only archive keeps its hits. A sentence of another language reaches the analyzer
+with a mark in front of its text (`marked`: the language's code between two U+001D
+characters; the stored text has no mark), and its words are indexed as that language's
+terms: the code, a colon and the word's dictionary lemma (`de:verhandlung`,
+`uk:переговори`). Words of different languages never meet in the index, so a German lemma
+cannot flood English hits.
 
 A query word is looked up in every language the index holds (`expand`): its English form
 as before, or-ed with each other language's term for it.
+
+English words follow the newsroom rules of `search.engine.words` (dotted capitals, acronyms,
+compounds joined, accents folded). Another language's words are lemmatized first, as
+written (simplemma's dictionaries need the accents), and the lemma of a language written in
+Latin letters is then folded as English words are (`de:zürich` is "de:zurich", so `Zurich`
+finds a German article's "Zürich"); Russian, Ukrainian and Turkish lemmas keep their letters
+(folding would make "й" "и", "ї" "і", "ş" "s" and "ı" "i": different words). The other
+newsroom rules are English's alone: another language's words are split as they were
+(`e-mail` two words, no joined form), its capitals are lowercased by its lemmatizer, and
+German `ue` spellings are not added.
 """
 
 from __future__ import annotations
@@ -17,8 +28,19 @@ from __future__ import annotations
 from whoosh.analysis import Analyzer, RegexTokenizer
 
 from ..language import DEFAULT, LANGUAGES, Language, language
+from .words import fold
 
 MARK = "\x1d"
+# The languages whose lemmas are folded (accents dropped) after lemmatizing: those written in
+# Latin letters, Turkish excepted (dotted and dotless i, ş, ğ and ç tell its words apart).
+FOLDED = frozenset({"de", "fr", "es", "it", "pt", "nl", "pl"})
+
+
+def term(language: Language, word: str) -> str:
+    """The indexed term of `word` in `language` (not English): its lemma, prefixed, folded in
+    the languages of `FOLDED`."""
+    found = language.term(word)
+    return fold(found) if language.code in FOLDED else found
 
 
 def marked(text: str, code: str) -> str:
@@ -58,7 +80,7 @@ class LanguageAnalyzer(Analyzer):
 
 def _terms(tokens, language: Language):
     for token in tokens:
-        token.text = language.term(token.text)
+        token.text = term(language, token.text)
         yield token
 
 
@@ -68,13 +90,12 @@ def in_languages(node, languages: list[Language]):
     from whoosh import query as wq
 
     written = node.written
-    if isinstance(node, wq.Term):
-        alternatives = {language.term(written[0]) for language in languages}
-        terms = [wq.Term(node.fieldname, text, boost=node.boost) for text in sorted(alternatives)]
-        return wq.Or([node, *terms])
-    phrases = {tuple(language.term(word) for word in written) for language in languages}
-    found = [
-        wq.Phrase(node.fieldname, list(words), slop=node.slop, boost=node.boost)
-        for words in sorted(phrases)
+    slop = getattr(node, "slop", 1)
+    found = {tuple(term(other, word) for word in written) for other in languages}
+    alternatives = [
+        wq.Term(node.fieldname, words[0], boost=node.boost)
+        if len(words) == 1
+        else wq.Phrase(node.fieldname, list(words), slop=slop, boost=node.boost)
+        for words in sorted(found)
     ]
-    return wq.Or([node, *found])
+    return wq.Or([node, *alternatives])

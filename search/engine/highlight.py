@@ -15,10 +15,12 @@ would cost as much as the search itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from fnmatch import fnmatchcase
 
 from .schema import shared_language_analyzer
+from .words import fold, letters_of
 
 Span = tuple[int, int]
 # A test of one word of a sentence, given as (written form lowercased, analyzed form).
@@ -39,7 +41,9 @@ def word_test(query) -> WordTest:
             visit(node.a)
             return
         if getattr(node, "fieldname", None) == "words":
-            if isinstance(node, wq.FuzzyTerm):
+            if type(node) is wq.Term:
+                others.append(_spelled_as(node.text))
+            elif isinstance(node, wq.FuzzyTerm):
                 others.append(_fuzzy(node.text, node.maxdist, node.prefixlength))
             elif isinstance(node, wq.Prefix):
                 others.append(_starts_with(node.text))
@@ -60,31 +64,61 @@ def word_test(query) -> WordTest:
     return lambda written, word: word in exact or any(test(written, word) for test in others)
 
 
+def _spelled_as(word: str) -> WordTest:
+    return lambda written, _word: letters_of(written) == word or fold(written) == word
+
+
 def _starts_with(prefix: str) -> WordTest:
-    return lambda written, _word: written.startswith(prefix)
+    return lambda written, _word: fold(written).startswith(prefix) or written.startswith(prefix)
 
 
 def _fits(pattern: str) -> WordTest:
-    return lambda written, _word: fnmatchcase(written, pattern)
+    return lambda written, _word: fnmatchcase(fold(written), pattern)
 
 
 def _fuzzy(text: str, maxdist: int, prefixlength: int) -> WordTest:
     prefix = text[:prefixlength]
-    return lambda written, _word: (
-        written.startswith(prefix) and edit_distance(written, text) <= maxdist
-    )
+
+    def near(written: str, _word: str) -> bool:
+        folded = fold(written)
+        return folded.startswith(prefix) and edit_distance(folded, text) <= maxdist
+
+    return near
 
 
 def match_spans(text: str, accepts: WordTest, language: str = "en") -> list[Span]:
-    """Character spans `[start, end)` of the words of `text` (a sentence in `language`)
-    that `accepts` accepts."""
+    """Character spans `[start, end)` of the words of `text` (a sentence in `language`, whose
+    analysis gives each word's analyzed forms) that `accepts` accepts, in order; overlapping
+    spans (a compound and its parts) are one.
+
+    A word is offered as written, lowercased (accents folded for the tests of the `words`
+    field's forms: fuzzy words, prefixes and wildcards fold as that field does), and in
+    each of its analyzed forms."""
     from .analysis import marked
 
-    return [
-        (token.startchar, token.endchar)
-        for token in shared_language_analyzer()(marked(text, language), chars=True, mode="index")
-        if accepts(text[token.startchar : token.endchar].lower(), token.text)
-    ]
+    analyzed = shared_language_analyzer()(marked(text, language), chars=True, mode="index")
+    found = sorted(
+        {
+            (token.startchar, token.endchar)
+            for token in analyzed
+            if accepts(_written(text[token.startchar : token.endchar]), token.text)
+        }
+    )
+    merged: list[Span] = []
+    for start, end in found:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _written(word: str) -> str:
+    """A word of a sentence as the tests read it: lowercased; a compound joined."""
+    return _HYPHENS.sub("", word.lower())
+
+
+_HYPHENS = re.compile(r"[\-‐‑]")
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -8,12 +8,17 @@ expects: every word must match (or any, with `match_any`), `OR`/`AND`/`NOT`,
 
 Every word is a word: there is no stop list, so `US`, `May`, `X` and
 `"to be or not to be"` are searched like any other. Only the uppercase `AND`,
-`OR` and `NOT` are operators; `and`, `or`, `not` are words. Fuzzy words are
-measured against the words as the articles spell them (the `words` field), not
-against stems. An all-caps word of 2 to 5 letters (`US`, `WHO`) matches as its
-lowercase form does, and sentences that write it in capitals rank first. A plain
-word matches sentences only, never a headline; but among the sentences it matches,
-those whose article's headline has the query's words rank higher.
+`OR` and `NOT` are operators; `and`, `or`, `not` are words. Words are read by the
+rules of `search.engine.words` (dotted capitals, compounds, accents, capitals): a word
+typed in capitals (`US`, `IT`, `U.S.`) means the acronym and matches only that
+word written in capitals (sentences in mixed case first, shouted headlines after);
+a compound matches its joined form (`e-mail` = `email`); accents fold. The
+spelling typed ranks first (`Browne` above "Brown"), and one word alone in quotes
+(`"Browne"`) matches that spelling only. Fuzzy words and prefixes are measured
+against the words as the articles spell them (the `words` field), not against
+stems. A plain word matches sentences only, never a headline; but among the
+sentences it matches, those whose article's headline has the query's words rank
+higher.
 
 Whoosh's parser is forgiving (a stray quote or parenthesis is taken
 literally) but it has two cliffs: time quadratic in the length of one word
@@ -23,8 +28,10 @@ before Whoosh sees them, and refuses queries that leave nothing to search.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -33,7 +40,14 @@ from whoosh import query as wq
 
 from ..errors import QueryError
 from .ranking import Bonus, Bonused
-from .schema import QUERY_FIELDS, build_schema, shared_acronym_analyzer, shared_words_analyzer
+from .schema import (
+    OTHER_WORD_PATTERN,
+    QUERY_FIELDS,
+    build_schema,
+    shared_analyzer,
+    shared_words_analyzer,
+)
+from .words import SHOUTED, fold, is_capitals, letters_of, spelled
 
 MAX_QUERY_CHARS = 2000
 MAX_WORD_CHARS = 200
@@ -47,11 +61,16 @@ FUZZY_PREFIX = 1
 _WORDS = re.compile(r"\S+")
 # Fields whose words only sentences have (article records have none of them).
 WORD_FIELDS = ("text", "words", "title")
-# All-caps words of a query that are operators, not acronyms.
-_NOT_ACRONYMS = {"AND", "OR", "NOT", "TO"}
-# What a sentence that writes a typed acronym in capitals adds to its score: more than
-# BM25F gives any one word, so that those sentences rank first.
+# What a sentence that writes a typed acronym in capitals in mixed-case text adds to its
+# score: more than BM25F gives any one word, so that those sentences rank above shouted
+# headlines (which write every word in capitals, so are no evidence of an acronym).
 ACRONYM_SCORE = 100.0
+# What a sentence that writes a query's words exactly as typed (up to case) adds to its
+# score, shared among the words: more than BM25F gives any one word, so that `Browne`
+# ranks "Browne" above "Brown", its stem twin.
+SPELLING_SCORE = 75.0
+# At most this many phrases stand for one typed phrase whose words have alternatives.
+MAX_ALTERNATIVES = 16
 # What a sentence whose article's headline has every word of the query adds to its score
 # (a headline with some of them adds that share): more than BM25F gives any one word, so
 # those sentences rank first, and less than an acronym written as typed.
@@ -109,6 +128,10 @@ def parse_query(
     """
     text = text.strip()
     _check_limits(text)
+    if since and until and since > until:
+        raise QueryError(
+            f"the date range is empty: --since {since} is after --until {until}; swap them"
+        )
     parsed = _parse(text, match_any)
     parsed = _rewrite(parsed).normalize()
     if language is not None and parsed is not wq.NullQuery:
@@ -126,8 +149,7 @@ def parse_query(
             f"{_quoted(pattern)} has no letter, so it could match any word; "
             "add letters, e.g. peace*"
         )
-    parsed = _acronyms_first(parsed, text)
-    parsed = _headlines_first(parsed)
+    parsed = _ranked_first(parsed)
     return ParsedQuery(text, parsed, match_any, since, until, include_undated, language)
 
 
@@ -171,12 +193,19 @@ def _quoted(text: str, limit: int = 60) -> str:
     return '"' + (text if len(text) <= limit else text[: limit - 3] + "...") + '"'
 
 
-def check_date(value: str, option: str) -> str:
-    """`value` if it is a date as YYYY-MM-DD, else QueryError naming the option."""
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise QueryError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+def check_date(value: str, option: str, last: bool = False) -> str:
+    """The day `value` means as YYYY-MM-DD: a day as is; a year or a month its first day
+    (its last with `last`, for an end). QueryError naming the option if it is no date."""
+    value = value.strip()
+    if not _valid_date_prefix(value):
+        raise QueryError(f"{option} {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+    if len(value) == 10:
+        return value
+    year, month = int(value[:4]), int(value[5:7]) if len(value) == 7 else None
+    if not last:
+        return dt.date(year, month or 1, 1).isoformat()
+    month = month or 12
+    return dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
 
 
 def _check_limits(text: str) -> None:
@@ -205,26 +234,63 @@ def _minus_as_not(text: str) -> str:
     return _PHRASE_OR_MINUS.sub(lambda match: match.group(1) or "NOT ", text)
 
 
-def _acronyms_first(parsed, text: str):
-    """Sentences that write a typed all-caps word (`US`, `WHO`) in capitals score higher.
-
-    What matches does not change: `US` still finds "us" (a sentence may be in
-    lowercase, or the user may have typed capitals by habit); only the order does.
-    """
-    acronyms = sorted(
-        {
-            token.text
-            for token in shared_acronym_analyzer()(text, chars=True, mode="query")
-            if token.text not in _NOT_ACRONYMS and not text[: token.startchar].endswith(":")
-        }
-    )
-    if not acronyms:
+def _ranked_first(parsed):
+    """What ranks first among what matches: acronyms written in capitals in mixed-case text,
+    then the words spelled as typed, then headlines with the query's words."""
+    bonuses = [*_acronym_bonuses(parsed), *_spelling_bonuses(parsed), *_headline_bonuses(parsed)]
+    if not bonuses:
         return parsed
-    boosts = [Bonus(wq.Term("acronyms", word), ACRONYM_SCORE) for word in acronyms]
-    return Bonused(parsed, wq.Or(boosts) if len(boosts) > 1 else boosts[0])
+    return Bonused(parsed, wq.Or(bonuses) if len(bonuses) > 1 else bonuses[0])
 
 
-def _headlines_first(parsed):
+def _acronym_bonuses(parsed) -> list:
+    """Sentences that write a typed acronym (`US`, `WHO`) in capitals in mixed-case text
+    score higher than those that shout it in a headline; both match, nothing else does."""
+    acronyms = sorted({term.text for term in _wanted_terms(parsed) if is_capitals(term.text)})
+    return [
+        SpellingBonus(wq.Term("text", word), ACRONYM_SCORE, shouted=wq.Term("text", SHOUTED + word))
+        for word in acronyms
+    ]
+
+
+def _spelling_bonuses(parsed) -> list:
+    """Sentences that write a typed word as it was typed score higher than those that only
+    share its stem (`Browne` over "Brown"); a bonus that every match would get is dropped
+    when the index is read (`SpellingBonus`)."""
+    typed: dict[str, list] = {}
+    for term in _wanted_terms(parsed):
+        if getattr(term, "spelled", None) and term.fieldname == "text":
+            typed.setdefault(term.spelled, []).append(term)
+    if not typed:
+        return []
+    share = SPELLING_SCORE / len(typed)
+    return [
+        SpellingBonus(wq.Term("words", word), share, twins=tuple(terms))
+        for word, terms in sorted(typed.items())
+    ]
+
+
+class SpellingBonus(Bonus):
+    """A Bonus for a word written as typed, with what it ranks it above: its stem `twins`
+    (where every sentence with a twin has the spelling too, it ranks nothing), or for an
+    acronym its `shouted` form (where no sentence shouts it, it ranks nothing)."""
+
+    def __init__(self, child, score: float, twins: tuple = (), shouted=None) -> None:
+        super().__init__(child, score)
+        self.twins = twins
+        self.shouted = shouted
+
+    def apply(self, fn):
+        return SpellingBonus(fn(self.child), self.score, self.twins, self.shouted)
+
+    def ranks_anything(self, frequency) -> bool:
+        """Whether some match lacks the bonus, given `frequency(term)` (sentences with it)."""
+        if self.shouted is not None:
+            return frequency(self.shouted) > 0
+        return frequency(self.child) < max(frequency(twin) for twin in self.twins)
+
+
+def _headline_bonuses(parsed) -> list:
     """Sentences whose article's headline has the query's words score higher.
 
     What matches does not change (a `Bonused` query only adds to the score of a
@@ -232,10 +298,25 @@ def _headlines_first(parsed):
     """
     words = sorted(_wanted_words(parsed))
     if not words:
-        return parsed
+        return []
     share = TITLE_SCORE / len(words)
-    boosts = [Bonus(wq.Term("title", word), share) for word in words]
-    return Bonused(parsed, wq.Or(boosts) if len(boosts) > 1 else boosts[0])
+    return [Bonus(wq.Term("title", word), share) for word in words]
+
+
+def _wanted_terms(node) -> list:
+    """The Term leaves (of the `text` field, and spelled ones) a query looks for, not those
+    it excludes."""
+    if isinstance(node, wq.Not):
+        return []
+    if isinstance(node, wq.AndNot | wq.AndMaybe):
+        return _wanted_terms(node.a)
+    if isinstance(node, wq.Term) and node.fieldname == "text":
+        return [node]
+    if isinstance(node, wq.Phrase) and node.fieldname == "text":
+        return [wq.Term("text", word) for word in node.words]
+    if isinstance(node, wq.CompoundQuery):
+        return [term for child in node.children() for term in _wanted_terms(child)]
+    return []
 
 
 def _wanted_words(node) -> set[str]:
@@ -261,12 +342,11 @@ def _parser(match_any: bool):
 
     schema = build_schema()
     visible = Schema(**{name: schema[name] for name in QUERY_FIELDS})
-    # A word the analyzer splits (`Russia-Ukraine`, `9/11`) means its parts in that order.
-    visible["text"].multitoken_query = "phrase"
-    visible["title"].multitoken_query = "phrase"
     group = qparser.OrGroup if match_any else qparser.AndGroup
-    parser = _SurfaceFuzzyParser("text", visible, group=group)
+    parser = _NewsroomParser("text", visible, group=group)
     parser.remove_plugin_class(qparser.SingleQuotePlugin)
+    parser.remove_plugin_class(qparser.PhrasePlugin)
+    parser.add_plugin(_PhrasePlugin())
     # Only uppercase AND, OR, NOT are operators (Whoosh also reads ANDNOT, ANDMAYBE, REQUIRE).
     parser.replace_plugin(qparser.OperatorsPlugin(AndNot=None, AndMaybe=None, Require=None))
     parser.add_plugin(qparser.FuzzyTermPlugin())
@@ -275,10 +355,13 @@ def _parser(match_any: bool):
     return parser
 
 
-class _SurfaceFuzzyParser(qparser.QueryParser):
-    """Fuzzy words, prefixes and wildcards go to the `words` field: lowercased but unstemmed,
-    as typed. A stem is no word to complete: `negotiat*` must find all that `negotiation`
-    finds (on the stems it found a quarter: "negotiation" is indexed as "negoti")."""
+class _NewsroomParser(qparser.QueryParser):
+    """Words of the word fields are built by `word_query` (the rules of `search.engine.words`).
+
+    Fuzzy words, prefixes and wildcards go to the `words` field: lowercased, folded but
+    unstemmed, as typed. A stem is no word to complete: `negotiat*` must find all that
+    `negotiation` finds (on the stems it found a quarter: "negotiation" is indexed as
+    "negoti")."""
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
         if fieldname == "text" and issubclass(termclass, wq.FuzzyTerm):
@@ -286,15 +369,116 @@ class _SurfaceFuzzyParser(qparser.QueryParser):
             if len(words) == 1:
                 return termclass("words", words[0], boost=boost)
         elif fieldname == "text" and issubclass(termclass, wq.Wildcard | wq.Prefix):
-            return termclass("words", text.lower(), boost=boost)
-        found = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
-        if fieldname in _LANGUAGE_FIELDS and type(found) in (wq.Term, wq.Phrase, WrittenPhrase):
-            if type(found) is wq.Phrase:
-                found = WrittenPhrase(found.fieldname, found.words, found.slop, found.boost)
-            found.written = tuple(
-                token.text for token in shared_words_analyzer()(text, mode="query")
-            )
-        return found
+            return termclass("words", fold(text.lower()), boost=boost)
+        elif fieldname in _LANGUAGE_FIELDS and termclass is wq.Term:
+            return word_query(fieldname, text, boost=boost)
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
+class _PhrasePlugin(qparser.PhrasePlugin):
+    """Phrases in quotes, built by `word_query`; one word alone in quotes is its spelling."""
+
+    class PhraseNode(qparser.PhrasePlugin.PhraseNode):
+        def query(self, parser):
+            fieldname = self.fieldname or parser.fieldname
+            if fieldname not in ("text", "title"):
+                return super().query(parser)
+            built = word_query(fieldname, self.text, quoted=True, slop=self.slop, boost=self.boost)
+            return qparser.syntax.attach(built, self)
+
+    class PhraseTagger(qparser.PhrasePlugin.PhraseTagger):
+        def create(self, parser, match):
+            slop = int(match.group("slop")) if match.group("slop") else 1
+            return _PhrasePlugin.PhraseNode(match.group("text"), match.start("text"), slop)
+
+    def taggers(self, parser):
+        return [(self.PhraseTagger(self.expr), 0)]
+
+
+def word_query(fieldname: str, text: str, *, quoted=False, slop=1, boost=1.0):
+    """The query for a typed word or quoted phrase in a word field (`text` or `title`).
+
+    Each position of the typed text may have alternatives (`Müller`: "muller" or
+    "mueller"; `IT`: "IT" in mixed-case text or "^IT" in a shouted headline) and a compound
+    may be its parts or its joined form (`e-mail`: "e mail" or "email"): the query is the Or
+    of the phrases these make (at most MAX_ALTERNATIVES), or of the terms for one position.
+    One word alone in quotes in `text` (not an acronym, not a compound) is its spelling in the
+    `words` field: `"Browne"` matches "Browne" only.
+    """
+    tokens = list(shared_analyzer()(text, mode="query"))
+    if not tokens:
+        return wq.NullQuery
+    slots = _slots(tokens)
+    typed = [letters_of(word) for word in _TYPED_WORD.findall(text)]
+    single = len(slots) == 1 and len(typed) == 1 and not tokens[0].keyword
+    single = single and not any(token.joined for token in tokens)
+    if quoted and single and fieldname == "text":
+        return wq.Term("words", spelled(typed[0]), boost=boost)
+    choices = [
+        WrittenPhrase(fieldname, list(words), slop=slop, boost=boost)
+        if len(words) > 1
+        else wq.Term(fieldname, words[0], boost=boost)
+        for words in itertools.islice(_sequences(slots), MAX_ALTERNATIVES)
+    ]
+    # The words as typed, lowercased, for looking them up in the index's other languages
+    # (their words are split by their own pattern, then lemmatized: `search.engine.analysis`;
+    # lowercased first as typed, so that `Istanbul` is Turkish "istanbul", not "ıstanbul").
+    # The first alternative carries them: the others are the same typed words (`Müller`:
+    # "muller" or "mueller"), whose lookups would be the same terms, counted twice.
+    written = tuple(match.group().lower() for match in _OTHER_WORD.finditer(text))
+    if written:
+        first = choices[0]
+        if type(first) is wq.Term:
+            choices[0] = first = WrittenTerm(fieldname, first.text, boost=boost)
+        first.written = written
+    if single and not quoted and fieldname == "text":
+        for choice in choices:
+            if isinstance(choice, wq.Term):
+                choice.spelled = spelled(typed[0])
+    return choices[0] if len(choices) == 1 else wq.Or(choices)
+
+
+_OTHER_WORD = re.compile(OTHER_WORD_PATTERN)
+
+
+_TYPED_WORD = re.compile(r"\w+(?:[.\-‐‑]\w+)*")
+
+
+def _slots(tokens: list) -> list[list[tuple[str, ...]]]:
+    """The typed text as slots in order, each a list of alternative word sequences: one word's
+    alternatives, or a compound's parts (in each combination) and its joined form."""
+    at: dict[int, list[str]] = {}
+    joined = [token for token in tokens if token.joined]
+    for token in tokens:
+        if not token.joined and token.text not in at.setdefault(token.pos, []):
+            at[token.pos].append(token.text)
+    compound_of = {}
+    for token in joined:
+        parts = [
+            t.pos
+            for t in tokens
+            if not t.joined and token.startchar <= t.startchar and t.endchar <= token.endchar
+        ]
+        compound_of[min(parts)] = (sorted(set(parts)), token.text)
+    slots: list[list[tuple[str, ...]]] = []
+    covered: set[int] = set()
+    for position in sorted(at):
+        if position in covered:
+            continue
+        if position in compound_of:
+            parts, whole = compound_of[position]
+            covered.update(parts)
+            combos = itertools.product(*(at[part] for part in parts))
+            slots.append([*itertools.islice(combos, MAX_ALTERNATIVES), (whole,)])
+        else:
+            slots.append([(word,) for word in at[position]])
+    return slots
+
+
+def _sequences(slots: list[list[tuple[str, ...]]]):
+    """Every word sequence the slots make, first alternatives first."""
+    for choice in itertools.product(*slots):
+        yield tuple(word for part in choice for word in part)
 
 
 def _rewrite(node):
@@ -379,10 +563,32 @@ def keep_written(node, typed: str):
 _LANGUAGE_FIELDS = ("text", "title")
 
 
-class WrittenPhrase(wq.Phrase):
-    """A phrase that keeps its words as typed (`written`) through Whoosh's normalize()."""
+class WrittenTerm(wq.Term):
+    """A word that keeps its words as typed (`written`), and is another word than one with
+    the same term but other words typed: `Turkey OR Türkei` are both "turkei" in English (the
+    stem of "turkey", the folded "Türkei") but not in German, so Whoosh's normalize() must not
+    make them one."""
 
     written: tuple[str, ...] | None = None
+
+    def __eq__(self, other) -> bool:
+        return super().__eq__(other) and self.written == getattr(other, "written", None)
+
+    def __hash__(self) -> int:
+        return super().__hash__() ^ hash(self.written)
+
+
+class WrittenPhrase(wq.Phrase):
+    """A phrase that keeps its words as typed (`written`) through Whoosh's normalize() (and
+    is another phrase than one with the same terms but other words typed, as `WrittenTerm`)."""
+
+    written: tuple[str, ...] | None = None
+
+    def __eq__(self, other) -> bool:
+        return super().__eq__(other) and self.written == getattr(other, "written", None)
+
+    def __hash__(self) -> int:
+        return super().__hash__() ^ hash(self.written)
 
     def normalize(self):
         found = super().normalize()

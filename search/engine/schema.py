@@ -1,12 +1,13 @@
 """The shape of the index: one Whoosh document per sentence, one per article.
 
-Sentence documents carry the text that queries match, three ways: `text`
-(every word, lowercased and stemmed, with positions: what words and phrases
-match and BM25F ranks), `words` (every word lowercased but unstemmed: the
-vocabulary that fuzzy words and did-you-mean measure edit distances against,
-so `Abramovic~` is one edit from "Abramovich" as typed, not three as stems) and
-`acronyms` (all-caps words of 2 to 5 letters, case kept: what lets `US` rank
-"US" above "us"). Each sentence also carries its article's headline, `title`
+Sentence documents carry the text that queries match, two ways: `text`
+(every word by the rules of `search.engine.words`, folded and stemmed, with positions,
+capitals kept for acronyms: what words and phrases match and BM25F ranks) and
+`words` (every word lowercased but unstemmed, folded and as written: the
+vocabulary that fuzzy words, prefixes and did-you-mean measure against, so
+`Abramovic~` is one edit from "Abramovich" as typed, not three as stems, and
+the spelling typed, which ranks first: `Browne` above "Brown"). Each sentence
+also carries its article's headline, `title`
 (analyzed as `text`, stored: `title:Ukraine` searches it, and sentences whose
 headline has a query's words rank first), and where it was published, `url` (stored only),
 so that every hit and every exported sentence has them without a second read, and the
@@ -25,7 +26,7 @@ Keeping both kinds in one index means one commit updates them together.
 
 Each indexed field costs Whoosh a posting per document (and, for unscored
 fields, a file-system check per posting when it flushes), so sentence
-documents index only what queries need: the three word fields, `path` (to replace an
+documents index only what queries need: the two word fields, `path` (to replace an
 article's sentences), `article`, `date` and `source` (filters, and the buckets of
 `search trend`). `source` is where the article comes from: the first folder below the
 folder given to `search index`, or a web page's site (see `source_of`). `kind` is set on article
@@ -39,29 +40,29 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.columns import FixedBytesColumn
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 from .stories import SENTENCE_KEY_LENGTH, sentence_key
+from .words import KeywordStemFilter, NewsroomTokenizer
 
 # 2: every word indexed (no stop list, one-character words kept); `words` and `acronyms`.
 # 3: `title` (the headline, searchable) and `url` (stored) on every sentence.
 # 4: `paragraph` (stored) on every sentence: the article page shows its paragraphs.
-# 5: `language` on documents not in English; `text` and `title` analyse words by language;
-#    `story` (the article's story, stored and filterable) on every document; `copy` (the key
-#    of the normalised sentence, indexed and a fixed-width column) on sentences; plain-text
-#    headlines; `source` (the article's folder or site: indexed and stored) on sentences and
-#    records.
-SCHEMA_VERSION = 5
+# 5: `language` on documents not in English; `text` and `title` analyse words by language
+#    (search/engine/analysis.py); `source` (the article's folder or site: indexed and stored)
+#    on sentences and records.
+# 6: words as a newsroom means them (search/engine/words.py): dotted capitals, compounds joined,
+#    accents folded, capitals kept in `text` for acronyms; no `acronyms` field. (Both 5s were
+#    written on separate branches; the merge of the two is 6.) `story` (the article's story,
+#    stored and filterable) on every document; `copy` (the key of the normalised sentence,
+#    indexed and a fixed-width column) on sentences; plain-text headlines.
+SCHEMA_VERSION = 6
 
-# A word: letters and digits, with inner dots kept (`U.S`, `3.5`); `9/11`, `e-mail`
-# and `Russia-Ukraine` are two words each, which queries read as a phrase. The one
-# exception to "every word": the clitic `'s` (Turkey's, it's) is no word of its own,
-# as in Lucene's English possessive filter, so `Turkey's` finds what `Turkey` finds.
-WORD_PATTERN = r"(?:(?<!['’])|(?![sS]\b))\w+(\.?\w+)*"
-# An acronym as typed or written: 2 to 5 capital letters standing alone (US, IT, WHO, NATO).
-ACRONYM_PATTERN = r"(?<![\w.])[A-Z]{2,5}(?![\w.])"
+# The words of a text in a language other than English (before each is lemmatized by its
+# language, see `search.engine.analysis`): letters and digits, with inner dots kept (`3.5`);
+# the clitic `'s` is no word. English words follow `search.engine.words`.
+OTHER_WORD_PATTERN = r"(?:(?<!['’])|(?![sS]\b))\w+(\.?\w+)*"
 
 ARTICLE = "article"
 
@@ -71,13 +72,13 @@ QUERY_FIELDS = ("text", "article", "date", "title", "language", "source")
 
 
 def analyzer():
-    """The analyzer of the `text` field: every word, lowercased, stemmed.
+    """The analyzer of the `text` field: every word by the rules of `search.engine.words`, stemmed.
 
     No stop list and no minimum length: `US`, `IT`, `May`, `X`, `1` and `to be or
     not to be` are words a journalist searches for; BM25F already gives common
     words little weight, and phrases need every word to be literal.
     """
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | StemFilter()
+    return NewsroomTokenizer("text") | KeywordStemFilter()
 
 
 def language_analyzer():
@@ -85,17 +86,13 @@ def language_analyzer():
     text's words by its language (see `search.engine.analysis`)."""
     from .analysis import LanguageAnalyzer
 
-    return LanguageAnalyzer(analyzer(), WORD_PATTERN)
+    return LanguageAnalyzer(analyzer(), OTHER_WORD_PATTERN)
 
 
 def words_analyzer():
-    """The analyzer of the `words` field: every word, lowercased, as written (unstemmed)."""
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
-
-
-def acronym_analyzer():
-    """The analyzer of the `acronyms` field: all-caps words of 2 to 5 letters, case kept."""
-    return RegexTokenizer(ACRONYM_PATTERN)
+    """The analyzer of the `words` field: every word lowercased, unstemmed, folded and as
+    written."""
+    return NewsroomTokenizer("words")
 
 
 @lru_cache(maxsize=1)
@@ -123,12 +120,6 @@ def shared_words_analyzer():
     return words_analyzer()
 
 
-@lru_cache(maxsize=1)
-def shared_acronym_analyzer():
-    """One `acronyms` analyzer for reading code (the acronyms a query types)."""
-    return acronym_analyzer()
-
-
 def build_schema() -> Schema:
     return Schema(
         kind=ID(stored=True),
@@ -145,7 +136,6 @@ def build_schema() -> Schema:
         copy=ID(sortable=FixedBytesColumn(SENTENCE_KEY_LENGTH)),
         paragraph=STORED(),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
-        acronyms=TEXT(analyzer=acronym_analyzer(), phrase=False),
         info=STORED(),
     )
 
@@ -230,7 +220,6 @@ def sentence_document(
         "date": date,
         "text": marked(text, language),
         "words": text,
-        "acronyms": text,
         "title": title if title is None else marked(title, language),
         "url": url,
         "paragraph": paragraph,

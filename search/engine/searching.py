@@ -52,10 +52,11 @@ from ..model import (
 )
 from . import store
 from .analysis import in_languages
+from .analysis import term as language_term
 from .columns import Columns, read_columns, record_values, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
-from .query import ParsedQuery, parse_query
+from .query import ParsedQuery, SpellingBonus, WrittenTerm, parse_query
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, our_terms, sentence_fields
 from .scope import (
@@ -70,6 +71,9 @@ from .scope import article_page as _article_page
 from .store import live_snapshot
 from .stories import sentence_key
 from .trend import Counter, buckets
+
+# The plain words of a query (a word's alternatives: `IT` or `^IT`).
+_WORDS = (wq.Term, WrittenTerm)
 
 # Seconds one question may take. The slowest ordinary queries measured at 200k sentences
 # (a one-letter prefix such as `t*` matching nearly every sentence) take about 1 s, so
@@ -1156,11 +1160,34 @@ class SearchIndex:
         return replace(parsed, query=self._resolved_query(parsed.query))
 
     def _resolved_query(self, query):
-        """`article:NAME` turned into the paths that NAME names, and each typed word and
+        """`article:NAME` turned into the paths that NAME names; spelling bonuses that every
+        match of their word would get, and alternatives no sentence has, dropped (they rank
+        or match nothing and cost a posting list, or block skipping); each typed word and
         phrase looked up in every other language the index holds (`search.engine.analysis`)."""
+        reader = self._searcher.reader()
         others = self.languages_held()
 
+        def frequency(term) -> int:
+            found = reader.doc_frequency(term.fieldname, term.text)
+            written = getattr(term, "written", None)
+            if others and written and len(written) == 1:
+                # A typed word's stem twins in the other languages too (a sentence is in one
+                # language, so the counts add up): `Zürich` ranks a German "Zürich" above an
+                # English "Zurich" as it ranks an English one.
+                alternatives = {language_term(other, written[0]) for other in others}
+                found += sum(reader.doc_frequency(term.fieldname, t) for t in alternatives)
+            return found
+
         def resolve_names(node):
+            if isinstance(node, wq.Or) and all(type(q) in _WORDS for q in node.subqueries):
+                # Alternatives the index does not hold (`^NATO` where no headline shouts it)
+                # are dropped, so that one word left is searched as one word (its blocks
+                # skipped: see search.ranking).
+                held = [q for q in node.subqueries if reader.doc_frequency(q.fieldname, q.text)]
+                if len(held) < len(node.subqueries):
+                    return held[0] if len(held) == 1 else wq.Or(held or node.subqueries[:1])
+            if isinstance(node, SpellingBonus):
+                return node if node.ranks_anything(frequency) else wq.NullQuery
             if isinstance(node, wq.Term | wq.Prefix) and node.fieldname == "article":
                 paths = resolve(node.text, self._paths_named(node.text))
                 if not paths:

@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from ..model import Significant, SignificantTerm
-from .schema import WORD_PATTERN, shared_analyzer
+from .schema import OTHER_WORD_PATTERN, shared_analyzer
 
 SAMPLE_SIZE = 2_000
 BACKGROUND_SIZE = 5_000
@@ -50,9 +50,10 @@ SCORES = ("jlh", "g2", "chi2")
 COMMON_SHARE = 0.002
 
 _WORD = re.compile(r"\w")
-# The `words` field's analyzer (its tokenizer, then lowercase), as one compiled pattern:
-# Whoosh's analyzer chain costs 5 us a token, half the time of a `search words`.
-_TOKEN = re.compile(WORD_PATTERN)
+# Words as one compiled pattern (letters and digits, inner dots kept), then lowercased: close
+# to the `words` field's terms (which also hold the folded and joined forms), and Whoosh's
+# analyzer chain costs 5 us a token, half the time of a `search words`.
+_TOKEN = re.compile(OTHER_WORD_PATTERN)
 _POSSESSIVE = re.compile(r"['’]s$")
 _NAME = re.compile(r"(?:[A-Z][\w'’.-]*\w|[A-Z])(?:\s+(?:[A-Z][\w'’.-]*\w|[A-Z]))*")
 

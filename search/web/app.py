@@ -211,7 +211,7 @@ def _shown(text: str, width: int = 20) -> str:
 
 def _date(request: Request, name: str) -> str | None:
     text = _one(request, name).strip()
-    return check_date(text, name) if text else None
+    return check_date(text, name, last=name == "until") if text else None
 
 
 def _sort(request: Request) -> str:
