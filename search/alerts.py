@@ -9,7 +9,8 @@ How "new" is told, without a copy of the index per alert: `alerts.json` also kee
 indexed file's content hash with the number of the check that first saw that content
 (`versions`: path -> [sha256, seen]), and a counter of checks. Every check (and every add)
 first brings `versions` in step with the index: a file it does not know, or whose hash
-changed, gets the next number. An alert's new articles are those numbered after its own last
+changed, gets the next number, unless another path holds that content (a move or a copy): it
+keeps that path's number. An alert's new articles are those numbered after its own last
 check. A rebuild keeps the hashes, so nothing is new because of it; a file changed back and
 forth is new again, as it should be.
 """
@@ -74,12 +75,16 @@ class _State:
     alerts: dict[str, Alert] = field(default_factory=dict)
 
     def catch_up(self, current: dict[str, str]) -> None:
-        """Number the contents the index holds that no check has seen yet."""
+        """Number the contents the index holds that no check has seen yet. A content known
+        under another path (a file moved or copied) keeps that path's number: it is not new."""
         fresh = [p for p, sha in current.items() if self.versions.get(p, [None])[0] != sha]
-        if fresh:
+        known: dict[str, int] = {}
+        for sha, seen in self.versions.values():
+            known[sha] = min(seen, known.get(sha, seen))
+        if any(current[path] not in known for path in fresh):
             self.counter += 1
-            for path in fresh:
-                self.versions[path] = [current[path], self.counter]
+        for path in fresh:
+            self.versions[path] = [current[path], known.get(current[path], self.counter)]
         for gone in set(self.versions) - set(current):
             del self.versions[gone]
 

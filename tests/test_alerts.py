@@ -69,6 +69,25 @@ def test_each_hit_once_across_checks_changes_and_a_rebuild(index, archive):
     assert check(index) == (1, [])
 
 
+def test_a_moved_or_copied_article_is_not_new_again(index, archive):
+    # A reporter files a story into another folder: its content was reported already.
+    assert run(index, "alert", "add", "troops", "peacekeepers").exit_code == 0
+    (archive / "e.txt").write_text("Peacekeepers landed at dawn.\n")
+    reindex(index, archive)
+    assert check(index) == (0, ["troops\te:1\tPeacekeepers landed at dawn."])
+    (archive / "filed").mkdir()
+    (archive / "e.txt").rename(archive / "filed" / "e.txt")
+    (archive / "filed" / "copy.txt").write_text("Peacekeepers landed at dawn.\n")
+    reindex(index, archive)
+    assert check(index) == (1, [])
+    # Moved before any check: still new, once.
+    (archive / "f.txt").write_text("More peacekeepers came.\n")
+    reindex(index, archive)
+    (archive / "f.txt").rename(archive / "filed" / "f.txt")
+    reindex(index, archive)
+    assert check(index) == (0, ["troops\tf:1\tMore peacekeepers came."])
+
+
 def test_json_rows_carry_the_alert(index, archive):
     assert run(index, "alert", "add", "troops", "peacekeepers").exit_code == 0
     (archive / "c.txt").write_text("Peacekeepers arrived.\n")
