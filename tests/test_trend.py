@@ -255,6 +255,16 @@ def test_a_miss_exits_1_with_one_line(dated):
     assert result.stderr == 'No matches for "zzzz" or "qqqq".\n'
 
 
+@pytest.mark.parametrize("dates", [("--until", "2024-12-31"), ("--since", "2025-05-01")])
+def test_a_date_range_without_matches_exits_1(dated, dates):
+    # Only the undated article matches oil in that range: it is in no bucket, so nothing
+    # is drawn, and the exit status must say so as `search query` does.
+    result = run(dated, "trend", "oil", *dates)
+    assert result.exit_code == 1, result.stdout
+    assert result.stdout == ""
+    assert result.stderr.endswith('No matches for "oil".\n')
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -624,7 +624,8 @@ class SearchIndex:
                 counted.append((parsed.text, found))
                 undated.append(Undated(parsed.text, articles, sentences))
             rows = buckets(counter, counted)
-        return Trend(by, [parsed.text for parsed in queries], rows, undated)
+        texts = [parsed.text for parsed in queries]
+        return Trend(by, texts, rows, undated, dated_only=bool(since or until))
 
     def words(
         self,
