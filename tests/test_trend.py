@@ -233,10 +233,17 @@ def test_by_week_has_every_iso_week_between(dated):
 def test_undated_matches_are_counted_apart_on_stderr(dated):
     result = run(dated, "trend", "oil", "--json")
     assert result.stderr == (
-        '1 undated article (1 sentence) matches "oil" and are counted in no month: '
-        "their files give no date\n"
+        '1 undated article (1 sentence) matches "oil" and is counted in no month: '
+        "its file gives no date\n"
     )
     assert run(dated, "trend", "coffee", "--json").stderr == ""
+    from search.model import Undated
+    from search.present.trend import undated_note
+
+    assert undated_note(Undated("oil", 2, 3), "week") == (
+        '2 undated articles (3 sentences) match "oil" and are counted in no week: '
+        "their files give no date"
+    )
 
 
 def test_share_is_articles_over_all_articles(dated):
