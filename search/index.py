@@ -24,6 +24,7 @@ from pathlib import Path
 from .engine.query import ParsedQuery, check_date, parse_query
 from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, SearchIndex, parse_reference
+from .engine.significant import MIN_COUNT as WORDS_MIN_COUNT
 from .engine.store import live_snapshot
 from .errors import InputError, QueryError
 from .model import (
@@ -44,6 +45,7 @@ from .model import (
 __all__ = [
     "DEFAULT_BUDGET",
     "TREND_BY",
+    "WORDS_MIN_COUNT",
     "Answer",
     "Index",
     "Options",

@@ -371,6 +371,17 @@ def test_words_miss_exits_1(dated):
     assert (result.exit_code, result.stderr) == (1, 'No matches for "zzzz".\n')
 
 
+def test_words_too_few_matches_says_why_the_lists_are_empty(dated):
+    # coffee matches 4 sentences, each other word of them in fewer than 3: no list to print.
+    # A silent exit 0 with nothing on the screen looked broken; one line says why.
+    result = run(dated, "words", "coffee")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == (
+        "No word, phrase or name is in 3 or more of the 4 matching sentences.\n"
+    )
+
+
 COFFEE = [
     "Coffee export quotas were discussed by the ICO council in London.",
     "Brazil said the ICO should restore coffee quotas before the export season.",
@@ -435,4 +446,5 @@ def test_words_sample_large_match_sets(coffee, monkeypatch):
     assert result.stderr == (
         "words of a sample of 3 of the 62 matching sentences; counts in the matches are "
         "scaled from it\n"
+        "No word, phrase or name is in 3 or more of the 3 sentences read.\n"
     )

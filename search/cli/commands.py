@@ -624,7 +624,7 @@ def words_command(
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
+    from ..index import DEFAULT_BUDGET, WORDS_MIN_COUNT, Index, Options, check_date, question
     from ..present import text as output
     from ..present import trend as shown
 
@@ -645,6 +645,13 @@ def words_command(
         _echo_lines(shown.words_table(found))
     if found.sampled:
         click.echo(shown.sample_note(found), err=True)
+    if found.found and not (found.words or found.phrases or found.names):
+        read = "sentences read" if found.sampled else "matching sentences"
+        click.echo(
+            f"No word, phrase or name is in {WORDS_MIN_COUNT} or more of the "
+            f"{found.sample:,} {read}.",
+            err=True,
+        )
     if not found.found:
         click.echo(f'No matches for "{output.inert(parsed.text)}".', err=True)
         raise NoMatch()
