@@ -147,7 +147,10 @@ def cli() -> None:
 @click.option(
     "--prune",
     is_flag=True,
-    help="Also drop every indexed file that is gone, wherever it was; with no PATH, only prune.",
+    help=(
+        "Also drop every indexed file that is gone, wherever it was, and those --exclude "
+        "leaves out; with no PATH, only prune."
+    ),
 )
 @click.option(
     "--language",
