@@ -261,6 +261,11 @@ class Index:
         parsed = [question(text, options) if isinstance(text, str) else text for text in queries]
         if options.scope not in SCOPES:
             raise InputError(f"{options.scope!r} is not a scope; use one of {SCOPES}")
+        # A query asked twice is one column: the rows are told apart by the query's text.
+        first: dict[str, ParsedQuery] = {}
+        for query in parsed:
+            first.setdefault(query.text, query)
+        parsed = list(first.values())
         return self.reader.trend(
             parsed, by, since=options.since, until=options.until, scope=options.scope
         )

@@ -48,6 +48,17 @@ def test_api_trend_is_shaped_as_a_date_histogram(client):
     assert (oil["doc_count"], oil["undated"]) == (5, {"articles": 1, "sentences": 1})
 
 
+def test_the_same_query_twice_is_counted_once(client):
+    # The buckets are grouped by the query's text: `q=oil&q=oil` gave every bucket twice
+    # and doubled doc_count; `compare` equal to `q` drew each bar twice.
+    once = client.get("/api/trend", params={"q": "oil"}).json()
+    twice = client.get("/api/trend", params={"q": ["oil", "oil"]}).json()
+    assert twice["aggregations"] == once["aggregations"]
+    page = client.get("/", params={"q": "oil", "compare": "oil"}).text
+    alone = client.get("/", params={"q": "oil"}).text
+    assert page.count("<rect") == alone.count("<rect")
+
+
 def test_api_trend_compares_repeated_queries(client):
     body = client.get("/api/trend", params={"q": ["oil", "coffee"], "by": "source"}).json()
     per_query = body["aggregations"]["queries"]["buckets"]
