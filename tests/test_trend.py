@@ -279,6 +279,7 @@ def test_a_date_range_without_matches_exits_1(dated, dates):
         (("oil", "--since", "2025-13-01"), "--since '2025-13-01' is not a date"),
         (("oil", "--json", "--csv"), "--json and --csv cannot be used together"),
         (("(",), "nothing to search for"),
+        (("oil", "--timeout", "nan"), "Invalid value for '--timeout'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(dated, args, message):
@@ -364,6 +365,14 @@ def test_words_shapes(dated):
     assert "oil" not in {row["term"] for row in found}  # the query's own word
     parsed = list(csv.DictReader(io.StringIO(run(dated, "words", "oil", "--csv").stdout)))
     assert [row["term"] for row in parsed] == [row["term"] for row in found]
+
+
+@pytest.mark.parametrize("command", ["query", "words"])
+def test_a_timeout_that_is_not_a_number_is_refused(dated, command):
+    # NaN passed the range check (NaN <= 0 is false) and made the budget endless.
+    result = run(dated, command, "oil", "--timeout", "nan")
+    assert result.exit_code == 2
+    assert "Invalid value for '--timeout'" in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_words_miss_exits_1(dated):

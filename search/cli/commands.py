@@ -6,6 +6,7 @@ plumbing (stdout, Ctrl-C, exit statuses, one line per error) is in `runtime.py`.
 
 from __future__ import annotations
 
+import math
 import shutil
 import sys
 import threading
@@ -22,6 +23,20 @@ from .runtime import CommandError, NoMatch, SearchGroup, run
 DEFAULT_INDEX_DIR = "index"
 DEFAULT_SEEDS = "seeds"
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Seconds(click.FloatRange):
+    """A time limit: more than 0 seconds, and a number (NaN passes FloatRange's check,
+    as NaN <= 0 is false, and made a search's budget endless)."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        return seconds
 
 
 def index_dir_option(function):
@@ -362,7 +377,7 @@ Example:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=None,
     metavar="SECONDS",
     help="Stop a query that runs longer than this (default: 10).",
@@ -512,7 +527,7 @@ Example:
 @click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=None,
     metavar="SECONDS",
     help="Stop a count that runs longer than this (default: 10).",
@@ -607,7 +622,7 @@ Example:
 @click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=None,
     metavar="SECONDS",
     help="Stop after this long (default: 10).",
