@@ -291,6 +291,15 @@ def test_bad_input_is_one_line_exit_2(dated, args, message):
 # Trend: output shapes --------------------------------------------------------------
 
 
+@pytest.mark.parametrize("columns", ["99999999999999999999", "100000000"])
+def test_a_hostile_columns_is_bounded(dated, columns):
+    # COLUMNS=1e20 was "unexpected error (OverflowError ...)"; 100,000,000 drew 300 MB of
+    # bars. The chart is at most 1,000 columns wide.
+    result = run(dated, "trend", "oil", env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    assert 0 < max(len(line) for line in result.stdout.splitlines()) <= 1000
+
+
 def test_chart_layout_at_a_fixed_width(dated):
     result = run(dated, "trend", "oil", "coffee", env={"COLUMNS": "70"})
     assert result.exit_code == 0

@@ -101,6 +101,16 @@ def _terminal_width() -> int | None:
     return shutil.get_terminal_size((100, 24)).columns
 
 
+def _chart_width() -> int:
+    """The terminal's width for a chart (COLUMNS, else 80), at most 1,000 columns: a hostile
+    COLUMNS neither overflows (OverflowError) nor draws bars of millions of cells."""
+    try:
+        width = shutil.get_terminal_size((80, 24)).columns
+    except (OverflowError, ValueError):
+        width = 80
+    return min(width, 1000)
+
+
 def _echo_lines(lines, err: bool = False) -> None:
     for line in lines:
         click.echo(line, color=True, err=err)
@@ -564,8 +574,7 @@ def trend_command(
         for row in trend.buckets:
             click.echo(output.to_json(shown.trend_row(row)))
     elif trend.buckets:
-        width = shutil.get_terminal_size((80, 24)).columns
-        _echo_lines(shown.trend_chart(trend, width))
+        _echo_lines(shown.trend_chart(trend, _chart_width()))
     for entry in trend.undated:
         if entry.sentences:
             click.echo(shown.undated_note(entry, by), err=True)
