@@ -104,6 +104,26 @@ def test_source_filters_queries(dated, query, expected):
     assert found == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # --any makes any *word* enough; source: still narrows (it is no alternative).
+        ("source:reuters coffee bags", [("r1", 1), ("r1", 2), ("r2", 1)]),
+        ("source:bbc OPEC coffee", [("b1", 2), ("b2", 3)]),
+        ("source:bbc OR source:ap OPEC", [("a1", 1), ("b1", 2)]),
+        ("source:ap date:2025-02 oil coffee", [("a1", 1)]),
+        ("oil coffee -source:bbc -source:ap", [("r1", 1), ("r2", 1)]),
+    ],
+)
+def test_source_filters_queries_with_any(dated, query, expected):
+    result = run(dated, "query", "--any", query, "--all", "--json")
+    assert result.exit_code == 0, result.stderr
+    found = sorted(
+        (h["article"], h["sentence"]) for h in map(json.loads, result.stdout.split("\n")[:-1])
+    )
+    assert found == expected
+
+
 def test_status_lists_the_sources(dated):
     result = run(dated, "status", "--json")
     assert json.loads(result.stdout)["sources"] == [
