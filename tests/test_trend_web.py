@@ -168,6 +168,28 @@ def test_the_page_lists_sources_and_words_as_links(client):
     assert "r2:1" in filtered and "b1:1" not in filtered
 
 
+def test_a_source_with_a_space_links_to_its_articles(tmp_path):
+    # A folder "Le Monde/" is the source "le monde"; its link added `source:le monde`,
+    # which searches the word "monde" and found nothing.
+    from conftest import invoke
+
+    for folder, city in (("Le Monde", "Paris"), ("bbc", "London")):
+        (tmp_path / "news" / folder).mkdir(parents=True)
+        (tmp_path / "news" / folder / "a.txt").write_text(
+            f"March 3, 2025\n\nOil talks began in {city}.\n"
+        )
+    index = tmp_path / "index"
+    assert invoke("index", str(tmp_path / "news"), "-q", "--index-dir", str(index)).exit_code == 0
+    with TestClient(create_app(index)) as client:
+        html = client.get("/", params={"q": "oil"}).text
+        links = dict(
+            (name, unescape(href))
+            for href, name in re.findall(r'<li><a href="([^"]*)">([^<]*)</a> <span', html)
+        )
+        assert links["le monde"] == "/?q=oil+source%3A%22le+monde%22"
+        assert "Paris" in client.get(links["le monde"]).text
+
+
 def test_a_bad_compare_query_is_one_line(client):
     response = client.get("/", params={"q": "oil", "compare": "("})
     assert response.status_code == 400
