@@ -7,9 +7,11 @@ previous check (or since it was added), each exactly once, then remembers.
 
 How "new" is told, without a copy of the index per alert: `alerts.json` also keeps each
 indexed file's content hash with the number of the check that first saw that content
-(`versions`: path -> [sha256, seen]), and a counter of checks. Every check (and every add)
+(`versions`: path -> [sha256, seen]; a mailbox's messages each by its own path, `box.mbox#2`,
+and a hash of its sentences), and a counter of checks. Every check (and every add)
 first brings `versions` in step with the index: a file it does not know, or whose hash
-changed, gets the next number. An alert's new articles are those numbered after its own last
+changed, gets the next number, unless another path holds that content (a move or a copy): it
+keeps that path's number. An alert's new articles are those numbered after its own last
 check. A rebuild keeps the hashes, so nothing is new because of it; a file changed back and
 forth is new again, as it should be.
 """
@@ -72,14 +74,38 @@ class _State:
     counter: int = 0
     versions: dict[str, list] = field(default_factory=dict)
     alerts: dict[str, Alert] = field(default_factory=dict)
+    containers: dict[str, str] = field(default_factory=dict)  # a mailbox's hash, by path
+
+    def contents(self, index: SearchIndex) -> dict[str, str]:
+        """Each indexed article's content hash by path: a file's, and for a mailbox each
+        message's (`box.mbox#2`), so that a message added to a mailbox is new, not the
+        mailbox (its messages are hashed again only when the mailbox's hash changed)."""
+        current: dict[str, str] = {}
+        containers: dict[str, str] = {}
+        for path, sha in index.versions().items():
+            if not is_container(path):
+                current[path] = sha
+            elif self.containers.get(path) == sha:
+                inside = f"{path}#"
+                current.update({p: v[0] for p, v in self.versions.items() if p.startswith(inside)})
+            else:
+                current.update(index.parts(path))
+            if is_container(path):
+                containers[path] = sha
+        self.containers = containers
+        return current
 
     def catch_up(self, current: dict[str, str]) -> None:
-        """Number the contents the index holds that no check has seen yet."""
+        """Number the contents the index holds that no check has seen yet. A content known
+        under another path (a file moved or copied) keeps that path's number: it is not new."""
         fresh = [p for p, sha in current.items() if self.versions.get(p, [None])[0] != sha]
-        if fresh:
+        known: dict[str, int] = {}
+        for sha, seen in self.versions.values():
+            known[sha] = min(seen, known.get(sha, seen))
+        if any(current[path] not in known for path in fresh):
             self.counter += 1
-            for path in fresh:
-                self.versions[path] = [current[path], self.counter]
+        for path in fresh:
+            self.versions[path] = [current[path], known.get(current[path], self.counter)]
         for gone in set(self.versions) - set(current):
             del self.versions[gone]
 
@@ -116,7 +142,7 @@ class Alerts:
         with self._state() as state, SearchIndex.open(self.folder) as index:
             if name in state.alerts:
                 raise InputError(f'an alert "{name}" exists; remove it first or choose a name')
-            state.catch_up(index.versions())
+            state.catch_up(state.contents(index))
             alert.seen = state.counter
             state.alerts[name] = alert
         return alert
@@ -136,13 +162,12 @@ class Alerts:
             SearchIndex.open(self.folder, budget=None) as index,
         ):
             chosen = self._known(state, names) if names else sorted(state.alerts)
-            state.catch_up(index.versions())
+            state.catch_up(state.contents(index))
             found = []
             for name in chosen:
                 alert = state.alerts[name]
-                paths = state.new_for(alert)
-                prefixes = [f"{path}#" for path in paths if is_container(path)]
-                found.append(AlertHits(alert, index.find_in(alert.parsed(), paths, prefixes)))
+                paths = state.new_for(alert)  # a mailbox's new messages by their own paths
+                found.append(AlertHits(alert, index.find_in(alert.parsed(), paths)))
                 alert.seen = state.counter
                 alert.checked = _now()
             return found
@@ -177,7 +202,8 @@ class Alerts:
             ) from None
         try:
             alerts = {name: Alert(**fields) for name, fields in data["alerts"].items()}
-            return _State(int(data["counter"]), dict(data["versions"]), alerts)
+            containers = dict(data.get("containers", {}))
+            return _State(int(data["counter"]), dict(data["versions"]), alerts, containers)
         except (KeyError, TypeError, ValueError, AttributeError):
             raise SearchError(
                 f"{self.path}: not an alerts file of this version; fix or remove it"
@@ -190,6 +216,7 @@ class Alerts:
             "counter": state.counter,
             "versions": state.versions,
             "alerts": {name: asdict(alert) for name, alert in state.alerts.items()},
+            "containers": state.containers,
         }
         atomic_write(self.path, json.dumps(record, separators=(",", ":")).encode())
 

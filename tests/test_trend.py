@@ -105,6 +105,26 @@ def test_source_filters_queries(dated, query, expected):
     assert found == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # --any makes any *word* enough; source: still narrows (it is no alternative).
+        ("source:reuters coffee bags", [("r1", 1), ("r1", 2), ("r2", 1)]),
+        ("source:bbc OPEC coffee", [("b1", 2), ("b2", 3)]),
+        ("source:bbc OR source:ap OPEC", [("a1", 1), ("b1", 2)]),
+        ("source:ap date:2025-02 oil coffee", [("a1", 1)]),
+        ("oil coffee -source:bbc -source:ap", [("r1", 1), ("r2", 1)]),
+    ],
+)
+def test_source_filters_queries_with_any(dated, query, expected):
+    result = run(dated, "query", "--any", query, "--all", "--json")
+    assert result.exit_code == 0, result.stderr
+    found = sorted(
+        (h["article"], h["sentence"]) for h in map(json.loads, result.stdout.split("\n")[:-1])
+    )
+    assert found == expected
+
+
 def test_status_lists_the_sources(dated):
     result = run(dated, "status", "--json")
     assert json.loads(result.stdout)["sources"] == [
@@ -234,10 +254,17 @@ def test_by_week_has_every_iso_week_between(dated):
 def test_undated_matches_are_counted_apart_on_stderr(dated):
     result = run(dated, "trend", "oil", "--json")
     assert result.stderr == (
-        '1 undated article (1 sentence) matches "oil" and are counted in no month: '
-        "their files give no date\n"
+        '1 undated article (1 sentence) matches "oil" and is counted in no month: '
+        "its file gives no date\n"
     )
     assert run(dated, "trend", "coffee", "--json").stderr == ""
+    from search.model import Undated
+    from search.present.trend import undated_note
+
+    assert undated_note(Undated("oil", 2, 3), "week") == (
+        '2 undated articles (3 sentences) match "oil" and are counted in no week: '
+        "their files give no date"
+    )
 
 
 def test_share_is_articles_over_all_articles(dated):
@@ -256,6 +283,16 @@ def test_a_miss_exits_1_with_one_line(dated):
     assert result.stderr == 'No matches for "zzzz" or "qqqq".\n'
 
 
+@pytest.mark.parametrize("dates", [("--until", "2024-12-31"), ("--since", "2025-05-01")])
+def test_a_date_range_without_matches_exits_1(dated, dates):
+    # Only the undated article matches oil in that range: it is in no bucket, so nothing
+    # is drawn, and the exit status must say so as `search query` does.
+    result = run(dated, "trend", "oil", *dates)
+    assert result.exit_code == 1, result.stdout
+    assert result.stdout == ""
+    assert result.stderr.endswith('No matches for "oil".\n')
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -263,6 +300,7 @@ def test_a_miss_exits_1_with_one_line(dated):
         (("oil", "--since", "2025-13-01"), "--since '2025-13-01' is not a date"),
         (("oil", "--json", "--csv"), "--json and --csv cannot be used together"),
         (("(",), "nothing to search for"),
+        (("oil", "--timeout", "nan"), "Invalid value for '--timeout'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(dated, args, message):
@@ -272,6 +310,15 @@ def test_bad_input_is_one_line_exit_2(dated, args, message):
 
 
 # Trend: output shapes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("columns", ["99999999999999999999", "100000000"])
+def test_a_hostile_columns_is_bounded(dated, columns):
+    # COLUMNS=1e20 was "unexpected error (OverflowError ...)"; 100,000,000 drew 300 MB of
+    # bars. The chart is at most 1,000 columns wide.
+    result = run(dated, "trend", "oil", env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    assert 0 < max(len(line) for line in result.stdout.splitlines()) <= 1000
 
 
 def test_chart_layout_at_a_fixed_width(dated):
@@ -352,9 +399,28 @@ def test_words_shapes(dated):
     assert [row["term"] for row in parsed] == [row["term"] for row in found]
 
 
+@pytest.mark.parametrize("command", ["query", "words"])
+def test_a_timeout_that_is_not_a_number_is_refused(dated, command):
+    # NaN passed the range check (NaN <= 0 is false) and made the budget endless.
+    result = run(dated, command, "oil", "--timeout", "nan")
+    assert result.exit_code == 2
+    assert "Invalid value for '--timeout'" in result.stderr and result.stderr.count("\n") == 1
+
+
 def test_words_miss_exits_1(dated):
     result = run(dated, "words", "zzzz")
     assert (result.exit_code, result.stderr) == (1, 'No matches for "zzzz".\n')
+
+
+def test_words_too_few_matches_says_why_the_lists_are_empty(dated):
+    # coffee matches 4 sentences, each other word of them in fewer than 3: no list to print.
+    # A silent exit 0 with nothing on the screen looked broken; one line says why.
+    result = run(dated, "words", "coffee")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == (
+        "No word, phrase or name is in 3 or more of the 4 matching sentences.\n"
+    )
 
 
 COFFEE = [
@@ -421,4 +487,5 @@ def test_words_sample_large_match_sets(coffee, monkeypatch):
     assert result.stderr == (
         "words of a sample of 3 of the 62 matching sentences; counts in the matches are "
         "scaled from it\n"
+        "No word, phrase or name is in 3 or more of the 3 sentences read.\n"
     )

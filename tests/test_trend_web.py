@@ -48,6 +48,17 @@ def test_api_trend_is_shaped_as_a_date_histogram(client):
     assert (oil["doc_count"], oil["undated"]) == (5, {"articles": 1, "sentences": 1})
 
 
+def test_the_same_query_twice_is_counted_once(client):
+    # The buckets are grouped by the query's text: `q=oil&q=oil` gave every bucket twice
+    # and doubled doc_count; `compare` equal to `q` drew each bar twice.
+    once = client.get("/api/trend", params={"q": "oil"}).json()
+    twice = client.get("/api/trend", params={"q": ["oil", "oil"]}).json()
+    assert twice["aggregations"] == once["aggregations"]
+    page = client.get("/", params={"q": "oil", "compare": "oil"}).text
+    alone = client.get("/", params={"q": "oil"}).text
+    assert page.count("<rect") == alone.count("<rect")
+
+
 def test_api_trend_compares_repeated_queries(client):
     body = client.get("/api/trend", params={"q": ["oil", "coffee"], "by": "source"}).json()
     per_query = body["aggregations"]["queries"]["buckets"]
@@ -155,6 +166,28 @@ def test_the_page_lists_sources_and_words_as_links(client):
     ]
     filtered = client.get("/?q=oil+source%3Areuters").text
     assert "r2:1" in filtered and "b1:1" not in filtered
+
+
+def test_a_source_with_a_space_links_to_its_articles(tmp_path):
+    # A folder "Le Monde/" is the source "le monde"; its link added `source:le monde`,
+    # which searches the word "monde" and found nothing.
+    from conftest import invoke
+
+    for folder, city in (("Le Monde", "Paris"), ("bbc", "London")):
+        (tmp_path / "news" / folder).mkdir(parents=True)
+        (tmp_path / "news" / folder / "a.txt").write_text(
+            f"March 3, 2025\n\nOil talks began in {city}.\n"
+        )
+    index = tmp_path / "index"
+    assert invoke("index", str(tmp_path / "news"), "-q", "--index-dir", str(index)).exit_code == 0
+    with TestClient(create_app(index)) as client:
+        html = client.get("/", params={"q": "oil"}).text
+        links = dict(
+            (name, unescape(href))
+            for href, name in re.findall(r'<li><a href="([^"]*)">([^<]*)</a> <span', html)
+        )
+        assert links["le monde"] == "/?q=oil+source%3A%22le+monde%22"
+        assert "Paris" in client.get(links["le monde"]).text
 
 
 def test_a_bad_compare_query_is_one_line(client):

@@ -6,6 +6,7 @@ plumbing (stdout, Ctrl-C, exit statuses, one line per error) is in `runtime.py`.
 
 from __future__ import annotations
 
+import math
 import shutil
 import sys
 import threading
@@ -22,6 +23,20 @@ from .runtime import CommandError, NoMatch, SearchGroup, run
 DEFAULT_INDEX_DIR = "index"
 DEFAULT_SEEDS = "seeds"
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Seconds(click.FloatRange):
+    """A time limit: more than 0 seconds, and a number (NaN passes FloatRange's check,
+    as NaN <= 0 is false, and made a search's budget endless)."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        return seconds
 
 
 def index_dir_option(function):
@@ -86,6 +101,16 @@ def _terminal_width() -> int | None:
     return shutil.get_terminal_size((100, 24)).columns
 
 
+def _chart_width() -> int:
+    """The terminal's width for a chart (COLUMNS, else 80), at most 1,000 columns: a hostile
+    COLUMNS neither overflows (OverflowError) nor draws bars of millions of cells."""
+    try:
+        width = shutil.get_terminal_size((80, 24)).columns
+    except (OverflowError, ValueError):
+        width = 80
+    return min(width, 1000)
+
+
 def _echo_lines(lines, err: bool = False) -> None:
     for line in lines:
         click.echo(line, color=True, err=err)
@@ -147,7 +172,10 @@ def cli() -> None:
 @click.option(
     "--prune",
     is_flag=True,
-    help="Also drop every indexed file that is gone, wherever it was; with no PATH, only prune.",
+    help=(
+        "Also drop every indexed file that is gone, wherever it was, and those --exclude "
+        "leaves out; with no PATH, only prune."
+    ),
 )
 @click.option(
     "--language",
@@ -377,7 +405,7 @@ Example:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=None,
     metavar="SECONDS",
     help="Stop a query that runs longer than this (default: 10).",
@@ -533,7 +561,7 @@ Example:
 @click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=None,
     metavar="SECONDS",
     help="Stop a count that runs longer than this (default: 10).",
@@ -570,8 +598,7 @@ def trend_command(
         for row in trend.buckets:
             click.echo(output.to_json(shown.trend_row(row)))
     elif trend.buckets:
-        width = shutil.get_terminal_size((80, 24)).columns
-        _echo_lines(shown.trend_chart(trend, width))
+        _echo_lines(shown.trend_chart(trend, _chart_width()))
     for entry in trend.undated:
         if entry.sentences:
             click.echo(shown.undated_note(entry, by), err=True)
@@ -628,7 +655,7 @@ Example:
 @click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=None,
     metavar="SECONDS",
     help="Stop after this long (default: 10).",
@@ -648,7 +675,7 @@ def words_command(
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
+    from ..index import DEFAULT_BUDGET, WORDS_MIN_COUNT, Index, Options, check_date, question
     from ..present import text as output
     from ..present import trend as shown
 
@@ -669,6 +696,13 @@ def words_command(
         _echo_lines(shown.words_table(found))
     if found.sampled:
         click.echo(shown.sample_note(found), err=True)
+    if found.found and not (found.words or found.phrases or found.names):
+        read = "sentences read" if found.sampled else "matching sentences"
+        click.echo(
+            f"No word, phrase or name is in {WORDS_MIN_COUNT} or more of the "
+            f"{found.sample:,} {read}.",
+            err=True,
+        )
     if not found.found:
         click.echo(f'No matches for "{output.inert(parsed.text)}".', err=True)
         raise NoMatch()

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..articles.article import is_container, stream_articles
 from ..articles.formats import lacks_extra
 from ..articles.paragraphs import with_paragraphs
-from ..articles.reading import SourceFile, content_hash, discover, kind_of
+from ..articles.reading import Exclusions, SourceFile, content_hash, discover, kind_of
 from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
 from ..language import Language, default_language
 from . import durable, store, writer
@@ -123,7 +123,7 @@ def update_index(
                 raise _no_space(folder, UNCHANGED) from None
             raise
         try:
-            run.plan(found.sources, paths, progress, prune)
+            run.plan(found.sources, paths, progress, prune, exclude)
             if run.changes:
                 run.write()
             with store.guard(folder):
@@ -202,7 +202,14 @@ class _Run:
         """Whether this run commits: a fresh index always does, a live one if files changed."""
         return self.fresh or bool(self.to_read or self.removed)
 
-    def plan(self, sources: list[SourceFile], paths, progress, prune: bool = False) -> None:
+    def plan(
+        self,
+        sources: list[SourceFile],
+        paths,
+        progress,
+        prune: bool = False,
+        exclude: Sequence[str] = (),
+    ) -> None:
         """Sort the files into unchanged (by size and mtime), to read, and removed."""
         if not self.fresh:
             self.known = stored_articles(self.folder, self.generation, self.index)
@@ -228,7 +235,7 @@ class _Run:
             else:
                 self.to_read.append(_Change(source, stored, status))
         seen = {str(source.path) for source in sources}
-        self.removed = list(_removed_paths(self.known, seen, paths, sources, prune))
+        self.removed = list(_removed_paths(self.known, seen, paths, sources, prune, exclude))
         self._count_sentences()
         to_read = sum(change.status.st_size for change in self.to_read)
         self.commit_weight = math.ceil(to_read * COMMIT_SHARE / (1 - COMMIT_SHARE)) + 1
@@ -404,16 +411,30 @@ class _Run:
             self.tick(units, phase)
 
 
-def _removed_paths(known, seen, paths, sources, prune: bool) -> Iterable[str]:
-    """Indexed files that are gone and lay under a folder given this run (or any, to prune)."""
+def _removed_paths(
+    known, seen, paths, sources, prune: bool, exclude: Sequence[str] = ()
+) -> Iterable[str]:
+    """Indexed files that are gone and lay under a folder given this run (or any, to prune);
+    to prune, also those below a folder given this run that `exclude` now leaves out."""
     roots = {source.root for source in sources if source.root is not None}
     roots |= {Path(p).resolve() for p in paths if Path(p).is_dir()}
+    leave_out = Exclusions(exclude) if prune and exclude else None
     for stored_path in known:
         if stored_path in seen:
             continue
         parent = Path(stored_path)
-        if (prune or any(parent.is_relative_to(root) for root in roots)) and _gone(parent):
+        under = [root for root in roots if parent.is_relative_to(root)]
+        gone = (prune or under) and _gone(parent)
+        if gone or (leave_out and any(_excluded(leave_out, parent, root) for root in under)):
             yield stored_path
+
+
+def _excluded(leave_out: Exclusions, path: Path, root: Path) -> bool:
+    """Whether a glob of `--exclude` leaves out `path` below `root`; never a path with a
+    hidden name (a walk never reads one, so it was named alone and stays)."""
+    if any(part.startswith(".") for part in path.relative_to(root).parts):
+        return False
+    return leave_out.path(path, root)
 
 
 def _gone(path: Path) -> bool:

@@ -137,7 +137,7 @@ def parse_query(
     if language is not None and parsed is not wq.NullQuery:
         parsed = wq.And([parsed, _language_term(language)]).normalize()
     if match_any:
-        parsed = _exclusions_apply_to_all(parsed)
+        parsed = _filters_apply_to_all(_exclusions_apply_to_all(parsed))
     if parsed is wq.NullQuery:
         raise QueryError(
             f"nothing to search for in {_quoted(text)}: punctuation and lone operators "
@@ -187,6 +187,32 @@ def _exclusions_apply_to_all(node):
     if not wanted:
         return wq.And([wq.Not(query) for query in excluded])
     return wq.AndNot(wq.Or(wanted).normalize(), wq.Or(excluded).normalize())
+
+
+# Fields that narrow a query rather than search words: source:, lang:, date:, article:.
+_FILTER_FIELDS = frozenset({"source", "language", "date", "article", "path"})
+
+
+def _filters_apply_to_all(node):
+    """With --any, `source:reuters oil coffee` is source:reuters AND (oil OR coffee): a
+    filter narrows the alternatives and is not one of them (several of one field, as in
+    `source:bbc OR source:ap`, stay alternatives among themselves)."""
+    if isinstance(node, wq.AndNot):
+        return wq.AndNot(_filters_apply_to_all(node.a), node.b)
+    if not isinstance(node, wq.Or):
+        return node
+    filters: dict[str, list] = {}
+    wanted = []
+    for child in node.subqueries:
+        fields = {leaf.field() for leaf in child.leaves()}
+        if not isinstance(child, wq.Not) and len(fields) == 1 and fields <= _FILTER_FIELDS:
+            filters.setdefault(fields.pop(), []).append(child)
+        else:
+            wanted.append(child)
+    if not filters or not wanted:
+        return node
+    narrowed = [wq.Or(group).normalize() for group in filters.values()]
+    return wq.And([wq.Or(wanted).normalize(), *narrowed])
 
 
 def _quoted(text: str, limit: int = 60) -> str:

@@ -95,7 +95,7 @@ def matching_articles(node, leaf: Callable[[object], Articles], every: Articles)
     that hold a sentence matching one leaf of it."""
     if node is wq.NullQuery:
         return set()
-    if isinstance(node, wq.Every):
+    if isinstance(node, wq.Every) and not node.fieldname:  # `language`'s (lang:en) is a leaf
         return set(every)
     if isinstance(node, wq.Not):
         return every - matching_articles(node.query, leaf, every)

@@ -22,6 +22,7 @@ stopped with QueryTimeoutError. A did-you-mean that runs out of time offers noth
 
 from __future__ import annotations
 
+import hashlib
 import time
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
@@ -603,6 +604,23 @@ class SearchIndex:
                 versions[fields["path"]] = str(fields["info"].get("sha256", ""))
             return versions
 
+    def parts(self, container: str) -> dict[str, str]:
+        """The articles of a container file (a mailbox's messages), by path, each with a
+        hash of its sentences: what tells a saved search which messages are new when the
+        mailbox changed."""
+        with store.guard(self.folder):
+            texts: dict[str, list[tuple[int, str]]] = {}
+            for number in self._documents_at((), (f"{container}#",)):
+                stored = self._searcher.stored_fields(number)
+                if stored.get("kind") == ARTICLE:
+                    continue
+                fields = sentence_fields(stored)
+                texts.setdefault(fields["path"], []).append((fields["sentence"], fields["text"]))
+            return {
+                path: hashlib.sha256("\n".join(t for _, t in sorted(held)).encode()).hexdigest()
+                for path, held in texts.items()
+            }
+
     def find_in(
         self, parsed: ParsedQuery, paths: Iterable[str], prefixes: Iterable[str] = ()
     ) -> list[Hit]:
@@ -674,7 +692,8 @@ class SearchIndex:
                 counted.append((parsed.text, found))
                 undated.append(Undated(parsed.text, articles, sentences))
             rows = buckets(counter, counted)
-        return Trend(by, [parsed.text for parsed in queries], rows, undated)
+        texts = [parsed.text for parsed in queries]
+        return Trend(by, texts, rows, undated, dated_only=bool(since or until))
 
     def words(
         self,

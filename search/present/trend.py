@@ -92,10 +92,13 @@ def undated_note(entry, by: str) -> str:
     articles = f"{entry.articles} undated article{'s' if entry.articles != 1 else ''}"
     sentences = f"{entry.sentences} sentence{'s' if entry.sentences != 1 else ''}"
     where = "source" if by == "source" else by
-    verb = "matches" if entry.articles == 1 else "match"
+    one = entry.articles == 1
+    verb, counted, files = (
+        ("matches", "is", "its file gives") if one else ("match", "are", "their files give")
+    )
     return (
-        f'{articles} ({sentences}) {verb} "{inert(entry.query)}" and are counted in no {where}: '
-        "their files give no date"
+        f'{articles} ({sentences}) {verb} "{inert(entry.query)}" and {counted} counted in no '
+        f"{where}: {files} no date"
     )
 
 

@@ -637,7 +637,7 @@ def _shown_overview(request: Request, overview: dict, by: str, share: bool, form
         {
             "name": row.bucket,
             "articles": row.articles,
-            "url": _url(request, "/", q=f"{query} source:{row.bucket}", page=None),
+            "url": _url(request, "/", q=f"{query} source:{_quoted_term(row.bucket)}", page=None),
         }
         for row in sorted(overview["sources"].buckets, key=lambda r: (-r.articles, r.bucket))
         if row.articles
