@@ -10,10 +10,13 @@ into memory before the clock starts, so only the indexing itself is timed:
   sentence number, date, text, and the text again in every field the indexer fills with it:
   `words` and `acronyms` since issue 9; the dicts are built before the clock starts), one
   `commit()`.
+- whoosh1: plain one-field Whoosh (issue 26's floor): one `TEXT(analyzer=StemmingAnalyzer())`
+  field holding each sentence, one default writer, `commit()`; what Whoosh itself costs for
+  stemmed, positional words, with none of our fields.
 - fts5: SQLite FTS5 from the standard library, `fts5(text, tokenize='porter')`, the texts
   inserted in one transaction.
 
-Usage: python benchmarks/baselines.py {whoosh,fts5} SENTENCES.jsonl TARGET
+Usage: python benchmarks/baselines.py {whoosh,whoosh1,fts5} SENTENCES.jsonl TARGET
 Prints one JSON object: {"seconds": ..., "documents": ...}.
 """
 
@@ -63,6 +66,24 @@ def index_plain_whoosh(rows: list[Row], folder: Path) -> float:
     return time.perf_counter() - start
 
 
+def index_one_field_whoosh(rows: list[Row], folder: Path) -> float:
+    """Seconds to add the texts of `rows` to a fresh one-field Whoosh index
+    (`StemmingAnalyzer`, positions) with one default writer and commit."""
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import TEXT, Schema
+    from whoosh.index import create_in
+
+    texts = [row[4] for row in rows]
+    folder.mkdir(parents=True, exist_ok=True)
+    index = create_in(str(folder), Schema(text=TEXT(analyzer=StemmingAnalyzer())))
+    start = time.perf_counter()
+    writer = index.writer()
+    for text in texts:
+        writer.add_document(text=text)
+    writer.commit()
+    return time.perf_counter() - start
+
+
 def index_fts5(rows: list[Row], database: Path) -> float:
     """Seconds to create an FTS5 table holding the texts of `rows` and commit."""
     database.unlink(missing_ok=True)
@@ -79,7 +100,11 @@ def index_fts5(rows: list[Row], database: Path) -> float:
 def main(argv: list[str]) -> None:
     kind, sentences, target = argv
     rows = load_sentences(Path(sentences))
-    builders = {"whoosh": index_plain_whoosh, "fts5": index_fts5}
+    builders = {
+        "whoosh": index_plain_whoosh,
+        "whoosh1": index_one_field_whoosh,
+        "fts5": index_fts5,
+    }
     seconds = builders[kind](rows, Path(target))
     print(json.dumps({"seconds": seconds, "documents": len(rows)}))
 
