@@ -60,7 +60,9 @@ def main() -> None:
                 argv = [str(search), "index", str(args.corpus), "--index-dir", str(target)]
                 cpu, wall, _ = run_cpu(argv)
                 figures.setdefault(str(search), []).append((cpu, wall))
-                print(f"round {round_ + 1}: {search}: {cpu:.2f} s CPU, {wall:.2f} s", file=sys.stderr)
+                print(
+                    f"round {round_ + 1}: {search}: {cpu:.2f} s CPU, {wall:.2f} s", file=sys.stderr
+                )
             shutil.rmtree(work / "whoosh1", ignore_errors=True)
             baseline = [sys.executable, str(BENCH_DIR / "baselines.py"), "whoosh1"]
             cpu, wall, out = run_cpu([*baseline, str(sentences), str(work / "whoosh1")])

@@ -28,7 +28,7 @@ from __future__ import annotations
 from whoosh.analysis import Analyzer, RegexTokenizer
 
 from ..language import DEFAULT, LANGUAGES, Language, language
-from .words import fold
+from .words import fold, stemmed_positions
 
 MARK = "\x1d"
 # The languages whose lemmas are folded (accents dropped) after lemmatizing: those written in
@@ -60,15 +60,27 @@ class LanguageAnalyzer(Analyzer):
         self.tokenizer = RegexTokenizer(pattern)
 
     def __call__(self, value, **kwargs):
-        if not value.startswith(MARK):
-            return self.english(value, **kwargs)
-        end = value.find(MARK, 1)
-        text, code = value[end + 1 :], value[1:end]
-        if end < 0 or code not in LANGUAGES:  # not our mark: text that starts with U+001D
-            return self.english(value, **kwargs)
+        code, text = self._split(value)
         if code == DEFAULT:
             return self.english(text, **kwargs)
         return _terms(self.tokenizer(text, **kwargs), language(code))
+
+    def term_positions(self, value: str) -> dict[str, list[int]] | None:
+        """The terms of an English `value` with their positions, read without tokens (see
+        `search.engine.formats`); None for another language's text."""
+        code, text = self._split(value)
+        return stemmed_positions(self.english, text) if code == DEFAULT else None
+
+    @staticmethod
+    def _split(value: str) -> tuple[str, str]:
+        """The language of `value` and its text without the mark."""
+        if not value.startswith(MARK):
+            return DEFAULT, value
+        end = value.find(MARK, 1)
+        text, code = value[end + 1 :], value[1:end]
+        if end < 0 or code not in LANGUAGES:  # not our mark: text that starts with U+001D
+            return DEFAULT, value
+        return code, text
 
     def __eq__(self, other) -> bool:
         return (

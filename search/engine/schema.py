@@ -43,6 +43,7 @@ from functools import lru_cache
 from whoosh.columns import FixedBytesColumn
 from whoosh.fields import ID, STORED, TEXT, Schema
 
+from .formats import TermFrequency, TermPositions
 from .stories import SENTENCE_KEY_LENGTH, sentence_key
 from .words import KeywordStemFilter, NewsroomTokenizer
 
@@ -128,16 +129,31 @@ def build_schema() -> Schema:
         sentence=STORED(),
         date=ID(stored=True),
         source=ID(stored=True),
-        text=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
-        title=TEXT(analyzer=language_analyzer(), stored=True, phrase=True),
+        text=_positional(language_analyzer()),
+        title=_positional(language_analyzer()),
         language=ID(stored=True),
         url=STORED(),
         story=ID(stored=True),
         copy=ID(sortable=FixedBytesColumn(SENTENCE_KEY_LENGTH)),
         paragraph=STORED(),
-        words=TEXT(analyzer=words_analyzer(), phrase=False),
+        words=_counted(words_analyzer()),
         info=STORED(),
     )
+
+
+def _positional(analyzer) -> TEXT:
+    """A stored word field with positions, its postings made without tokens
+    (`search.engine.formats`: the same bytes as Whoosh's `Positions`)."""
+    field = TEXT(analyzer=analyzer, stored=True, phrase=True)
+    field.format = TermPositions(field_boost=field.format.field_boost)
+    return field
+
+
+def _counted(analyzer) -> TEXT:
+    """An unstored word field without positions, its postings made without tokens."""
+    field = TEXT(analyzer=analyzer, phrase=False)
+    field.format = TermFrequency(field_boost=field.format.field_boost)
+    return field
 
 
 def article_records():

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 from whoosh.analysis import Filter, Token, Tokenizer
@@ -159,25 +160,37 @@ class NewsroomTokenizer(Tokenizer):
             # the whole value too): lowercased and folded, never split.
             yield _token(fold(value.lower()), False, start_pos, start_char, start_char + len(value))
             return
-        matches = list(_WORD.finditer(value))
         query = mode == "query"
+        # Indexing reads each token before the next is made, so one Token serves them all;
+        # a query's tokens are kept (search.query reads them as a list), so each is new.
+        reused = None if query else _token("", False, 0, 0, 0)
+        for text, keyword, pos, start, end, joined in self.terms(
+            value, query, start_pos, start_char
+        ):
+            if reused is None:
+                yield _token(text, keyword, pos, start, end, joined=joined)
+                continue
+            reused.text, reused.keyword, reused.joined, reused.pos = text, keyword, joined, pos
+            reused.startchar, reused.endchar = start, end
+            yield reused
+
+    def terms(
+        self, value: str, query: bool = False, start_pos: int = 0, start_char: int = 0
+    ) -> Iterator[tuple[str, bool, int, int, int, bool]]:
+        """The words of `value` as (text, keyword, position, start, end, joined): what
+        `__call__` yields as tokens, without making them (indexing reads these directly,
+        see `TermPositions`)."""
+        matches = list(_WORD.finditer(value))
         plain = query or self.field != "text" or self.expressible
         words = [match.group() for match in matches]
         shouted = [False] * len(matches) if plain else _shouted_words(words, value)
         capitals = self.field == "text" and not self.expressible
-        # Indexing reads each token before the next is made, so one Token serves them all;
-        # a query's tokens are kept (search.query reads them as a list), so each is new.
-        reused = None if query else _token("", False, 0, 0, 0)
         position = start_pos
         for match, word, loud in zip(matches, words, shouted, strict=True):
             if word.isascii() and word.isalnum() and not (capitals and word.isupper()):
-                # The common word: one part, no accents, not an acronym: one token.
-                token = reused or _token("", False, 0, 0, 0)
-                token.text = word.lower()
-                token.pos, token.keyword, token.joined = position, False, False
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-                yield token
+                # The common word: one part, no accents, not an acronym: one term.
+                start = start_char + match.start()
+                yield word.lower(), False, position, start, start + len(word), False
                 position += 1
                 continue
             parts = _parts(match)
@@ -187,14 +200,18 @@ class NewsroomTokenizer(Tokenizer):
                 word = part if self.expressible else letters_of(part)
                 joined.append(fold(word.lower()))
                 for text, keyword in self._forms(word, loud, query):
-                    yield _token(text, keyword, position, start_char + start, start_char + end)
+                    yield text, keyword, position, start_char + start, start_char + end, False
                 position += 1
             if len(parts) > 1:
                 start, end = start_char + parts[0][1], start_char + parts[-1][2]
                 whole = "".join(joined)
                 ends = [first] if plain else [first, position - 1]
                 for at in ends:
-                    yield _token(whole, False, at, start, end, joined=True)
+                    yield whole, False, at, start, end, True
+
+    def term_counts(self, value: str) -> dict[str, int] | None:
+        """How often each of `value`'s terms occurs (see `search.engine.formats`)."""
+        return term_counts(self, value)
 
     def _forms(self, word: str, loud: bool, query: bool) -> list[tuple[str, bool]]:
         """The indexed forms of one word (as written, after the dotted rule): (text, keyword)."""
@@ -259,3 +276,37 @@ class KeywordStemFilter(Filter):
             if not token.keyword:
                 token.text = stem(token.text)
             yield token
+
+
+def stemmed_positions(analyzer, value: str) -> dict[str, list[int]] | None:
+    """The terms that `analyzer` (the `text` field's: `NewsroomTokenizer("text") |
+    KeywordStemFilter()`) gives `value`, each with its positions in order, read without
+    making tokens; None for any other analyzer."""
+    items = getattr(analyzer, "items", None)
+    if (
+        items is None
+        or len(items) != 2
+        or type(items[0]) is not NewsroomTokenizer
+        or type(items[1]) is not KeywordStemFilter
+    ):
+        return None
+    found: dict[str, list[int]] = {}
+    for text, keyword, position, *_ in items[0].terms(value):
+        term = text if keyword else stem(text)
+        positions = found.get(term)
+        if positions is None:
+            found[term] = [position]
+        else:
+            positions.append(position)
+    return found
+
+
+def term_counts(analyzer, value: str) -> dict[str, int] | None:
+    """How often each term of `value` occurs by `analyzer` (the `words` field's
+    `NewsroomTokenizer`), without making tokens; None for any other analyzer."""
+    if type(analyzer) is not NewsroomTokenizer:
+        return None
+    found: dict[str, int] = {}
+    for text, *_ in analyzer.terms(value):
+        found[text] = found.get(text, 0) + 1
+    return found

@@ -26,8 +26,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
-from whoosh.util.numeric import byte_to_length
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from ..errors import IndexLockedError, InputError, NotAnIndexError, SearchError, WorkerError
