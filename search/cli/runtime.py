@@ -62,6 +62,16 @@ class SearchGroup(click.Group):
         sys.exit(status if isinstance(status, int) else 0)
 
     def invoke(self, ctx: click.Context):
+        # A Ctrl-C can land anywhere until `hold` has run, even in a handler below or in
+        # `finally` itself; one that escaped to Click would be Click's empty line first.
+        try:
+            return self._invoke_command(ctx)
+        except KeyboardInterrupt:
+            _interrupts.hold()
+            _interrupts.tell()
+            ctx.exit(130)
+
+    def _invoke_command(self, ctx: click.Context):
         try:
             _interrupts.resume()
             with _guarded_stdout():
