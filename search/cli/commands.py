@@ -94,6 +94,54 @@ def context_option(short: str, long: str, where: str):
     )
 
 
+def match_options(function):
+    """--any, --scope, --since and --until, as `trend` and `words` take them."""
+    for option in reversed(
+        [
+            click.option(
+                "--any", "match_any", is_flag=True, help="Any word is enough (default: every word)."
+            ),
+            click.option(
+                "--scope",
+                type=click.Choice(["sentence", "article"]),
+                default="sentence",
+                show_default=True,
+                help="Where the words must meet: in one sentence, or anywhere in one article.",
+            ),
+            click.option(
+                "--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day."
+            ),
+            click.option(
+                "--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day."
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def timeout_option(help: str):
+    return click.option("--timeout", type=Seconds(), default=None, metavar="SECONDS", help=help)
+
+
+def csv_option(rows: str):
+    """`--csv`, which `--json` excludes (see `_match_and_format`)."""
+    return click.option(
+        "--csv", "as_csv", is_flag=True, help=f"Print CSV: a header row, then the {rows}."
+    )
+
+
+def _match_and_format(match_any: bool, scope: str, since, until, as_json: bool, as_csv: bool):
+    """The Options of `match_options`, once --json and --csv are known not to clash."""
+    from ..index import Options, check_date
+
+    if as_json and as_csv:
+        raise CommandError("--json and --csv cannot be used together; choose one")
+    since = check_date(since, "--since") if since else None
+    until = check_date(until, "--until") if until else None
+    return Options(match_any=match_any, since=since, until=until, scope=scope)
+
+
 def _terminal_width() -> int | None:
     """Wrap for a terminal only; piped output keeps one line per sentence."""
     if not sys.stdout.isatty():
@@ -549,25 +597,10 @@ Example:
     show_default=True,
     help="Buckets: calendar units of the article's date (weeks are ISO weeks), or its source.",
 )
-@click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
-@click.option(
-    "--scope",
-    type=click.Choice(["sentence", "article"]),
-    default="sentence",
-    show_default=True,
-    help="Where the words must meet: in one sentence, or anywhere in one article.",
-)
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
-@click.option(
-    "--timeout",
-    type=Seconds(),
-    default=None,
-    metavar="SECONDS",
-    help="Stop a count that runs longer than this (default: 10).",
-)
+@match_options
+@timeout_option("Stop a count that runs longer than this (default: 10).")
 @json_option
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: a header row, then the rows.")
+@csv_option("rows")
 def trend_command(
     queries,
     index_dir: Path,
@@ -580,15 +613,11 @@ def trend_command(
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
+    from ..index import DEFAULT_BUDGET, Index, question
     from ..present import text as output
     from ..present import trend as shown
 
-    if as_json and as_csv:
-        raise CommandError("--json and --csv cannot be used together; choose one")
-    since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until") if until else None
-    options = Options(match_any=match_any, since=since, until=until, scope=scope)
+    options = _match_and_format(match_any, scope, since, until, as_json, as_csv)
     parsed = [question(text, options) for text in queries]
     with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
         trend = index.trend(parsed, by, options)
@@ -643,25 +672,10 @@ Example:
     show_default=True,
     help="The significance measure.",
 )
-@click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
-@click.option(
-    "--scope",
-    type=click.Choice(["sentence", "article"]),
-    default="sentence",
-    show_default=True,
-    help="Where the words must meet: in one sentence, or anywhere in one article.",
-)
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
-@click.option(
-    "--timeout",
-    type=Seconds(),
-    default=None,
-    metavar="SECONDS",
-    help="Stop after this long (default: 10).",
-)
+@match_options
+@timeout_option("Stop after this long (default: 10).")
 @json_option
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: a header row, then the terms.")
+@csv_option("terms")
 def words_command(
     query,
     index_dir: Path,
@@ -675,15 +689,11 @@ def words_command(
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    from ..index import DEFAULT_BUDGET, WORDS_MIN_COUNT, Index, Options, check_date, question
+    from ..index import DEFAULT_BUDGET, WORDS_MIN_COUNT, Index, question
     from ..present import text as output
     from ..present import trend as shown
 
-    if as_json and as_csv:
-        raise CommandError("--json and --csv cannot be used together; choose one")
-    since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until") if until else None
-    options = Options(match_any=match_any, since=since, until=until, scope=scope)
+    options = _match_and_format(match_any, scope, since, until, as_json, as_csv)
     parsed = question(" ".join(query), options)
     with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
         found = index.words(parsed, options, limit=limit, score=score)
