@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from ..errors import DocumentError
 from ..language import DEFAULT, Language, identify
@@ -35,6 +36,9 @@ __all__ = [
     "reader_for",
     "stream_articles",
 ]
+
+# What `_articles_of` makes of each document: an Article, or a StreamedArticle.
+Made = TypeVar("Made", "Article", "StreamedArticle")
 
 
 @dataclass(frozen=True)
@@ -100,14 +104,22 @@ def parse_articles(
     """The articles in a file's bytes, each with the path it is stored under: the file's own
     path, or `<path>#<key>` for each article of a container (the messages of a mailbox).
     Each article's language is its own (`default` when too short to tell)."""
+    return _articles_of(data, path, lambda document: _article(document, default))
+
+
+def _articles_of(
+    data: bytes, path: str | Path, made: Callable[[Document], Made]
+) -> list[tuple[str, Made]]:
+    """Each document of a file's bytes `made` into an article, with the path it is stored
+    under (see `parse_articles`)."""
     reader = reader_for(path) or read_plain_text
     document = reader(data, str(path))
     if document.parts:
-        articles = [(f"{path}#{key}", _article(part, default)) for key, part in document.parts]
+        articles = [(f"{path}#{key}", made(part)) for key, part in document.parts]
         key, first = articles[0]  # what the container noticed travels with its first article
         articles[0] = (key, replace(first, notes=document.notes + first.notes))
         return articles
-    return [(str(path), _article(document, default))]
+    return [(str(path), made(document))]
 
 
 @dataclass(frozen=True)
@@ -133,14 +145,7 @@ def stream_articles(
 ) -> list[tuple[str, StreamedArticle]]:
     """As parse_articles, with each article's sentences as an iterator: memory is that of the
     file's text, whatever the number of its sentences (a 200 MB line holds 7.5 million)."""
-    reader = reader_for(path) or read_plain_text
-    document = reader(data, str(path))
-    if document.parts:
-        articles = [(f"{path}#{key}", _streamed(part, default)) for key, part in document.parts]
-        key, first = articles[0]  # what the container noticed travels with its first article
-        articles[0] = (key, replace(first, notes=document.notes + first.notes))
-        return articles
-    return [(str(path), _streamed(document, default))]
+    return _articles_of(data, path, lambda document: _streamed(document, default))
 
 
 def _streamed(document: Document, default: Language | None = None) -> StreamedArticle:

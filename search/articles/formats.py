@@ -119,6 +119,17 @@ def parse_date(value: str | None) -> datetime.date | None:
         return parse_dateline(value)
 
 
+def matched_date(match: re.Match | None) -> datetime.date | None:
+    """The date a pattern's year, month and day groups spell; None without a match or when
+    the day does not exist (`20250231`)."""
+    if not match:
+        return None
+    try:
+        return datetime.date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
 # --- HTML ---------------------------------------------------------------------------------
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
@@ -528,13 +539,7 @@ def _pdf_info(document) -> dict[str, str]:
 
 def _pdf_date(value: str | None) -> datetime.date | None:
     """`D:20250311083000+00'00'` (PDF date syntax) as a date."""
-    match = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", value or "")
-    if not match:
-        return None
-    try:
-        return datetime.date(*map(int, match.groups()))
-    except ValueError:
-        return None
+    return matched_date(re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", value or ""))
 
 
 # A running header or footer is a line or two: a box repeated on most pages that is longer

@@ -21,7 +21,7 @@ from io import BytesIO
 from xml.etree import ElementTree
 
 from ..errors import DocumentError
-from .formats import Document, _document, _require, parse_date
+from .formats import Document, _document, _require, matched_date, parse_date
 
 __all__ = ["OFFICE_READERS", "read_docx", "read_odt", "read_rtf"]
 
@@ -69,6 +69,17 @@ def _part(archive: zipfile.ZipFile, part: str, name: str, kind: str) -> ElementT
         raise DocumentError(f"{name}: {kind} is encrypted ({error}); decrypt it first") from None
 
 
+def _required_part(
+    archive: zipfile.ZipFile, part: str, name: str, kind: str
+) -> ElementTree.Element:
+    """`_part`, where an archive without it is not a `kind` at all."""
+    found = _part(archive, part, name, kind)
+    if found is None:
+        article = "an" if kind[0] in "AEIOU" else "a"
+        raise DocumentError(f"{name}: not {article} {kind} (no {part})")
+    return found
+
+
 def _child_text(element: ElementTree.Element | None, tag: str) -> str | None:
     found = element.find(f".//{tag}") if element is not None else None
     return (found.text or "").strip() or None if found is not None else None
@@ -82,9 +93,7 @@ _HEADLINE_STYLES = {"title", "heading1", "titre", "berschrift1"}
 def read_docx(data: bytes, name: str) -> Document:
     """A Word document: its paragraphs (tables row by row), title property and creation date."""
     archive = _archive(data, name, "Word document")
-    body = _part(archive, "word/document.xml", name, "Word document")
-    if body is None:
-        raise DocumentError(f"{name}: not a Word document (no word/document.xml)")
+    body = _required_part(archive, "word/document.xml", name, "Word document")
     core = _part(archive, "docProps/core.xml", name, "Word document")
     headline = _child_text(core, f"{_DC}title")
     blocks = []
@@ -126,9 +135,7 @@ def read_odt(data: bytes, name: str) -> Document:
             f"{name}: OpenDocument text is encrypted with a password; save it unprotected "
             "to index it"
         )
-    content = _part(archive, "content.xml", name, "OpenDocument text")
-    if content is None:
-        raise DocumentError(f"{name}: not an OpenDocument text (no content.xml)")
+    content = _required_part(archive, "content.xml", name, "OpenDocument text")
     meta = _part(archive, "meta.xml", name, "OpenDocument text")
     headline = _child_text(meta, f"{_DC}title")
     blocks = []
@@ -183,13 +190,7 @@ def read_rtf(data: bytes, name: str) -> Document:
 
 
 def _rtf_date(data: bytes) -> datetime.date | None:
-    match = _RTF_CREATED.search(data)
-    if not match:
-        return None
-    try:
-        return datetime.date(*map(int, match.groups()))
-    except ValueError:
-        return None
+    return matched_date(_RTF_CREATED.search(data))
 
 
 OFFICE_READERS = {".docx": read_docx, ".odt": read_odt, ".rtf": read_rtf}
