@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .engine.query import ParsedQuery, check_date, parse_query
 from .engine.scope import BEST_SENTENCES
-from .engine.searching import DEFAULT_BUDGET, SearchIndex, parse_reference
+from .engine.searching import DEFAULT_BUDGET, ClosedOnExit, SearchIndex, parse_reference
 from .engine.significant import MIN_COUNT as WORDS_MIN_COUNT
 from .engine.store import live_snapshot
 from .errors import InputError, QueryError
@@ -76,7 +76,7 @@ def question(text: str, options: Options = _ASKED) -> ParsedQuery:
     )
 
 
-class Index:
+class Index(ClosedOnExit):
     """One open snapshot of the index in a folder: open once, ask, close."""
 
     def __init__(self, reader: SearchIndex) -> None:
@@ -114,12 +114,6 @@ class Index:
 
     def close(self) -> None:
         self.reader.close()
-
-    def __enter__(self) -> Index:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
 
     # Questions -----------------------------------------------------------------------
 

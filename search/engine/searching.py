@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
@@ -110,7 +110,23 @@ def parse_reference(reference: str) -> tuple[str, int | None]:
     return head, int(digits)
 
 
-class SearchIndex:
+_Closing = TypeVar("_Closing", bound="ClosedOnExit")
+
+
+class ClosedOnExit:
+    """A `with` block for what has a `close()`: it yields the object and closes it at the end."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _Closing) -> _Closing:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+class SearchIndex(ClosedOnExit):
     """One open snapshot of the index in a folder: open once, ask, close."""
 
     def __init__(
@@ -169,12 +185,6 @@ class SearchIndex:
 
     def close(self) -> None:
         self._resources.close()
-
-    def __enter__(self) -> SearchIndex:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
 
     # Questions -----------------------------------------------------------------------
 
