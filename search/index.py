@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .engine.query import ParsedQuery, check_date, parse_query
+from .engine.query import ParsedQuery, check_date, parse_query_with
 from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, ClosedOnExit, SearchIndex, parse_reference
 from .engine.significant import MIN_COUNT as WORDS_MIN_COUNT
@@ -66,14 +66,7 @@ FEW_SENTENCES = 3
 def question(text: str, options: Options = _ASKED) -> ParsedQuery:
     """The query parsed once, with the options that shape it (QueryError if it cannot
     run); a front end parses before it opens the index, so bad input is named first."""
-    return parse_query(
-        text,
-        match_any=options.match_any,
-        since=options.since,
-        until=options.until,
-        include_undated=options.include_undated,
-        language=options.language,
-    )
+    return parse_query_with(text, options)
 
 
 class Index(ClosedOnExit):

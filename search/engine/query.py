@@ -34,6 +34,7 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from whoosh import qparser
 from whoosh import query as wq
@@ -151,6 +152,35 @@ def parse_query(
         )
     parsed = _ranked_first(parsed)
     return ParsedQuery(text, parsed, match_any, since, until, include_undated, language)
+
+
+class QuerySettings(Protocol):
+    """What shapes a query besides its text (`parse_query`'s options), as a front end's
+    Options hold them and as a ParsedQuery carries them."""
+
+    @property
+    def match_any(self) -> bool: ...
+    @property
+    def since(self) -> str | None: ...
+    @property
+    def until(self) -> str | None: ...
+    @property
+    def include_undated(self) -> bool: ...
+    @property
+    def language(self) -> str | None: ...
+
+
+def parse_query_with(text: str, settings: QuerySettings) -> ParsedQuery:
+    """`parse_query` of `text` under the settings of `settings`: the user's Options, or an
+    earlier ParsedQuery whose `--any`, dates and language a correction keeps."""
+    return parse_query(
+        text,
+        match_any=settings.match_any,
+        since=settings.since,
+        until=settings.until,
+        include_undated=settings.include_undated,
+        language=settings.language,
+    )
 
 
 _OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT)\b")

@@ -57,7 +57,7 @@ from .analysis import term as language_term
 from .columns import Columns, read_columns, record_values, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
-from .query import ParsedQuery, SpellingBonus, WrittenTerm, parse_query
+from .query import ParsedQuery, SpellingBonus, WrittenTerm, parse_query, parse_query_with
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, our_terms, sentence_fields
 from .scope import (
@@ -564,14 +564,7 @@ class SearchIndex(ClosedOnExit):
 
         def has_hits(candidate: str) -> bool:
             try:
-                corrected = parse_query(
-                    candidate,
-                    match_any=parsed.match_any,
-                    since=parsed.since,
-                    until=parsed.until,
-                    include_undated=parsed.include_undated,
-                    language=parsed.language,
-                )
+                corrected = parse_query_with(candidate, parsed)
             except QueryError:
                 return False
             return self.count(corrected) > 0
