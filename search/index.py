@@ -165,8 +165,9 @@ class Index:
         matched: list[ArticleMatch] = []
         articles: list[ArticleHits] = []
         total: int | None = None
+        collapse = not options.copies
         if options.shape in ("count", "article_count"):
-            total = reader.count_in_articles(parsed)
+            total = reader.count_in_articles(parsed, collapse)
         else:
             listing = options.shape == "articles"
             matched, total = reader.in_articles(
@@ -175,6 +176,7 @@ class Index:
                 sort=options.sort,
                 offset=options.offset,
                 best=0 if listing else BEST_SENTENCES,
+                collapse=collapse,
             )
             if listing:
                 articles, matched = [_listed(match) for match in matched], []
@@ -222,7 +224,7 @@ class Index:
                 return None
             shown = {hit.path for hit in few}
         try:
-            count = self.reader.count_in_articles(parsed)
+            count = self.reader.count_in_articles(parsed, not options.copies)
         except QueryError:  # too broad or too slow: nothing to offer
             return None
         return count if count > len(shown) else None
@@ -322,4 +324,5 @@ def _listed(match: ArticleMatch) -> ArticleHits:
         match.score,
         title=match.title,
         url=match.url,
+        copies=match.copies,
     )
