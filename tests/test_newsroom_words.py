@@ -263,3 +263,26 @@ def test_a_capitalised_acronyms_hits_all_contain_it_in_capitals(newsroom_index, 
     for hit in ranked(newsroom_index, word):
         written = {letters_of(w) for w in re.findall(r"\w+(?:\.\w+)*", hit["text"])}
         assert word in written, (word, hit["text"])
+
+
+# Every command that takes --until reads a month or a year as its last day, as `query` does.
+@pytest.mark.parametrize("until", ["1987-03", "1987"])
+@pytest.mark.parametrize(
+    "command",
+    [["trend", "--json"], ["words", "--json"], ["export", "--format", "jsonl"]],
+)
+def test_every_command_reads_until_a_month_as_its_last_day(newsroom_index, command, until):
+    result = invoke(*command, "--until", until, "--index-dir", str(newsroom_index), "deficit")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout
+
+
+def test_an_alert_until_a_month_keeps_its_last_day(newsroom_index):
+    added = invoke("alert", "add", "wire", "--until", "1987-03", "deficit", "--index-dir",
+                   str(newsroom_index))  # fmt: skip
+    try:
+        assert added.exit_code == 0, added.stderr
+        listed = invoke("alert", "list", "--index-dir", str(newsroom_index))
+        assert "--until 1987-03-31" in listed.stdout
+    finally:
+        invoke("alert", "remove", "wire", "--index-dir", str(newsroom_index))

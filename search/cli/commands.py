@@ -557,8 +557,16 @@ Example:
     show_default=True,
     help="Where the words must meet: in one sentence, or anywhere in one article.",
 )
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
+)
 @click.option(
     "--timeout",
     type=Seconds(),
@@ -587,7 +595,7 @@ def trend_command(
     if as_json and as_csv:
         raise CommandError("--json and --csv cannot be used together; choose one")
     since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until") if until else None
+    until = check_date(until, "--until", last=True) if until else None
     options = Options(match_any=match_any, since=since, until=until, scope=scope)
     parsed = [question(text, options) for text in queries]
     with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
@@ -651,8 +659,16 @@ Example:
     show_default=True,
     help="Where the words must meet: in one sentence, or anywhere in one article.",
 )
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
+)
 @click.option(
     "--timeout",
     type=Seconds(),
@@ -682,7 +698,7 @@ def words_command(
     if as_json and as_csv:
         raise CommandError("--json and --csv cannot be used together; choose one")
     since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until") if until else None
+    until = check_date(until, "--until", last=True) if until else None
     options = Options(match_any=match_any, since=since, until=until, scope=scope)
     parsed = question(" ".join(query), options)
     with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
@@ -1026,8 +1042,16 @@ def alert_group() -> None:
 @click.argument("query", nargs=-1, required=True)
 @index_dir_option
 @click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
+)
 def alert_add_command(name: str, query, index_dir: Path, match_any: bool, since, until) -> None:
     """Save QUERY as alert NAME: articles indexed from now on that match are new to it.
 
