@@ -126,6 +126,11 @@ def found(index_dir: Path, *args: str) -> set[tuple[str, int]]:
         ("Russia-Ukraine", {(P, 7)}),
         ('"Russia Ukraine"', {(P, 7)}),
         ("Ukraine", {(P, 7), (P, 8)}),
+        # A prefix or wildcard on a compound completes its joined form.
+        ("co-operat*", {(T, 6), (T, 7)}),
+        ("e-mai*", {(T, 4), (T, 5)}),
+        ("e-m?il", {(T, 4), (T, 5)}),
+        ("Russia-Ukr*", {(P, 7)}),
         # The spelling typed; one word alone in quotes is that spelling only.
         ("Browne", {(P, 1), (P, 2), (P, 3), (P, 4)}),
         ('"Browne"', {(P, 1), (P, 3)}),
@@ -168,6 +173,7 @@ def test_what_ranks_first(newsroom_index, query, first):
         ("Zür*", {"Zürich", "Zurich"}),
         ('"Browne"', {"Browne"}),
         ("Mueller", {"Müller", "Mueller"}),
+        ("co-operat*", {"co-operate", "cooperate"}),
     ],
 )
 def test_the_words_matched_light_up(newsroom_index, query, lit):

@@ -47,7 +47,7 @@ from .schema import (
     shared_analyzer,
     shared_words_analyzer,
 )
-from .words import SHOUTED, fold, is_capitals, letters_of, spelled
+from .words import SHOUTED, fold, is_capitals, joined, letters_of, spelled
 
 MAX_QUERY_CHARS = 2000
 MAX_WORD_CHARS = 200
@@ -395,7 +395,10 @@ class _NewsroomParser(qparser.QueryParser):
             if len(words) == 1:
                 return termclass("words", words[0], boost=boost)
         elif fieldname == "text" and issubclass(termclass, wq.Wildcard | wq.Prefix):
-            return termclass("words", fold(text.lower()), boost=boost)
+            # A compound's parts are words of their own; its joined form completes (a
+            # pattern without a letter stays as typed, to be refused as typed).
+            word = joined(text) if any(char.isalnum() for char in text) else text
+            return termclass("words", fold(word.lower()), boost=boost)
         elif fieldname in _LANGUAGE_FIELDS and termclass is wq.Term:
             return word_query(fieldname, text, boost=boost)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
