@@ -291,3 +291,19 @@ def test_the_page_and_the_api_show_an_article_scope_story_once(stories):
     assert (row["name"], places(row["copies"])) == ("education/236", [("politics/236", None)])
     assert page.count('class="hit story"') == 1
     assert "<summary>and 1 copy</summary>" in page
+
+
+def test_the_article_page_lists_the_copies_of_its_story(stories):
+    pytest.importorskip("starlette", reason="search serve needs the serve extra")
+    pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
+    from starlette.testclient import TestClient
+
+    from search.web import app as server
+
+    with TestClient(server.create_app(stories)) as client:
+        copy = client.get("/articles/01010", params={"q": "OPEC"}).text
+        alone = client.get("/articles/01200").text
+    assert '<p class="copies">Copies of this story: ' in copy
+    assert '<a href="/articles/00873?q=OPEC&amp;path=' in copy
+    assert ">00873</a>, <a " in copy and ">00952</a></p>" in copy
+    assert 'class="copies"' not in alone

@@ -736,6 +736,9 @@ async def page_article(request: Request) -> Response:
         "hit_number": found.hits.index(hit) + 1 if hit in found.hits else None,
         "previous_url": _hit_url(request, before[-1]) if before and hit else None,
         "next_url": _hit_url(request, after[0]) if after else None,
+        "copy_url": lambda copy: _url(
+            request, f"/articles/{quote(copy.name)}", path=copy.path, hit=None
+        ),
     }
     return _page(request, "article.html", context)
 
