@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .engine.query import ParsedQuery, check_date, parse_query
+from .engine.query import ParsedQuery, check_date, check_range, parse_query
 from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, SearchIndex, parse_reference
 from .engine.significant import MIN_COUNT as WORDS_MIN_COUNT
@@ -52,6 +52,7 @@ __all__ = [
     "ParsedQuery",
     "Trend",
     "check_date",
+    "check_range",
     "live_snapshot",
     "parse_reference",
     "question",

@@ -128,10 +128,7 @@ def parse_query(
     """
     text = text.strip()
     _check_limits(text)
-    if since and until and since > until:
-        raise QueryError(
-            f"the date range is empty: --since {since} is after --until {until}; swap them"
-        )
+    check_range(since, until)
     parsed = _parse(text, match_any)
     parsed = _rewrite(parsed).normalize()
     if language is not None and parsed is not wq.NullQuery:
@@ -217,6 +214,17 @@ def _filters_apply_to_all(node):
 
 def _quoted(text: str, limit: int = 60) -> str:
     return '"' + (text if len(text) <= limit else text[: limit - 3] + "...") + '"'
+
+
+def check_range(
+    since: str | None, until: str | None, names: tuple[str, str] = ("--since", "--until")
+) -> None:
+    """QueryError if `since` (YYYY-MM-DD) is after `until`: the range is empty. `names`:
+    what the caller calls the two (options on the command line, parameters on the page)."""
+    if since and until and since > until:
+        raise QueryError(
+            f"the date range is empty: {names[0]} {since} is after {names[1]} {until}; swap them"
+        )
 
 
 def check_date(value: str, option: str, last: bool = False) -> str:
