@@ -184,8 +184,12 @@ def test_the_words_matched_light_up(newsroom_index, query, lit):
 @pytest.mark.parametrize(
     ("query", "line"),
     [
-        ("Zürick", 'No matches for "Zürick". Did you mean: Zurich?'),
-        ("Müler", 'No matches for "Müler". Did you mean: Muller?'),
+        # Typed with its accent, the word is corrected to the spelling with it.
+        ("Zürick", 'No matches for "Zürick". Did you mean: Zürich?'),
+        ("Müler", 'No matches for "Müler". Did you mean: Müller?'),
+        ("Mülller", 'No matches for "Mülller". Did you mean: Müller?'),
+        # Typed without, to a spelling without.
+        ("Zurick", 'No matches for "Zurick". Did you mean: Zurich?'),
     ],
 )
 def test_did_you_mean_works_across_accents(newsroom_index, query, line):
