@@ -135,7 +135,7 @@ class Alerts:
                 "(up to 64, starting with a letter or digit)"
             )
         since = check_date(since, "--since") if since else None
-        until = check_date(until, "--until") if until else None
+        until = check_date(until, "--until", last=True) if until else None
         now = _now()
         alert = Alert(name, query, match_any, since, until, added=now)
         alert.parsed()  # a query that cannot run is refused now, not at every check

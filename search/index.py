@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .engine.query import ParsedQuery, check_date, parse_query_with
+from .engine.query import ParsedQuery, check_date, check_range, parse_query_with
 from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, ClosedOnExit, SearchIndex, parse_reference
 from .engine.significant import MIN_COUNT as WORDS_MIN_COUNT
@@ -52,6 +52,7 @@ __all__ = [
     "ParsedQuery",
     "Trend",
     "check_date",
+    "check_range",
     "live_snapshot",
     "parse_reference",
     "question",
@@ -152,8 +153,9 @@ class Index(ClosedOnExit):
         matched: list[ArticleMatch] = []
         articles: list[ArticleHits] = []
         total: int | None = None
+        collapse = not options.copies
         if options.shape in ("count", "article_count"):
-            total = reader.count_in_articles(parsed)
+            total = reader.count_in_articles(parsed, collapse)
         else:
             listing = options.shape == "articles"
             matched, total = reader.in_articles(
@@ -162,6 +164,7 @@ class Index(ClosedOnExit):
                 sort=options.sort,
                 offset=options.offset,
                 best=0 if listing else BEST_SENTENCES,
+                collapse=collapse,
             )
             if listing:
                 articles, matched = [_listed(match) for match in matched], []
@@ -209,7 +212,7 @@ class Index(ClosedOnExit):
                 return None
             shown = {hit.path for hit in few}
         try:
-            count = self.reader.count_in_articles(parsed)
+            count = self.reader.count_in_articles(parsed, not options.copies)
         except QueryError:  # too broad or too slow: nothing to offer
             return None
         return count if count > len(shown) else None
@@ -309,4 +312,5 @@ def _listed(match: ArticleMatch) -> ArticleHits:
         match.score,
         title=match.title,
         url=match.url,
+        copies=match.copies,
     )

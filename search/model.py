@@ -100,6 +100,7 @@ class ArticleMatch:
     sentences: list[SentenceMatch]
     title: str | None = None
     url: str | None = None
+    copies: list[Copy] = field(default_factory=list)  # the other found articles of its story
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,11 @@ def found(index_dir: Path, *args: str) -> set[tuple[str, int]]:
         ("Russia-Ukraine", {(P, 7)}),
         ('"Russia Ukraine"', {(P, 7)}),
         ("Ukraine", {(P, 7), (P, 8)}),
+        # A prefix or wildcard on a compound completes its joined form.
+        ("co-operat*", {(T, 6), (T, 7)}),
+        ("e-mai*", {(T, 4), (T, 5)}),
+        ("e-m?il", {(T, 4), (T, 5)}),
+        ("Russia-Ukr*", {(P, 7)}),
         # The spelling typed; one word alone in quotes is that spelling only.
         ("Browne", {(P, 1), (P, 2), (P, 3), (P, 4)}),
         ('"Browne"', {(P, 1), (P, 3)}),
@@ -168,6 +173,7 @@ def test_what_ranks_first(newsroom_index, query, first):
         ("Zür*", {"Zürich", "Zurich"}),
         ('"Browne"', {"Browne"}),
         ("Mueller", {"Müller", "Mueller"}),
+        ("co-operat*", {"co-operate", "cooperate"}),
     ],
 )
 def test_the_words_matched_light_up(newsroom_index, query, lit):
@@ -178,8 +184,12 @@ def test_the_words_matched_light_up(newsroom_index, query, lit):
 @pytest.mark.parametrize(
     ("query", "line"),
     [
-        ("Zürick", 'No matches for "Zürick". Did you mean: Zurich?'),
-        ("Müler", 'No matches for "Müler". Did you mean: Muller?'),
+        # Typed with its accent, the word is corrected to the spelling with it.
+        ("Zürick", 'No matches for "Zürick". Did you mean: Zürich?'),
+        ("Müler", 'No matches for "Müler". Did you mean: Müller?'),
+        ("Mülller", 'No matches for "Mülller". Did you mean: Müller?'),
+        # Typed without, to a spelling without.
+        ("Zurick", 'No matches for "Zurick". Did you mean: Zurich?'),
     ],
 )
 def test_did_you_mean_works_across_accents(newsroom_index, query, line):
@@ -263,3 +273,26 @@ def test_a_capitalised_acronyms_hits_all_contain_it_in_capitals(newsroom_index, 
     for hit in ranked(newsroom_index, word):
         written = {letters_of(w) for w in re.findall(r"\w+(?:\.\w+)*", hit["text"])}
         assert word in written, (word, hit["text"])
+
+
+# Every command that takes --until reads a month or a year as its last day, as `query` does.
+@pytest.mark.parametrize("until", ["1987-03", "1987"])
+@pytest.mark.parametrize(
+    "command",
+    [["trend", "--json"], ["words", "--json"], ["export", "--format", "jsonl"]],
+)
+def test_every_command_reads_until_a_month_as_its_last_day(newsroom_index, command, until):
+    result = invoke(*command, "--until", until, "--index-dir", str(newsroom_index), "deficit")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout
+
+
+def test_an_alert_until_a_month_keeps_its_last_day(newsroom_index):
+    added = invoke("alert", "add", "wire", "--until", "1987-03", "deficit", "--index-dir",
+                   str(newsroom_index))  # fmt: skip
+    try:
+        assert added.exit_code == 0, added.stderr
+        listed = invoke("alert", "list", "--index-dir", str(newsroom_index))
+        assert "--until 1987-03-31" in listed.stdout
+    finally:
+        invoke("alert", "remove", "wire", "--index-dir", str(newsroom_index))

@@ -237,3 +237,73 @@ def test_collapsing_never_loses_a_matching_sentence(stories, words, match_any, s
     assert counted.total == len(collapsed.hits)
     # a top 2 is the first two of the whole collapsed list, with the same copies
     assert first.hits == collapsed.hits[:2]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["OPEC", "Vienna"], [("00873", [("00952", None), ("01010", None)])]),
+        (["--copies", "OPEC", "Vienna"], [("00873", []), ("00952", []), ("01010", [])]),
+        (["-l", "Blair", "academies"], [("education/236", [("politics/236", None)])]),
+        (["-l", "--copies", "Blair", "academies"], [("education/236", []), ("politics/236", [])]),
+    ],
+)
+def test_article_scope_shows_each_story_once(stories, args, expected):
+    found = query(stories, "--scope", "article", "--sort", "article", *args)
+    assert [(a["name"], places(a["copies"])) for a in found] == expected
+
+
+@pytest.mark.parametrize(("args", "count"), [([], 2), (["--copies"], 4)])
+def test_article_scope_counts_stories(stories, args, count):
+    result = invoke("query", "-c", "--scope", "article", *args, "OPEC", "--index-dir", str(stories))
+    assert result.stdout == f"{count}\n"
+
+
+def test_article_scope_human_output_counts_the_copies(stories):
+    result = invoke(
+        "query",
+        "--scope",
+        "article",
+        "Blair academies",
+        "--color",
+        "never",
+        "--index-dir",
+        str(stories),
+    )
+    assert result.stdout.splitlines()[0] == (
+        "1. education/236  Blair defends schools plan  (+1 copy)"
+    )
+
+
+def test_the_page_and_the_api_show_an_article_scope_story_once(stories):
+    pytest.importorskip("starlette", reason="search serve needs the serve extra")
+    pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
+    from starlette.testclient import TestClient
+
+    from search.web import app as server
+
+    params = {"q": "Blair academies", "scope": "article"}
+    with TestClient(server.create_app(stories)) as client:
+        found = client.get("/api/search", params=params).json()["hits"]
+        page = client.get("/", params=params).text
+    assert found["total"]["value"] == 1
+    (row,) = [hit["_source"] for hit in found["hits"]]
+    assert (row["name"], places(row["copies"])) == ("education/236", [("politics/236", None)])
+    assert page.count('class="hit story"') == 1
+    assert "<summary>and 1 copy</summary>" in page
+
+
+def test_the_article_page_lists_the_copies_of_its_story(stories):
+    pytest.importorskip("starlette", reason="search serve needs the serve extra")
+    pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
+    from starlette.testclient import TestClient
+
+    from search.web import app as server
+
+    with TestClient(server.create_app(stories)) as client:
+        copy = client.get("/articles/01010", params={"q": "OPEC"}).text
+        alone = client.get("/articles/01200").text
+    assert '<p class="copies">Copies of this story: ' in copy
+    assert '<a href="/articles/00873?q=OPEC&amp;path=' in copy
+    assert ">00873</a>, <a " in copy and ">00952</a></p>" in copy
+    assert 'class="copies"' not in alone

@@ -109,10 +109,16 @@ def match_options(function):
                 help="Where the words must meet: in one sentence, or anywhere in one article.",
             ),
             click.option(
-                "--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day."
+                "--since",
+                metavar="DATE",
+                help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first "
+                "day).",
             ),
             click.option(
-                "--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day."
+                "--until",
+                metavar="DATE",
+                help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last "
+                "day).",
             ),
         ]
     ):
@@ -138,7 +144,7 @@ def _match_and_format(match_any: bool, scope: str, since, until, as_json: bool, 
     if as_json and as_csv:
         raise CommandError("--json and --csv cannot be used together; choose one")
     since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until") if until else None
+    until = check_date(until, "--until", last=True) if until else None
     return Options(match_any=match_any, since=since, until=until, scope=scope)
 
 
@@ -1036,8 +1042,16 @@ def alert_group() -> None:
 @click.argument("query", nargs=-1, required=True)
 @index_dir_option
 @click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
+)
 def alert_add_command(name: str, query, index_dir: Path, match_any: bool, since, until) -> None:
     """Save QUERY as alert NAME: articles indexed from now on that match are new to it.
 

@@ -48,7 +48,7 @@ from .schema import (
     shared_analyzer,
     shared_words_analyzer,
 )
-from .words import SHOUTED, fold, is_capitals, letters_of, spelled
+from .words import SHOUTED, fold, is_capitals, joined, letters_of, spelled
 
 MAX_QUERY_CHARS = 2000
 MAX_WORD_CHARS = 200
@@ -129,10 +129,7 @@ def parse_query(
     """
     text = text.strip()
     _check_limits(text)
-    if since and until and since > until:
-        raise QueryError(
-            f"the date range is empty: --since {since} is after --until {until}; swap them"
-        )
+    check_range(since, until)
     parsed = _parse(text, match_any)
     parsed = _rewrite(parsed).normalize()
     if language is not None and parsed is not wq.NullQuery:
@@ -247,6 +244,17 @@ def _filters_apply_to_all(node):
 
 def _quoted(text: str, limit: int = 60) -> str:
     return '"' + (text if len(text) <= limit else text[: limit - 3] + "...") + '"'
+
+
+def check_range(
+    since: str | None, until: str | None, names: tuple[str, str] = ("--since", "--until")
+) -> None:
+    """QueryError if `since` (YYYY-MM-DD) is after `until`: the range is empty. `names`:
+    what the caller calls the two (options on the command line, parameters on the page)."""
+    if since and until and since > until:
+        raise QueryError(
+            f"the date range is empty: {names[0]} {since} is after {names[1]} {until}; swap them"
+        )
 
 
 def check_date(value: str, option: str, last: bool = False) -> str:
@@ -425,7 +433,10 @@ class _NewsroomParser(qparser.QueryParser):
             if len(words) == 1:
                 return termclass("words", words[0], boost=boost)
         elif fieldname == "text" and issubclass(termclass, wq.Wildcard | wq.Prefix):
-            return termclass("words", fold(text.lower()), boost=boost)
+            # A compound's parts are words of their own; its joined form completes (a
+            # pattern without a letter stays as typed, to be refused as typed).
+            word = joined(text) if any(char.isalnum() for char in text) else text
+            return termclass("words", fold(word.lower()), boost=boost)
         elif fieldname in _LANGUAGE_FIELDS and termclass is wq.Term:
             return word_query(fieldname, text, boost=boost)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from ..model import ArticleMatch, SentenceMatch
+from ..model import ArticleMatch, Copy, SentenceMatch
 from .highlight import match_spans, word_test
 from .ranking import Bonused
 from .schema import ARTICLE, article_fields, sentence_fields
@@ -189,12 +189,15 @@ def article_page(
     sort: str,
     offset: int,
     best: int,
+    story_of: Callable[[int], str] | None = None,
 ) -> list[ArticleMatch]:
     """The found articles of an expanded query, ranked in `sort` order (relevance: the sum
     of an article's best sentences' scores; date: newest first, undated last; article: by
     path), the page from `offset`, each with its `best` sentences read and highlighted.
     `touched`: the documents the query's leaves matched; only those of found articles are
-    scored (a sentence without a wanted word scores nothing)."""
+    scored (a sentence without a wanted word scores nothing). With `story_of` (article
+    number -> story id), a story shows once: its first article in that order, naming the
+    other found articles of the story as its copies."""
     owners: Owners = index.owners()
     scoring = wanted_words(query)
     of = owners.of
@@ -210,6 +213,8 @@ def article_page(
     if sort == "date":  # every found article's date; else only the page's are read
         first = {number: _first_sentence(reader, owners, number, scored) for number in found}
     ranked = sorted(found, key=_ranking(sort, owners, scored, first))
+    copies = _stories_once(ranked, story_of)
+    ranked = list(copies)
     end = None if limit is None else offset + limit
     accepts = word_test(query)
     page = []
@@ -238,9 +243,30 @@ def article_page(
                 sentences=sentences,
                 title=fields.get("title"),
                 url=fields.get("url"),
+                copies=[
+                    Copy(index.name_of(path), path)
+                    for path in sorted(owners.paths[other] for other in copies[number])
+                ],
             )
         )
     return page
+
+
+def _stories_once(ranked: list[int], story_of: Callable[[int], str] | None) -> dict[int, list[int]]:
+    """The ranked articles that stand for their story (the first of each, in order), each
+    with the other ranked articles of its story; without `story_of`, every article alone."""
+    if story_of is None:
+        return {number: [] for number in ranked}
+    first: dict[str, int] = {}
+    shown: dict[int, list[int]] = {}
+    for number in ranked:
+        story = story_of(number)
+        if story in first:
+            shown[first[story]].append(number)
+        else:
+            first[story] = number
+            shown[number] = []
+    return shown
 
 
 def _article_score(sentences: list[tuple[float, int]]) -> float:

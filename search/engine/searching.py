@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import time
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -308,22 +308,34 @@ class SearchIndex(ClosedOnExit):
         sort: str = "relevance",
         offset: int = 0,
         best: int = BEST_SENTENCES,
+        collapse: bool = False,
     ) -> tuple[list[ArticleMatch], int]:
         """`--scope article`: the articles in which the query's words occur anywhere (under
         its AND, OR and NOT), in `sort` order from `offset`, each with its `best` sentences;
-        and how many articles match in all (see `search.engine.scope`)."""
+        and how many articles match in all (see `search.engine.scope`). With `collapse`, a
+        story is one article (its first in `sort` order, naming the others as copies), and
+        the count is of stories."""
         with self._budgeted(), store.guard(self.folder):
             query = self._expanded(self._resolved(parsed).query)
             touched: set[int] = set()
             found = self._scoped(replace(parsed, query=query), touched)
-            page = _article_page(self, query, found, touched, limit, sort, offset, best)
-            return page, len(found)
+            story_of = self._story_of_article() if collapse else None
+            page = _article_page(self, query, found, touched, limit, sort, offset, best, story_of)
+            return page, _story_count(found, story_of)
 
-    def count_in_articles(self, parsed: ParsedQuery) -> int:
-        """How many articles `in_articles` finds."""
+    def count_in_articles(self, parsed: ParsedQuery, collapse: bool = False) -> int:
+        """How many articles `in_articles` finds (with `collapse`, how many stories)."""
         with self._budgeted(), store.guard(self.folder):
             query = self._expanded(self._resolved(parsed).query)
-            return len(self._scoped(replace(parsed, query=query)))
+            found = self._scoped(replace(parsed, query=query))
+            return _story_count(found, self._story_of_article() if collapse else None)
+
+    def _story_of_article(self) -> Callable[[int], str]:
+        """Article number (of `owners`) -> its story id (its path when it has none)."""
+        columns = self.columns()
+        stories = dict(zip(columns.paths, columns.stories, strict=True))
+        paths = self.owners().paths
+        return lambda number: stories.get(paths[number], paths[number])
 
     def scope_matters(self, parsed: ParsedQuery) -> bool:
         """Whether `--scope article` may find articles that a sentence search does not."""
@@ -1391,6 +1403,11 @@ def sentence_or_record_path(fields) -> str:
     if isinstance(fields, dict) and fields.get("kind") == ARTICLE:
         return article_fields(fields)["path"]
     return sentence_fields(fields)["path"]
+
+
+def _story_count(found: set[int], story_of: Callable[[int], str] | None) -> int:
+    """How many articles (or, with `story_of`, stories) `found` holds."""
+    return len(found) if story_of is None else len({story_of(number) for number in found})
 
 
 def _sort_key(sort: str):

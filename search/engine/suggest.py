@@ -22,7 +22,7 @@ caller's deadline) is asked between steps.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import islice
 
 from .highlight import edit_distance
@@ -98,19 +98,34 @@ def _correct(reader, word: str, check: Callable[[], None]) -> str | None:
     if typed is None:
         return None
     best: tuple | None = None
-    candidates = reader.terms_within("words", typed, max_edits(typed), prefix=FUZZY_PREFIX)
-    for number, candidate in enumerate(islice(candidates, MAX_CANDIDATES)):
+    written = word.lower()  # with the accents typed (`typed` is folded)
+    for number, candidate in enumerate(_candidates(reader, typed, written)):
         if number % 100 == 0:
             check()
-        if isinstance(candidate, bytes):
-            candidate = candidate.decode("utf-8")
         frequency = reader.doc_frequency("words", candidate)
-        rank = (edit_distance(typed, candidate), -frequency, candidate)
+        # Nearest to the word folded or as typed; among those, nearest as typed: `Zürick`
+        # is Zürich (one edit as typed), `Zurick` Zurich.
+        as_typed = edit_distance(written, candidate)
+        rank = (min(edit_distance(typed, candidate), as_typed), as_typed, -frequency, candidate)
         if best is None or rank < best:
             best = rank
     if best is None:
         return None
-    return _cased_like(word, best[2])
+    return _cased_like(word, best[-1])
+
+
+def _candidates(reader, typed: str, written: str) -> Iterator[str]:
+    """The words within reach of the folded word, then (when the word was typed with
+    accents) of the word as typed: `Müler` reaches "müller" only as typed. At most
+    MAX_CANDIDATES from each."""
+    seen: set[str] = set()
+    for form in dict.fromkeys((typed, written)):
+        found = reader.terms_within("words", form, max_edits(typed), prefix=FUZZY_PREFIX)
+        for candidate in islice(found, MAX_CANDIDATES):
+            text = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
+            if text not in seen:
+                seen.add(text)
+                yield text
 
 
 def _cased_like(typed: str, word: str) -> str:

@@ -77,6 +77,12 @@ def german_form(word: str) -> str | None:
     return fold(spelled) if spelled != word else None
 
 
+def joined(word: str) -> str:
+    """A hyphenated compound as one word, its hyphens dropped (`co-operat*` -> "cooperat*"):
+    how a prefix or wildcard typed on a compound completes its joined form."""
+    return _HYPHEN.sub("", word)
+
+
 def letters_of(word: str) -> str:
     """A dotted word of single capitals as its letters (`U.S` -> "US"); others unchanged."""
     if "." in word and word.isupper() and _DOTTED_CAPITALS.fullmatch(word):

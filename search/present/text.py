@@ -257,6 +257,7 @@ def article_match_json(match) -> dict:
         ],
         "title": match.title,
         "url": match.url,
+        "copies": [copy_json(copy) for copy in match.copies],
     }
 
 
@@ -268,6 +269,7 @@ def format_article_match(match, style: Style, width: int | None) -> list[str]:
         header += f"  {style.date(match.date)}"
     if match.title:
         header += f"  {style.title(inert(match.title))}"
+    header += style.dim(copies_note(match.copies))
     lines = [header]
     if not match.sentences:
         return lines

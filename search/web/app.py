@@ -46,7 +46,16 @@ from starlette.templating import Jinja2Templates
 
 from .. import __version__
 from ..errors import BadRequest, InputError, Overloaded, QueryError, QueryTimeoutError, SearchError
-from ..index import TREND_BY, Index, Options, ParsedQuery, check_date, live_snapshot, question
+from ..index import (
+    TREND_BY,
+    Index,
+    Options,
+    ParsedQuery,
+    check_date,
+    check_range,
+    live_snapshot,
+    question,
+)
 from ..present.text import article_match_json, copy_json, hit_json
 from . import chart
 
@@ -209,6 +218,14 @@ def _shown(text: str, width: int = 20) -> str:
     return text if len(text) <= width else text[:width] + "..."
 
 
+def _dates(request: Request) -> tuple[str | None, str | None]:
+    """The `since` and `until` of a request as days (QueryError if either is no date, or
+    the range they make is empty, named as the page and the API name them)."""
+    since, until = _date(request, "since"), _date(request, "until")
+    check_range(since, until, ("since", "until"))
+    return since, until
+
+
 def _date(request: Request, name: str) -> str | None:
     text = _one(request, name).strip()
     return check_date(text, name, last=name == "until") if text else None
@@ -231,10 +248,11 @@ def _scope(request: Request) -> str:
 def _parsed(request: Request) -> tuple[ParsedQuery, Options]:
     """The query of a request, parsed with its filters (QueryError: a 400), and the options
     of its answer (with the total; the caller sets the page)."""
+    since, until = _dates(request)
     options = Options(
         match_any=_flag(request, "any"),
-        since=_date(request, "since"),
-        until=_date(request, "until"),
+        since=since,
+        until=until,
         include_undated=_flag(request, "include_undated"),
         copies=_flag(request, "copies"),
         scope=_scope(request),
@@ -412,12 +430,8 @@ async def api_status(request: Request) -> Response:
 
 def _filters(request: Request) -> Options:
     """`any`, `since`, `until` and `scope` of a trend or words request."""
-    return Options(
-        match_any=_flag(request, "any"),
-        since=_date(request, "since"),
-        until=_date(request, "until"),
-        scope=_scope(request),
-    )
+    since, until = _dates(request)
+    return Options(match_any=_flag(request, "any"), since=since, until=until, scope=_scope(request))
 
 
 def _by(request: Request, default: str = "month") -> str:
@@ -736,6 +750,9 @@ async def page_article(request: Request) -> Response:
         "hit_number": found.hits.index(hit) + 1 if hit in found.hits else None,
         "previous_url": _hit_url(request, before[-1]) if before and hit else None,
         "next_url": _hit_url(request, after[0]) if after else None,
+        "copy_url": lambda copy: _url(
+            request, f"/articles/{quote(copy.name)}", path=copy.path, hit=None
+        ),
     }
     return _page(request, "article.html", context)
 
