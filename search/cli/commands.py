@@ -18,7 +18,7 @@ import click
 from .. import __version__
 from ..present.text import COLOR_CHOICES
 from . import runtime
-from .runtime import CommandError, NoMatch, SearchGroup, run
+from .runtime import CommandError, NoMatch, SearchGroup, run, stopping
 
 DEFAULT_INDEX_DIR = "index"
 DEFAULT_SEEDS = "seeds"
@@ -1015,7 +1015,8 @@ def watch_command(paths, index_dir: Path, include, exclude, wait: float, poll: b
     _needs_watchfiles()
     watcher = _watcher(index_dir, paths, include, exclude, wait, poll)
     shown = ", ".join(str(path) for path in (paths or [Path(".")]))
-    watcher.run(ready=lambda: click.echo(f"Watching {shown} (Ctrl-C to stop)", err=True))
+    with stopping(watcher.stop):
+        watcher.run(ready=lambda: click.echo(f"Watching {shown} (Ctrl-C to stop)", err=True))
 
 
 @cli.group("alert")
