@@ -335,7 +335,7 @@ def test_serve_watch_serves_what_arrives(tmp_path, archive):
     try:
         assert process.stdout is not None and process.stderr is not None
         url = process.stdout.readline().split(" at ")[1].split(" ")[0]
-        assert process.stderr.readline() == "Watching for changes\n"
+        assert process.stderr.readline() == f"Watching {archive} (Ctrl-C to stop)\n"  # as watch
         (archive / "a.txt").write_text(story("ceasefire"))
         assert process.stderr.readline() == "+1 ~0 -0 articles; 1 sentences\n"
         with urllib.request.urlopen(f"{url}api/search?q=ceasefire") as response:
