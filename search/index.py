@@ -309,4 +309,5 @@ def _listed(match: ArticleMatch) -> ArticleHits:
         match.score,
         title=match.title,
         url=match.url,
+        language=match.language,
     )

@@ -100,6 +100,7 @@ class ArticleMatch:
     sentences: list[SentenceMatch]
     title: str | None = None
     url: str | None = None
+    language: str = "en"  # ISO 639-1, as a sentence's
 
 
 @dataclass(frozen=True)

@@ -238,6 +238,7 @@ def article_page(
                 sentences=sentences,
                 title=fields.get("title"),
                 url=fields.get("url"),
+                language=fields.get("language") or "en",
             )
         )
     return page

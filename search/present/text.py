@@ -257,6 +257,7 @@ def article_match_json(match) -> dict:
         ],
         "title": match.title,
         "url": match.url,
+        "language": match.language,
     }
 
 
