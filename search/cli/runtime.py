@@ -89,6 +89,9 @@ class SearchGroup(click.Group):
             # Not Click's "Aborted!" and exit 1: 1 means "no match" here.
             _interrupts.tell()
             ctx.exit(_interrupts.status)
+        except click.UsageError as error:
+            _name_the_command(error, ctx)
+            raise
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:
@@ -100,6 +103,17 @@ class SearchGroup(click.Group):
             ) from None
         finally:
             _interrupts.hold()
+
+
+def _name_the_command(error: click.UsageError, ctx: click.Context) -> None:
+    """Click raises a missing option value (`search trend oil --by`) without the command's
+    context, and its message would point at `search --help`: give it the subcommand's."""
+    group, name = ctx.command, ctx.invoked_subcommand
+    if error.ctx is not None or not name or not isinstance(group, click.Group):
+        return
+    command = group.get_command(ctx, name)
+    if command is not None:
+        error.ctx = click.Context(command, info_name=name, parent=ctx)
 
 
 class _Output:
