@@ -71,7 +71,7 @@ class SearchGroup(click.Group):
         except KeyboardInterrupt:
             _interrupts.hold()
             _interrupts.tell()
-            ctx.exit(130)
+            ctx.exit(_interrupts.status)
 
     def _invoke_command(self, ctx: click.Context):
         try:
