@@ -313,4 +313,5 @@ def _listed(match: ArticleMatch) -> ArticleHits:
         title=match.title,
         url=match.url,
         copies=match.copies,
+        language=match.language,
     )

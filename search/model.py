@@ -101,6 +101,7 @@ class ArticleMatch:
     title: str | None = None
     url: str | None = None
     copies: list[Copy] = field(default_factory=list)  # the other found articles of its story
+    language: str = "en"  # ISO 639-1, as a sentence's
 
 
 @dataclass(frozen=True)

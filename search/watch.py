@@ -105,6 +105,8 @@ class Watcher:
             try:
                 with self._notifier() as notifier:
                     self.commit()
+                    if self.stop.is_set():
+                        return
                     ready()
                     ready = lambda: None  # noqa: E731 (once, even after a fall-back)
                     self._follow(notifier)
@@ -146,7 +148,10 @@ class Watcher:
         )
 
     def commit(self) -> Batch | None:
-        """One incremental run over the watched folders; a locked index is tried again later."""
+        """One incremental run over the watched folders; a locked index is tried again later.
+        None once `stop` is set (a Ctrl-C whose KeyboardInterrupt was swallowed)."""
+        if self.stop.is_set():
+            return None
         try:
             report = update_index(
                 self.folder, self.roots, wait=self.wait, include=self.include, exclude=self.exclude

@@ -195,6 +195,18 @@ def test_index_without_paths_and_without_seeds_folder(tmp_path, monkeypatch):
         (["nosuch"], "search: No such command 'nosuch'. (see \"search --help\")\n"),
         (["--bogus"], "search: No such option '--bogus'. (see \"search --help\")\n"),
         (["query"], "search: Missing argument 'QUERY...'. (see \"search query --help\")\n"),
+        (
+            ["trend", "oil", "--by"],
+            "search: Option '--by' requires an argument. (see \"search trend --help\")\n",
+        ),
+        (
+            ["query", "oil", "--scope"],
+            "search: Option '--scope' requires an argument. (see \"search query --help\")\n",
+        ),
+        (
+            ["index", "--exclude"],
+            "search: Option '--exclude' requires an argument. (see \"search index --help\")\n",
+        ),
     ],
 )
 def test_usage_errors_are_one_line_exit_2(args, message):

@@ -145,3 +145,68 @@ def test_the_headline_is_shown_as_written(headlined: Path) -> None:
     exported = invoke("export", "--index-dir", str(headlined), "--format", "jsonl")
     titles = {json.loads(line)["title"] for line in exported.output.splitlines()}
     assert titles == {"OPEC OUTPUT SEEN RISING", "Mourinho defiant over Chelsea form"}
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "sentences"),
+    [
+        # BBC plain text: headline, blank line, date line, body
+        (
+            "Ad sales boost Time Warner profit\n\nJanuary 14, 2025\n\nProfits jumped 76%.\n",
+            "2025-01-14",
+            ["Ad sales boost Time Warner profit", "Profits jumped 76%."],
+        ),
+        (
+            "Ad sales boost Time Warner profit\n\n14 January 2025\nProfits jumped 76%.\n",
+            "2025-01-14",
+            ["Ad sales boost Time Warner profit", "Profits jumped 76%."],
+        ),
+        (
+            "Ad sales boost Time Warner profit\r\n\r\n14 January 2025\r\n\r\nProfits jumped.\r\n",
+            "2025-01-14",
+            ["Ad sales boost Time Warner profit", "Profits jumped."],
+        ),
+        # no blank line under the first line: no headline, so no dateline below it
+        (
+            "Ad sales boost Time Warner profit\n14 January 2025\n\nProfits jumped.\n",
+            None,
+            ["Ad sales boost Time Warner profit 14 January 2025", "Profits jumped."],
+        ),
+        # a sentence above the date line is no headline
+        (
+            "Profits jumped 76%.\n\nJanuary 14, 2025\n\nMore to come.\n",
+            None,
+            ["Profits jumped 76%.", "January 14, 2025", "More to come."],
+        ),
+        # only the line right under the headline is looked at
+        (
+            "Ad sales boost Time Warner profit\n\nProfits jumped.\n\nJanuary 14, 2025\n",
+            None,
+            ["Ad sales boost Time Warner profit", "Profits jumped.", "January 14, 2025"],
+        ),
+    ],
+)
+def test_a_dateline_under_the_headline_is_the_date(
+    text: str, date: str | None, sentences: list[str]
+) -> None:
+    article = parse_article(text.encode(), "a.txt")
+    assert (article.iso_date, [s.text for s in article.sentences]) == (date, sentences)
+    assert article.title == (sentences[0] if date else text_headline(text))
+    for sentence in article.sentences:  # offsets point into the file's text
+        assert " ".join(article.text[sentence.start : sentence.end].split()) == sentence.text
+
+
+def test_a_bbc_file_is_dated_and_searchable_by_date(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "052.txt").write_text(
+        "Ad sales boost Time Warner profit\n\n14 January 2025\n\nProfits jumped 76%.\n",
+        encoding="utf-8",
+    )
+    index_dir = tmp_path / "index"
+    assert invoke("index", "-q", "--index-dir", str(index_dir), str(folder)).exit_code == 0
+    result = invoke("query", "--index-dir", str(index_dir), "--color", "never", "date:2025-01")
+    assert result.exit_code == 0, result.output
+    header = "1. 052:1  2025-01-14  Ad sales boost Time Warner profit"
+    assert result.output.splitlines()[0] == header
+    assert invoke("query", "--index-dir", str(index_dir), "january").exit_code == 1  # no sentence

@@ -423,3 +423,25 @@ def test_the_install_hint_works_for_a_clone(monkeypatch: pytest.MonkeyPatch) -> 
             loader()
         assert "pip install -e '.[languages]'" in str(raised.value)
         loader.cache_clear()
+
+
+@pytest.mark.parametrize("listed", [(), ("-l",)], ids=["rows", "articles"])
+def test_article_scope_rows_carry_their_language(mixed_index: Path, listed: tuple) -> None:
+    result = invoke(
+        "query",
+        *listed,
+        "--json",
+        "--scope",
+        "article",
+        "--index-dir",
+        str(mixed_index),
+        "Istanbul",
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted((row["article"], row["language"]) for row in rows) == [
+        ("de", "de"),
+        ("en", "en"),
+        ("fr", "fr"),
+        ("tr", "tr"),
+    ]

@@ -194,7 +194,7 @@ def test_article_scope_json_rows(athletes):
     banned = next(row for row in rows if row["name"] == "banned")
     assert set(banned) == {
         "rank", "score", "article", "path", "name", "date", "hits", "text", "sentences",
-        "title", "url", "copies",
+        "title", "url", "copies", "language",
     }  # fmt: skip
     assert banned["sentences"] == [
         {"sentence": 3, "text": "The ban will last four years.", "matches": [[4, 7]]},

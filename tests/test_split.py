@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.articles.dateline import parse_dateline
+from search.articles.headline import is_headline
 from search.articles.split import Article, split_article, split_sentences
 
 DATA = Path(__file__).parent / "data"
@@ -602,9 +603,13 @@ def body_after_dateline(text: str, article: Article) -> str:
     if article.date is None:
         return text
     lines = re.split(r"(\r\n|\r|\n)", text)
-    first = next(i for i in range(0, len(lines), 2) if lines[i].strip())
-    assert parse_dateline(lines[first]) == article.date
-    return "".join(lines[first + 1 :])
+    first, second, *_rest = [i for i in range(0, len(lines), 2) if lines[i].strip()] + [0]
+    if parse_dateline(lines[first]) is not None:
+        assert parse_dateline(lines[first]) == article.date
+        return "".join(lines[first + 1 :])
+    # a date line under a headline (BBC plain text): the headline stays, the date line goes
+    assert is_headline(lines[first]) and parse_dateline(lines[second]) == article.date
+    return "".join(lines[:second] + lines[second + 1 :])
 
 
 @settings(max_examples=1000, deadline=None)

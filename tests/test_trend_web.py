@@ -194,3 +194,62 @@ def test_a_bad_compare_query_is_one_line(client):
     response = client.get("/", params={"q": "oil", "compare": "("})
     assert response.status_code == 400
     assert "compare: nothing to search for" in response.text
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """test_languages' folder: the same talks in Istanbul in seven articles, six languages."""
+    from conftest import invoke
+    from test_languages import ARTICLES as MIXED
+
+    root = tmp_path_factory.mktemp("mixed")
+    for name, text in MIXED.items():
+        (root / "news" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "news" / name).write_text(text, encoding="utf-8")
+    assert (
+        invoke("index", "-q", "--index-dir", str(root / "index"), str(root / "news")).exit_code == 0
+    )
+    with TestClient(create_app(root / "index")) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("lang", "articles"), [("", 4), ("en", 1), ("de", 1), ("fr", 1), ("ru", 0)]
+)
+def test_api_trend_and_words_take_lang_as_search_does(mixed, lang, articles):
+    params = {"q": "Istanbul", "lang": lang, "scope": "article"}
+    search = mixed.get("/api/search", params=params).json()
+    assert search["hits"]["total"]["value"] == articles
+    trend = mixed.get("/api/trend", params={**params, "by": "source"}).json()
+    assert trend["aggregations"]["queries"]["buckets"]["Istanbul"]["doc_count"] == articles
+    words = mixed.get("/api/words", params={"q": "Istanbul", "lang": lang}).json()
+    assert words["sample"]["size"] == articles  # one sentence of each article
+
+
+def test_an_unknown_lang_is_refused_by_all_three(mixed):
+    for path in ("/api/search", "/api/trend", "/api/words"):
+        response = mixed.get(path, params={"q": "Istanbul", "lang": "xx"})
+        assert response.status_code == 400, path
+        assert "unknown language 'xx'" in response.json()["error"]
+
+
+def test_article_scope_rows_carry_their_language(mixed):
+    body = mixed.get("/api/search", params={"q": "Istanbul", "scope": "article"}).json()
+    rows = sorted((h["_source"]["article"], h["_source"]["language"]) for h in body["hits"]["hits"])
+    assert rows == [("de", "de"), ("en", "en"), ("fr", "fr"), ("tr", "tr")]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "error"),
+    [
+        ("/api/words", {"q": "oil", "n": "1000"}, 200, None),
+        ("/api/words", {"q": "oil", "n": "1001"}, 400, "n=1001 is too many; at most 1000"),
+        ("/api/trend", {"q": [f"oil{n}" for n in range(10)]}, 200, None),
+        ("/api/trend", {"q": [f"oil{n}" for n in range(11)]}, 400, "11 queries (q) is too many"),
+    ],
+)
+def test_api_words_n_and_trend_queries_are_capped(client, path, params, status, error):
+    response = client.get(path, params=params)
+    assert response.status_code == status
+    if error:
+        assert error in response.json()["error"]

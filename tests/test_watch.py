@@ -154,12 +154,70 @@ def test_kill_9_then_restart_catches_up(tmp_path, archive, watching):
     assert second.commits_until(added=1) == [(1, 0, 0, 2)]
 
 
-def test_ctrl_c_is_one_line_and_exit_130(archive, watching):
+def after_the_watching_line(archive: Path, watcher: Watching) -> None:
+    pass
+
+
+def after_the_first_commit_line(archive: Path, watcher: Watching) -> None:
+    (archive / "a.txt").write_text(story("ceasefire"))
+    watcher.commits_until(added=1)
+
+
+def during_a_batch(archive: Path, watcher: Watching) -> None:
+    (archive / "a.txt").write_text(story("ceasefire"))
+    watcher.commits_until(added=1)
+    for number in range(300):  # the next batch is being gathered or committed
+        (archive / f"s{number:03d}.txt").write_text(story(f"word{number}") * 20)
+
+
+@pytest.mark.parametrize(
+    "moment", [after_the_watching_line, after_the_first_commit_line, during_a_batch]
+)
+@pytest.mark.parametrize(
+    ("signum", "status", "line"),
+    [(signal.SIGINT, 130, "search: interrupted"), (signal.SIGTERM, 143, "search: terminated")],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_ctrl_c_and_sigterm_end_the_watcher_with_one_line(
+    archive, watching, moment, signum, status, line
+):
     watcher = watching()
-    watcher.process.send_signal(signal.SIGINT)
-    assert watcher.process.wait(timeout=LIMIT) == 130
-    assert watcher.next_line() == "search: interrupted"
-    assert watcher.lines.get(timeout=LIMIT) is None  # nothing more
+    moment(archive, watcher)
+    watcher.process.send_signal(signum)
+    assert watcher.process.wait(timeout=LIMIT) == status
+    rest = []
+    while (next_line := watcher.lines.get(timeout=LIMIT)) is not None:
+        rest.append(next_line)
+    assert [text for text in rest if not COMMIT.match(text)] == [line]  # nothing else
+
+
+def test_an_interrupt_swallowed_in_a_finalizer_still_stops_the_watcher(
+    tmp_path, archive, monkeypatch
+):
+    """Python raises KeyboardInterrupt wherever the main thread is; inside a finalizer it is
+    only printed ("Exception ignored"), and a watcher that relied on it would go on."""
+    from search.cli import runtime
+
+    interrupts = runtime._Interrupts()
+    monkeypatch.setattr(runtime, "_interrupts", interrupts)
+    monkeypatch.setattr("sys.unraisablehook", lambda hook_args: None)
+    watcher = Watcher(tmp_path / "index", [archive])
+    stopped_by_the_signal: list[bool] = []
+
+    class Finalized:
+        def __del__(self) -> None:
+            interrupts._raise(signal.SIGINT, None)  # as the signal arrives in a finalizer
+
+    def ready() -> None:
+        Finalized()
+        stopped_by_the_signal.append(watcher.stop.is_set())
+
+    safety = threading.Timer(LIMIT, watcher.stop.set)  # only so that a failure cannot hang
+    safety.start()
+    with runtime.stopping(watcher.stop):
+        watcher.run(ready=ready)
+    safety.cancel()
+    assert stopped_by_the_signal == [True] and interrupts.seen
 
 
 def test_index_inside_the_watched_folder_and_excluded_globs(tmp_path, archive):
@@ -277,7 +335,7 @@ def test_serve_watch_serves_what_arrives(tmp_path, archive):
     try:
         assert process.stdout is not None and process.stderr is not None
         url = process.stdout.readline().split(" at ")[1].split(" ")[0]
-        assert process.stderr.readline() == "Watching for changes\n"
+        assert process.stderr.readline() == f"Watching {archive} (Ctrl-C to stop)\n"  # as watch
         (archive / "a.txt").write_text(story("ceasefire"))
         assert process.stderr.readline() == "+1 ~0 -0 articles; 1 sentences\n"
         with urllib.request.urlopen(f"{url}api/search?q=ceasefire") as response:

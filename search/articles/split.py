@@ -10,7 +10,10 @@ How a text is read:
    length, so every offset still points into the caller's string; from then on ``\\n`` is the only
    line break (other Unicode separators such as U+2028 are ordinary whitespace).
 2. Dateline. If the first non-blank line is only a date (`search.dateline.parse_dateline`) it
-   becomes `Article.date` and the sentences start after it.
+   becomes `Article.date` and the sentences start after it. So does the first line after a
+   headline (`headline.is_headline`: the first line, then a blank line) when it is only a
+   date, as BBC plain text is laid out; the headline stays sentence 1 and the date line is
+   no sentence.
 3. Paragraphs. A whitespace run with two or more line breaks (a blank line) ends a paragraph, and
    no sentence crosses it, so an unpunctuated headline above a blank line is a sentence of its
    own. A single line break is only a space: hard-wrapped lines join.
@@ -87,6 +90,7 @@ from dataclasses import dataclass
 
 from ..language import SplitRules
 from .dateline import parse_dateline
+from .headline import is_headline
 
 __all__ = ["Article", "Sentence", "SplitRules", "split_article", "split_lazily", "split_sentences"]
 
@@ -557,7 +561,33 @@ def split_lazily(
     if line_end < 0:
         line_end = len(t)
     date = parse_dateline(t[line_start:line_end])
-    return date, _sentences(t, line_end if date else 0, rules)
+    if date is not None:
+        return date, _sentences(t, line_end, rules)
+    below = _dateline_below_headline(t, line_start, line_end)
+    if below is None:
+        return None, _sentences(t, 0, rules)
+    start, end, date = below
+    t = t[:start] + "\n" * (end - start) + t[end:]  # not a sentence; offsets stay valid
+    return date, _sentences(t, 0, rules)
+
+
+def _dateline_below_headline(
+    t: str, line_start: int, line_end: int
+) -> tuple[int, int, datetime.date] | None:
+    """The span and date of a dateline that follows a headline opening the text (BBC plain
+    text: headline, blank line, ``January 14, 2025``), else None."""
+    if not is_headline(t[line_start:line_end]):
+        return None
+    following = _NONSPACE.search(t, line_end)
+    if following is None:
+        return None
+    start = t.rfind("\n", 0, following.start()) + 1
+    if t.count("\n", line_end, start) < 2:  # no blank line under it: not a headline
+        return None
+    end = t.find("\n", start)
+    end = len(t) if end < 0 else end
+    date = parse_dateline(t[start:end])
+    return None if date is None else (start, end, date)
 
 
 def split_sentences(text: str, rules: SplitRules | None = None) -> list[str]:

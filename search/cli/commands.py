@@ -10,6 +10,7 @@ import math
 import shutil
 import sys
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import click
 from .. import __version__
 from ..present.text import COLOR_CHOICES
 from . import runtime
-from .runtime import CommandError, NoMatch, SearchGroup, run
+from .runtime import CommandError, NoMatch, SearchGroup, run, stopping
 
 DEFAULT_INDEX_DIR = "index"
 DEFAULT_SEEDS = "seeds"
@@ -1020,8 +1021,14 @@ def watch_command(paths, index_dir: Path, include, exclude, wait: float, poll: b
     """
     _needs_watchfiles()
     watcher = _watcher(index_dir, paths, include, exclude, wait, poll)
+    with stopping(watcher.stop):
+        watcher.run(ready=_say_watching(paths))
+
+
+def _say_watching(paths) -> Callable[[], None]:
+    """The line `watch` and `serve --watch` print once the first run is done."""
     shown = ", ".join(str(path) for path in (paths or [Path(".")]))
-    watcher.run(ready=lambda: click.echo(f"Watching {shown} (Ctrl-C to stop)", err=True))
+    return lambda: click.echo(f"Watching {shown} (Ctrl-C to stop)", err=True)
 
 
 @cli.group("alert")
@@ -1221,7 +1228,7 @@ def serve_command(
     if watcher is None:
         server.run(index_dir, sock)
         return
-    thread = threading.Thread(target=_watch_beside, args=(watcher,), daemon=True)
+    thread = threading.Thread(target=_watch_beside, args=(watcher, watched), daemon=True)
     thread.start()
     try:
         server.run(index_dir, sock)
@@ -1230,12 +1237,12 @@ def serve_command(
         thread.join(timeout=10)
 
 
-def _watch_beside(watcher) -> None:
+def _watch_beside(watcher, paths) -> None:
     """A server's watcher thread: its errors are one line, and the page goes on serving."""
     from ..errors import SearchError
 
     try:
-        watcher.run(ready=lambda: click.echo("Watching for changes", err=True))
+        watcher.run(ready=_say_watching(paths))
     except SearchError as error:
         click.echo(f"search: watching stopped: {error}", err=True)
 

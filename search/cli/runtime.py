@@ -11,6 +11,8 @@ import errno
 import os
 import signal
 import sys
+import threading
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 import click
@@ -69,7 +71,7 @@ class SearchGroup(click.Group):
         except KeyboardInterrupt:
             _interrupts.hold()
             _interrupts.tell()
-            ctx.exit(130)
+            ctx.exit(_interrupts.status)
 
     def _invoke_command(self, ctx: click.Context):
         try:
@@ -86,7 +88,10 @@ class SearchGroup(click.Group):
         except KeyboardInterrupt:
             # Not Click's "Aborted!" and exit 1: 1 means "no match" here.
             _interrupts.tell()
-            ctx.exit(130)
+            ctx.exit(_interrupts.status)
+        except click.UsageError as error:
+            _name_the_command(error, ctx)
+            raise
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:
@@ -98,6 +103,17 @@ class SearchGroup(click.Group):
             ) from None
         finally:
             _interrupts.hold()
+
+
+def _name_the_command(error: click.UsageError, ctx: click.Context) -> None:
+    """Click raises a missing option value (`search trend oil --by`) without the command's
+    context, and its message would point at `search --help`: give it the subcommand's."""
+    group, name = ctx.command, ctx.invoked_subcommand
+    if error.ctx is not None or not name or not isinstance(group, click.Group):
+        return
+    command = group.get_command(ctx, name)
+    if command is not None:
+        error.ctx = click.Context(command, info_name=name, parent=ctx)
 
 
 class _Output:
@@ -174,6 +190,12 @@ class _Interrupts:
     def __init__(self) -> None:
         self.seen = False
         self.told = False
+        self.terminated = False  # the signal was SIGTERM (`stopping`): exit 143
+        self.stops: list[threading.Event] = []  # set on every signal (`stopping`)
+
+    @property
+    def status(self) -> int:
+        return 128 + (signal.SIGTERM if self.terminated else signal.SIGINT)
 
     def install(self) -> None:
         """Note every Ctrl-C (unless it is ignored, as in a background job) and every
@@ -191,11 +213,20 @@ class _Interrupts:
         sys.unraisablehook = unraisable
 
     def _raise(self, signum, frame) -> None:
-        self.seen = True
+        self._noted(signum)
         raise KeyboardInterrupt
 
     def _note(self, signum, frame) -> None:
+        self._noted(signum)
+
+    def _noted(self, signum: int) -> None:
+        """Note a signal, and set the stop events first: a KeyboardInterrupt raised inside
+        a finalizer is swallowed (it only reaches `sys.unraisablehook`), and a long-running
+        command must end anyway."""
         self.seen = True
+        self.terminated = self.terminated or signum == signal.SIGTERM
+        for stop in self.stops:
+            stop.set()
 
     def hold(self) -> None:
         """From now on a Ctrl-C is only noted: the command is ending."""
@@ -213,10 +244,28 @@ class _Interrupts:
         self.seen = True
         if not self.told:
             self.told = True
-            click.echo("search: interrupted", err=True)
+            click.echo(self.line(), err=True)
+
+    def line(self) -> str:
+        return "search: terminated" if self.terminated else "search: interrupted"
 
 
 _interrupts = _Interrupts()
+
+
+@contextmanager
+def stopping(stop: threading.Event) -> Iterator[None]:
+    """For a command that runs until stopped (`search watch`): a Ctrl-C or a SIGTERM also
+    sets `stop`, so the command ends even when the KeyboardInterrupt was swallowed on the
+    way (raised in a finalizer, where Python only prints it), and SIGTERM ends it as Ctrl-C
+    does: one line (`search: terminated`) and exit 143. Call from the main thread."""
+    _interrupts.stops.append(stop)
+    previous = signal.signal(signal.SIGTERM, _interrupts._raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _interrupts.stops.remove(stop)
 
 
 def _quiet_broken_pipe() -> None:
@@ -266,8 +315,8 @@ def _finish(status: int) -> None:
             status = 2
     if _interrupts.seen:
         if not _interrupts.told:
-            _say("search: interrupted")
-        status = 130
+            _say(_interrupts.line())
+        status = _interrupts.status
     with suppress(OSError, ValueError, AttributeError):
         sys.stderr.flush()
     os._exit(status)

@@ -247,6 +247,7 @@ def article_page(
                     Copy(index.name_of(path), path)
                     for path in sorted(owners.paths[other] for other in copies[number])
                 ],
+                language=fields.get("language") or "en",
             )
         )
     return page

@@ -789,7 +789,7 @@ class SearchIndex(ClosedOnExit):
         trend buckets dates itself), from one unscored search: no stored field is read.
         At `scope` "article": the sentences holding a wanted word in the articles matched
         (`--scope article`)."""
-        key = (parsed.text, parsed.match_any, scope)
+        key = (parsed.text, parsed.match_any, parsed.language, scope)  # all that shapes them
         if self._matches is not None and self._matches[0] == key:
             return self._matches[1]
         found = self._documents_matching(parsed, scope)

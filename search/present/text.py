@@ -258,6 +258,7 @@ def article_match_json(match) -> dict:
         "title": match.title,
         "url": match.url,
         "copies": [copy_json(copy) for copy in match.copies],
+        "language": match.language,
     }
 
 

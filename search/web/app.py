@@ -64,6 +64,8 @@ WORKERS = 4
 TIME_LIMIT = 10.0  # seconds a request may wait for its search
 FRESHNESS_INTERVAL = 0.5  # seconds between two looks at the index on disk
 MAX_LIMIT = 1000
+MAX_WORDS = 1000  # /api/words' n, as `search words -n`
+MAX_QUERIES = 10  # /api/trend's repeated q
 MAX_DIGITS = 18  # the longest number a parameter may have (a page, an offset, a sentence)
 MAX_WINDOW = 10_000  # offset + limit, as Elasticsearch's index.max_result_window
 PAGE_SIZE = 10
@@ -429,9 +431,16 @@ async def api_status(request: Request) -> Response:
 
 
 def _filters(request: Request) -> Options:
-    """`any`, `since`, `until` and `scope` of a trend or words request."""
+    """`any`, `since`, `until`, `scope` and `lang` of a trend or words request, read as
+    /api/search reads them."""
     since, until = _dates(request)
-    return Options(match_any=_flag(request, "any"), since=since, until=until, scope=_scope(request))
+    return Options(
+        match_any=_flag(request, "any"),
+        since=since,
+        until=until,
+        scope=_scope(request),
+        language=_one(request, "lang").strip() or None,
+    )
 
 
 def _by(request: Request, default: str = "month") -> str:
@@ -471,6 +480,8 @@ async def api_trend(request: Request) -> Response:
     texts = request.query_params.getlist("q")
     if not texts:
         raise BadRequest("q is missing; give a query, and repeat q to compare")
+    if len(texts) > MAX_QUERIES:
+        raise BadRequest(f"{len(texts)} queries (q) is too many; compare at most {MAX_QUERIES}")
     options = _filters(request)
     parsed = [question(text, options) for text in texts]
     by = _by(request)
@@ -512,7 +523,9 @@ def _significant(terms, found) -> dict:
 async def api_words(request: Request) -> Response:
     options = _filters(request)
     parsed = question(_one(request, "q"), options)
-    limit = _number(request, "n", 20, 1, MAX_LIMIT)
+    limit = _number(request, "n", 20, 1)
+    if limit > MAX_WORDS:
+        raise BadRequest(f"n={limit} is too many; at most {MAX_WORDS} terms in each list")
     score = _one(request, "score", "g2") or "g2"
     if score not in SCORES:
         raise BadRequest(f"score={score!r} is not one of {', '.join(SCORES)}")
