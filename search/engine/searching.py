@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
@@ -54,7 +54,6 @@ from ..model import (
 from . import store
 from .analysis import in_languages
 from .analysis import term as language_term
-from .columns import Columns, read_columns, record_values, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, SpellingBonus, WrittenTerm, parse_query, parse_query_with
@@ -71,8 +70,13 @@ from .scope import (
 from .scope import article_page as _article_page
 from .store import live_snapshot
 from .stories import sentence_key
-from .trend import Counter, buckets
 
+if TYPE_CHECKING:
+    from .columns import Columns
+
+# What only a trend, the words, the sources or --scope article ask is imported by the method
+# that asks it (`columns`, `trend`, `significant`): a plain query process does not load it
+# (tests/test_layout.py holds this).
 # The plain words of a query (a word's alternatives: `IT` or `^IT`).
 _WORDS = (wq.Term, WrittenTerm)
 
@@ -708,6 +712,8 @@ class SearchIndex(ClosedOnExit):
         bucket; dates kept from `since` to `until`; undated matches counted apart. At
         `scope` "article" the words may be anywhere in an article, and its sentences that
         hold one of them are its matching sentences."""
+        from .trend import Counter, buckets
+
         with self._budgeted(), store.guard(self.folder):
             counter = Counter(self.columns(), by, since, until)
             counted = []
@@ -732,6 +738,7 @@ class SearchIndex(ClosedOnExit):
     ) -> Significant:
         """The words, two-word phrases and names that set the query's matching sentences
         apart from the whole index (see `search.engine.significant`)."""
+        from .columns import term_documents
         from .significant import background_sample, significant
 
         with self._budgeted(), store.guard(self.folder):
@@ -775,6 +782,8 @@ class SearchIndex(ClosedOnExit):
     def sources(self) -> list[SourceCount]:
         """Every source with its articles and the first and last of their dates, from the
         article records' postings (no columns needed)."""
+        from .columns import record_values
+
         reader = self._searcher.reader()
         dates = record_values(reader, "date")
         found: dict[str, list] = {}
@@ -793,6 +802,8 @@ class SearchIndex(ClosedOnExit):
         """Each document's article, and each article's date, source and story, read from
         the postings once per open snapshot (see `search.engine.columns`)."""
         if self._columns is None:
+            from .columns import read_columns
+
             self._columns = read_columns(self._searcher.reader())
         return self._columns
 
@@ -820,6 +831,8 @@ class SearchIndex(ClosedOnExit):
         core = unbonused(resolved.query)
         if isinstance(core, wq.Term) and resolved.mask is None:
             # One word: its postings are its matches, read a block at a time.
+            from .columns import term_documents
+
             return term_documents(self._searcher.reader(), core.fieldname, core.text)
         return self._search(resolved.query, limit=None, scored=False, mask=resolved.mask).docs()
 
