@@ -1157,6 +1157,9 @@ class SearchIndex(ClosedOnExit):
         core = unbonused(parsed.query)
         if not collapse and isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
             return self._documents_holding(core.fieldname, core.text)
+        words = _or_of_words(core)
+        if not collapse and words and not parsed.dated:
+            return len(self._documents_of_words(words, parsed.mask))
         found = self._search(parsed.query, limit=None, scored=False, **self._limits(parsed))
         if not collapse:
             return len(found)
@@ -1166,6 +1169,22 @@ class SearchIndex(ClosedOnExit):
         """The different `copy` keys of `documents` (sorted)."""
         self._check_deadline()
         return set(self._keys_by_document(documents).values())
+
+    def _documents_of_words(self, words: list, mask) -> set[int]:
+        """The live documents holding any of `words`, less those `mask` matches, read from
+        the postings a block at a time: Whoosh's collector walks an OR one document at a
+        time (54 ms for the 35,415 sentences `--any` finds for `U.S. trade deficit` at
+        200k sentences)."""
+        from .columns import term_documents
+
+        reader = self._searcher.reader()
+        found: set[int] = set()
+        for word in words:
+            self._check_deadline()
+            found.update(term_documents(reader, word.fieldname, word.text))
+        if mask is not None and found:
+            found -= self._documents(mask)
+        return found
 
     def _documents_holding(self, fieldname: str, text: str) -> int:
         """How many live documents hold a term: its document frequency in each segment,
@@ -1337,6 +1356,22 @@ def _terms_of(fields: dict) -> dict:
     if not language or language == DEFAULT:
         return {}
     return {"terms": " ".join(our_terms(fields["text"], language))}
+
+
+def _or_of_words(node) -> list | None:
+    """The words of a query that is words joined by OR alone (what `--any` makes of plain
+    words), else None."""
+    if type(node) in _WORDS:
+        return [node]
+    if type(node) is not wq.Or:
+        return None
+    words = []
+    for child in node.subqueries:
+        found = _or_of_words(child)
+        if found is None:
+            return None
+        words.extend(found)
+    return words
 
 
 def _every_word(node) -> bool:
