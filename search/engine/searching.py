@@ -163,7 +163,7 @@ class SearchIndex(ClosedOnExit):
         self._owners: Owners | None = None
         self._languages: list[Language] | None = None
         # Resolved queries by the identity of the compiled query (kept beside it).
-        self._resolutions: dict[int, tuple[Any, ParsedQuery]] = {}
+        self._resolutions: dict[int, tuple[Any, Any]] = {}
 
     @classmethod
     def open(
@@ -1199,11 +1199,11 @@ class SearchIndex(ClosedOnExit):
         its count, its undated matches and its scope note of one query."""
         kept = self._resolutions.get(id(parsed.query))
         if kept is None or kept[0] is not parsed.query:
-            kept = (parsed.query, replace(parsed, query=self._resolved_query(parsed.query)))
+            kept = (parsed.query, self._resolved_query(parsed.query))
             if len(self._resolutions) >= _RESOLUTIONS_KEPT:
                 self._resolutions.clear()
             self._resolutions[id(parsed.query)] = kept
-        return kept[1]
+        return replace(parsed, query=kept[1])
 
     def _resolved_query(self, query):
         """`article:NAME` turned into the paths that NAME names; spelling bonuses that every
