@@ -47,6 +47,8 @@ _FIELD = re.compile(r"(\w+):(?=[^\s)])")
 _PHRASE = re.compile(r'"([^"]*)"(?:~(\d+))?')
 _RANGE = re.compile(r"[\[{][^\]}]*[\]}]")
 _BARE = re.compile(r"[^\s()]+")
+# One word (letters, digits, apostrophes, dots and hyphens) or one quoted phrase.
+_ALONE = re.compile(r"[\w'’.‐‑-]+|\"[^\"]*\"")
 
 
 class QuestionSettings(Protocol):
@@ -180,16 +182,16 @@ class Question:
         return replace(self, text=text, terms=terms, words=words)
 
     def alone(self) -> bool:
-        """Whether the question is one term and no operator between terms, so `--any`
-        could not change what it matches."""
-        return len(self.terms) <= 1
+        """Whether the question is one word or one quoted phrase and nothing else, so
+        that `--any` could not change what it matches."""
+        return len(self.terms) == 1 and _ALONE.fullmatch(self.text) is not None
 
 
 def read_terms(text: str) -> tuple[Term, ...]:
     """The terms of a query in the order typed (see `Term`)."""
     terms: list[Term] = []
-    groups = [False]  # whether each open group is negated
-    negate = False
+    groups = [(False, None)]  # each open group: whether it is negated, and its field
+    negate, field = False, None
     position = 0
     while position < len(text):
         if (space := _SPACE.match(text, position)) is not None:
@@ -197,8 +199,9 @@ def read_terms(text: str) -> tuple[Term, ...]:
             continue
         char = text[position]
         if char == "(":
-            groups.append(groups[-1] ^ negate)
-            negate, position = False, position + 1
+            outer_negated, outer_field = groups[-1]
+            groups.append((outer_negated ^ negate, field or outer_field))
+            negate, field, position = False, None, position + 1
             continue
         if char == ")":
             if len(groups) > 1:
@@ -214,19 +217,20 @@ def read_terms(text: str) -> tuple[Term, ...]:
         if at_start and _MINUS.match(text, position):
             negate, position = not negate, position + 1
             continue
-        term, position = _term(text, position)
-        terms.append(replace(term, negated=groups[-1] ^ negate))
-        negate = False
+        named = _FIELD.match(text, position)
+        if named is not None and _ALIASES.get(named.group(1), named.group(1)) in FIELDS:
+            field, position = _ALIASES.get(named.group(1), named.group(1)), named.end()
+            if text[position] == "(":  # `title:(peace talks)`: the field of a group
+                continue
+        negated, group_field = groups[-1]
+        term, position = _term(text, position, field or group_field)
+        terms.append(replace(term, negated=negated ^ negate))
+        negate, field = False, None
     return tuple(terms)
 
 
-def _term(text: str, position: int) -> tuple[Term, int]:
-    """The term that starts at `position`, and where it ends."""
-    field = None
-    named = _FIELD.match(text, position)
-    if named is not None and _ALIASES.get(named.group(1), named.group(1)) in FIELDS:
-        field = _ALIASES.get(named.group(1), named.group(1))
-        position = named.end()
+def _term(text: str, position: int, field: str | None) -> tuple[Term, int]:
+    """The term (of `field`) whose value starts at `position`, and where it ends."""
     phrase = _PHRASE.match(text, position)
     if phrase is not None:
         start, end = phrase.span(1)
