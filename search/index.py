@@ -294,7 +294,7 @@ class Index(ClosedOnExit):
                 "{score} {value!r} is not a measure; use one of {measures}",
                 options=("score",),
                 value=score,
-                measures=SIGNIFICANCE,
+                measures=", ".join(SIGNIFICANCE),
             )
         parsed = _compiled(query, options)
         if options.scope not in SCOPES:

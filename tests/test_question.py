@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import invoke
 from search.engine.query import compile_question, parse_query
 from search.engine.schema import QUERY_FIELDS
 from search.errors import QueryError
@@ -265,3 +266,17 @@ def test_word_positions_are_kept() -> None:
         Word("Manchester", 0),
         Word("Manchester", 14),
     )
+
+
+def test_the_any_hint_counts_what_any_finds_with_the_same_options(corpus_index: Path):
+    """`--any` is the question with another option: with `--include-undated` it keeps the
+    undated matches, so the hint on a miss counts them too (it left them out before)."""
+    dated = ["--since", "2025-01-01", "--include-undated", "--index-dir", str(corpus_index)]
+    counted = invoke("query", "ceasefire", "--any", "-c", *dated)
+    missed = invoke("query", "ceasefire zqxv", *dated)
+    assert (counted.exit_code, missed.exit_code) == (0, 1)
+    assert missed.stderr == (
+        f'No matches for "ceasefire zqxv". --any finds {int(counted.stdout)} sentences with '
+        "some of the words.\n"
+    )
+    assert int(counted.stdout) == 3
