@@ -324,7 +324,8 @@ class SearchIndex(ClosedOnExit):
             query = self._expanded(self._resolved(parsed).query)
             touched: set[int] = set()
             found = self._scoped(replace(parsed, query=query), touched)
-            story_of = self._story_of_article() if collapse else None
+            # No article matched: no story to read (every article's, from the postings).
+            story_of = self._story_of_article() if collapse and found else None
             page = _article_page(self, query, found, touched, limit, sort, offset, best, story_of)
             return page, _story_count(found, story_of)
 
@@ -333,7 +334,7 @@ class SearchIndex(ClosedOnExit):
         with self._budgeted(), store.guard(self.folder):
             query = self._expanded(self._resolved(parsed).query)
             found = self._scoped(replace(parsed, query=query))
-            return _story_count(found, self._story_of_article() if collapse else None)
+            return _story_count(found, self._story_of_article() if collapse and found else None)
 
     def _story_of_article(self) -> Callable[[int], str]:
         """Article number (of `owners`) -> its story id (its path when it has none)."""
