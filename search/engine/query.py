@@ -22,8 +22,9 @@ higher.
 
 Whoosh's parser is forgiving (a stray quote or parenthesis is taken
 literally) but it has two cliffs: time quadratic in the length of one word
-and RecursionError on deep nesting. `parse_query` refuses both with a limit
-before Whoosh sees them, and refuses queries that leave nothing to search.
+and RecursionError on deep nesting. Reading the text into a `search.question.Question`
+refuses both with a limit before Whoosh sees them; `compile_question` makes the Whoosh
+query of a Question (once per Question) and refuses queries that leave nothing to search.
 """
 
 from __future__ import annotations
