@@ -190,7 +190,7 @@ class Question:
 def read_terms(text: str) -> tuple[Term, ...]:
     """The terms of a query in the order typed (see `Term`)."""
     terms: list[Term] = []
-    groups: list[tuple[bool, str | None]] = [(False, None)]  # negated? its field?
+    groups: list[tuple[bool, str | None]] = [(False, None)]  # each open: negated, field
     negate, field = False, None
     position = 0
     while position < len(text):
