@@ -300,11 +300,11 @@ class Overviews:
         self._kept: OrderedDict[tuple, dict] = OrderedDict()
 
     def get(self, index: Index, parsed, compare, by: str, scope: str = "sentence") -> dict:
+        # The questions themselves (language and --any included), whatever their dates.
         key = (
             index.snapshot,
-            parsed.text,
-            parsed.match_any,
-            compare.text if compare else None,
+            _everywhen(parsed),
+            _everywhen(compare) if compare else None,
             by,
             scope,
         )
@@ -324,14 +324,18 @@ def _overview(index: Index, parsed, compare, by: str, scope: str = "sentence") -
     """What the page shows around the hits, over every date whatever the page's date filter:
     the query's trend (and its comparison's), its sources, and its distinctive words (on a
     smaller sample than `search words`)."""
-    everywhen = replace(parsed, since=None, until=None, include_undated=False)
     queries = [parsed] if compare is None else [parsed, compare]
     scoped = Options(scope=scope)
     return {
         "trend": index.trend(queries, by, scoped),
         "sources": index.trend([parsed], "source", scoped),
-        "words": index.words(everywhen, scoped, limit=PAGE_WORDS, sample=PAGE_SAMPLE),
+        "words": index.words(_everywhen(parsed), scoped, limit=PAGE_WORDS, sample=PAGE_SAMPLE),
     }
+
+
+def _everywhen(asked: Question) -> Question:
+    """The question over every date: what the page's overview shows, whatever its filter."""
+    return replace(asked, since=None, until=None, include_undated=False)
 
 
 # Highlighting: escaped text, our own tags around the library's match spans ----------
