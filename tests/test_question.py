@@ -157,6 +157,17 @@ TEXTS = TEXTS.flatmap(
         st.sampled_from(["", " ", "  "]), min_size=len(pieces), max_size=len(pieces)
     ).map(lambda gaps: "".join(gap + piece for gap, piece in zip(gaps, pieces, strict=True)))
 )
+# Short queries of words the corpus holds, some misspelled: misses a correction may fix.
+TYPOS = st.lists(
+    st.sampled_from(
+        [
+            "peacekeping", "troups", "ceasfire", "talks", "Turkey", "Turkye", "-Russia", "OR",
+            '"ceasfire talks"', "ceasefire", "Ankra", "zqxv", "source:bbc", "peace*", "NOT",
+        ]
+    ),
+    min_size=1,
+    max_size=3,
+).map(" ".join)  # fmt: skip
 # The words of a query as a did-you-mean read them from its text before it was read once.
 OLD_WORD = re.compile(r"(?<![\w:])[^\W\d_][\w'’]*(?![\w:*~])", re.UNICODE)
 
@@ -217,8 +228,8 @@ def corpus_reader(corpus_build):
         yield index.reader, index
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(TEXTS, st.booleans())
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS | TYPOS, st.booleans())
 def test_read_once_answers_as_reading_the_text_for_each_question(corpus_reader, text, any_word):
     """Hits, suggestion and `--any` count are what they were when each question read the
     text again (a correction from the rewritten text, --any from the text with match_any)."""
