@@ -51,7 +51,8 @@ def compile_package(search: Path) -> None:
         "import compileall, os, search; "
         "compileall.compile_dir(os.path.dirname(search.__file__), quiet=1)"
     )
-    subprocess.run([interpreter_of(search), "-c", code], check=True)
+    # -I: not the `search` of the current folder (`-c` puts it first on the path), the install's
+    subprocess.run([interpreter_of(search), "-I", "-c", code], check=True)
 
 
 def median_pair(runs: list[tuple[float, float]]) -> tuple[float, float]:
