@@ -80,9 +80,6 @@ class Language:
     months: dict[str, int] = field(repr=False)  # dateline month words, with their number
     split_rules: SplitRules | None = field(default=None, repr=False)  # None: English's
     turkic: bool = False  # dotted and dotless i: "İ" lowercases to "i", "I" to "ı"
-    # simplemma's compact dictionaries: 1.7 instead of 2.8 s of CPU to load four languages for
-    # a query, and Polish in 50 MB instead of 400.
-    low_memory: bool = True
     _keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @property
@@ -104,7 +101,7 @@ class Language:
         found = self._keys.get(word)
         if found is None:
             lowered = self.lower(word)
-            found = self.lower(_lemmatizer()(lowered, self.code, self.low_memory))
+            found = self.lower(_lemmatizer()(lowered, self.code))
             if len(self._keys) < _MAX_CACHED:
                 self._keys[word] = found
         return found
@@ -119,18 +116,20 @@ _MAX_CACHED = 200_000
 
 @functools.cache
 def _lemmatizer():
+    """simplemma's lemmatizer (greedy), reading its dictionaries through `search.lemmas`: an
+    index's stored copies when it has them, else simplemma's own low-memory reader."""
     try:
-        import simplemma
+        from simplemma import Lemmatizer
+        from simplemma.strategies import DefaultStrategy
     except ImportError:
         raise LanguageUnavailable(
             "reading languages other than English needs the languages extra; "
             "pip install -e '.[languages]'"
         ) from None
+    from .lemmas import Dictionaries
 
-    def lemmatize(word: str, code: str, low_memory: bool) -> str:
-        return simplemma.lemmatize(word, code, greedy=True, low_memory=low_memory)
-
-    return lemmatize
+    strategy = DefaultStrategy(greedy=True, dictionary_factory=Dictionaries())
+    return Lemmatizer(lemmatization_strategy=strategy).lemmatize
 
 
 def _months(*rows: str) -> dict[str, int]:

@@ -36,6 +36,7 @@ from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
+from .. import lemmas
 from ..errors import InputError, QueryError, QueryTimeoutError
 from ..language import DEFAULT, LANGUAGES, Language
 from ..model import (
@@ -139,6 +140,7 @@ class SearchIndex(ClosedOnExit):
         budget: float | None = DEFAULT_BUDGET,
     ) -> None:
         self.folder = folder
+        lemmas.read_from(folder / store.LEMMAS)  # a query reads the stored dictionaries
         self.verified = verified
         self.snapshot = snapshot
         # Seconds each question (find, count, articles, did_you_mean, ...) may run; None
