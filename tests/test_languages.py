@@ -445,3 +445,29 @@ def test_article_scope_rows_carry_their_language(mixed_index: Path, listed: tupl
         ("fr", "fr"),
         ("tr", "tr"),
     ]
+
+
+@pytest.mark.parametrize("scope", ["sentence", "article"])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("Istanbul",), (4, 4)),
+        (("Istanbul", "--lang", "de"), (1, 1)),
+        (("Istanbul lang:de",), (1, 1)),
+        (("Istanbul -lang:en",), (3, 3)),
+        (("Istanbul", "--lang", "en"), (1, 1)),
+        (("lang:de",), (1, 3)),  # the dated German article; de2 has no date
+        (("lang:en",), (1, 2)),
+        (("date:2025 lang:fr",), (1, 3)),
+    ],
+)
+def test_trend_counts_in_a_language(
+    mixed_index: Path, scope: str, args: tuple, expected: tuple[int, int]
+) -> None:
+    # At article scope a filter's documents (every sentence of the articles it keeps, and
+    # their records) are no sentences holding a wanted word: the counts are the sentence
+    # scope's for a query whose words all meet in one sentence.
+    result = invoke("trend", "--json", "--scope", scope, "--index-dir", str(mixed_index), *args)
+    assert result.exit_code == 0, result.stderr
+    (row,) = map(json.loads, result.stdout.splitlines())
+    assert (row["articles"], row["sentences"]) == expected

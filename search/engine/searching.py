@@ -64,6 +64,7 @@ from .schema import ARTICLE, article_fields, article_records, our_terms, sentenc
 from .scope import (
     BEST_SENTENCES,
     Owners,
+    is_filter,
     matching_articles,
     read_owners,
     scope_matters,
@@ -352,13 +353,18 @@ class SearchIndex(ClosedOnExit):
     def _scoped(self, parsed: ParsedQuery, touched: set[int] | None = None) -> set[int]:
         """The articles (numbers of `owners`) an expanded, resolved query matches at article
         scope, within its date filter: each leaf's documents read once, then sets. The
-        leaves' documents are added to `touched`, if given (the sentences worth scoring)."""
+        documents of the leaves that search words (not `lang:`, `date:`, ... filters: see
+        `scope.is_filter`) are added to `touched`, if given (the sentences worth scoring and
+        counting)."""
         owners = self.owners()
+        searched = False  # whether a leaf searched words
 
         def leaf(node) -> set[int]:
+            nonlocal searched
             self._check_deadline()
             documents = self._documents(node)
-            if touched is not None:
+            if touched is not None and not is_filter(node):
+                searched = True
                 touched.update(documents)
             return owners.articles_of(documents)
 
@@ -369,6 +375,14 @@ class SearchIndex(ClosedOnExit):
                 found -= owners.articles_of(outside)
             else:
                 found &= owners.articles_of(inside)
+        if touched is not None and not searched:  # filters alone (`lang:de`): whole articles
+            records = set(term_documents(self._searcher.reader(), "kind", ARTICLE))
+            touched.update(
+                docnum
+                for number in found
+                for docnum in owners.documents[number]
+                if docnum not in records
+            )
         return found
 
     def article(
