@@ -765,16 +765,27 @@ class SearchIndex(ClosedOnExit):
                 for leaf in query.leaves()
                 if isinstance(leaf, wq.Term) and leaf.fieldname == "text"
             }
+            once, keys = self._each_sentence_once(sorted(found))
             return significant(
                 self._searcher,
-                found,
+                once,
                 own,
                 limit,
                 score,
                 self._check_deadline,
                 sample,
                 self._background,
+                extra=lambda docnum: self._documents_holding("copy", keys[docnum]) - 1,
             )
+
+    def _each_sentence_once(self, documents: list[int]) -> tuple[list[int], dict[int, str]]:
+        """`documents` (sorted) with each sentence once: the first document of each `copy`
+        key (copies of one story hold the same sentences); and the key of each."""
+        keys = self._keys_by_document(documents)
+        first: dict[str, int] = {}
+        for docnum in documents:
+            first.setdefault(keys[docnum], docnum)
+        return sorted(first.values()), keys
 
     def sources(self) -> list[SourceCount]:
         """Every source with its articles and the first and last of their dates, from the
