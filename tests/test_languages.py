@@ -101,6 +101,45 @@ SPLITS = [
             "Prof. Nowak milczał.",
         ],
     ),
+    # A sentence that starts in lowercase (a wire's truncated lead, a treebank's): after a
+    # word of five letters or more that is no abbreviation, the period ends the sentence.
+    (
+        "it",
+        "La Juventus ha vinto la partita. poi i tifosi sono scesi in piazza (distr. da Ansa).",
+        ["La Juventus ha vinto la partita.", "poi i tifosi sono scesi in piazza (distr. da Ansa)."],
+    ),
+    (
+        "it",
+        "Lo prevede l'art. 5 della l. 633/1941. Il Sig. Rossi ecc. non era presente.",
+        ["Lo prevede l'art. 5 della l. 633/1941.", "Il Sig. Rossi ecc. non era presente."],
+    ),
+    (
+        "de",
+        "Die Frist endet insbes. am Montag. Die Kosten stiegen um 5 Mio. bzgl. der Planung.",
+        ["Die Frist endet insbes. am Montag.", "Die Kosten stiegen um 5 Mio. bzgl. der Planung."],
+    ),
+    # Units end a sentence before a capital ("млн. У"); a speech tag after a dash does not.
+    (
+        "uk",
+        "Бюджет становить 684,9 млрд грн. У 2016 році було менше. «Чому?» — запитаєте ви.",
+        ["Бюджет становить 684,9 млрд грн.", "У 2016 році було менше.", "«Чому?» — запитаєте ви."],
+    ),
+    (
+        "uk",
+        "Штаб розташований у м. Київ на вул. Хрещатик. Там працює 30 тис. людей.",
+        ["Штаб розташований у м. Київ на вул. Хрещатик.", "Там працює 30 тис. людей."],
+    ),
+    (
+        "es",
+        "Vive en el No. 5 de la calle. Unos dicen que sí y otros que no. El caso BMW v. Gore "
+        "sigue abierto. María Sánchez (n. 1985) llegó ayer.",
+        [
+            "Vive en el No. 5 de la calle.",
+            "Unos dicen que sí y otros que no.",
+            "El caso BMW v. Gore sigue abierto.",
+            "María Sánchez (n. 1985) llegó ayer.",
+        ],
+    ),
 ]
 
 
