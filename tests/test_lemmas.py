@@ -32,6 +32,7 @@ def own() -> StreamMap:
     return StreamMap(CODE)
 
 
+@pytest.mark.slow
 def test_every_form_reads_as_simplemma_reads_it(stored: Path, own: StreamMap) -> None:
     copy = lemmas.Stored(stored, CODE)
     forms = list(own)

@@ -444,4 +444,4 @@ def store_dictionary(folder: Path, code: str) -> None:
     for other in where.glob(f"{code}-simplemma-*.dict"):
         if other != path:
             other.unlink(missing_ok=True)
-    atomic_write(path, lemmas.build(code))
+    atomic_write(path, lemmas.stored(code) or lemmas.build(code))
