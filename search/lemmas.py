@@ -184,7 +184,10 @@ class Stored(Mapping[str, str]):
                 raise StoredUnusable("truncated")
             views.append(memoryview(data)[at : at + size])
             at += size + (-size % 8)
-        if zlib.crc32(b"".join(bytes(view) for view in views[:3])) != header["check"]:
+        check = 0
+        for view in views[:3]:
+            check = zlib.crc32(view, check)
+        if check != header["check"]:
             raise StoredUnusable("restart points altered")
         self._reverse = bool(header["reverse"])
         self._count = int(header["count"])
