@@ -67,6 +67,10 @@ def _rows(index: Path, *args: str) -> list[tuple]:
             ("sanctions", "--lang", "en"),
             [("word", "us", 3, 3), ("word", "the", 3, 8), ("name", "U.S", 3, 3)],
         ),
+        (  # a filter: the copies are counted in the index, not among the matches
+            ("sanctions", "--since", "2025-01-01"),
+            [("word", "us", 3, 3), ("word", "the", 3, 8), ("name", "U.S", 3, 3)],
+        ),
         (
             ("sanctions", "--scope", "article"),
             [("word", "us", 3, 3), ("word", "the", 3, 8), ("name", "U.S", 3, 3)],

@@ -765,7 +765,7 @@ class SearchIndex(ClosedOnExit):
                 for leaf in query.leaves()
                 if isinstance(leaf, wq.Term) and leaf.fieldname == "text"
             }
-            once, keys = self._each_sentence_once(sorted(found))
+            once, extra = self._each_sentence_once(sorted(found), query, parsed, scope)
             return significant(
                 self._searcher,
                 once,
@@ -775,17 +775,28 @@ class SearchIndex(ClosedOnExit):
                 self._check_deadline,
                 sample,
                 self._background,
-                extra=lambda docnum: self._documents_holding("copy", keys[docnum]) - 1,
+                extra=extra,
             )
 
-    def _each_sentence_once(self, documents: list[int]) -> tuple[list[int], dict[int, str]]:
+    def _each_sentence_once(self, documents: list[int], query, parsed, scope: str):
         """`documents` (sorted) with each sentence once: the first document of each `copy`
-        key (copies of one story hold the same sentences); and the key of each."""
+        key (copies of one story hold the same sentences); and for a document kept, how
+        many other documents of the index hold its sentence. Without a filter (dates,
+        `lang:`, `source:`, `article:`) at sentence scope every copy of a matching sentence
+        matches too, so they are counted among the matches; otherwise in the index."""
         keys = self._keys_by_document(documents)
         first: dict[str, int] = {}
+        held: dict[str, int] = {}
         for docnum in documents:
-            first.setdefault(keys[docnum], docnum)
-        return sorted(first.values()), keys
+            key = keys[docnum]
+            first.setdefault(key, docnum)
+            held[key] = held.get(key, 0) + 1
+        filtered = parsed.dated or scope != "sentence" or any(map(is_filter, query.leaves()))
+        if filtered:
+            return sorted(
+                first.values()
+            ), lambda docnum: self._documents_holding("copy", keys[docnum]) - 1
+        return sorted(first.values()), lambda docnum: held[keys[docnum]] - 1
 
     def sources(self) -> list[SourceCount]:
         """Every source with its articles and the first and last of their dates, from the

@@ -63,10 +63,13 @@ COMMON_SHARE = 0.002
 
 _WORD = re.compile(r"\w")
 _POSSESSIVE = re.compile(r"['’]s$")
-# A capitalised word (any alphabet's capitals: `str.isupper` of its first letter), and the
-# space that joins two words of one name.
-_CAPITALISED = re.compile(r"[^\W\d_][\w'’.-]*\w|[^\W\d_]")
-_SPACE = re.compile(r"\s+")
+# The capitals of the alphabets we read (Latin with its accents, Greek, Cyrillic): Python's
+# `re` has no class for them.
+_CAPITALS = "".join(sorted({chr(c) for c in range(0x530) if chr(c).isupper()}))
+_CAPITAL = f"[{re.escape(_CAPITALS)}]"
+_NAME = re.compile(
+    rf"(?:{_CAPITAL}[\w'’.-]*\w|{_CAPITAL})(?:\s+(?:{_CAPITAL}[\w'’.-]*\w|{_CAPITAL}))*"
+)
 _TOKENIZER = NewsroomTokenizer("words")
 
 
@@ -182,35 +185,15 @@ def _word(name: str) -> str:
 
 def _names_in(text: str, words_df: Callable[[str], int], common: float) -> set[str]:
     """The runs of capitalised words of a sentence, its opening word left out when common."""
-    names: set[str] = set()
-    run: list[str] = []
-    opens = True  # whether the run is the sentence's first words
-    last_end = -1
-    for match in _CAPITALISED.finditer(text):
-        word = match.group()
-        joined = run and _SPACE.fullmatch(text, last_end, match.start())
-        if not joined:
-            _add_name(names, run, opens, words_df, common)
-            run = []
-            opens = not _WORD.search(text, 0, match.start())
-        if word[0].isupper():
-            run.append(word)
-        else:
-            _add_name(names, run, opens, words_df, common)
-            run, opens = [], False
-        last_end = match.end()
-    _add_name(names, run, opens, words_df, common)
+    names = set()
+    for match in _NAME.finditer(text):
+        words = _POSSESSIVE.sub("", match.group()).split()
+        opens = not _WORD.search(text, 0, match.start())
+        if opens and words_df(_word(words[0])) > common:
+            words = words[1:]  # `The`, `Since`, `We` opening the sentence
+        if words:
+            names.add(" ".join(words))
     return names
-
-
-def _add_name(names: set, run: list[str], opens: bool, words_df, common: float) -> None:
-    if not run:
-        return
-    words = _POSSESSIVE.sub("", " ".join(run)).split()
-    if opens and words and words_df(_word(words[0])) > common:
-        words = words[1:]  # `The`, `Since`, `We` opening the sentence
-    if words:
-        names.add(" ".join(words))
 
 
 class _Foreground(_Counts):
