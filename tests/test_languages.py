@@ -386,6 +386,8 @@ def test_highlights_follow_the_language(mixed_index: Path) -> None:
     [
         (("query", "--lang", "xx", "Istanbul"), "unknown language 'xx'"),
         (("query", "lang:zz Istanbul"), "unknown language 'zz'"),
+        (("trend", "--lang", "xx", "Istanbul"), "unknown language 'xx'"),
+        (("words", "--lang", "xx", "Istanbul"), "unknown language 'xx'"),
     ],
 )
 def test_unknown_language_is_one_line(mixed_index: Path, args: tuple, message: str) -> None:
