@@ -19,7 +19,7 @@ import click
 from .. import __version__
 from ..present.text import COLOR_CHOICES
 from . import runtime
-from .runtime import CommandError, NoMatch, SearchGroup, run, stopping
+from .runtime import CommandError, NoMatch, SearchGroup, run, said, stopping
 
 DEFAULT_INDEX_DIR = "index"
 DEFAULT_SEEDS = "seeds"
@@ -152,8 +152,8 @@ def _match_and_format(
 
     if as_json and as_csv:
         raise CommandError("--json and --csv cannot be used together; choose one")
-    since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until", last=True) if until else None
+    since = check_date(since, "since") if since else None
+    until = check_date(until, "until", last=True) if until else None
     return Options(match_any=match_any, since=since, until=until, scope=scope, language=language)
 
 
@@ -501,8 +501,8 @@ def query_command(
     from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
     from ..present import text as output
 
-    since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until", last=True) if until else None
+    since = check_date(since, "since") if since else None
+    until = check_date(until, "until", last=True) if until else None
     before = before_context if before_context is not None else (context or 0)
     after = after_context if after_context is not None else (context or 0)
     options = Options(
@@ -890,13 +890,14 @@ Example:
 def export_command(
     query, index_dir: Path, export_format: str, index_name: str, since, until, match_any, url
 ) -> None:
-    from ..engine.query import check_date, parse_query
+    from ..engine.query import parse_query
     from ..engine.searching import SearchIndex
     from ..errors import InputError
     from ..present import export
+    from ..question import check_date
 
-    since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until", last=True) if until else None
+    since = check_date(since, "since") if since else None
+    until = check_date(until, "until", last=True) if until else None
     parsed = None
     if query:
         parsed = parse_query(" ".join(query), match_any=match_any, since=since, until=until)
@@ -982,7 +983,9 @@ def _watcher(index_dir: Path, paths, include, exclude, wait: float, poll: bool):
         exclude=exclude,
         wait=wait,
         on_batch=lambda batch: click.echo(batch.line(), err=True),
-        on_warning=lambda line: click.echo(f"search: warning: {output.inert(line)}", err=True),
+        on_warning=lambda line: click.echo(
+            f"search: warning: {output.inert(said(line))}", err=True
+        ),
         force_polling=poll,
     )
 
@@ -1252,7 +1255,7 @@ def _watch_beside(watcher, paths) -> None:
     try:
         watcher.run(ready=_say_watching(paths))
     except SearchError as error:
-        click.echo(f"search: watching stopped: {error}", err=True)
+        click.echo(f"search: watching stopped: {said(error)}", err=True)
 
 
 def main() -> None:
