@@ -36,6 +36,7 @@ from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
+from .. import lemmas
 from ..errors import InputError, QueryError, QueryTimeoutError
 from ..language import DEFAULT, LANGUAGES, Language
 from ..model import (
@@ -62,6 +63,7 @@ from .schema import ARTICLE, article_fields, article_records, our_terms, sentenc
 from .scope import (
     BEST_SENTENCES,
     Owners,
+    is_filter,
     matching_articles,
     read_owners,
     scope_matters,
@@ -146,6 +148,7 @@ class SearchIndex(ClosedOnExit):
         budget: float | None = DEFAULT_BUDGET,
     ) -> None:
         self.folder = folder
+        lemmas.read_from(folder / store.LEMMAS)  # a query reads the stored dictionaries
         self.verified = verified
         self.snapshot = snapshot
         # Seconds each question (find, count, articles, did_you_mean, ...) may run; None
@@ -373,13 +376,18 @@ class SearchIndex(ClosedOnExit):
     def _scoped(self, parsed: ParsedQuery, touched: set[int] | None = None) -> set[int]:
         """The articles (numbers of `owners`) an expanded, resolved query matches at article
         scope, within its date filter: each leaf's documents read once, then sets. The
-        leaves' documents are added to `touched`, if given (the sentences worth scoring)."""
+        documents of the leaves that search words (not `lang:`, `date:`, ... filters: see
+        `scope.is_filter`) are added to `touched`, if given (the sentences worth scoring and
+        counting)."""
         owners = self.owners()
+        searched = False  # whether a leaf searched words
 
         def leaf(node) -> set[int]:
+            nonlocal searched
             self._check_deadline()
             documents = self._documents(node)
-            if touched is not None:
+            if touched is not None and not is_filter(node):
+                searched = True
                 touched.update(documents)
             return owners.articles_of(documents)
 
@@ -390,6 +398,14 @@ class SearchIndex(ClosedOnExit):
                 found -= owners.articles_of(outside)
             else:
                 found &= owners.articles_of(inside)
+        if touched is not None and not searched:  # filters alone (`lang:de`): whole articles
+            records = set(term_documents(self._searcher.reader(), "kind", ARTICLE))
+            touched.update(
+                docnum
+                for number in found
+                for docnum in owners.documents[number]
+                if docnum not in records
+            )
         return found
 
     def article(
@@ -773,16 +789,38 @@ class SearchIndex(ClosedOnExit):
                 for leaf in query.leaves()
                 if isinstance(leaf, wq.Term) and leaf.fieldname == "text"
             }
+            once, extra = self._each_sentence_once(sorted(found), query, parsed, scope)
             return significant(
                 self._searcher,
-                found,
+                once,
                 own,
                 limit,
                 score,
                 self._check_deadline,
                 sample,
                 self._background,
+                extra=extra,
             )
+
+    def _each_sentence_once(self, documents: list[int], query, parsed, scope: str):
+        """`documents` (sorted) with each sentence once: the first document of each `copy`
+        key (copies of one story hold the same sentences); and for a document kept, how
+        many other documents of the index hold its sentence. Without a filter (dates,
+        `lang:`, `source:`, `article:`) at sentence scope every copy of a matching sentence
+        matches too, so they are counted among the matches; otherwise in the index."""
+        keys = self._keys_by_document(documents)
+        first: dict[str, int] = {}
+        held: dict[str, int] = {}
+        for docnum in documents:
+            key = keys[docnum]
+            first.setdefault(key, docnum)
+            held[key] = held.get(key, 0) + 1
+        filtered = parsed.dated or scope != "sentence" or any(map(is_filter, query.leaves()))
+        if filtered:
+            return sorted(
+                first.values()
+            ), lambda docnum: self._documents_holding("copy", keys[docnum]) - 1
+        return sorted(first.values()), lambda docnum: held[keys[docnum]] - 1
 
     def sources(self) -> list[SourceCount]:
         """Every source with its articles and the first and last of their dates, from the
