@@ -399,6 +399,8 @@ class SearchIndex(ClosedOnExit):
             else:
                 found &= owners.articles_of(inside)
         if touched is not None and not searched:  # filters alone (`lang:de`): whole articles
+            from .columns import term_documents
+
             records = set(term_documents(self._searcher.reader(), "kind", ARTICLE))
             touched.update(
                 docnum
