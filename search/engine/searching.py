@@ -847,9 +847,10 @@ class SearchIndex(ClosedOnExit):
         """Each document's article, and each article's date, source and story, read from
         the postings once per open snapshot (see `search.engine.columns`)."""
         if self._columns is None:
-            from .columns import read_columns
+            from .columns import cached_columns
 
-            self._columns = read_columns(self._searcher.reader())
+            generation = Path(self._searcher._ix.storage.folder)
+            self._columns = cached_columns(self._searcher.reader(), generation)
         return self._columns
 
     def _matching_documents(self, parsed: ParsedQuery, scope: str = "sentence"):
