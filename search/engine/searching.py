@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, WrappingCollector
+from whoosh.collectors import FilterCollector, ScoredCollector, WrappingCollector
 from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
@@ -70,6 +70,7 @@ from .scope import (
     wanted_words,
 )
 from .scope import article_page as _article_page
+from .skipping import exact_filters, scored_matches
 from .store import live_snapshot
 from .stories import sentence_key
 
@@ -1486,6 +1487,7 @@ class _GuardedCollector(WrappingCollector):
 
     def set_subsearcher(self, subsearcher, offset) -> None:
         super().set_subsearcher(subsearcher, offset)
+        exact_filters(self.child.matcher)  # a segment with deletions skips blocks too
         if hasattr(self.child, "replace"):
             sound = replaces_soundly(self.child.matcher)
             self.child.replace = self.replace_every if sound else 0
@@ -1494,12 +1496,14 @@ class _GuardedCollector(WrappingCollector):
         return self.child.computes_count()
 
     def matches(self) -> Iterator[int]:
+        child = self.child
+        found = scored_matches(child) if isinstance(child, ScoredCollector) else child.matches()
         if self.deadline is None:
-            yield from self.child.matches()
+            yield from found
             return
         deadline = self.deadline
         clock = time.monotonic
-        for docnum in self.child.matches():
+        for docnum in found:
             if clock() > deadline:
                 raise TimeLimit
             yield docnum
