@@ -267,16 +267,16 @@ def test_a_segment_with_deletions_skips_to_the_same_top(with_deletions, text: st
 
 
 def test_a_segment_with_deletions_skips_blocks(with_deletions, monkeypatch):
-    from search.engine import skipping
+    from search.engine import searching
 
     skipped: list[int] = []
-    original = skipping.DeletionFilter.skip_to_quality
+    original = searching.scored_matches
 
-    def counted(self, minquality):
-        skipped.append(original(self, minquality))
-        return skipped[-1]
+    def counted(collector):
+        yield from original(collector)
+        skipped.append(collector.skipped_times)
 
-    monkeypatch.setattr(skipping.DeletionFilter, "skip_to_quality", counted)
+    monkeypatch.setattr(searching, "scored_matches", counted)
     with_deletions.find(parse_query("government"), limit=1)
     assert sum(skipped) > 0
 

@@ -36,6 +36,13 @@ class DeletionFilter(FilterMatcher):
         self._find_next()
         return skipped
 
+    def __getattr__(self, name: str):
+        """The posting list's `block_max_id`, where it has one: `ranking._BonusedMatcher`
+        then bounds each block by the bonuses in that block, not by all of them."""
+        if name == "block_max_id":
+            return getattr(self.child, name)
+        raise AttributeError(name)
+
 
 def exact_filters(matcher) -> None:
     """Turn every FilterMatcher in `matcher`'s tree into a DeletionFilter (same state)."""
