@@ -35,7 +35,7 @@ httpx = pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx"
 import anyio  # noqa: E402  (Starlette's own dependency)
 from starlette.testclient import TestClient  # noqa: E402
 
-from search.engine.indexer import update_index  # noqa: E402
+from search.index import update  # noqa: E402
 from search.web import app as server  # noqa: E402
 
 HOSTILE_QUERY = '"><img src=x onerror=alert(1)>'
@@ -578,7 +578,7 @@ def test_commits_during_queries_are_seen_whole(client, corpus, corpus_index) -> 
                 (corpus / f"batch{n}.txt").write_text(
                     "Envoys met. The envoys spoke. Envoys left.\n", "utf-8"
                 )
-                update_index(corpus_index, [corpus], wait=30)
+                update(corpus_index, [corpus], wait=30)
         except BaseException as error:  # reported by the main thread
             errors.append(error)
         finally:
@@ -678,7 +678,7 @@ def test_ten_thousand_requests_leave_no_files_or_memory_behind(client, corpus, c
 
     def commit(n: int) -> None:
         (corpus / f"extra{n}.txt").write_text(f"Extra note {n} on the talks.\n", "utf-8")
-        update_index(corpus_index, [corpus], wait=30)
+        update(corpus_index, [corpus], wait=30)
 
     commit(0)
     burst(500, 0)
