@@ -164,6 +164,28 @@ def test_answer_of_articles_lists_each_article_once(door):
     assert answer.found and answer.hits == [] and answer.total is None
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty query"),
+        ("   ", "empty query"),
+        ("...", "nothing to search for"),
+        ("*", "has no letter"),
+        ("x" * 300, "too long"),
+        ("(" * 50 + "Turkey" + ")" * 50, "nested too deep"),
+        ("date:2025-02-30", "not a date"),
+        ("Turkey~3", "at most 2 edits"),
+    ],
+)
+def test_a_bad_query_is_one_query_error_before_and_after_the_index_opens(door, text, message):
+    with pytest.raises(QueryError, match=message) as before:
+        question(text)
+    with pytest.raises(QueryError, match=message) as after:
+        door.answer(text)
+    assert str(before.value) == str(after.value)
+    assert "\n" not in str(after.value)
+
+
 def test_a_question_is_parsed_before_any_index_is_opened():
     with pytest.raises(QueryError, match="nothing to search for"):
         question("...", Options())
