@@ -94,6 +94,10 @@ def run(index_dir: Path, *paths: Path, **options):
 
 
 def tally(report) -> tuple[int, int, int, int]:
+    """(added, updated, removed, unchanged) of a clean run: nothing the command would say
+    beside its summary line (no warning, no note, no skipped kind, no move, no rebuild)."""
+    assert (report.skipped, report.notes, report.not_included) == ([], [], {}), report
+    assert (report.left_behind, report.outdated) == (0, None), report
     return report.added, report.updated, report.removed, report.unchanged
 
 
