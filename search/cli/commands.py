@@ -493,6 +493,7 @@ def query_command(
     color: str,
 ) -> None:
     from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
+    from ..present import json as records
     from ..present import text as output
 
     since = check_date(since, "--since") if since else None
@@ -520,11 +521,11 @@ def query_command(
         answer = index.answer(parsed, options)
     if count_only:
         total = answer.total
-        click.echo(output.to_json({"count": total}) if as_json else str(total))
+        click.echo(records.line({"count": total}) if as_json else str(total))
     elif articles_only:
         for entry in answer.articles:
             line = (
-                output.to_json(output.article_hits_json(entry))
+                records.line(records.article_hits(entry))
                 if as_json
                 else output.format_article_hits(entry, style)
             )
@@ -553,23 +554,25 @@ def _shape(count_only: bool, articles_only: bool) -> str:
 
 
 def _print_article_matches(matches, style, as_json: bool) -> None:
+    from ..present import json as records
     from ..present import text as output
 
     width = _terminal_width()
     for match in matches:
         if as_json:
-            click.echo(output.to_json(output.article_match_json(match)))
+            click.echo(records.line(records.article_match(match)))
         else:
             _echo_lines(output.format_article_match(match, style, width))
 
 
 def _print_hits(hits, style, as_json: bool, with_context: bool) -> None:
+    from ..present import json as records
     from ..present import text as output
 
     width = _terminal_width()
     for number, hit in enumerate(hits):
         if as_json:
-            click.echo(output.to_json(output.hit_json(hit, with_context)))
+            click.echo(records.line(records.hit(hit, with_context)))
             continue
         if number and with_context:
             click.echo(style.dim("--"), color=True)
@@ -621,6 +624,7 @@ def trend_command(
     as_csv: bool,
 ) -> None:
     from ..index import DEFAULT_BUDGET, Index, question
+    from ..present import json as records
     from ..present import text as output
     from ..present import trend as shown
 
@@ -632,7 +636,7 @@ def trend_command(
         click.echo(shown.trend_csv(trend), nl=False)
     elif as_json:
         for row in trend.buckets:
-            click.echo(output.to_json(shown.trend_row(row)))
+            click.echo(records.line(records.trend_row(row)))
     elif trend.buckets:
         _echo_lines(shown.trend_chart(trend, _chart_width()))
     for entry in trend.undated:
@@ -697,6 +701,7 @@ def words_command(
     as_csv: bool,
 ) -> None:
     from ..index import DEFAULT_BUDGET, WORDS_MIN_COUNT, Index, question
+    from ..present import json as records
     from ..present import text as output
     from ..present import trend as shown
 
@@ -707,8 +712,8 @@ def words_command(
     if as_csv:
         click.echo(shown.words_csv(found), nl=False)
     elif as_json:
-        for row in shown.words_rows(found):
-            click.echo(output.to_json(row))
+        for row in records.words_rows(found):
+            click.echo(records.line(row))
     else:
         _echo_lines(shown.words_table(found))
     if found.sampled:
@@ -739,6 +744,7 @@ def split_command(file: Path, as_json: bool) -> None:
     from ..articles.article import stream_articles
     from ..articles.reading import read_bytes
     from ..errors import InputError
+    from ..present import json as records
     from ..present import text as output
 
     if not file.exists():
@@ -760,7 +766,7 @@ def split_command(file: Path, as_json: bool) -> None:
             click.echo(f"language: {article.language}")
         for sentence in article.sentences:
             if as_json:
-                click.echo(output.to_json(output.split_json(sentence, date, article.language)))
+                click.echo(records.line(records.split_sentence(sentence, date, article.language)))
             else:
                 _echo_lines(output.format_numbered(sentence.number, sentence.text, style, width))
 
@@ -778,12 +784,13 @@ def status_command(index_dir: Path, verify: bool, as_json: bool) -> None:
         search status --verify --json
     """
     from ..index import Index
+    from ..present import json as records
     from ..present import text as output
 
     with Index.open(index_dir, verify=verify) as index:
         status = index.status()
     if as_json:
-        click.echo(output.to_json(status))
+        click.echo(records.line(records.status(status)))
     else:
         _echo_lines(output.format_status(status))
 
@@ -810,6 +817,7 @@ def show_command(article: str, index_dir: Path, context: int, as_json: bool, col
         search show 000_88ce9bbce3777626:11 -C 1
     """
     from ..index import Index, parse_reference
+    from ..present import json as records
     from ..present import text as output
 
     name, number = parse_reference(article)
@@ -817,7 +825,7 @@ def show_command(article: str, index_dir: Path, context: int, as_json: bool, col
         found = index.article(name, number, context)
     if as_json:
         for sentence in found.sentences:
-            click.echo(output.to_json(output.show_json(found, sentence)))
+            click.echo(records.line(records.shown_sentence(found, sentence)))
         return
     style = output.Style(output.use_color(color, sys.stdout))
     width = _terminal_width()
@@ -1077,16 +1085,13 @@ def alert_add_command(name: str, query, index_dir: Path, match_any: bool, since,
 @json_option
 def alert_list_command(index_dir: Path, as_json: bool) -> None:
     """List the alerts: name, query, options, last check."""
-    from dataclasses import asdict
-
     from ..alerts import Alerts
+    from ..present import json as records
     from ..present import text as output
 
     for alert in Alerts(index_dir).saved():
         if as_json:
-            fields = asdict(alert)
-            fields.pop("seen")
-            click.echo(output.to_json(fields))
+            click.echo(records.line(records.alert(alert)))
         else:
             click.echo("\t".join(output.inert(field) for field in _alert_fields(alert)))
 
@@ -1127,15 +1132,14 @@ def alert_check_command(names, index_dir: Path, as_json: bool) -> None:
         search alert check ukraine --json
     """
     from ..alerts import Alerts
+    from ..present import json as records
     from ..present import text as output
 
     found = Alerts(index_dir).check(names)
     for entry in found:
         for hit in entry.hits:
             if as_json:
-                click.echo(
-                    output.to_json({"alert": entry.alert.name, **output.hit_json(hit, False)})
-                )
+                click.echo(records.line(records.alert_hit(entry.alert.name, hit)))
             else:
                 fields = [entry.alert.name, f"{hit.name}:{hit.sentence}", hit.text]
                 click.echo("\t".join(output.inert(field) for field in fields))

@@ -18,7 +18,6 @@ answered by `Index.answer`, the command line's one call; what it adds is the web
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import errno
 import ipaddress
 import json
@@ -29,7 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -56,7 +55,7 @@ from ..index import (
     live_snapshot,
     question,
 )
-from ..present.text import article_match_json, copy_json, hit_json
+from ..present import json as records
 from . import chart
 
 PACKAGE = Path(__file__).resolve().parent
@@ -354,28 +353,9 @@ def highlighted(text: str, spans, tag: str = "mark") -> Markup:
 # The API -----------------------------------------------------------------------------
 
 
-def _hit_document(hit) -> dict:
-    return {
-        "_index": "sentences",
-        "_id": f"{hit.name}:{hit.sentence}",
-        "_score": hit.score,
-        "_source": hit_json(hit, with_context=False),
-        "highlight": {"text": [str(highlighted(hit.text, hit.matches, "em"))]},
-    }
-
-
-def _article_document(match) -> dict:
-    """An article found at article scope, as a hit of the API: the article and its best
-    sentences, each highlighted."""
-    return {
-        "_index": "articles",
-        "_id": match.path,
-        "_score": match.score,
-        "_source": article_match_json(match),
-        "highlight": {
-            "text": [str(highlighted(s.text, s.matches, "em")) for s in match.sentences],
-        },
-    }
+def _marked(text: str, spans) -> str:
+    """A sentence as the API highlights it: escaped, each matched span in `<em>`."""
+    return str(highlighted(text, spans, "em"))
 
 
 async def api_search(request: Request) -> Response:
@@ -393,8 +373,8 @@ async def api_search(request: Request) -> Response:
             "hits": {
                 "total": {"value": found["total"], "relation": "eq"},
                 "max_score": found["max_score"],
-                "hits": [_hit_document(hit) for hit in found["hits"]]
-                + [_article_document(match) for match in found["articles"]],
+                "hits": [records.search_hit(hit, _marked) for hit in found["hits"]]
+                + [records.search_article(match, _marked) for match in found["articles"]],
                 "undated_left_out": found["undated_left_out"],
             },
             "did_you_mean": found["suggestion"],
@@ -405,19 +385,7 @@ async def api_search(request: Request) -> Response:
 async def api_article(request: Request) -> Response:
     name = request.path_params["name"]
     found = await _searcher(request).run(lambda index: index.article(name))
-    return JSONResponse(
-        {
-            "article": found.article,
-            "path": found.path,
-            "name": found.name,
-            "date": found.date,
-            "title": found.title,
-            "url": found.url,
-            "language": found.language,
-            "sentences": [asdict(sentence) for sentence in found.sentences],
-            "copies": [copy_json(copy) for copy in found.copies],
-        }
-    )
+    return JSONResponse(records.article_text(found))
 
 
 async def not_found(request: Request) -> Response:
@@ -427,7 +395,7 @@ async def not_found(request: Request) -> Response:
 
 async def api_status(request: Request) -> Response:
     status = await _searcher(request).run(lambda index: index.status())
-    return JSONResponse(asdict(status))
+    return JSONResponse(records.status(status))
 
 
 def _filters(request: Request) -> Options:
@@ -451,29 +419,8 @@ def _by(request: Request, default: str = "month") -> str:
 
 
 def _trend_buckets(trend, text: str) -> list[dict]:
-    """One query's buckets as Elasticsearch's date_histogram (or terms, by source) gives
-    them: key_as_string, key (epoch ms of the bucket's first day; the source by source),
-    doc_count (matching articles), and our counts beside."""
-    found = []
-    for row in trend.buckets:
-        if row.query != text:
-            continue
-        key: object = row.bucket
-        if row.start is not None:
-            key = int(dt.datetime.combine(row.start, dt.time(), dt.timezone.utc).timestamp()) * 1000
-        found.append(
-            {
-                "key_as_string": row.bucket,
-                "key": key,
-                "doc_count": row.articles,
-                "articles": row.articles,
-                "stories": row.stories,
-                "sentences": row.sentences,
-                "all_articles": row.all_articles,
-                "share": row.share,
-            }
-        )
-    return found
+    """One query's buckets, as Elasticsearch's date_histogram (or terms) gives them."""
+    return [records.trend_bucket(row) for row in trend.buckets if row.query == text]
 
 
 async def api_trend(request: Request) -> Response:
@@ -508,18 +455,6 @@ async def api_trend(request: Request) -> Response:
     )
 
 
-def _significant(terms, found) -> dict:
-    """One list as Elasticsearch's significant_text aggregation gives it."""
-    return {
-        "doc_count": found.matches,
-        "bg_count": found.archive,
-        "buckets": [
-            {"key": t.term, "doc_count": t.matches, "bg_count": t.archive, "score": t.score}
-            for t in terms
-        ],
-    }
-
-
 async def api_words(request: Request) -> Response:
     options = _filters(request)
     parsed = question(_one(request, "q"), options)
@@ -540,9 +475,9 @@ async def api_words(request: Request) -> Response:
             "sample": {"size": found.sample, "sampled": found.sampled},
             "score": found.score,
             "aggregations": {
-                "words": _significant(found.words, found),
-                "phrases": _significant(found.phrases, found),
-                "names": _significant(found.names, found),
+                "words": records.significant(found.words, found),
+                "phrases": records.significant(found.phrases, found),
+                "names": records.significant(found.names, found),
             },
         }
     )
