@@ -194,8 +194,8 @@ def _flag(request: Request, name: str) -> bool:
     raise BadRequest(f"{name}={value!r} is not a yes/no value; use 1 or 0")
 
 
-def _number(request: Request, name: str, default: int, low: int, high: int | None = None) -> int:
-    """A whole-number parameter of at least `low`, capped at `high` (BadRequest if not).
+def _number(request: Request, name: str, default: int, low: int) -> int:
+    """A whole-number parameter of at least `low` (BadRequest if not).
 
     Its digits are counted before they are converted: Python refuses to convert more than
     4,300 of them, and no count, page or sentence number here needs more than MAX_DIGITS.
@@ -211,7 +211,7 @@ def _number(request: Request, name: str, default: int, low: int, high: int | Non
     value = int(digits)
     if value < low:
         raise BadRequest(f"{name}={_shown(text)!r} is not a whole number of at least {low}")
-    return value if high is None else min(value, high)
+    return value
 
 
 def _shown(text: str, width: int = 20) -> str:
@@ -361,11 +361,13 @@ def _marked(text: str, spans) -> str:
 async def api_search(request: Request) -> Response:
     parsed, options = _parsed(request)
     sort = _sort(request)
-    limit = _number(request, "limit", 10, 1, MAX_LIMIT)
+    asked = _number(request, "limit", 10, 1)
+    limit = min(asked, MAX_LIMIT)
     offset = _number(request, "offset", 0, 0)
     _window(offset, limit)
     options = replace(options, sort=sort, limit=limit, offset=offset)
     found = await _searcher(request).run(lambda index: _results(index, parsed, options))
+    capped = {"asked": asked, "limit": limit, "next_offset": offset + limit}
     return JSONResponse(
         {
             "took": found["took"],
@@ -378,6 +380,8 @@ async def api_search(request: Request) -> Response:
                 "undated_left_out": found["undated_left_out"],
             },
             "did_you_mean": found["suggestion"],
+            # A script that asked for more than one response gives is told, not cut short.
+            **({"limit_capped": capped} if asked > limit else {}),
         }
     )
 
