@@ -17,12 +17,12 @@ shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from whoosh import query as wq
 
 from ..model import ArticleMatch, Copy, SentenceMatch
+from .columns import Articles, Owners
 from .highlight import match_spans, word_test
 from .ranking import Bonused
 from .schema import ARTICLE, article_fields, sentence_fields
@@ -32,62 +32,6 @@ _SCORING_FIELDS = ("text", "words", "title")
 
 # How many of an article's best sentences score it and are shown with it.
 BEST_SENTENCES = 3
-
-Articles = set[int]
-
-
-@dataclass
-class Owners:
-    """Which article (a number, in path order) each document of a snapshot belongs to."""
-
-    of: list[int]  # document number -> article number; -1 for a deleted document
-    documents: list[list[int]]  # article number -> its documents, in order
-    paths: list[str]  # article number -> path
-
-    @property
-    def every(self) -> Articles:
-        """Every article that has a live document."""
-        return {number for number, held in enumerate(self.documents) if held}
-
-    def articles_of(self, documents) -> Articles:
-        of = self.of
-        return {of[docnum] for docnum in documents} - {-1}
-
-
-def read_owners(reader, check: Callable[[], None]) -> Owners:
-    """The sentence -> article table of one snapshot, from the `path` terms of each segment
-    (every document, the article records too, holds its article's path).
-
-    The indexer adds an article's documents one after another, so in a segment they are
-    one run of document numbers: a term whose postings span exactly as many numbers as it
-    has documents (`min_id`, `max_id` and the document frequency, read with the term) is
-    that run, and its postings are not read. Any other term's are (1.8 s for the 10,011
-    articles of 200,000 sentences when every term's were read; 0.2 s this way)."""
-    of = [-1] * reader.doc_count_all()
-    documents: list[list[int]] = []
-    paths: list[str] = []
-    numbers: dict[str, int] = {}
-    for leaf, offset in reader.leaf_readers():
-        deletions = leaf.has_deletions()
-        for text, info in leaf.iter_field("path"):
-            check()
-            path = text.decode("utf-8") if isinstance(text, bytes) else text
-            low, high = info.min_id(), info.max_id()
-            held: Iterable[int]
-            if high - low + 1 == info.doc_frequency():
-                held = range(low, high + 1)
-            else:
-                held = leaf.postings("path", path).all_ids()
-            if deletions:
-                held = [docnum for docnum in held if not leaf.is_deleted(docnum)]
-            number = numbers.setdefault(path, len(paths))
-            if number == len(paths):
-                paths.append(path)
-                documents.append([])
-            for docnum in held:
-                of[offset + docnum] = number
-            documents[number].extend(offset + docnum for docnum in held)
-    return Owners(of, documents, paths)
 
 
 def matching_articles(node, leaf: Callable[[object], Articles], every: Articles) -> Articles:

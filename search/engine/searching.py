@@ -54,20 +54,13 @@ from ..model import (
 from . import store
 from .analysis import in_languages
 from .analysis import term as language_term
-from .columns import Columns, read_columns, record_values, term_documents
+from .columns import Columns, Owners, read_columns, read_owners, record_values, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, SpellingBonus, WrittenTerm, parse_query, parse_query_with
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, our_terms, sentence_fields
-from .scope import (
-    BEST_SENTENCES,
-    Owners,
-    matching_articles,
-    read_owners,
-    scope_matters,
-    wanted_words,
-)
+from .scope import BEST_SENTENCES, matching_articles, scope_matters, wanted_words
 from .scope import article_page as _article_page
 from .store import live_snapshot
 from .stories import sentence_key
@@ -332,10 +325,8 @@ class SearchIndex(ClosedOnExit):
 
     def _story_of_article(self) -> Callable[[int], str]:
         """Article number (of `owners`) -> its story id (its path when it has none)."""
-        columns = self.columns()
-        stories = dict(zip(columns.paths, columns.stories, strict=True))
-        paths = self.owners().paths
-        return lambda number: stories.get(paths[number], paths[number])
+        stories = self.columns().stories
+        return lambda number: stories[number]
 
     def scope_matters(self, parsed: ParsedQuery) -> bool:
         """Whether `--scope article` may find articles that a sentence search does not."""
@@ -778,10 +769,10 @@ class SearchIndex(ClosedOnExit):
         return [SourceCount(name, *found[name]) for name in sorted(found)]
 
     def columns(self) -> Columns:
-        """Each document's article, and each article's date, source and story, read from
-        the postings once per open snapshot (see `search.engine.columns`)."""
+        """Each article's date, source and story (by the article numbers of `owners`),
+        read from the postings once per open snapshot (see `search.engine.columns`)."""
         if self._columns is None:
-            self._columns = read_columns(self._searcher.reader())
+            self._columns = read_columns(self._searcher.reader(), self.owners())
         return self._columns
 
     def _matching_documents(self, parsed: ParsedQuery, scope: str = "sentence"):
