@@ -143,6 +143,34 @@ def test_a_trend_bucket_counts_the_same_in_the_cli_and_the_api(index_dir, client
     assert all(bucket["doc_count"] == bucket["articles"] for bucket in shown)
 
 
+TREND_QUERY = "ceasefire OR Waffenstillstand OR talks"
+
+
+@pytest.mark.parametrize(
+    ("options", "params"),
+    [
+        ([], {}),
+        (["--lang", "de"], {"lang": "de"}),
+        (["--since", "2025-03"], {"since": "2025-03"}),
+        (["--until", "2025-01"], {"until": "2025-01"}),
+        (["--any"], {"any": "1"}),
+        (["--scope", "article"], {"scope": "article"}),
+    ],
+)
+def test_a_trend_filter_is_the_same_in_the_cli_and_the_api(
+    index_dir, client, options, params
+) -> None:
+    rows = lines(index_dir, "trend", "--json", *options, TREND_QUERY)
+    found = api(client, "/api/trend", q=TREND_QUERY, **params)
+    buckets = found["aggregations"]["trend"]["buckets"]
+    assert [{"query": TREND_QUERY, "bucket": b["key_as_string"], **b} for b in buckets] == [
+        {**row, "key": b["key"], "key_as_string": b["key_as_string"], "doc_count": b["doc_count"]}
+        for row, b in zip(rows, buckets, strict=True)
+    ]
+    if params.get("lang") == "de":  # only the German article's month is left
+        assert [(row["bucket"], row["articles"]) for row in rows] == [("2025-03", 1)]
+
+
 def test_a_term_counts_the_same_in_the_cli_and_the_api(index_dir, client) -> None:
     rows = lines(index_dir, "words", "--json", "-n", "5", "ceasefire OR talks")
     found = api(client, "/api/words", q="ceasefire OR talks", n=5)

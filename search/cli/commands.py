@@ -95,36 +95,44 @@ def context_option(short: str, long: str, where: str):
     )
 
 
-def match_options(function):
-    """--any, --scope, --since and --until, as `trend` and `words` take them."""
-    for option in reversed(
-        [
-            click.option(
-                "--any", "match_any", is_flag=True, help="Any word is enough (default: every word)."
-            ),
-            click.option(
-                "--scope",
-                type=click.Choice(["sentence", "article"]),
-                default="sentence",
-                show_default=True,
-                help="Where the words must meet: in one sentence, or anywhere in one article.",
-            ),
-            click.option(
-                "--since",
-                metavar="DATE",
-                help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first "
-                "day).",
-            ),
-            click.option(
-                "--until",
-                metavar="DATE",
-                help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last "
-                "day).",
-            ),
-        ]
-    ):
-        function = option(function)
-    return function
+def _stacked(*options):
+    """One decorator of several options, which `--help` lists in the order given."""
+
+    def apply(function):
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return apply
+
+
+def any_option(help: str = "Any word is enough (default: every word)."):
+    return click.option("--any", "match_any", is_flag=True, help=help)
+
+
+scope_option = click.option(
+    "--scope",
+    type=click.Choice(["sentence", "article"]),
+    default="sentence",
+    show_default=True,
+    help="Where the words must meet: in one sentence, or anywhere in one article.",
+)
+since_option = click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
+)
+until_option = click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
+)
+lang_option = click.option(
+    "--lang", "language", metavar="CODE", help="Only articles in this language (e.g. de)."
+)
+# --any, --scope, --since, --until and --lang, as `trend` and `words` take them (and
+# /api/trend and /api/words their `any`, `scope`, `since`, `until` and `lang`).
+match_options = _stacked(any_option(), scope_option, since_option, until_option, lang_option)
 
 
 def timeout_option(help: str):
@@ -138,15 +146,26 @@ def csv_option(rows: str):
     )
 
 
-def _match_and_format(match_any: bool, scope: str, since, until, as_json: bool, as_csv: bool):
+def _match_and_format(
+    match_any: bool, scope: str, since, until, language: str | None, as_json: bool, as_csv: bool
+):
     """The Options of `match_options`, once --json and --csv are known not to clash."""
-    from ..index import Options, check_date
+    from ..index import Options
 
     if as_json and as_csv:
         raise CommandError("--json and --csv cannot be used together; choose one")
+    since, until = _dates(since, until)
+    return Options(match_any=match_any, since=since, until=until, scope=scope, language=language)
+
+
+def _dates(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """--since and --until as days: the first day of what --since names, the last of
+    what --until names (QueryError if either is no date)."""
+    from ..index import check_date
+
     since = check_date(since, "--since") if since else None
     until = check_date(until, "--until", last=True) if until else None
-    return Options(match_any=match_any, since=since, until=until, scope=scope)
+    return since, until
 
 
 def _terminal_width() -> int | None:
@@ -406,14 +425,8 @@ Example:
     help="Print at most N sentences.",
 )
 @click.option("--all", "show_all", is_flag=True, help="Print every matching sentence.")
-@click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
-@click.option(
-    "--scope",
-    type=click.Choice(["sentence", "article"]),
-    default="sentence",
-    show_default=True,
-    help="Where the words must meet: in one sentence, or anywhere in one article.",
-)
+@any_option()
+@scope_option
 @click.option(
     "--sort",
     type=click.Choice(["relevance", "date", "article"]),
@@ -421,16 +434,8 @@ Example:
     show_default=True,
     help="Order of the hits or articles (date: newest first; article: by path).",
 )
-@click.option(
-    "--since",
-    metavar="DATE",
-    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
-)
-@click.option(
-    "--until",
-    metavar="DATE",
-    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
-)
+@since_option
+@until_option
 @click.option(
     "--include-undated",
     is_flag=True,
@@ -458,16 +463,8 @@ Example:
     is_flag=True,
     help="Print only the matching articles, with their hits and date, in --sort order.",
 )
-@click.option(
-    "--timeout",
-    type=Seconds(),
-    default=None,
-    metavar="SECONDS",
-    help="Stop a query that runs longer than this (default: 10).",
-)
-@click.option(
-    "--lang", "language", metavar="CODE", help="Only articles in this language (e.g. de)."
-)
+@timeout_option("Stop a query that runs longer than this (default: 10).")
+@lang_option
 @json_option
 @color_option
 def query_command(
@@ -492,12 +489,11 @@ def query_command(
     as_json: bool,
     color: str,
 ) -> None:
-    from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
+    from ..index import DEFAULT_BUDGET, Index, Options, question
     from ..present import json as records
     from ..present import text as output
 
-    since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until", last=True) if until else None
+    since, until = _dates(since, until)
     before = before_context if before_context is not None else (context or 0)
     after = after_context if after_context is not None else (context or 0)
     options = Options(
@@ -619,6 +615,7 @@ def trend_command(
     scope: str,
     since,
     until,
+    language: str | None,
     timeout: float | None,
     as_json: bool,
     as_csv: bool,
@@ -628,7 +625,7 @@ def trend_command(
     from ..present import text as output
     from ..present import trend as shown
 
-    options = _match_and_format(match_any, scope, since, until, as_json, as_csv)
+    options = _match_and_format(match_any, scope, since, until, language, as_json, as_csv)
     parsed = [question(text, options) for text in queries]
     with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
         trend = index.trend(parsed, by, options)
@@ -696,6 +693,7 @@ def words_command(
     scope: str,
     since,
     until,
+    language: str | None,
     timeout: float | None,
     as_json: bool,
     as_csv: bool,
@@ -705,7 +703,7 @@ def words_command(
     from ..present import text as output
     from ..present import trend as shown
 
-    options = _match_and_format(match_any, scope, since, until, as_json, as_csv)
+    options = _match_and_format(match_any, scope, since, until, language, as_json, as_csv)
     parsed = question(" ".join(query), options)
     with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
         found = index.words(parsed, options, limit=limit, score=score)
@@ -875,28 +873,19 @@ Example:
     metavar="NAME",
     help="The Elasticsearch index the documents go to.",
 )
-@click.option(
-    "--since",
-    metavar="DATE",
-    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
-)
-@click.option(
-    "--until",
-    metavar="DATE",
-    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
-)
-@click.option("--any", "match_any", is_flag=True, help="Any word of QUERY is enough.")
+@since_option
+@until_option
+@any_option("Any word of QUERY is enough.")
 @click.option("--to", "url", metavar="URL", help="Load into the cluster at URL instead.")
 def export_command(
     query, index_dir: Path, export_format: str, index_name: str, since, until, match_any, url
 ) -> None:
-    from ..engine.query import check_date, parse_query
+    from ..engine.query import parse_query
     from ..engine.searching import SearchIndex
     from ..errors import InputError
     from ..present import export
 
-    since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until", last=True) if until else None
+    since, until = _dates(since, until)
     parsed = None
     if query:
         parsed = parse_query(" ".join(query), match_any=match_any, since=since, until=until)
@@ -1056,17 +1045,9 @@ def alert_group() -> None:
 @click.argument("name")
 @click.argument("query", nargs=-1, required=True)
 @index_dir_option
-@click.option("--any", "match_any", is_flag=True, help="Any word is enough (default: every word).")
-@click.option(
-    "--since",
-    metavar="DATE",
-    help="Only articles dated on or after this YYYY-MM-DD (YYYY-MM, YYYY: its first day).",
-)
-@click.option(
-    "--until",
-    metavar="DATE",
-    help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
-)
+@any_option()
+@since_option
+@until_option
 def alert_add_command(name: str, query, index_dir: Path, match_any: bool, since, until) -> None:
     """Save QUERY as alert NAME: articles indexed from now on that match are new to it.
 

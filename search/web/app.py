@@ -249,15 +249,10 @@ def _scope(request: Request) -> str:
 def _parsed(request: Request) -> tuple[ParsedQuery, Options]:
     """The query of a request, parsed with its filters (QueryError: a 400), and the options
     of its answer (with the total; the caller sets the page)."""
-    since, until = _dates(request)
-    options = Options(
-        match_any=_flag(request, "any"),
-        since=since,
-        until=until,
+    options = replace(
+        _filters(request),
         include_undated=_flag(request, "include_undated"),
         copies=_flag(request, "copies"),
-        scope=_scope(request),
-        language=_one(request, "lang").strip() or None,
     )
     parsed = question(_one(request, "q"), options)
     return parsed, replace(options, total=True)
@@ -403,8 +398,9 @@ async def api_status(request: Request) -> Response:
 
 
 def _filters(request: Request) -> Options:
-    """`any`, `since`, `until`, `scope` and `lang` of a trend or words request, read as
-    /api/search reads them."""
+    """`any`, `since`, `until`, `scope` and `lang`, as every query of the API and the page
+    takes them (`search query`, `trend` and `words` take them as --any, --since, --until,
+    --scope and --lang)."""
     since, until = _dates(request)
     return Options(
         match_any=_flag(request, "any"),
