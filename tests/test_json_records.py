@@ -9,7 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from search.present.json import line
 from tests.conftest import CORPUS, SEED, invoke
 
 pytest.importorskip("starlette", reason="the API needs the serve extra")
@@ -187,3 +190,16 @@ def test_a_term_counts_the_same_in_the_cli_and_the_api(index_dir, client) -> Non
         for bucket in terms["buckets"]
     ]
     assert rows and shown == rows
+
+
+UNSAFE = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F)]} | {
+    chr(c) for c in range(0x2066, 0x206A)
+}
+
+
+@given(text=st.text(), compact=st.booleans())
+def test_a_json_line_is_one_inert_line_that_reads_back_as_given(text, compact) -> None:
+    value = {"text": text, "list": [text]}
+    written = line(value, compact)
+    assert not UNSAFE & set(written)
+    assert json.loads(written) == value
