@@ -160,14 +160,14 @@ def shown_sentence(found, sentence) -> dict:
 
 def article_text(found) -> dict:
     """An article and all its sentences (`/api/articles/NAME`)."""
-    about = _about(found)
-    copies = about.pop("copies")
     return {
         **_where(found),
         "date": found.date,
-        **about,
+        "title": found.title,
+        "url": found.url,
+        "language": found.language,
         "sentences": [asdict(sentence) for sentence in found.sentences],
-        "copies": copies,
+        "copies": [copy(other) for other in found.copies],
     }
 
 
