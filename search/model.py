@@ -142,6 +142,7 @@ class ArticleText:
 
 SHAPES = ("hits", "count", "articles", "article_count")
 SCOPES = ("sentence", "article")
+SORTS = ("relevance", "date", "article")
 
 
 @dataclass(frozen=True)

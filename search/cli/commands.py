@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
+from ..model import SCOPES, SIGNIFICANCE, SORTS, TREND_BY
 from ..present.text import COLOR_CHOICES
 from . import runtime
 from .runtime import CommandError, NoMatch, SearchGroup, run, stopping
@@ -112,7 +113,7 @@ def any_option(help: str = "Any word is enough (default: every word)."):
 
 scope_option = click.option(
     "--scope",
-    type=click.Choice(["sentence", "article"]),
+    type=click.Choice(SCOPES),
     default="sentence",
     show_default=True,
     help="Where the words must meet: in one sentence, or anywhere in one article.",
@@ -429,7 +430,7 @@ Example:
 @scope_option
 @click.option(
     "--sort",
-    type=click.Choice(["relevance", "date", "article"]),
+    type=click.Choice(SORTS),
     default="relevance",
     show_default=True,
     help="Order of the hits or articles (date: newest first; article: by path).",
@@ -598,7 +599,7 @@ Example:
 @index_dir_option
 @click.option(
     "--by",
-    type=click.Choice(["day", "week", "month", "year", "source"]),
+    type=click.Choice(TREND_BY),
     default="month",
     show_default=True,
     help="Buckets: calendar units of the article's date (weeks are ISO weeks), or its source.",
@@ -675,7 +676,7 @@ Example:
 )
 @click.option(
     "--score",
-    type=click.Choice(["g2", "jlh", "chi2"]),
+    type=click.Choice(SIGNIFICANCE),
     default="g2",
     show_default=True,
     help="The significance measure.",

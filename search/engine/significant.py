@@ -44,7 +44,6 @@ MIN_COUNT = 3
 # twice as frequent in the matches: the, of, said) is left out: such pairs ride on the
 # query's own words ("the government" for `government`).
 COMMON_PHRASE_SHARE = 0.05
-SCORES = ("jlh", "g2", "chi2")
 # A sentence-initial capitalised word is a name only if its lowercase form is rarer than this
 # share of the archive's sentences (`The`, `He`, `But` are far more common).
 COMMON_SHARE = 0.002

@@ -55,6 +55,7 @@ from ..index import (
     live_snapshot,
     question,
 )
+from ..model import SCOPES, SIGNIFICANCE, SORTS
 from ..present import json as records
 from . import chart
 
@@ -72,9 +73,6 @@ PAGE_WORDS = 12  # distinctive words on the page
 PAGE_SAMPLE = 500  # matching sentences the page reads for them (`search words`: 2,000)
 OVERVIEWS = 64  # the page's overviews kept (see Overviews)
 MEASURES = ("articles", "share")
-SORTS = ("relevance", "date", "article")
-SCORES = ("jlh", "g2", "chi2")
-SCOPES = ("sentence", "article")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'",
     "X-Content-Type-Options": "nosniff",
@@ -462,8 +460,8 @@ async def api_words(request: Request) -> Response:
     if limit > MAX_WORDS:
         raise BadRequest(f"n={limit} is too many; at most {MAX_WORDS} terms in each list")
     score = _one(request, "score", "g2") or "g2"
-    if score not in SCORES:
-        raise BadRequest(f"score={score!r} is not one of {', '.join(SCORES)}")
+    if score not in SIGNIFICANCE:
+        raise BadRequest(f"score={score!r} is not one of {', '.join(SIGNIFICANCE)}")
     started = time.perf_counter()
     found = await _searcher(request).run(
         lambda index: index.words(parsed, options, limit=limit, score=score)
