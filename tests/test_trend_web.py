@@ -253,3 +253,17 @@ def test_api_words_n_and_trend_queries_are_capped(client, path, params, status, 
     assert response.status_code == status
     if error:
         assert error in response.json()["error"]
+
+
+def test_the_page_overview_is_of_the_language_asked(mixed):
+    """The overview kept for a query is the one of its language too: `lang=de` after the
+    same words in every language charts the German article alone."""
+
+    def sources(params: dict) -> list[str]:
+        page = mixed.get("/", params={"q": "Istanbul", "scope": "article", **params})
+        assert page.status_code == 200
+        section = page.text.split('<div class="sources">', 1)[1].split("</div>", 1)[0]
+        return re.findall(r'<span class="count">([\d,]+)</span>', section)
+
+    assert sources({}) == ["4"]
+    assert sources({"lang": "de"}) == ["1"]

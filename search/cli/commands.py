@@ -20,7 +20,7 @@ from .. import __version__
 from ..model import SCOPES, SIGNIFICANCE, SORTS, TREND_BY
 from ..present.text import COLOR_CHOICES
 from . import runtime
-from .runtime import CommandError, NoMatch, SearchGroup, run, stopping
+from .runtime import CommandError, NoMatch, SearchGroup, run, said, stopping
 
 DEFAULT_INDEX_DIR = "index"
 DEFAULT_SEEDS = "seeds"
@@ -162,10 +162,10 @@ def _match_and_format(
 def _dates(since: str | None, until: str | None) -> tuple[str | None, str | None]:
     """--since and --until as days: the first day of what --since names, the last of
     what --until names (QueryError if either is no date)."""
-    from ..index import check_date
+    from ..question import check_date
 
-    since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until", last=True) if until else None
+    since = check_date(since, "since") if since else None
+    until = check_date(until, "until", last=True) if until else None
     return since, until
 
 
@@ -972,7 +972,9 @@ def _watcher(index_dir: Path, paths, include, exclude, wait: float, poll: bool):
         exclude=exclude,
         wait=wait,
         on_batch=lambda batch: click.echo(batch.line(), err=True),
-        on_warning=lambda line: click.echo(f"search: warning: {output.inert(line)}", err=True),
+        on_warning=lambda line: click.echo(
+            f"search: warning: {output.inert(said(line))}", err=True
+        ),
         force_polling=poll,
     )
 
@@ -1230,7 +1232,7 @@ def _watch_beside(watcher, paths) -> None:
     try:
         watcher.run(ready=_say_watching(paths))
     except SearchError as error:
-        click.echo(f"search: watching stopped: {error}", err=True)
+        click.echo(f"search: watching stopped: {said(error)}", err=True)
 
 
 def main() -> None:

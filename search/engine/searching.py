@@ -57,7 +57,7 @@ from .analysis import term as language_term
 from .columns import Columns, Owners, read_columns, read_owners, record_values, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
-from .query import ParsedQuery, SpellingBonus, WrittenTerm, parse_query, parse_query_with
+from .query import ParsedQuery, SpellingBonus, WrittenTerm, compile_question
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, our_terms, sentence_fields
 from .scope import BEST_SENTENCES, matching_articles, scope_matters, wanted_words
@@ -79,6 +79,9 @@ DEFAULT_BUDGET = 10.0
 # `Turkey **` (20,319) 12 s, while a prefix such as `t*` (1,138 words) takes 1 s.
 MAX_EXPANDED_TERMS = 10_000
 
+
+# Resolved queries one snapshot keeps (see SearchIndex._resolved).
+_RESOLUTIONS_KEPT = 64
 
 # The most digits a sentence number may have: Python converts at most 4,300, and no
 # article holds a billion billion sentences.
@@ -152,6 +155,8 @@ class SearchIndex(ClosedOnExit):
         self._within: set[int] = set()
         self._owners: Owners | None = None
         self._languages: list[Language] | None = None
+        # Resolved queries by the identity of the compiled query (kept beside it).
+        self._resolutions: dict[int, tuple[Any, Any]] = {}
 
     @classmethod
     def open(
@@ -312,7 +317,8 @@ class SearchIndex(ClosedOnExit):
             query = self._expanded(self._resolved(parsed).query)
             touched: set[int] = set()
             found = self._scoped(replace(parsed, query=query), touched)
-            story_of = self._story_of_article() if collapse else None
+            # No article matched: no story to read (every article's, from the postings).
+            story_of = self._story_of_article() if collapse and found else None
             page = _article_page(self, query, found, touched, limit, sort, offset, best, story_of)
             return page, _story_count(found, story_of)
 
@@ -321,7 +327,7 @@ class SearchIndex(ClosedOnExit):
         with self._budgeted(), store.guard(self.folder):
             query = self._expanded(self._resolved(parsed).query)
             found = self._scoped(replace(parsed, query=query))
-            return _story_count(found, self._story_of_article() if collapse else None)
+            return _story_count(found, self._story_of_article() if collapse and found else None)
 
     def _story_of_article(self) -> Callable[[int], str]:
         """Article number (of `owners`) -> its story id (its path when it has none)."""
@@ -562,35 +568,33 @@ class SearchIndex(ClosedOnExit):
         return wanted
 
     def did_you_mean(self, parsed: ParsedQuery) -> str | None:
-        """A corrected query that finds something, from the index's own words; or None."""
-        from .suggest import suggest
+        """A corrected query that finds something, from the index's own words; or None.
+        The correction is the question with its unknown words replaced (not read again)."""
+        from .suggest import corrections
 
-        def has_hits(candidate: str) -> bool:
-            try:
-                corrected = parse_query_with(candidate, parsed)
-            except QueryError:
-                return False
-            return self.count(corrected) > 0
-
+        words = [word.text for word in parsed.asked.words]
         with self._budgeted(), store.guard(self.folder):
             try:
-                return suggest(self._searcher, parsed.text, has_hits, self._check_deadline)
+                found = corrections(self._searcher, words, self._check_deadline)
+                if not found:
+                    return None
+                corrected = parsed.asked.corrected(found)
+                self._check_deadline()
+                try:
+                    compiled = compile_question(corrected)
+                except QueryError:
+                    return None
+                return corrected.text if self.count(compiled) > 0 else None
             except QueryTimeoutError:
                 return None  # nothing matched either way; a suggestion is only a bonus
 
     def count_any(self, parsed: ParsedQuery) -> int | None:
         """How many sentences `--any` would find for a query whose words must all match;
-        None when `--any` would not change the query (one word, a phrase, already --any)."""
-        if parsed.match_any:
+        None when `--any` would not change the query (one term, already --any)."""
+        if parsed.match_any or parsed.asked.alone():
             return None
         try:
-            loose = parse_query(
-                parsed.text,
-                match_any=True,
-                since=parsed.since,
-                until=parsed.until,
-                language=parsed.language,
-            )
+            loose = compile_question(parsed.asked.loosened())
         except QueryError:
             return None
         if loose.query == parsed.query:
@@ -788,7 +792,8 @@ class SearchIndex(ClosedOnExit):
         return found
 
     def _documents_matching(self, parsed: ParsedQuery, scope: str):
-        undated = replace(parsed, since=None, until=None, include_undated=False)
+        asked = replace(parsed.asked, since=None, until=None, include_undated=False)
+        undated = replace(parsed, asked=asked)
         resolved = self._resolved(undated)
         if scope == "article":
             touched: set[int] = set()
@@ -1181,8 +1186,16 @@ class SearchIndex(ClosedOnExit):
         return set(self._searcher.docs_for_query(query))
 
     def _resolved(self, parsed: ParsedQuery) -> ParsedQuery:
-        """The query with each `article:NAME` turned into the paths that NAME names."""
-        return replace(parsed, query=self._resolved_query(parsed.query))
+        """The query with each `article:NAME` turned into the paths that NAME names (see
+        `_resolved_query`), once per compiled query and snapshot: an answer asks its hits,
+        its count, its undated matches and its scope note of one query."""
+        kept = self._resolutions.get(id(parsed.query))
+        if kept is None or kept[0] is not parsed.query:
+            kept = (parsed.query, self._resolved_query(parsed.query))
+            if len(self._resolutions) >= _RESOLUTIONS_KEPT:
+                self._resolutions.clear()
+            self._resolutions[id(parsed.query)] = kept
+        return replace(parsed, query=kept[1])
 
     def _resolved_query(self, query):
         """`article:NAME` turned into the paths that NAME names; spelling bonuses that every

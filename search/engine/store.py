@@ -77,20 +77,28 @@ def read_pointer(folder: Path) -> Pointer:
     """
     where = describe(folder)
     if folder.exists() and not folder.is_dir():
-        raise NotAnIndexError(f"{folder} is a file, not an index folder; pass --index-dir a folder")
+        raise NotAnIndexError(
+            "{folder} is a file, not an index folder; pass {index_dir} a folder",
+            options=("index_dir",),
+            folder=folder,
+        )
     pointer_file = folder / POINTER
     try:
         raw = read_regular(pointer_file)
     except FileNotFoundError:
         if folder.is_dir() and foreign_entries(folder):
             raise NotAnIndexError(
-                f"{where} holds files that are not a search index; "
-                "pass --index-dir an empty or index folder"
+                "{where} holds files that are not a search index; "
+                "pass {index_dir} an empty or index folder",
+                options=("index_dir",),
+                where=where,
             ) from None
         raise NoIndexError(f'no index in {where}; run "search index" first') from None
     except NotADirectoryError:
         raise NotAnIndexError(
-            f"{folder} is a file, not an index folder; pass --index-dir a folder"
+            "{folder} is a file, not an index folder; pass {index_dir} a folder",
+            options=("index_dir",),
+            folder=folder,
         ) from None
     except PermissionError:
         raise NoIndexError(f"cannot read the index in {where} (permission denied)") from None
