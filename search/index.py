@@ -24,7 +24,6 @@ from pathlib import Path
 from .engine.query import ParsedQuery, compile_question
 from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, ClosedOnExit, SearchIndex, parse_reference
-from .engine.significant import MIN_COUNT as WORDS_MIN_COUNT
 from .engine.store import live_snapshot
 from .errors import InputError, QueryError
 from .model import (
@@ -46,7 +45,7 @@ from .question import Question, check_date, check_range
 __all__ = [
     "DEFAULT_BUDGET",
     "TREND_BY",
-    "WORDS_MIN_COUNT",
+    "WORDS_MIN_COUNT",  # noqa: F822 (given by __getattr__, below)
     "Answer",
     "Index",
     "Options",
@@ -63,6 +62,16 @@ _ASKED = Options()
 # A sentence-scope query that finds fewer sentences than this says what `--scope article`
 # would find.
 FEW_SENTENCES = 3
+
+
+def __getattr__(name: str) -> int:
+    """`WORDS_MIN_COUNT` (how many matching sentences a word of `words` needs), read from
+    `search.engine.significant` when first asked, so that a query does not load it."""
+    if name == "WORDS_MIN_COUNT":
+        from .engine.significant import MIN_COUNT
+
+        return MIN_COUNT
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def question(text: str, options: Options = _ASKED) -> Question:

@@ -6,10 +6,11 @@ Whoosh keeps no column of a document's article, date or source that a question c
 and loading each matching document's stored fields costs about 15 us a document (1 s for
 the 59,379 sentences of `government` at 200k sentences). The `path`, `date`, `source` and
 (when the schema has it) `story` terms are few, and each term's postings list its
-documents: the `path` terms give one table, document number -> article number (`Owners`,
-`read_owners`), and the other fields' postings, read through that table, give each
-article's date, source and story (`Columns`, `read_columns`). A question then turns its
-matches (a set of document numbers) into articles and counts with list lookups alone.
+documents: the `path` terms give one table, document number -> article number
+(`scope.Owners`, `scope.read_owners`: what `--scope article` reads too), and the other
+fields' postings, read through that table, give each article's date, source and story
+(`Columns`, `read_columns`). A question then turns its matches (a set of document
+numbers) into articles and counts with list lookups alone.
 
 Both belong to one open snapshot (`SearchIndex` reads each once, at the first question
 that needs it, and keeps it while it is open; the web server reuses an open index while
@@ -18,70 +19,13 @@ the index is unchanged); the columns are read through the owners, never beside t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .schema import ARTICLE
+from .scope import Owners
 
-NO_ARTICLE = -1
-
-Articles = set[int]
-
-
-@dataclass
-class Owners:
-    """Which article (a number, in path order within a segment) each document of a
-    snapshot belongs to."""
-
-    of: list[int]  # document number -> article number; NO_ARTICLE for a deleted document
-    documents: list[list[int]]  # article number -> its documents, in order
-    paths: list[str]  # article number -> path
-
-    @property
-    def every(self) -> Articles:
-        """Every article that has a live document."""
-        return {number for number, held in enumerate(self.documents) if held}
-
-    def articles_of(self, documents) -> Articles:
-        of = self.of
-        return {of[docnum] for docnum in documents} - {NO_ARTICLE}
-
-
-def read_owners(reader, check: Callable[[], None] = lambda: None) -> Owners:
-    """The document -> article table of one snapshot, from the `path` terms of each segment
-    (every document, the article records too, holds its article's path); `check` is called
-    once per term (a question's deadline).
-
-    The indexer adds an article's documents one after another, so in a segment they are
-    one run of document numbers: a term whose postings span exactly as many numbers as it
-    has documents (`min_id`, `max_id` and the document frequency, read with the term) is
-    that run, and its postings are not read. Any other term's are (1.8 s for the 10,011
-    articles of 200,000 sentences when every term's were read; 0.2 s this way)."""
-    of = [NO_ARTICLE] * reader.doc_count_all()
-    documents: list[list[int]] = []
-    paths: list[str] = []
-    numbers: dict[str, int] = {}
-    for leaf, offset in reader.leaf_readers():
-        deletions = leaf.has_deletions()
-        for text, info in leaf.iter_field("path"):
-            check()
-            path = text.decode("utf-8") if isinstance(text, bytes) else text
-            low, high = info.min_id(), info.max_id()
-            held: Iterable[int]
-            if high - low + 1 == info.doc_frequency():
-                held = range(low, high + 1)
-            else:
-                held = leaf.postings("path", path).all_ids()
-            if deletions:
-                held = [docnum for docnum in held if not leaf.is_deleted(docnum)]
-            number = numbers.setdefault(path, len(paths))
-            if number == len(paths):
-                paths.append(path)
-                documents.append([])
-            for docnum in held:
-                of[offset + docnum] = number
-            documents[number].extend(offset + docnum for docnum in held)
-    return Owners(of, documents, paths)
+NO_ARTICLE = -1  # an `Owners.of` entry: a deleted document
 
 
 @dataclass
