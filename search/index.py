@@ -18,8 +18,10 @@ input raises a `search.errors.SearchError` subclass whose message says what is w
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .engine.query import ParsedQuery, compile_question
 from .engine.scope import BEST_SENTENCES
@@ -42,6 +44,9 @@ from .model import (
 )
 from .question import Question, check_date, check_range
 
+if TYPE_CHECKING:
+    from .engine.indexer import IndexReport
+
 __all__ = [
     "DEFAULT_BUDGET",
     "TREND_BY",
@@ -56,6 +61,7 @@ __all__ = [
     "live_snapshot",
     "parse_reference",
     "question",
+    "update",
 ]
 
 _ASKED = Options()
@@ -86,6 +92,17 @@ def question(text: str, options: Options = _ASKED) -> Question:
 def _compiled(query: str | Question, options: Options) -> ParsedQuery:
     """What the engine asks for a query's text (read with `options`) or question."""
     return compile_question(question(query, options) if isinstance(query, str) else query)
+
+
+def update(folder: Path, paths: Sequence[str | os.PathLike], **options: Any) -> IndexReport:
+    """Bring the index in `folder` in step with the article files under `paths` (what
+    `search index` does): what the run added, updated, removed and skipped. The options
+    are `search index`'s: rebuild, prune, include, exclude, jobs, language, wait, progress
+    (see `search.engine.indexer.update_index`). The indexer is imported only here: a
+    query process never needs it."""
+    from .engine.indexer import update_index
+
+    return update_index(folder, paths, **options)
 
 
 class Index(ClosedOnExit):

@@ -135,6 +135,53 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return asked
 
 
+# Asking the library ---------------------------------------------------------------------------
+
+
+def write_articles(folder: Path, articles: dict[str, str]) -> Path:
+    """Write each article (path under `folder` -> text) as UTF-8; the folder."""
+    for name, text in articles.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def build_index(root: Path, articles: dict[str, str]) -> Path:
+    """Write `articles` under root/articles and index them into root/index with the
+    library (`search.index.update`, what `search index` calls); the index folder."""
+    from search.index import update
+
+    index_dir = root / "index"
+    report = update(index_dir, [write_articles(root / "articles", articles)])
+    assert report.added == len(articles) and not report.skipped, report
+    return index_dir
+
+
+def pairs(answer) -> set[tuple[str, int]]:
+    """(article, sentence) of every hit of an `Answer`."""
+    return {(hit.article, hit.sentence) for hit in answer.hits}
+
+
+@pytest.fixture(scope="module")
+def corpus_door(corpus_build: Prebuilt) -> Iterator:
+    """The library's door (`search.index.Index`) open on the corpus index, for a module's
+    tests that only read it (no test changes the index `corpus_build` made)."""
+    from search.index import Index
+
+    with Index.open(corpus_build.index_dir) as index:
+        yield index
+
+
+@pytest.fixture(scope="module")
+def seed_door(seed_build: Prebuilt) -> Iterator:
+    """`Index` open on the seed index, for a module's tests that only read it."""
+    from search.index import Index
+
+    with Index.open(seed_build.index_dir) as index:
+        yield index
+
+
 # Looking inside an index folder --------------------------------------------------------------
 
 
