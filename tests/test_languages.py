@@ -512,3 +512,42 @@ def test_trend_counts_in_a_language(
     assert result.exit_code == 0, result.stderr
     (row,) = map(json.loads, result.stdout.splitlines())
     assert (row["articles"], row["sentences"]) == expected
+
+
+# Turkish capitals typed in a query (found trying a mixed archive as a new user) ----------------
+
+TURKISH = {
+    "haber.txt": "11 Mart 2025\n\nAyhan Işık'ın filmi İstanbul'da yeniden gösterildi. Irak'taki "
+    "seçimler de gündemdeydi. Iğdır valisi açıklama yaptı.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def turkish_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("turkish")
+    (root / "articles").mkdir()
+    for name, text in TURKISH.items():
+        (root / "articles" / name).write_text(text, encoding="utf-8")
+    result = invoke("index", "-q", "--index-dir", str(root / "index"), str(root / "articles"))
+    assert result.exit_code == 0, result.stderr
+    return root / "index"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Işık", [("haber", 1)]),  # typed as Turkish writes it: "I" is dotless
+        ("IŞIK", [("haber", 1)]),
+        ("ışık", [("haber", 1)]),
+        ('"Ayhan Işık"', [("haber", 1)]),
+        ("Irak", [("haber", 2)]),
+        ("Iğdır", [("haber", 3)]),
+        ("Istanbul", [("haber", 1)]),  # typed on a keyboard without "İ": still Istanbul
+        ("İstanbul", [("haber", 1)]),
+        ("istanbul", [("haber", 1)]),
+    ],
+)
+def test_turkish_capital_i_typed_in_a_query(
+    turkish_index: Path, query: str, expected: list[tuple[str, int]]
+) -> None:
+    assert hits(turkish_index, query) == expected

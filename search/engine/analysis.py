@@ -103,7 +103,11 @@ def in_languages(node, languages: list[Language]):
 
     written = node.written
     slop = getattr(node, "slop", 1)
-    found = {tuple(term(other, word) for word in written) for other in languages}
+    found = {
+        tuple(term(other, word) for word in words)
+        for other in languages
+        for words in _typings(written, other)
+    }
     alternatives = [
         wq.Term(node.fieldname, words[0], boost=node.boost)
         if len(words) == 1
@@ -111,3 +115,12 @@ def in_languages(node, languages: list[Language]):
         for words in sorted(found)
     ]
     return wq.Or([node, *alternatives])
+
+
+def _typings(written: tuple[str, ...], language: Language) -> list[tuple[str, ...]]:
+    """The words as typed, and for Turkish also lowercased as a keyboard without Turkish
+    letters means them: a typed `I` is Turkish "ı" (`Işık`, `IŞIK`: "ışık") or, typed for
+    "İ", "i" (`Istanbul`: "istanbul")."""
+    if not language.turkic or not any("I" in word for word in written):
+        return [written]
+    return [written, tuple(word.replace("I", "i") for word in written)]
