@@ -91,6 +91,7 @@ class Language:
     months: dict[str, int] = field(repr=False)  # dateline month words, with their number
     split_rules: SplitRules | None = field(default=None, repr=False)  # None: English's
     turkic: bool = False  # dotted and dotless i: "İ" lowercases to "i", "I" to "ı"
+    weekdays: frozenset[str] = field(default=frozenset(), repr=False)  # around a dateline
     _keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @property
@@ -192,7 +193,8 @@ def _language(
     code, name, months, abbreviations, ordinals=False, numbered="", **options
 ) -> Language:
     rules = _rules(abbreviations, ordinals, months, numbered)
-    return Language(code, name, months, rules, **options)
+    weekdays = frozenset(_WEEKDAYS[code].split())
+    return Language(code, name, months, rules, weekdays=weekdays, **options)
 
 
 _ENGLISH_MONTHS = _months(
@@ -223,7 +225,8 @@ _PT = _months(
     "- - marco - - - - - - - - -",
 )
 _NL = _months(
-    "januari februari maart april mei juni juli augustus september oktober november december"
+    "januari februari maart april mei juni juli augustus september oktober november december",
+    "jan feb mrt apr - jun jul aug sep okt nov dec",
 )
 _RU = _months(
     "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
@@ -241,6 +244,22 @@ _PL = _months(
     "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad"
     " grudzień",
 )
+
+# Weekdays as datelines print them (before the date; in Turkish after it: "11 Mart 2025 Salı").
+_WEEKDAYS = {
+    "de": "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag",
+    "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+    "es": "lunes martes miércoles miercoles jueves viernes sábado sabado domingo",
+    "it": "lunedì martedì mercoledì giovedì venerdì sabato domenica"
+    " lunedi martedi mercoledi giovedi venerdi",
+    "pt": "segunda-feira terça-feira terca-feira quarta-feira quinta-feira sexta-feira sábado"
+    " sabado domingo segunda terça terca quarta quinta sexta",
+    "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+    "ru": "понедельник вторник среда четверг пятница суббота воскресенье",
+    "uk": "понеділок вівторок середа четвер п'ятниця п’ятниця субота неділя",
+    "tr": "pazartesi salı çarşamba perşembe cuma cumartesi pazar",
+    "pl": "poniedziałek wtorek środa czwartek piątek sobota niedziela",
+}
 
 LANGUAGES: dict[str, Language] = {
     language.code: language

@@ -169,6 +169,31 @@ DATELINES = [
     ("1er février 2025", datetime.date(2025, 2, 1)),
     ("Le 11 mars 2025 les troupes sont parties.", None),
     ("30 Şubat 2025", None),
+    # Turkish papers set datelines in capitals; "I" is the capital of "ı", "İ" of "i"
+    ("11 ARALIK 2025", datetime.date(2025, 12, 11)),
+    ("11 NİSAN 2025", datetime.date(2025, 4, 11)),
+    ("3 MAYIS 2024", datetime.date(2024, 5, 3)),
+    ("11 KASIM 2025 SALI", datetime.date(2025, 11, 11)),
+    ("11 AUGUſT 2025", None),  # a long s matches "s" ignoring case; no month: no date, no error
+    # a weekday before the date, as each language prints it, or after it (Turkish)
+    ("Dienstag, 11. März 2025", datetime.date(2025, 3, 11)),
+    ("Dienstag, den 11. März 2025", datetime.date(2025, 3, 11)),
+    ("mardi 11 mars 2025", datetime.date(2025, 3, 11)),
+    ("Mardi, 11 mars 2025", datetime.date(2025, 3, 11)),
+    ("martes, 11 de marzo de 2025", datetime.date(2025, 3, 11)),
+    ("martedì 11 marzo 2025", datetime.date(2025, 3, 11)),
+    ("terça-feira, 11 de março de 2025", datetime.date(2025, 3, 11)),
+    ("dinsdag 11 maart 2025", datetime.date(2025, 3, 11)),
+    ("вторник, 11 марта 2025", datetime.date(2025, 3, 11)),
+    ("вівторок, 11 березня 2025 р.", datetime.date(2025, 3, 11)),
+    ("wtorek, 11 marca 2025 r.", datetime.date(2025, 3, 11)),
+    ("11 Mart 2025 Salı", datetime.date(2025, 3, 11)),
+    ("11 Mart 2025, Salı 14:30", datetime.date(2025, 3, 11)),
+    ("11. März 2025, 14:30 Uhr", datetime.date(2025, 3, 11)),
+    ("le 11 mars 2025 à 14h30", datetime.date(2025, 3, 11)),
+    ("11 mrt 2025", datetime.date(2025, 3, 11)),
+    ("Dienstag, 11. März 2025 sagte der Minister", None),
+    ("Mardi 11 mars 2025 le ministre a parlé.", None),
 ]
 
 
@@ -551,3 +576,18 @@ def test_turkish_capital_i_typed_in_a_query(
     turkish_index: Path, query: str, expected: list[tuple[str, int]]
 ) -> None:
     assert hits(turkish_index, query) == expected
+
+
+def test_an_article_with_a_dateline_in_turkish_capitals_is_indexed(tmp_path: Path) -> None:
+    folder = tmp_path / "haber"
+    folder.mkdir()
+    (folder / "aralik.txt").write_text(
+        "11 ARALIK 2025\n\nHükümet salı günü muhalefetle yeni müzakereler başlatacağını "
+        "açıkladı ve ay sonuna kadar bir anlaşmaya varmak istiyor.\n",
+        encoding="utf-8",
+    )
+    index_dir = tmp_path / "index"
+    result = invoke("index", "-q", "--index-dir", str(index_dir), str(folder))
+    assert result.exit_code == 0, result.stderr
+    shown = invoke("show", "--json", "--index-dir", str(index_dir), "aralik")
+    assert [json.loads(line)["date"] for line in shown.stdout.splitlines()] == ["2025-12-11"]
