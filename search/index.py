@@ -319,6 +319,11 @@ class Index(ClosedOnExit):
         """What `search status` reports (see `SearchIndex.status`)."""
         return self.reader.status()
 
+    def languages(self) -> list[str]:
+        """The codes of the languages a `lang:` filter can choose: English and those the
+        index's sentences are in, sorted (read from the index's terms: cheap)."""
+        return sorted({"en", *(language.code for language in self.reader.languages_held())})
+
 
 def _listed(match: ArticleMatch) -> ArticleHits:
     """An article-scope match as `-l` lists it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -591,3 +592,41 @@ def test_an_article_with_a_dateline_in_turkish_capitals_is_indexed(tmp_path: Pat
     assert result.exit_code == 0, result.stderr
     shown = invoke("show", "--json", "--index-dir", str(index_dir), "aralik")
     assert [json.loads(line)["date"] for line in shown.stdout.splitlines()] == ["2025-12-11"]
+
+
+# The page's form keeps the language filter ----------------------------------------------------
+
+
+def test_the_page_form_offers_the_index_languages_and_keeps_the_one_chosen(
+    mixed_index: Path, tmp_path: Path
+) -> None:
+    """`lang=de` on the page was a filter the form could neither show nor keep: searching
+    again from the form dropped it. The form has a language choice when the index holds
+    articles in more than one language."""
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from search.web import app as server
+
+    with TestClient(server.create_app(mixed_index)) as client:
+        empty = client.get("/").text
+        chosen = client.get("/", params={"q": "Istanbul", "lang": "de"}).text
+    assert '<select name="lang">' in empty
+    options = re.findall(r'<option value="(\w*)"( selected)?>', chosen.split('name="lang"')[1])
+    assert options[:7] == [
+        ("", ""),
+        ("de", " selected"),
+        ("en", ""),
+        ("fr", ""),
+        ("ru", ""),
+        ("tr", ""),
+        ("uk", ""),
+    ]
+    assert chosen.count('class="hit"') == 1
+
+    english = tmp_path / "english"
+    english.mkdir()
+    (english / "a.txt").write_text("The talks resumed in Istanbul on Monday.\n", "utf-8")
+    assert invoke("index", "-q", "--index-dir", str(tmp_path / "ix"), str(english)).exit_code == 0
+    with TestClient(server.create_app(tmp_path / "ix")) as client:
+        assert 'name="lang"' not in client.get("/", params={"q": "Istanbul"}).text
