@@ -159,21 +159,23 @@ _GERMAN_ABBREVIATIONS = (
     " bd bsp evtl inkl max min mind insb insbes sog tsd tel str zit o.ä i.d.r u.u z.t z.zt v.a"
     " a.d bzgl zzgl ausschl"
 )
-_FRENCH_ABBREVIATIONS = "m mm mme mmes mlle dr pr me st ste av bd cf ex p pp vol no n° env"
+_FRENCH_ABBREVIATIONS = "m mm mme mmes mlle dr pr me st ste av bd cf ex p pp vol no n° env tél tel"
 _SPANISH_ABBREVIATIONS = (
-    "sr sra srta sres dr dra ud uds pág núm art cap ej aprox av avda gral n f v vs st bros"
+    "sr sra srta sres dr dra ud uds pág núm art cap ej aprox av avda gral n f v vs st bros tel"
 )
-_ITALIAN_ABBREVIATIONS = "art att v sig sigg sig.ra dott dr prof ing avv on pag cap es n l distr"
-_PORTUGUESE_ABBREVIATIONS = "sr sra srs dr dra prof eng av pág art cap n.º nº ex"
+_ITALIAN_ABBREVIATIONS = (
+    "art att v sig sigg sig.ra dott dr prof ing avv on pag cap es n l distr tel"
+)
+_PORTUGUESE_ABBREVIATIONS = "sr sra srs dr dra prof eng av pág art cap n.º nº ex tel"
 _DUTCH_ABBREVIATIONS = (
-    "mr st mgr dhr mevr mw dr drs ir prof ca bijv o.a m.b.t nr blz art i.p.v t.o.v z.g.a"
+    "mr st mgr dhr mevr mw dr drs ir prof ca bijv o.a m.b.t nr blz art i.p.v t.o.v z.g.a tel"
 )
-_RUSSIAN_ABBREVIATIONS = "г гг т.е т.к т.д т.п др им ул д пр см стр ст проф"
-_UKRAINIAN_ABBREVIATIONS = "р рр т.п т.д ін ім вул д пр м с див ст проф напр"
-_TURKISH_ABBREVIATIONS = "dr prof doç av yrd vb vs bkz örn sn cad sok no s"
+_RUSSIAN_ABBREVIATIONS = "г гг т.е т.к т.д т.п др им ул д пр см стр ст проф тел"
+_UKRAINIAN_ABBREVIATIONS = "р рр т.п т.д ін ім вул д пр м с див ст проф напр тел"
+_TURKISH_ABBREVIATIONS = "dr prof doç av yrd vb vs bkz örn sn cad sok no s tel"
 _POLISH_ABBREVIATIONS = (
     "dr prof hab inż mgr im ul al pl św tzw np m.in ok r ds gen art ust godz nr"
-    " str rys pkt proj nadkom kom asp pn pocz u ppłk płk"
+    " str rys pkt proj nadkom kom asp pn pocz u ppłk płk tel"
 )
 
 

@@ -141,6 +141,26 @@ SPLITS = [
             "María Sánchez (n. 1985) llegó ayer.",
         ],
     ),
+    # a telephone number after "tel." (found in UD Portuguese Bosque: "(tel. 011/253-1588)")
+    *[
+        (
+            code,
+            f"{before} ({tel} 011 253 1588) {after}. {next_one}.",
+            [f"{before} ({tel} 011 253 1588) {after}.", f"{next_one}."],
+        )
+        for code, before, tel, after, next_one in [
+            ("pt", "Existem empresas, como a Brasoftware", "tel.", "que importam", "O preço é bom"),
+            ("es", "Llame a la oficina", "tel.", "antes del lunes", "El plazo termina pronto"),
+            ("it", "Per informazioni", "tel.", "rivolgersi al comune", "La mostra apre domani"),
+            ("fr", "Renseignements à la mairie", "tél.", "avant lundi", "La salle ouvre demain"),
+            ("de", "Anmeldung im Rathaus", "Tel.", "bis Montag", "Die Halle öffnet morgen"),
+            ("nl", "Aanmelden bij het stadhuis", "tel.", "voor maandag", "De zaal opent morgen"),
+            ("pl", "Zapisy w ratuszu", "tel.", "do poniedziałku", "Sala otwiera się jutro"),
+            ("ru", "Запись в мэрии", "тел.", "до понедельника", "Зал откроется завтра"),
+            ("uk", "Запис у мерії", "тел.", "до понеділка", "Зала відкриється завтра"),
+            ("tr", "Kayıt belediyede", "tel.", "pazartesiye kadar", "Salon yarın açılıyor"),
+        ]
+    ],
 ]
 
 
