@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import hits, invoke, status
+from conftest import hits, invoke, query_json, status
 from search.articles.dateline import parse_dateline
 from search.articles.split import split_sentences
 from search.engine.analysis import LanguageAnalyzer, marked
@@ -650,3 +650,47 @@ def test_the_page_form_offers_the_index_languages_and_keeps_the_one_chosen(
     assert invoke("index", "-q", "--index-dir", str(tmp_path / "ix"), str(english)).exit_code == 0
     with TestClient(server.create_app(tmp_path / "ix")) as client:
         assert 'name="lang"' not in client.get("/", params={"q": "Istanbul"}).text
+
+
+# Words typed without their accents, in an inflected form ---------------------------------------
+
+UNACCENTED = {
+    "koty.txt": "11 marca 2025 r.\n\nMężczyzna w czapce kuca na chodniku, a koło niego jest pięć "
+    "kotów. Dziewczynka trzyma w rękach małego kota.\n",
+    "gespraech.txt": "11. März 2025\n\nDie Gespräche in Genf wurden am Dienstag fortgesetzt und "
+    "sollen in der nächsten Woche weitergehen.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def unaccented_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("unaccented")
+    (root / "articles").mkdir()
+    for name, text in UNACCENTED.items():
+        (root / "articles" / name).write_text(text, encoding="utf-8")
+    result = invoke("index", "-q", "--index-dir", str(root / "index"), str(root / "articles"))
+    assert result.exit_code == 0, result.stderr
+    return root / "index"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kotów", [("koty", 1)]),
+        ("kotow", [("koty", 1)]),  # no lemma for a form without its accent: the form itself
+        ("Gesprache", [("gespraech", 1)]),
+        ("Gespräche", [("gespraech", 1)]),
+        ('"funf kotow"', []),  # a phrase is matched by lemmas only
+    ],
+)
+def test_a_form_typed_without_its_accents_finds_that_form(
+    unaccented_index: Path, query: str, expected: list[tuple[str, int]]
+) -> None:
+    """`kotow` typed on a keyboard without Polish letters was a miss: the dictionary knows
+    "kotów" (lemma "kot") but not "kotow". The form as written, folded, is found."""
+    assert hits(unaccented_index, query) == expected
+
+
+def test_a_form_typed_without_its_accents_is_highlighted(unaccented_index: Path) -> None:
+    found = query_json(unaccented_index, "kotow")[1]
+    assert [hit["text"][start:end] for hit in found for start, end in hit["matches"]] == ["kotów"]

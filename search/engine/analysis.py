@@ -114,7 +114,25 @@ def in_languages(node, languages: list[Language]):
         else wq.Phrase(node.fieldname, list(words), slop=slop, boost=node.boost)
         for words in sorted(found)
     ]
-    return wq.Or([node, *alternatives])
+    return wq.Or([node, *alternatives, *_as_written(node, languages)])
+
+
+def _as_written(node, languages: list[Language]) -> list:
+    """For one word of the `text` field typed without accents, that form as the articles
+    in the languages of `FOLDED` write it (the `words` field, folded): `kotow` finds
+    "kotów", whose lemma "kot" the dictionaries give only for the form with its accent.
+    (English sentences are left to the English rules: `IT` is not "it".)"""
+    from whoosh import query as wq
+
+    codes = sorted(language.code for language in languages if language.code in FOLDED)
+    if node.fieldname != "text" or len(node.written) != 1 or not codes:
+        return []
+    lowered = node.written[0].lower()
+    if fold(lowered) != lowered:
+        return []
+    held = [wq.Term("language", code) for code in codes]
+    in_held = wq.ConstantScoreQuery(wq.Or(held), 0.0)  # a filter: it adds no score
+    return [wq.And([wq.Term("words", lowered, boost=node.boost), in_held])]
 
 
 def _typings(written: tuple[str, ...], language: Language) -> list[tuple[str, ...]]:
