@@ -27,6 +27,7 @@ from .engine.searching import DEFAULT_BUDGET, ClosedOnExit, SearchIndex, parse_r
 from .engine.significant import MIN_COUNT as WORDS_MIN_COUNT
 from .engine.store import live_snapshot
 from .errors import InputError, QueryError
+from .language import Language, parse_code
 from .model import (
     SCOPES,
     SHAPES,
@@ -77,6 +78,15 @@ def question(text: str, options: Options = _ASKED) -> Question:
 def _compiled(query: str | Question, options: Options) -> ParsedQuery:
     """What the engine asks for a query's text (read with `options`) or question."""
     return compile_question(question(query, options) if isinstance(query, str) else query)
+
+
+def _one_language(parsed: list[ParsedQuery]) -> Language | None:
+    """The language every query keeps (`--lang`, `lang=`), whose articles are then those a
+    trend's shares are of; None when any query keeps every language."""
+    codes = {query.asked.language for query in parsed}
+    if len(codes) != 1 or None in codes:
+        return None
+    return parse_code(codes.pop() or "")
 
 
 class Index(ClosedOnExit):
@@ -274,7 +284,12 @@ class Index(ClosedOnExit):
             first.setdefault(query.text, query)
         parsed = list(first.values())
         return self.reader.trend(
-            parsed, by, since=options.since, until=options.until, scope=options.scope
+            parsed,
+            by,
+            since=options.since,
+            until=options.until,
+            scope=options.scope,
+            language=_one_language(parsed),
         )
 
     def words(

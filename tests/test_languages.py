@@ -694,3 +694,38 @@ def test_a_form_typed_without_its_accents_finds_that_form(
 def test_a_form_typed_without_its_accents_is_highlighted(unaccented_index: Path) -> None:
     found = query_json(unaccented_index, "kotow")[1]
     assert [hit["text"][start:end] for hit in found for start, end in hit["matches"]] == ["kotów"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("Istanbul",), (4, 6, 0.666667)),
+        # --lang: the share is of that language's articles (it was 1 of all 6: 16.7%)
+        (("Istanbul", "--lang", "de"), (1, 1, 1.0)),
+        (("Istanbul", "--lang", "en"), (1, 1, 1.0)),
+        (("Istanbul", "--lang", "ru"), None),  # no Russian article holds it: a miss
+        (("Istanbul lang:de",), (1, 6, 0.166667)),  # a filter in the query: of every article
+    ],
+)
+def test_trend_share_with_lang_is_of_that_language(
+    mixed_index: Path, args: tuple, expected: tuple | None
+) -> None:
+    result = invoke("trend", "--json", "--index-dir", str(mixed_index), *args)
+    if expected is None:
+        assert result.exit_code == 1
+        return
+    assert result.exit_code == 0, result.stderr
+    (row,) = map(json.loads, result.stdout.splitlines())
+    assert (row["articles"], row["all_articles"], row["share"]) == expected
+
+
+def test_the_api_trend_share_with_lang_is_of_that_language(mixed_index: Path) -> None:
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from search.web import app as server
+
+    with TestClient(server.create_app(mixed_index)) as client:
+        found = client.get("/api/trend", params={"q": "Istanbul", "lang": "de"}).json()
+    (bucket,) = found["aggregations"]["trend"]["buckets"]
+    assert (bucket["articles"], bucket["all_articles"], bucket["share"]) == (1, 1, 1.0)

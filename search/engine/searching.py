@@ -55,7 +55,7 @@ from ..model import (
 from . import store
 from .analysis import in_languages
 from .analysis import term as language_term
-from .columns import Columns, read_columns, record_values, term_documents
+from .columns import NO_ARTICLE, Columns, read_columns, record_values, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, SpellingBonus, WrittenTerm, compile_question
@@ -710,14 +710,17 @@ class SearchIndex(ClosedOnExit):
         since: str | None = None,
         until: str | None = None,
         scope: str = "sentence",
+        language: Language | None = None,
     ) -> Trend:
         """Each query's matching articles, stories and sentences per bucket of `by` (a
         calendar unit of the article's date, or its source), with every article of the
-        bucket; dates kept from `since` to `until`; undated matches counted apart. At
-        `scope` "article" the words may be anywhere in an article, and its sentences that
-        hold one of them are its matching sentences."""
+        bucket (of `language` only, when given); dates kept from `since` to `until`; undated
+        matches counted apart. At `scope` "article" the words may be anywhere in an article,
+        and its sentences that hold one of them are its matching sentences."""
         with self._budgeted(), store.guard(self.folder):
-            counter = Counter(self.columns(), by, since, until)
+            columns = self.columns()
+            among = None if language is None else self._articles_in(language, columns)
+            counter = Counter(columns, by, since, until, among)
             counted = []
             undated = []
             for parsed in queries:
@@ -1283,6 +1286,20 @@ class SearchIndex(ClosedOnExit):
             return node
 
         return query.accept(resolve_names)
+
+    def _articles_in(self, language: Language, columns) -> set[int]:
+        """The article numbers (of `columns`) of the articles in `language`: those whose
+        documents hold its `language` term; for English, those whose documents hold none."""
+        reader = self._searcher.reader()
+        if language.code != DEFAULT:
+            held = term_documents(reader, "language", language.code)
+            return {columns.article_of[docnum] for docnum in held} - {NO_ARTICLE}
+        others = {
+            columns.article_of[docnum]
+            for other in self.languages_held()
+            for docnum in term_documents(reader, "language", other.code)
+        }
+        return set(columns.articles) - others
 
     def languages_held(self) -> list[Language]:
         """The languages other than English that the index's sentences are in."""
