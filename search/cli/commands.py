@@ -1075,16 +1075,20 @@ def alert_group() -> None:
     metavar="DATE",
     help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
 )
-def alert_add_command(name: str, query, index_dir: Path, match_any: bool, since, until) -> None:
+@lang_option
+def alert_add_command(
+    name: str, query, index_dir: Path, match_any: bool, since, until, language
+) -> None:
     """Save QUERY as alert NAME: articles indexed from now on that match are new to it.
 
     \b
     Example:
         search alert add turkey-troops 'Turkey peacekeeping' --since 2025-01-01
+        search alert add gespraeche 'Verhandlungen Istanbul' --lang de
     """
     from ..alerts import Alerts
 
-    alert = Alerts(index_dir).add(name, " ".join(query), match_any, since, until)
+    alert = Alerts(index_dir).add(name, " ".join(query), match_any, since, until, language)
     click.echo(f"Added alert {alert.name}: {alert.query}", err=True)
 
 
@@ -1111,6 +1115,7 @@ def _alert_fields(alert) -> list[str]:
     options = ["--any"] if alert.match_any else []
     options += [f"--since {alert.since}"] if alert.since else []
     options += [f"--until {alert.until}"] if alert.until else []
+    options += [f"--lang {alert.language}"] if alert.language else []
     checked = alert.checked or "never"
     return [alert.name, alert.query, " ".join(options), f"checked {checked}"]
 

@@ -745,7 +745,7 @@ def alert_rows(folder: Path) -> list[dict]:
     for entry in found:
         alert = entry.alert
         params = {"q": alert.query, "any": "1" if alert.match_any else None, "sort": "date"}
-        params.update(since=alert.since, until=alert.until)
+        params.update(since=alert.since, until=alert.until, lang=alert.language)
         query = urlencode({key: value for key, value in params.items() if value})
         rows.append(
             {
