@@ -18,13 +18,14 @@ input raises a `search.errors.SearchError` subclass whose message says what is w
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .engine.query import ParsedQuery, compile_question
 from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, ClosedOnExit, SearchIndex, parse_reference
-from .engine.significant import MIN_COUNT as WORDS_MIN_COUNT
 from .engine.store import live_snapshot
 from .errors import InputError, QueryError
 from .language import Language, parse_code
@@ -44,10 +45,13 @@ from .model import (
 )
 from .question import Question, check_date, check_range
 
+if TYPE_CHECKING:
+    from .engine.indexer import IndexReport
+
 __all__ = [
     "DEFAULT_BUDGET",
     "TREND_BY",
-    "WORDS_MIN_COUNT",
+    "WORDS_MIN_COUNT",  # noqa: F822 (given by __getattr__, below)
     "Answer",
     "Index",
     "Options",
@@ -58,12 +62,23 @@ __all__ = [
     "live_snapshot",
     "parse_reference",
     "question",
+    "update",
 ]
 
 _ASKED = Options()
 # A sentence-scope query that finds fewer sentences than this says what `--scope article`
 # would find.
 FEW_SENTENCES = 3
+
+
+def __getattr__(name: str) -> int:
+    """`WORDS_MIN_COUNT` (how many matching sentences a word of `words` needs), read from
+    `search.engine.significant` when first asked, so that a query does not load it."""
+    if name == "WORDS_MIN_COUNT":
+        from .engine.significant import MIN_COUNT
+
+        return MIN_COUNT
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def question(text: str, options: Options = _ASKED) -> Question:
@@ -87,6 +102,17 @@ def _one_language(parsed: list[ParsedQuery]) -> Language | None:
     if len(codes) != 1 or None in codes:
         return None
     return parse_code(codes.pop() or "")
+
+
+def update(folder: Path, paths: Sequence[str | os.PathLike], **options: Any) -> IndexReport:
+    """Bring the index in `folder` in step with the article files under `paths` (what
+    `search index` does): what the run added, updated, removed and skipped. The options
+    are `search index`'s: rebuild, prune, include, exclude, jobs, language, wait, progress
+    (see `search.engine.indexer.update_index`). The indexer is imported only here: a
+    query process never needs it."""
+    from .engine.indexer import update_index
+
+    return update_index(folder, paths, **options)
 
 
 class Index(ClosedOnExit):

@@ -1,5 +1,6 @@
 """Archives in many languages: each article's language, its sentences, its datelines and its
-words matched by that language's rules, through the `search` command."""
+words matched by that language's rules: what is found asked of the library (`Index`),
+what is printed through the `search` command."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from search.articles.dateline import parse_dateline
 from search.articles.split import split_sentences
 from search.engine.analysis import LanguageAnalyzer, marked
 from search.engine.schema import OTHER_WORD_PATTERN, analyzer
+from search.index import Index, Options
 from search.language import LANGUAGES, identify, language
 
 # Sentences -----------------------------------------------------------------------------------
@@ -319,6 +321,27 @@ def mixed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "index"
 
 
+@pytest.fixture(scope="module")
+def mixed(mixed_index: Path):
+    """The library's door (`Index`) open on the mixed index."""
+    with Index.open(mixed_index) as index:
+        yield index
+
+
+def found(door: Index, query: str, **options) -> list[tuple[str, int]]:
+    """(article, sentence) of every hit, sorted (`search query --all --copies`)."""
+    answer = door.answer(query, Options(limit=None, copies=True, **options))
+    return sorted((hit.article, hit.sentence) for hit in answer.hits)
+
+
+def test_each_article_has_its_language_and_sentences(mixed: Index) -> None:
+    for name, code in LANGUAGE_OF.items():
+        article = mixed.article(name)
+        assert article.language == code
+        assert len(article.sentences) == SENTENCES_OF[name]
+        assert article.date == (None if name == "de2" else "2025-03-11")
+
+
 def test_each_article_shows_its_language_and_sentences(mixed_index: Path) -> None:
     for name, code in LANGUAGE_OF.items():
         result = invoke("show", "--json", "--index-dir", str(mixed_index), name)
@@ -357,9 +380,9 @@ def test_status_counts_articles_by_language(mixed_index: Path) -> None:
     ],
 )
 def test_inflected_forms_found_in_their_language(
-    mixed_index: Path, query: str, expected: list[tuple[str, int]]
+    mixed: Index, query: str, expected: list[tuple[str, int]]
 ) -> None:
-    assert hits(mixed_index, query) == expected
+    assert found(mixed, query) == expected
 
 
 # Words as a newsroom means them (issue 23) beside languages (issue 21) ------------------------
@@ -385,6 +408,12 @@ def newsroom_mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "index"
 
 
+@pytest.fixture(scope="module")
+def newsroom(newsroom_mixed: Path):
+    with Index.open(newsroom_mixed) as index:
+        yield index
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -403,16 +432,20 @@ def newsroom_mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ],
 )
 def test_newsroom_words_in_a_mixed_archive(
-    newsroom_mixed: Path, query: str, expected: list[tuple[str, int]]
+    newsroom: Index, query: str, expected: list[tuple[str, int]]
 ) -> None:
-    assert hits(newsroom_mixed, query) == expected
+    assert found(newsroom, query) == expected
 
 
-def test_the_spelling_typed_ranks_first_in_any_language(newsroom_mixed: Path) -> None:
+def test_the_spelling_typed_ranks_first_in_any_language(newsroom: Index) -> None:
     # "Zürich" as typed (German) above the English "Zurich", its twin once folded. (`Zurich`
     # typed leaves its accents out, which both spellings fit: neither ranks first.)
-    result = invoke("query", "--json", "--index-dir", str(newsroom_mixed), "Zürich")
-    assert json.loads(result.stdout.splitlines()[0])["article"] == "zeitung"
+    assert newsroom.answer("Zürich").hits[0].article == "zeitung"
+
+
+def test_the_language_option_filters(mixed: Index) -> None:
+    assert [hit.article for hit in mixed.answer("угоди", Options(language="uk")).hits] == ["uk"]
+    assert found(mixed, "Istanbul", language="de") == [("de", 1)]
 
 
 def test_lang_option_filters(mixed_index: Path) -> None:
@@ -420,11 +453,10 @@ def test_lang_option_filters(mixed_index: Path) -> None:
     assert [json.loads(line)["article"] for line in result.stdout.splitlines()] == ["uk"]
 
 
-def test_highlights_follow_the_language(mixed_index: Path) -> None:
-    result = invoke("query", "--json", "--index-dir", str(mixed_index), "переговори")
-    (hit,) = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [hit["text"][a:b] for a, b in hit["matches"]] == ["переговорів"]
-    assert hit["language"] == "uk"
+def test_highlights_follow_the_language(mixed: Index) -> None:
+    (hit,) = mixed.answer("переговори").hits
+    assert [hit.text[a:b] for a, b in hit.matches] == ["переговорів"]
+    assert hit.language == "uk"
 
 
 @pytest.mark.parametrize(
@@ -458,8 +490,31 @@ def test_index_language_option(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "unknown language 'zz'" in bad.stderr
 
 
-def test_lang_en_keeps_the_english_articles(mixed_index: Path) -> None:
-    assert hits(mixed_index, "Istanbul lang:en") == [("en", 1)]
+def test_lang_en_keeps_the_english_articles(mixed: Index) -> None:
+    assert found(mixed, "Istanbul lang:en") == [("en", 1)]
+
+
+@pytest.mark.parametrize(
+    ("query", "options", "expected"),
+    [
+        ("Istanbul lang:en", {}, ["en"]),
+        ("Istanbul", {"language": "en"}, ["en"]),
+        ("Istanbul -lang:en", {}, ["de", "fr", "tr"]),
+        ("Istanbul lang:de", {}, ["de"]),
+        ("Istanbul", {}, ["de", "en", "fr", "tr"]),
+    ],
+)
+def test_lang_filters_articles_at_article_scope(
+    mixed: Index, query: str, options: dict, expected: list
+) -> None:
+    # lang:en is "no language term" (Not(Every("language"))): at article scope it must keep
+    # the English articles, not read Every("language") as every article.
+    listed = Options(scope="article", shape="articles", limit=None, **options)
+    articles = mixed.answer(query, listed).articles
+    assert sorted(entry.article for entry in articles) == expected
+    assert sorted((entry.article, entry.language) for entry in articles) == [
+        (name, name) for name in expected
+    ]
 
 
 @pytest.mark.parametrize(

@@ -88,9 +88,13 @@ def read_owners(reader, check: Callable[[], None]) -> Owners:
             if number == len(paths):
                 paths.append(path)
                 documents.append([])
-            for docnum in held:
-                of[offset + docnum] = number
-            documents[number].extend(offset + docnum for docnum in held)
+            if isinstance(held, range):  # one slice, not a Python step per document
+                of[offset + low : offset + high + 1] = [number] * len(held)
+                documents[number].extend(range(offset + low, offset + high + 1))
+            else:
+                for docnum in held:
+                    of[offset + docnum] = number
+                documents[number].extend(offset + docnum for docnum in held)
     return Owners(of, documents, paths)
 
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
@@ -55,7 +55,6 @@ from ..model import (
 from . import store
 from .analysis import in_languages
 from .analysis import term as language_term
-from .columns import NO_ARTICLE, Columns, read_columns, record_values, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
 from .query import ParsedQuery, SpellingBonus, WrittenTerm, compile_question
@@ -73,8 +72,13 @@ from .scope import (
 from .scope import article_page as _article_page
 from .store import live_snapshot
 from .stories import sentence_key
-from .trend import Counter, buckets
 
+if TYPE_CHECKING:
+    from .columns import Columns
+
+# What only a trend, the words, the sources or --scope article ask is imported by the method
+# that asks it (`columns`, `trend`, `significant`): a plain query process does not load it
+# (tests/test_layout.py holds this).
 # The plain words of a query (a word's alternatives: `IT` or `^IT`).
 _WORDS = (wq.Term, WrittenTerm)
 
@@ -327,8 +331,8 @@ class SearchIndex(ClosedOnExit):
             query = self._expanded(self._resolved(parsed).query)
             touched: set[int] = set()
             found = self._scoped(replace(parsed, query=query), touched)
-            # No article matched: no story to read (every article's, from the postings).
-            story_of = self._story_of_article() if collapse and found else None
+            # No article matched: no story to read.
+            story_of = self._story_of_article(found) if collapse and found else None
             page = _article_page(self, query, found, touched, limit, sort, offset, best, story_of)
             return page, _story_count(found, story_of)
 
@@ -337,14 +341,27 @@ class SearchIndex(ClosedOnExit):
         with self._budgeted(), store.guard(self.folder):
             query = self._expanded(self._resolved(parsed).query)
             found = self._scoped(replace(parsed, query=query))
-            return _story_count(found, self._story_of_article() if collapse and found else None)
+            story_of = self._story_of_article(found) if collapse and found else None
+            return _story_count(found, story_of)
 
-    def _story_of_article(self) -> Callable[[int], str]:
-        """Article number (of `owners`) -> its story id (its path when it has none)."""
-        columns = self.columns()
-        stories = dict(zip(columns.paths, columns.stories, strict=True))
+    def _story_of_article(self, found: set[int]) -> Callable[[int], str]:
+        """Article number (of `owners`) -> its story id (its path when it has none), for the
+        articles `found`. From the columns once they are read; until then, for a few
+        articles, from the stored fields of each one's first document: reading the columns
+        walks every posting of five fields (0.3 s at 200,000 sentences), too much to learn
+        the stories of the handful of articles a sentence-scope miss asks about."""
         paths = self.owners().paths
-        return lambda number: stories.get(paths[number], paths[number])
+        if self._columns is None and len(found) <= _FEW_STORIES:
+            reader = self._searcher.reader()
+            documents = self.owners().documents
+            stories = {
+                number: reader.stored_fields(documents[number][0]).get("story") or paths[number]
+                for number in found
+            }
+            return stories.__getitem__
+        columns = self.columns()
+        by_path = dict(zip(columns.paths, columns.stories, strict=True))
+        return lambda number: by_path.get(paths[number], paths[number])
 
     def scope_matters(self, parsed: ParsedQuery) -> bool:
         """Whether `--scope article` may find articles that a sentence search does not."""
@@ -382,6 +399,8 @@ class SearchIndex(ClosedOnExit):
             else:
                 found &= owners.articles_of(inside)
         if touched is not None and not searched:  # filters alone (`lang:de`): whole articles
+            from .columns import term_documents
+
             records = set(term_documents(self._searcher.reader(), "kind", ARTICLE))
             touched.update(
                 docnum
@@ -717,6 +736,8 @@ class SearchIndex(ClosedOnExit):
         bucket (of `language` only, when given); dates kept from `since` to `until`; undated
         matches counted apart. At `scope` "article" the words may be anywhere in an article,
         and its sentences that hold one of them are its matching sentences."""
+        from .trend import Counter, buckets
+
         with self._budgeted(), store.guard(self.folder):
             columns = self.columns()
             among = None if language is None else self._articles_in(language, columns)
@@ -743,6 +764,7 @@ class SearchIndex(ClosedOnExit):
     ) -> Significant:
         """The words, two-word phrases and names that set the query's matching sentences
         apart from the whole index (see `search.engine.significant`)."""
+        from .columns import term_documents
         from .significant import background_sample, significant
 
         with self._budgeted(), store.guard(self.folder):
@@ -808,6 +830,8 @@ class SearchIndex(ClosedOnExit):
     def sources(self) -> list[SourceCount]:
         """Every source with its articles and the first and last of their dates, from the
         article records' postings (no columns needed)."""
+        from .columns import record_values
+
         reader = self._searcher.reader()
         dates = record_values(reader, "date")
         found: dict[str, list] = {}
@@ -826,6 +850,8 @@ class SearchIndex(ClosedOnExit):
         """Each document's article, and each article's date, source and story, read from
         the postings once per open snapshot (see `search.engine.columns`)."""
         if self._columns is None:
+            from .columns import read_columns
+
             self._columns = read_columns(self._searcher.reader())
         return self._columns
 
@@ -854,6 +880,8 @@ class SearchIndex(ClosedOnExit):
         core = unbonused(resolved.query)
         if isinstance(core, wq.Term) and resolved.mask is None:
             # One word: its postings are its matches, read a block at a time.
+            from .columns import term_documents
+
             return term_documents(self._searcher.reader(), core.fieldname, core.text)
         return self._search(resolved.query, limit=None, scored=False, mask=resolved.mask).docs()
 
@@ -1178,6 +1206,9 @@ class SearchIndex(ClosedOnExit):
         core = unbonused(parsed.query)
         if not collapse and isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
             return self._documents_holding(core.fieldname, core.text)
+        words = _or_of_words(core)
+        if not collapse and words and not parsed.dated:
+            return len(self._documents_of_words(words, parsed.mask))
         found = self._search(parsed.query, limit=None, scored=False, **self._limits(parsed))
         if not collapse:
             return len(found)
@@ -1187,6 +1218,22 @@ class SearchIndex(ClosedOnExit):
         """The different `copy` keys of `documents` (sorted)."""
         self._check_deadline()
         return set(self._keys_by_document(documents).values())
+
+    def _documents_of_words(self, words: list, mask) -> set[int]:
+        """The live documents holding any of `words`, less those `mask` matches, read from
+        the postings a block at a time: Whoosh's collector walks an OR one document at a
+        time (54 ms for the 35,415 sentences `--any` finds for `U.S. trade deficit` at
+        200k sentences)."""
+        from .columns import term_documents
+
+        reader = self._searcher.reader()
+        found: set[int] = set()
+        for word in words:
+            self._check_deadline()
+            found.update(term_documents(reader, word.fieldname, word.text))
+        if mask is not None and found:
+            found -= self._documents(mask)
+        return found
 
     def _documents_holding(self, fieldname: str, text: str) -> int:
         """How many live documents hold a term: its document frequency in each segment,
@@ -1290,6 +1337,8 @@ class SearchIndex(ClosedOnExit):
     def _articles_in(self, language: Language, columns) -> set[int]:
         """The article numbers (of `columns`) of the articles in `language`: those whose
         documents hold its `language` term; for English, those whose documents hold none."""
+        from .columns import NO_ARTICLE, term_documents
+
         reader = self._searcher.reader()
         if language.code != DEFAULT:
             held = term_documents(reader, "language", language.code)
@@ -1382,6 +1431,22 @@ def _terms_of(fields: dict) -> dict:
     return {"terms": " ".join(our_terms(fields["text"], language))}
 
 
+def _or_of_words(node) -> list | None:
+    """The words of a query that is words joined by OR alone (what `--any` makes of plain
+    words), else None."""
+    if type(node) in _WORDS:
+        return [node]
+    if type(node) is not wq.Or:
+        return None
+    words = []
+    for child in node.subqueries:
+        found = _or_of_words(child)
+        if found is None:
+            return None
+        words.extend(found)
+    return words
+
+
 def _every_word(node) -> bool:
     """A bare `*` (or an empty prefix): Whoosh matches it as every document of the field."""
     return (isinstance(node, wq.Prefix) and node.text == "") or (
@@ -1461,6 +1526,9 @@ class _GuardedCollector(WrappingCollector):
 # Up to this many matches, a page sorted by date or path reads them all and sorts them
 # (30 ms at 2,000); past it, it walks the date or path terms in order (see _first_in_order).
 _FEW_TO_SORT = 2_000
+# Up to this many articles, `_story_of_article` reads each one's story from its stored fields
+# (about 15 us each) rather than the columns of the whole index.
+_FEW_STORIES = 1_000
 # Up to this many documents matched, `sentences` sorts them in memory (a few MB) rather
 # than walking every article's postings (seconds at a million sentences).
 _FEW_DOCUMENTS = 10_000

@@ -68,6 +68,8 @@ _OPEN_ATTEMPTS = 5
 
 @dataclass(frozen=True)
 class Pointer:
+    """What CURRENT says: the live generation's folder and the schema it was written with."""
+
     generation: str
     schema_version: int
 
