@@ -784,3 +784,86 @@ def test_the_api_trend_share_with_lang_is_of_that_language(mixed_index: Path) ->
         found = client.get("/api/trend", params={"q": "Istanbul", "lang": "de"}).json()
     (bucket,) = found["aggregations"]["trend"]["buckets"]
     assert (bucket["articles"], bucket["all_articles"], bucket["share"]) == (1, 1, 1.0)
+
+
+# The language a file declares, in every format that can declare one ---------------------------
+
+SHORT_DE = "Die Sitzung wurde vertagt."  # too short to tell: the declared language decides
+
+
+def _short_eml(html: bool) -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"] = "Kurz"
+    message["From"] = "desk@example.com"
+    message["Date"] = "Tue, 11 Mar 2025 08:30:00 +0000"
+    if html:
+        message.set_content(f'<html lang="de"><body><p>{SHORT_DE}</p></body></html>', "html")
+    else:
+        message.set_content(SHORT_DE)
+        message["Content-Language"] = "de-DE"  # after set_content, which clears Content-*
+    return message.as_bytes()
+
+
+def _short_office(kind: str) -> bytes:
+    import io
+    import zipfile
+
+    dc = 'xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    if kind == "docx":
+        w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        parts = {
+            "word/document.xml": f'<w:document xmlns:w="{w}"><w:body><w:p><w:r>'
+            f"<w:t>{SHORT_DE}</w:t></w:r></w:p></w:body></w:document>",
+            "docProps/core.xml": '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
+            f'package/2006/metadata/core-properties" {dc}><dc:language>de-DE</dc:language>'
+            "</cp:coreProperties>",
+        }
+    else:
+        ns = (
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            f'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" {dc}'
+        )
+        parts = {
+            "content.xml": f"<office:document-content {ns}><office:body><office:text>"
+            f"<text:p>{SHORT_DE}</text:p></office:text></office:body></office:document-content>",
+            "meta.xml": f"<office:document-meta {ns}><office:meta><dc:language>de-DE"
+            "</dc:language></office:meta></office:document-meta>",
+        }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+DECLARED = {
+    "seite.html": f'<html lang="de"><body><p>{SHORT_DE}</p></body></html>'.encode(),
+    "notiz.md": f"---\nlang: de\n---\n\n{SHORT_DE}\n".encode(),
+    "notiz2.md": f"---\nlanguage: de-AT\n---\n\n{SHORT_DE}\n".encode(),
+    "brief.eml": _short_eml(html=False),
+    "brief_html.eml": _short_eml(html=True),
+    "dokument.docx": _short_office("docx"),
+    "dokument.odt": _short_office("odt"),
+    "ohne.txt": f"{SHORT_DE}\n".encode(),  # declares nothing: the default, English
+}
+
+
+def test_the_declared_language_of_every_format(tmp_path: Path) -> None:
+    """A short German item declared German by its file (a mail's Content-Language, Markdown
+    front matter, a Word or OpenDocument file's dc:language, an HTML mail part's lang) was
+    read as English: only a web page's `<html lang>` was read."""
+    folder = tmp_path / "kurz"
+    folder.mkdir()
+    for name, data in DECLARED.items():
+        (folder / name).write_bytes(data)
+    index_dir = tmp_path / "index"
+    result = invoke("index", "-q", "--index-dir", str(index_dir), str(folder))
+    assert result.exit_code == 0, result.stderr
+    found = {}
+    for name in DECLARED:
+        shown = invoke("show", "--json", "--index-dir", str(index_dir), name)
+        assert shown.exit_code == 0, shown.stderr
+        found[name] = {json.loads(line)["language"] for line in shown.stdout.splitlines()}
+    assert found == {name: {"en" if name == "ohne.txt" else "de"} for name in DECLARED}
