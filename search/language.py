@@ -122,6 +122,16 @@ class Language:
         """The indexed term for `word` in this language (its key and prefix)."""
         return self.prefix + self.key(word)
 
+    def knows(self, word: str) -> bool:
+        """Whether this language's dictionary holds `word` itself, lowercased (capitalised
+        too in German, whose nouns its dictionary holds so), not only a lemma guessed from its
+        ending. (Capitalised in another language it may be a name: Polish "Kotow".)"""
+        _lemmatizer()  # the languages extra, or LanguageUnavailable
+        dictionary = _dictionaries().get_dictionary(self.code)
+        lowered = self.lower(word)
+        forms = (lowered, lowered.title()) if self.code == "de" else (lowered,)
+        return any(dictionary.get(form) is not None for form in forms)
+
 
 _MAX_CACHED = 200_000
 
@@ -138,10 +148,16 @@ def _lemmatizer():
             "reading languages other than English needs the languages extra; "
             "pip install -e '.[languages]'"
         ) from None
+    strategy = DefaultStrategy(greedy=True, dictionary_factory=_dictionaries())
+    return Lemmatizer(lemmatization_strategy=strategy).lemmatize
+
+
+@functools.cache
+def _dictionaries():
+    """The dictionaries the lemmatizer reads (`search.lemmas.Dictionaries`), one per process."""
     from .lemmas import Dictionaries
 
-    strategy = DefaultStrategy(greedy=True, dictionary_factory=Dictionaries())
-    return Lemmatizer(lemmatization_strategy=strategy).lemmatize
+    return Dictionaries()
 
 
 def _months(*rows: str) -> dict[str, int]:

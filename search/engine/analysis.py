@@ -118,21 +118,25 @@ def in_languages(node, languages: list[Language]):
 
 
 def _as_written(node, languages: list[Language]) -> list:
-    """For one word of the `text` field typed without accents, that form as the articles
-    in the languages of `FOLDED` write it (the `words` field, folded): `kotow` finds
-    "kotów", whose lemma "kot" the dictionaries give only for the form with its accent.
-    (English sentences are left to the English rules: `IT` is not "it".)"""
+    """For one word of the `text` field typed without accents that no dictionary of the
+    index's languages of `FOLDED` knows, that form as the articles write it (the `words`
+    field, folded): `kotow` finds "kotów", whose lemma "kot" the dictionaries give only for
+    the form with its accent. A word a dictionary knows (`de`, `Jahr`) is matched by its
+    lemma (and not looked up again in the long postings of a common word). An English
+    sentence with that form is one its English word matches already, but for an acronym
+    typed in capitals (`IT` is not "it"), which is left to the English rules."""
     from whoosh import query as wq
 
-    codes = sorted(language.code for language in languages if language.code in FOLDED)
-    if node.fieldname != "text" or len(node.written) != 1 or not codes:
+    if node.fieldname != "text" or len(node.written) != 1:
         return []
-    lowered = node.written[0].lower()
-    if fold(lowered) != lowered:
+    folded_languages = [language for language in languages if language.code in FOLDED]
+    typed = node.written[0]
+    lowered = typed.lower()
+    if not folded_languages or fold(lowered) != lowered or (len(typed) > 1 and typed.isupper()):
         return []
-    held = [wq.Term("language", code) for code in codes]
-    in_held = wq.ConstantScoreQuery(wq.Or(held), 0.0)  # a filter: it adds no score
-    return [wq.And([wq.Term("words", lowered, boost=node.boost), in_held])]
+    if any(language.knows(typed) for language in folded_languages):
+        return []
+    return [wq.Term("words", lowered, boost=node.boost)]
 
 
 def _typings(written: tuple[str, ...], language: Language) -> list[tuple[str, ...]]:
