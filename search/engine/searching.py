@@ -169,6 +169,7 @@ class SearchIndex(ClosedOnExit):
         self._within: set[int] = set()
         self._owners: Owners | None = None
         self._languages: list[Language] | None = None
+        self._in_language: dict[str, set[int]] = {}  # article numbers per language (trend)
         # Resolved queries by the identity of the compiled query (kept beside it).
         self._resolutions: dict[int, tuple[Any, Any]] = {}
 
@@ -1336,19 +1337,26 @@ class SearchIndex(ClosedOnExit):
 
     def _articles_in(self, language: Language, columns) -> set[int]:
         """The article numbers (of `columns`) of the articles in `language`: those whose
-        documents hold its `language` term; for English, those whose documents hold none."""
+        documents hold its `language` term; for English, those whose documents hold none.
+        Kept while the index is open, as the columns are."""
         from .columns import NO_ARTICLE, term_documents
 
+        found = self._in_language.get(language.code)
+        if found is not None:
+            return found
         reader = self._searcher.reader()
         if language.code != DEFAULT:
             held = term_documents(reader, "language", language.code)
-            return {columns.article_of[docnum] for docnum in held} - {NO_ARTICLE}
-        others = {
-            columns.article_of[docnum]
-            for other in self.languages_held()
-            for docnum in term_documents(reader, "language", other.code)
-        }
-        return set(columns.articles) - others
+            found = {columns.article_of[docnum] for docnum in held} - {NO_ARTICLE}
+        else:
+            others = {
+                columns.article_of[docnum]
+                for other in self.languages_held()
+                for docnum in term_documents(reader, "language", other.code)
+            }
+            found = set(columns.articles) - others
+        self._in_language[language.code] = found
+        return found
 
     def languages_held(self) -> list[Language]:
         """The languages other than English that the index's sentences are in."""
