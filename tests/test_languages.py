@@ -867,3 +867,48 @@ def test_the_declared_language_of_every_format(tmp_path: Path) -> None:
         assert shown.exit_code == 0, shown.stderr
         found[name] = {json.loads(line)["language"] for line in shown.stdout.splitlines()}
     assert found == {name: {"en" if name == "ohne.txt" else "de"} for name in DECLARED}
+
+
+# Did-you-mean corrects typos, not the words of another language ------------------------------
+
+NEAR_WORDS = {
+    "nl.txt": "11 maart 2025\n\nDe regeringen van beide landen hebben dinsdag nieuwe "
+    "onderhandelingen met de oppositie aangekondigd.\n",
+    "fr.txt": "le 11 mars 2025\n\nLe comité publiera son rapport mardi prochain après une "
+    "longue réunion avec les syndicats.\n",
+    "de.txt": "11. März 2025\n\nDie Sitzung des Ausschusses wurde am Dienstag vertagt und soll "
+    "in der nächsten Woche fortgesetzt werden.\n",
+    "en.txt": "March 11, 2025\n\nThe committee will read the report on Tuesday.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def near_words(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("near")
+    (root / "articles").mkdir()
+    for name, text in NEAR_WORDS.items():
+        (root / "articles" / name).write_text(text, encoding="utf-8")
+    result = invoke("index", "-q", "--index-dir", str(root / "index"), str(root / "articles"))
+    assert result.exit_code == 0, result.stderr
+    return root / "index"
+
+
+@pytest.mark.parametrize(
+    ("query", "line"),
+    [
+        # Words of the index's languages that its articles do not hold: Dutch "Regeringen"
+        # and English "read" were offered for a German and a French word, one edit away
+        ("Regierungen", 'No matches for "Regierungen".'),
+        ("rend", 'No matches for "rend".'),
+        # typos are still corrected, in any language
+        ("Sitzumg", 'No matches for "Sitzumg". Did you mean: Sitzung?'),
+        ("regeringem", 'No matches for "regeringem". Did you mean: regeringen?'),
+        ("comittee", 'No matches for "comittee". Did you mean: committee?'),
+    ],
+)
+def test_did_you_mean_corrects_typos_not_words_of_a_language(
+    near_words: Path, query: str, line: str
+) -> None:
+    result = invoke("query", "--index-dir", str(near_words), query)
+    assert result.exit_code == 1
+    assert result.stderr == line + "\n"

@@ -617,7 +617,15 @@ class SearchIndex(ClosedOnExit):
         The correction is the question with its unknown words replaced (not read again)."""
         from .suggest import corrections
 
-        words = [word.text for word in parsed.asked.words]
+        # A word a dictionary of the index's languages holds is no typo: a near word of the
+        # archive would be another word, often of another language (`Regierungen` is not
+        # Dutch "regeringen"). English has no dictionary here: its words are all corrected.
+        languages = self.languages_held()
+        words = [
+            word.text
+            for word in parsed.asked.words
+            if not any(language.knows(word.text) for language in languages)
+        ]
         with self._budgeted(), store.guard(self.folder):
             try:
                 found = corrections(self._searcher, words, self._check_deadline)
