@@ -31,6 +31,18 @@ from click.testing import CliRunner, Result
 
 from search.cli import cli
 
+
+def _let_ctrl_c_reach_the_commands_we_start() -> None:
+    """A shell script that starts pytest in the background (`pytest &`, nohup) leaves SIGINT
+    ignored, and an ignored signal stays ignored across exec: every command a test starts
+    would shrug off the Ctrl-C the test sends it. Python's own handler is reset on exec, so
+    putting it back here gives the commands the default a user's terminal gives them."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+_let_ctrl_c_reach_the_commands_we_start()
+
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_88ce9bbce3777626.txt"
 SEED_NAME = SEED.stem
