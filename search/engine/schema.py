@@ -44,6 +44,7 @@ from whoosh.columns import FixedBytesColumn
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 from .formats import TermFrequency, TermPositions
+from .phrases import PairField
 from .stories import SENTENCE_KEY_LENGTH, sentence_key
 from .words import KeywordStemFilter, NewsroomTokenizer
 
@@ -58,7 +59,9 @@ from .words import KeywordStemFilter, NewsroomTokenizer
 #    written on separate branches; the merge of the two is 6.) `story` (the article's story,
 #    stored and filterable) on every document; `copy` (the key of the normalised sentence,
 #    indexed and a fixed-width column) on sentences; plain-text headlines.
-SCHEMA_VERSION = 6
+# 7: `pairs` (the neighbouring terms of `text`, see search/engine/phrases.py) on sentences:
+#    a phrase is read from pairs of words, not from every word's positions.
+SCHEMA_VERSION = 7
 
 # The words of a text in a language other than English (before each is lemmatized by its
 # language, see `search.engine.analysis`): letters and digits, with inner dots kept (`3.5`);
@@ -130,6 +133,7 @@ def build_schema() -> Schema:
         date=ID(stored=True),
         source=ID(stored=True),
         text=_positional(language_analyzer()),
+        pairs=PairField(language_analyzer()),
         title=_positional(language_analyzer()),
         language=ID(stored=True),
         url=STORED(),
@@ -235,6 +239,7 @@ def sentence_document(
         "sentence": number,
         "date": date,
         "text": marked(text, language),
+        "pairs": marked(text, language),
         "words": text,
         "title": title if title is None else marked(title, language),
         "url": url,

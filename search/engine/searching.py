@@ -53,6 +53,7 @@ from ..model import (
 )
 from . import store
 from .analysis import in_languages
+from .phrases import paired
 from .analysis import term as language_term
 from .columns import Columns, read_columns, record_values, term_documents
 from .highlight import match_spans, word_test
@@ -1231,7 +1232,7 @@ class SearchIndex(ClosedOnExit):
                 return in_languages(node, others)
             return node
 
-        return query.accept(resolve_names)
+        return paired(query.accept(resolve_names))
 
     def languages_held(self) -> list[Language]:
         """The languages other than English that the index's sentences are in."""
