@@ -23,12 +23,17 @@ positions, as before.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
+
 from whoosh import query as wq
 from whoosh.analysis import Analyzer, Token
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import FieldType
 from whoosh.formats import Existence
 from whoosh.matching import IntersectionMatcher, Matcher, NullMatcher, WrappingMatcher
 from whoosh.query.spans import SpanNear2
+from whoosh.scoring import WeightLengthScorer
 from whoosh.util import make_binary_tree
 
 PAIRS = "pairs"
@@ -132,7 +137,9 @@ class PairPhrase(wq.Phrase):
         reader = searcher.reader()
         field = searcher.schema[self.fieldname]
         pairs_field = searcher.schema[PAIRS]
-        needed = sorted({pair(first, second) for first, second in zip(words, words[1:])})
+        needed = sorted(
+            {pair(first, second) for first, second in zip(words, words[1:], strict=False)}
+        )
         held = [pairs_field.to_bytes(text) for text in needed]
         if any((PAIRS, text) not in reader for text in held):
             return NullMatcher()
@@ -143,10 +150,23 @@ class PairPhrase(wq.Phrase):
         if len(words) == 2 and not scored:
             return paired  # holding the pair is holding the phrase
         terms = [wq.Term(self.fieldname, word).matcher(searcher, context) for word in words]
-        found = PairMatcher(paired, terms, field.format.field_boost == 1.0)
+        fewest = min(reader.doc_frequency(PAIRS, text) for text in held)
+        common = [
+            reader.doc_frequency(self.fieldname, word) > COMMON_RATIO * fewest for word in words
+        ]
+        found = PairMatcher(paired, terms, field.format.field_boost == 1.0, common)
         if self.boost != 1.0:
             return WrappingMatcher(found, boost=self.boost)
         return found
+
+
+# A word held by this many times more sentences than the phrase's rarest pair is common
+# ("the" in "the peace talks": 196,720 sentences of 210,011 against 5,652): reading where
+# it is costs a block of its postings for nearly every match.
+COMMON_RATIO = 4
+# How far below the best score still missing a sentence must stay to be passed over: the
+# scores' sums are rounded, and a sentence that might tie is read.
+_MARGIN = 1e-9
 
 
 class PairMatcher(Matcher):
@@ -159,34 +179,84 @@ class PairMatcher(Matcher):
     occurs once in the sentence (its pairs meet at its one position), which its weight
     tells when the field's boost is 1 (`unit`); otherwise the words' positions are read, as
     Whoosh's phrase reads them.
+
+    In a search for the best N, once the collector says what score a sentence must beat
+    (`replace`), the `common` words are read last: a sentence whose other words' scores
+    plus the common words' best possible scores cannot beat it is passed over without
+    reading where the common words are (Whoosh's own block skipping does the same for a
+    word). A search that counts every match never says, and reads every match.
     """
 
-    def __init__(self, paired, terms: list, unit: bool) -> None:
+    def __init__(self, paired, terms: list, unit: bool, common: list[bool]) -> None:
         self.paired = paired
         self.terms = terms
         self.unit = unit
+        self.common = common
+        self.rare = [term for term, is_common in zip(terms, common, strict=True) if not is_common]
+        self.later = [term for term, is_common in zip(terms, common, strict=True) if is_common]
+        # What a sentence's score must beat to be read (see `require`); None: every match.
+        self.needed: Callable[[int], float] | None = None
         # What Whoosh's own check of positions reads (`SpanNear2Matcher._get_spans`).
         self.ms, self.slop, self.ordered, self.mindist = terms, 1, True, 1
+        self.scorers = _length_scorers(terms)
+        self._length: tuple[int, float] = (-1, 0.0)
         self._settle()
 
     def _settle(self) -> None:
-        """Move to the first sentence at or after the pairs' current one that has the phrase."""
+        """Move to the first sentence at or after the pairs' current one that has the phrase
+        (and, once the collector said so, that could beat `minquality`)."""
         paired = self.paired
         while paired.is_active():
             docnum = paired.id()
-            if self._in_row(docnum):
+            if self._holds(docnum):
                 return
             paired.next()
 
-    def _in_row(self, docnum: int) -> bool:
-        for term in self.terms:
-            term.skip_to(docnum)
-            if not term.is_active() or term.id() != docnum:
-                return False  # a pair without its word: trust the words, as positions do
+    def _holds(self, docnum: int) -> bool:
+        needed = None if self.needed is None else self.needed(docnum)
+        if needed is not None and self._best(docnum, self.terms) < needed:
+            return False  # no word can score enough here: none is read
+        if not _all_at(self.rare, docnum):
+            return False  # a pair without its word: trust the words, as positions do
+        if needed is not None and self.later and self._best(docnum, self.later) < needed:
+            return False
+        if not _all_at(self.later, docnum):
+            return False
         inner = self.terms[1:-1]
         if not inner or (self.unit and all(term.weight() == 1.0 for term in inner)):
             return True
         return bool(SpanNear2.SpanNear2Matcher._get_spans(self))
+
+    def _best(self, docnum: int, unread: list) -> float:
+        """The best score `docnum` could have, with the words of `unread` at their best
+        and the others' scores read (rounding up: the scores' sums are rounded)."""
+        unread_ids = {id(term) for term in unread}  # matchers compare equal by class
+        scores = [
+            term.max_quality() if id(term) in unread_ids else self._score_of(index, docnum)
+            for index, term in enumerate(self.terms)
+        ]
+        return _tree_sum(scores) * (1 + _MARGIN) + _MARGIN
+
+    def _score_of(self, index: int, docnum: int) -> float:
+        """One word's score in `docnum` (its matcher there)."""
+        if self.scorers is None:
+            return self.terms[index].score()
+        if self._length[0] != docnum:
+            self._length = (docnum, self.scorers[0].dfl(docnum))
+        return self.scorers[index]._score(self.terms[index].weight(), self._length[1])
+
+    def replace(self, minquality=0):
+        if not self.is_active():
+            return NullMatcher()
+        if minquality:
+            self.require(lambda _docnum: minquality)
+        return self
+
+    def require(self, needed: Callable[[int], float]) -> None:
+        """From now on, pass over the sentences whose score cannot beat `needed(docnum)`
+        (what the collector's worst of its best N scored, less what a Bonused query adds
+        to that sentence: `search.engine.ranking`)."""
+        self.needed = needed
 
     def is_active(self) -> bool:
         return self.paired.is_active()
@@ -209,7 +279,8 @@ class PairMatcher(Matcher):
         self._settle()
 
     def copy(self) -> PairMatcher:
-        return PairMatcher(self.paired.copy(), [term.copy() for term in self.terms], self.unit)
+        terms = [term.copy() for term in self.terms]
+        return PairMatcher(self.paired.copy(), terms, self.unit, self.common)
 
     def children(self) -> list:
         return [self.paired, *self.terms]
@@ -228,7 +299,44 @@ class PairMatcher(Matcher):
         return _tree_sum([term.weight() for term in self.terms])
 
     def score(self) -> float:
-        return _tree_sum([term.score() for term in self.terms])
+        docnum = self.paired.id()
+        return _tree_sum([self._score_of(index, docnum) for index in range(len(self.terms))])
+
+
+def _all_at(terms: list, docnum: int) -> bool:
+    """Move each of `terms` to `docnum`; whether each holds it."""
+    for term in terms:
+        move_to(term, docnum)
+        if not term.is_active() or term.id() != docnum:
+            return False
+    return True
+
+
+def _length_scorers(terms: list) -> list | None:
+    """The words' scorers, if each scores by its weight and the sentence's length (Whoosh's
+    BM25F does) in one field: a sentence's score then needs its length read once."""
+    scorers = [getattr(term, "scorer", None) for term in terms]
+    if all(type(term) is W3LeafMatcher for term in terms) and all(
+        isinstance(scorer, WeightLengthScorer) and hasattr(scorer, "dfl") for scorer in scorers
+    ):
+        return scorers
+    return None
+
+
+def move_to(matcher, docnum: int) -> None:
+    """`matcher.skip_to(docnum)`, finding the document in a block of Whoosh's postings by
+    bisection where Whoosh steps through the block one posting at a time (a common word's
+    postings, "the", hold most documents: a phrase's next sentence is tens of postings on)."""
+    if type(matcher) is not W3LeafMatcher or matcher._atend:
+        matcher.skip_to(docnum)
+        return
+    if matcher._maxid < docnum:
+        matcher._skip_to_block(lambda: matcher._maxid < docnum)
+        if not matcher.is_active():
+            return
+    if matcher._ids is None:
+        matcher._read_ids()
+    matcher._i = max(matcher._i, bisect_left(matcher._ids, docnum))
 
 
 def _tree_sum(values: list[float]) -> float:
@@ -245,13 +353,17 @@ def paired(query):
     """`query` with each phrase of `text` read from pairs (`PairPhrase`)."""
 
     def visit(node):
-        if isinstance(node, wq.Phrase) and not isinstance(node, PairPhrase):
-            if node.fieldname == PAIRED_FIELD and node.slop == 1:
-                found = PairPhrase(
-                    node.fieldname, list(node.words), node.slop, node.boost, node.char_ranges
-                )
-                found.written = getattr(node, "written", None)
-                return found
+        if (
+            isinstance(node, wq.Phrase)
+            and not isinstance(node, PairPhrase)
+            and node.fieldname == PAIRED_FIELD
+            and node.slop == 1
+        ):
+            found = PairPhrase(
+                node.fieldname, list(node.words), node.slop, node.boost, node.char_ranges
+            )
+            found.written = getattr(node, "written", None)
+            return found
         return node
 
     return query.accept(visit)

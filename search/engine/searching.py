@@ -53,11 +53,11 @@ from ..model import (
 )
 from . import store
 from .analysis import in_languages
-from .phrases import paired
 from .analysis import term as language_term
 from .columns import Columns, read_columns, record_values, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
+from .phrases import paired
 from .query import ParsedQuery, SpellingBonus, WrittenTerm, parse_query, parse_query_with
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, our_terms, sentence_fields
