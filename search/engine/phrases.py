@@ -31,10 +31,9 @@ from whoosh.analysis import Analyzer, Token
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import FieldType
 from whoosh.formats import Existence
-from whoosh.matching import IntersectionMatcher, Matcher, NullMatcher, WrappingMatcher
+from whoosh.matching import Matcher, NullMatcher, WrappingMatcher
 from whoosh.query.spans import SpanNear2
 from whoosh.scoring import WeightLengthScorer
-from whoosh.util import make_binary_tree
 
 PAIRS = "pairs"
 # What joins a pair's two terms: no term of `text` holds a space (every analyzer splits on it).
@@ -145,7 +144,8 @@ class PairPhrase(wq.Phrase):
             return NullMatcher()
         if any((self.fieldname, field.to_bytes(word)) not in reader for word in words):
             return NullMatcher()
-        paired = make_binary_tree(IntersectionMatcher, [reader.postings(PAIRS, t) for t in held])
+        held.sort(key=lambda text: reader.doc_frequency(PAIRS, text))
+        paired = Together([reader.postings(PAIRS, text) for text in held])
         scored = context is None or context.weighting is not None
         if len(words) == 2 and not scored:
             return paired  # holding the pair is holding the phrase
@@ -200,6 +200,8 @@ class PairMatcher(Matcher):
         self.ms, self.slop, self.ordered, self.mindist = terms, 1, True, 1
         self.scorers = _length_scorers(terms)
         self._length: tuple[int, float] = (-1, 0.0)
+        # The best score any of its sentences can have (each word's best in the segment).
+        self._ceiling = self._best(-1, terms)
         self._settle()
 
     def _settle(self) -> None:
@@ -214,7 +216,7 @@ class PairMatcher(Matcher):
 
     def _holds(self, docnum: int) -> bool:
         needed = None if self.needed is None else self.needed(docnum)
-        if needed is not None and self._best(docnum, self.terms) < needed:
+        if needed is not None and self._ceiling < needed:
             return False  # no word can score enough here: none is read
         if not _all_at(self.rare, docnum):
             return False  # a pair without its word: trust the words, as positions do
@@ -303,6 +305,71 @@ class PairMatcher(Matcher):
         return _tree_sum([self._score_of(index, docnum) for index in range(len(self.terms))])
 
 
+class Together(Matcher):
+    """The documents every one of `matchers` holds (the first the rarest, which leads; the
+    others are moved to it by bisection, `move_to`): Whoosh's intersection, without its
+    tree of matchers stepping through each block."""
+
+    def __init__(self, matchers: list) -> None:
+        self.matchers = matchers
+        self._active = all(matcher.is_active() for matcher in matchers)
+        self._settle()
+
+    def _settle(self) -> None:
+        lead, others = self.matchers[0], self.matchers[1:]
+        while self._active:
+            docnum = lead.id()
+            for other in others:
+                move_to(other, docnum)
+                if not other.is_active():
+                    self._active = False
+                    return
+                if other.id() != docnum:
+                    move_to(lead, other.id())
+                    self._active = lead.is_active()
+                    break
+            else:
+                return
+
+    def is_active(self) -> bool:
+        return self._active
+
+    def id(self) -> int:
+        return self.matchers[0].id()
+
+    def next(self) -> None:
+        lead = self.matchers[0]
+        lead.next()
+        self._active = lead.is_active()
+        self._settle()
+
+    def skip_to(self, id) -> None:
+        if not self._active:
+            return
+        lead = self.matchers[0]
+        move_to(lead, id)
+        self._active = lead.is_active()
+        self._settle()
+
+    def reset(self) -> None:
+        for matcher in self.matchers:
+            matcher.reset()
+        self._active = all(matcher.is_active() for matcher in self.matchers)
+        self._settle()
+
+    def copy(self) -> Together:
+        return Together([matcher.copy() for matcher in self.matchers])
+
+    def children(self) -> list:
+        return list(self.matchers)
+
+    def supports(self, astype) -> bool:
+        return False
+
+    def score(self) -> float:
+        return 0.0  # pairs are matched, never scored
+
+
 def _all_at(terms: list, docnum: int) -> bool:
     """Move each of `terms` to `docnum`; whether each holds it."""
     for term in terms:
@@ -341,9 +408,14 @@ def move_to(matcher, docnum: int) -> None:
 
 def _tree_sum(values: list[float]) -> float:
     """The sum of `values` in the order Whoosh's phrase adds its words' scores (a binary
-    tree of intersections: `make_binary_tree`), so that a phrase scores to the last bit as
-    before."""
-    if len(values) == 1:
+    tree of intersections, `whoosh.util.make_binary_tree`), so that a phrase scores to the
+    last bit as before."""
+    count = len(values)
+    if count == 2:
+        return values[0] + values[1]
+    if count == 3:
+        return values[0] + (values[1] + values[2])
+    if count == 1:
         return values[0]
     half = len(values) // 2
     return _tree_sum(values[:half]) + _tree_sum(values[half:])
