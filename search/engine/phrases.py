@@ -194,8 +194,12 @@ class PairMatcher(Matcher):
         self.common = common
         self.rare = [term for term, is_common in zip(terms, common, strict=True) if not is_common]
         self.later = [term for term, is_common in zip(terms, common, strict=True) if is_common]
-        # What a sentence's score must beat to be read (see `require`); None: every match.
+        # What a sentence's score must beat to be read, and the first sentence from a given
+        # one that a score up to a ceiling could make beat it (see `require`); None: every
+        # match is read.
         self.needed: Callable[[int], float] | None = None
+        self.reachable: Callable[[int, float], int | None] | None = None
+        self._done = False
         # What Whoosh's own check of positions reads (`SpanNear2Matcher._get_spans`).
         self.ms, self.slop, self.ordered, self.mindist = terms, 1, True, 1
         self.scorers = _length_scorers(terms)
@@ -210,6 +214,14 @@ class PairMatcher(Matcher):
         paired = self.paired
         while paired.is_active():
             docnum = paired.id()
+            if self.reachable is not None:
+                target = self.reachable(docnum, self._ceiling)
+                if target is None:
+                    self._done = True  # no sentence left can reach the N best
+                    return
+                if target > docnum:
+                    paired.skip_to(target)
+                    continue
             if self._holds(docnum):
                 return
             paired.next()
@@ -251,17 +263,25 @@ class PairMatcher(Matcher):
         if not self.is_active():
             return NullMatcher()
         if minquality:
-            self.require(lambda _docnum: minquality)
+            self.require(
+                lambda _docnum: minquality,
+                lambda docnum, ceiling: docnum if ceiling >= minquality else None,
+            )
         return self
 
-    def require(self, needed: Callable[[int], float]) -> None:
+    def require(
+        self, needed: Callable[[int], float], reachable: Callable[[int, float], int | None]
+    ) -> None:
         """From now on, pass over the sentences whose score cannot beat `needed(docnum)`
         (what the collector's worst of its best N scored, less what a Bonused query adds
-        to that sentence: `search.engine.ranking`)."""
+        to that sentence: `search.engine.ranking`), and jump to `reachable(docnum,
+        ceiling)`: the first sentence from `docnum` that a score up to `ceiling` could make
+        beat it (None: none is left)."""
         self.needed = needed
+        self.reachable = reachable
 
     def is_active(self) -> bool:
-        return self.paired.is_active()
+        return not self._done and self.paired.is_active()
 
     def id(self) -> int:
         return self.paired.id()

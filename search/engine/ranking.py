@@ -175,7 +175,10 @@ class _BonusedMatcher(Matcher):
         if minquality and require is not None:
             # A phrase passes over the sentences that cannot beat the N best with the
             # bonuses they hold (`phrases.PairMatcher`), not with every bonus at once.
-            require(lambda docnum: minquality - self._bonus_at(docnum))
+            require(
+                lambda docnum: minquality - self._bonus_at(docnum),
+                lambda docnum, ceiling: self._reaching(docnum, minquality - ceiling),
+            )
             return self
         core = self.core.replace(max(minquality - self.most, 0))
         return self if core is self.core else _BonusedMatcher(core, self.bonuses)
@@ -238,6 +241,19 @@ class _BonusedMatcher(Matcher):
             if bonus.is_active() and bonus.id() == here:
                 total += bonus.boost
         return total
+
+    def _reaching(self, docnum: int, bonus: float) -> int | None:
+        """The first document from `docnum` whose bonuses add up to `bonus` (rounding
+        down, so as to pass over nothing that might tie), or None."""
+        if bonus <= 0:
+            return docnum
+        bonus -= 1e-9 * (1 + abs(bonus))
+        while self._bonus_at(docnum) < bonus:
+            later = [b.id() for b in self.bonuses if b.is_active() and b.id() > docnum]
+            if not later:
+                return None
+            docnum = min(later)
+        return docnum
 
     def _bonus_at(self, here: int) -> float:
         """What the bonuses add to document `here` (the core's, or one it is moving to)."""
