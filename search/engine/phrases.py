@@ -154,7 +154,7 @@ class PairPhrase(wq.Phrase):
         common = [
             reader.doc_frequency(self.fieldname, word) > COMMON_RATIO * fewest for word in words
         ]
-        found = PairMatcher(paired, terms, field.format.field_boost == 1.0, common)
+        found = PairMatcher(paired, terms, field.format.field_boost == 1.0, common, scored)
         if self.boost != 1.0:
             return WrappingMatcher(found, boost=self.boost)
         return found
@@ -187,13 +187,21 @@ class PairMatcher(Matcher):
     word). A search that counts every match never says, and reads every match.
     """
 
-    def __init__(self, paired, terms: list, unit: bool, common: list[bool]) -> None:
+    def __init__(
+        self, paired, terms: list, unit: bool, common: list[bool], scored: bool = True
+    ) -> None:
         self.paired = paired
         self.terms = terms
         self.unit = unit
         self.common = common
+        self.scored = scored
+        # The words read first, and those read only where a sentence could still make the
+        # N best; a search that only counts reads the inner words alone (the pairs prove
+        # the first and the last are there).
         self.rare = [term for term, is_common in zip(terms, common, strict=True) if not is_common]
         self.later = [term for term, is_common in zip(terms, common, strict=True) if is_common]
+        if not scored:
+            self.rare, self.later = terms[1:-1], []
         # What a sentence's score must beat to be read, and the first sentence from a given
         # one that a score up to a ceiling could make beat it (see `require`); None: every
         # match is read.
@@ -239,6 +247,8 @@ class PairMatcher(Matcher):
         inner = self.terms[1:-1]
         if not inner or (self.unit and all(term.weight() == 1.0 for term in inner)):
             return True
+        if not _all_at(self.terms, docnum):
+            return False
         return bool(SpanNear2.SpanNear2Matcher._get_spans(self))
 
     def _best(self, docnum: int, unread: list) -> float:
@@ -302,7 +312,7 @@ class PairMatcher(Matcher):
 
     def copy(self) -> PairMatcher:
         terms = [term.copy() for term in self.terms]
-        return PairMatcher(self.paired.copy(), terms, self.unit, self.common)
+        return PairMatcher(self.paired.copy(), terms, self.unit, self.common, self.scored)
 
     def children(self) -> list:
         return [self.paired, *self.terms]
