@@ -101,6 +101,45 @@ SPLITS = [
             "Prof. Nowak milczał.",
         ],
     ),
+    # A sentence that starts in lowercase (a wire's truncated lead, a treebank's): after a
+    # word of five letters or more that is no abbreviation, the period ends the sentence.
+    (
+        "it",
+        "La Juventus ha vinto la partita. poi i tifosi sono scesi in piazza (distr. da Ansa).",
+        ["La Juventus ha vinto la partita.", "poi i tifosi sono scesi in piazza (distr. da Ansa)."],
+    ),
+    (
+        "it",
+        "Lo prevede l'art. 5 della l. 633/1941. Il Sig. Rossi ecc. non era presente.",
+        ["Lo prevede l'art. 5 della l. 633/1941.", "Il Sig. Rossi ecc. non era presente."],
+    ),
+    (
+        "de",
+        "Die Frist endet insbes. am Montag. Die Kosten stiegen um 5 Mio. bzgl. der Planung.",
+        ["Die Frist endet insbes. am Montag.", "Die Kosten stiegen um 5 Mio. bzgl. der Planung."],
+    ),
+    # Units end a sentence before a capital ("млн. У"); a speech tag after a dash does not.
+    (
+        "uk",
+        "Бюджет становить 684,9 млрд грн. У 2016 році було менше. «Чому?» — запитаєте ви.",
+        ["Бюджет становить 684,9 млрд грн.", "У 2016 році було менше.", "«Чому?» — запитаєте ви."],
+    ),
+    (
+        "uk",
+        "Штаб розташований у м. Київ на вул. Хрещатик. Там працює 30 тис. людей.",
+        ["Штаб розташований у м. Київ на вул. Хрещатик.", "Там працює 30 тис. людей."],
+    ),
+    (
+        "es",
+        "Vive en el No. 5 de la calle. Unos dicen que sí y otros que no. El caso BMW v. Gore "
+        "sigue abierto. María Sánchez (n. 1985) llegó ayer.",
+        [
+            "Vive en el No. 5 de la calle.",
+            "Unos dicen que sí y otros que no.",
+            "El caso BMW v. Gore sigue abierto.",
+            "María Sánchez (n. 1985) llegó ayer.",
+        ],
+    ),
 ]
 
 
@@ -347,6 +386,8 @@ def test_highlights_follow_the_language(mixed_index: Path) -> None:
     [
         (("query", "--lang", "xx", "Istanbul"), "unknown language 'xx'"),
         (("query", "lang:zz Istanbul"), "unknown language 'zz'"),
+        (("trend", "--lang", "xx", "Istanbul"), "unknown language 'xx'"),
+        (("words", "--lang", "xx", "Istanbul"), "unknown language 'xx'"),
     ],
 )
 def test_unknown_language_is_one_line(mixed_index: Path, args: tuple, message: str) -> None:
@@ -445,3 +486,29 @@ def test_article_scope_rows_carry_their_language(mixed_index: Path, listed: tupl
         ("fr", "fr"),
         ("tr", "tr"),
     ]
+
+
+@pytest.mark.parametrize("scope", ["sentence", "article"])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("Istanbul",), (4, 4)),
+        (("Istanbul", "--lang", "de"), (1, 1)),
+        (("Istanbul lang:de",), (1, 1)),
+        (("Istanbul -lang:en",), (3, 3)),
+        (("Istanbul", "--lang", "en"), (1, 1)),
+        (("lang:de",), (1, 3)),  # the dated German article; de2 has no date
+        (("lang:en",), (1, 2)),
+        (("date:2025 lang:fr",), (1, 3)),
+    ],
+)
+def test_trend_counts_in_a_language(
+    mixed_index: Path, scope: str, args: tuple, expected: tuple[int, int]
+) -> None:
+    # At article scope a filter's documents (every sentence of the articles it keeps, and
+    # their records) are no sentences holding a wanted word: the counts are the sentence
+    # scope's for a query whose words all meet in one sentence.
+    result = invoke("trend", "--json", "--scope", scope, "--index-dir", str(mixed_index), *args)
+    assert result.exit_code == 0, result.stderr
+    (row,) = map(json.loads, result.stdout.splitlines())
+    assert (row["articles"], row["sentences"]) == expected

@@ -190,3 +190,24 @@ def test_search_status_opens_the_index_once(corpus_index, monkeypatch, args):
     assert result.exit_code == 0, result.stderr
     assert "articles:  4\n" in result.stdout
     assert len(reads) == len(args)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ceasefire Geneva", 3),
+        ("Turkey peacekeeping elections", 21),
+        ("ceasefire OR talks", 4),
+        ("US talks", 3),  # `US` is two words: US and ^US
+        ("zebra ceasefire", 3),
+        ("zebra quagga", 0),
+        # words no sentence needs: the article records are taken away
+        ("source:articles OR source:seed", 30),
+        ("date:2025-01-20 OR date:2025-06-02", 7),
+    ],
+)
+def test_an_or_of_words_counts_what_find_lists(opened, text, expected):
+    """`count` of words joined by OR (`--any`, what a miss offers) reads their postings, not
+    Whoosh's collector: it counts the sentences `find` lists."""
+    parsed = parse_query(text, match_any=True)
+    assert (opened.count(parsed), len(opened.find(parsed, limit=None))) == (expected, expected)

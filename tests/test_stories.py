@@ -259,6 +259,32 @@ def test_article_scope_counts_stories(stories, args, count):
     assert result.stdout == f"{count}\n"
 
 
+@pytest.mark.parametrize(
+    ("words", "stories_found", "articles_found"),
+    [
+        ("OPEC", 2, 4),
+        ("OPEC Vienna", 1, 3),
+        ("Blair academies", 1, 2),
+        ("Traders London", 2, 4),
+        ("crude OR Blair", 3, 6),
+        ("zebra", 0, 0),
+    ],
+)
+def test_stories_of_a_few_articles_are_those_of_the_columns(
+    stories, words, stories_found, articles_found
+):
+    """A count of a few articles' stories reads their stored fields, not the columns of the
+    whole index (see `_story_of_article`): both give the same stories."""
+    counting = Options(scope="article", shape="count")
+    with Index.open(stories) as index:
+        from_fields = index.answer(words, counting).total
+        assert index.reader._columns is None  # the count read no columns
+        index.reader.columns()
+        from_columns = index.answer(words, counting).total
+        every = index.answer(words, replace(counting, copies=True)).total
+    assert (from_fields, from_columns, every) == (stories_found, stories_found, articles_found)
+
+
 def test_article_scope_human_output_counts_the_copies(stories):
     result = invoke(
         "query",

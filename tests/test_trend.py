@@ -413,13 +413,14 @@ def test_words_miss_exits_1(dated):
 
 
 def test_words_too_few_matches_says_why_the_lists_are_empty(dated):
-    # coffee matches 4 sentences, each other word of them in fewer than 3: no list to print.
-    # A silent exit 0 with nothing on the screen looked broken; one line says why.
+    # coffee matches 4 sentences, 3 different ones (COPY is in two papers: words counts it
+    # once), each other word of them in fewer than 3: no list to print. A silent exit 0 with
+    # nothing on the screen looked broken; one line says why.
     result = run(dated, "words", "coffee")
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr == (
-        "No word, phrase or name is in 3 or more of the 4 matching sentences.\n"
+        "No word, phrase or name is in 3 or more of the 3 matching sentences.\n"
     )
 
 
@@ -482,10 +483,12 @@ def test_words_sample_large_match_sets(coffee, monkeypatch):
     monkeypatch.setattr(significant, "SAMPLE_SIZE", 3)
     with Index.open(coffee) as index:
         found = index.words("said", limit=5)
-    assert (found.matches, found.sample, found.sampled) == (62, 3, True)
+    # 62 sentences hold "said", 22 different ones: each background article is in three
+    # files (DAYS * 3), and words counts a sentence's copies once.
+    assert (found.matches, found.sample, found.sampled) == (22, 3, True)
     result = run(coffee, "words", "said")
     assert result.stderr == (
-        "words of a sample of 3 of the 62 matching sentences; counts in the matches are "
+        "words of a sample of 3 of the 22 matching sentences; counts in the matches are "
         "scaled from it\n"
         "No word, phrase or name is in 3 or more of the 3 sentences read.\n"
     )
