@@ -116,6 +116,13 @@ class PairField(FieldType):
     def __init__(self, words) -> None:
         super().__init__(PairPostings(), PairAnalyzer(words), scorable=False, stored=False)
 
+    def index(self, value, **kwargs):
+        """The postings of a text's pairs, as one list (as `schema.WordField`)."""
+        if kwargs or not isinstance(value, str):
+            return super().index(value, **kwargs)
+        boost = self.format.field_boost
+        return [(text.encode("utf-8"), 1, boost, b"") for text in self.analyzer.pairs(value)]
+
 
 class PairPhrase(wq.Phrase):
     """A phrase of `text` read from the `pairs` field where its words must be side by side;

@@ -166,17 +166,33 @@ class StoryField(ID):
         return super().index(value, **kwargs)
 
 
+class WordField(TEXT):
+    """A word field whose postings for a text are one list (Whoosh's `index` yields them
+    one at a time through a generator, encoding each term with a function call): the same
+    terms, frequencies, weights and values."""
+
+    def index(self, value, **kwargs):
+        if kwargs or not isinstance(value, str):
+            return super().index(value, **kwargs)
+        return [
+            (text.encode("utf-8"), frequency, weight, encoded)
+            for text, frequency, weight, encoded in self.format.word_values(
+                value, self.analyzer, mode="index"
+            )
+        ]
+
+
 def _positional(analyzer) -> TEXT:
     """A stored word field with positions, its postings made without tokens
     (`search.engine.formats`: the same bytes as Whoosh's `Positions`)."""
-    field = TEXT(analyzer=analyzer, stored=True, phrase=True)
+    field = WordField(analyzer=analyzer, stored=True, phrase=True)
     field.format = TermPositions(field_boost=field.format.field_boost)
     return field
 
 
 def _counted(analyzer) -> TEXT:
     """An unstored word field without positions, its postings made without tokens."""
-    field = TEXT(analyzer=analyzer, phrase=False)
+    field = WordField(analyzer=analyzer, phrase=False)
     field.format = TermFrequency(field_boost=field.format.field_boost)
     return field
 
