@@ -161,7 +161,9 @@ class PairPhrase(wq.Phrase):
         common = [
             reader.doc_frequency(self.fieldname, word) > COMMON_RATIO * fewest for word in words
         ]
+        heaviest = [reader.term_info(self.fieldname, word).max_weight() for word in words]
         found = PairMatcher(paired, terms, field.format.field_boost == 1.0, common, scored)
+        found.heaviest = heaviest
         if self.boost != 1.0:
             return WrappingMatcher(found, boost=self.boost)
         return found
@@ -219,6 +221,9 @@ class PairMatcher(Matcher):
         self.ms, self.slop, self.ordered, self.mindist = terms, 1, True, 1
         self.scorers = _length_scorers(terms)
         self._length: tuple[int, float] = (-1, 0.0)
+        # Each word's greatest weight in the segment (None: unknown; `_best` then takes
+        # its scorer's best of all, at the shortest sentence).
+        self.heaviest: list[float] | None = None
         # The best score any of its sentences can have (each word's best in the segment).
         self._ceiling = self._best(-1, terms)
         self._settle()
@@ -260,13 +265,25 @@ class PairMatcher(Matcher):
 
     def _best(self, docnum: int, unread: list) -> float:
         """The best score `docnum` could have, with the words of `unread` at their best
-        and the others' scores read (rounding up: the scores' sums are rounded)."""
+        (their greatest weight at this sentence's length, BM25F growing with the one and
+        falling with the other) and the others' scores read (rounding up: the scores' sums
+        are rounded). With `docnum` -1, every word at its best anywhere."""
         unread_ids = {id(term) for term in unread}  # matchers compare equal by class
         scores = [
-            term.max_quality() if id(term) in unread_ids else self._score_of(index, docnum)
+            self._best_of(index, docnum)
+            if id(term) in unread_ids
+            else self._score_of(index, docnum)
             for index, term in enumerate(self.terms)
         ]
         return _tree_sum(scores) * (1 + _MARGIN) + _MARGIN
+
+    def _best_of(self, index: int, docnum: int) -> float:
+        """The best score word `index` could have in `docnum`, not reading where it is."""
+        if docnum < 0 or self.scorers is None or self.heaviest is None:
+            return self.terms[index].max_quality()
+        if self._length[0] != docnum:
+            self._length = (docnum, self.scorers[0].dfl(docnum))
+        return self.scorers[index]._score(self.heaviest[index], self._length[1])
 
     def _score_of(self, index: int, docnum: int) -> float:
         """One word's score in `docnum` (its matcher there)."""
