@@ -12,13 +12,15 @@ language's prefixed lemmas) pair as their positions do. Two terms are side by si
 sentence exactly when the sentence holds their pair.
 
 A phrase of the `text` field whose words must be side by side (slop 1, the quoted phrase)
-is a `PairPhrase`: it matches the sentences holding its words and every neighbouring pair
-of them; a phrase of two words needs nothing more, a longer one still has the positions of
-its words read, in those sentences only (holding "the peace" and "peace talk" is not yet
-holding "the peace talk" in that order). It scores as Whoosh's phrase does, by its words
-(the pairs are matched, never scored), so results and their order are what positions
-gave. A phrase with slop (`"a b"~3`) and a headline's phrase (`title:"..."`) are read by
-positions, as before.
+is a `PairPhrase` (`paired` makes them, where the search resolves a query): it matches the
+sentences holding every neighbouring pair of its words (`PairMatcher`). Two words are then in
+a row; for more, the pairs chain where each inner word occurs once in the sentence, and the
+positions are read only where one occurs more often ("the peace" and "peace talk" in one
+sentence are not yet "the peace talk"). It scores as Whoosh's phrase does, by its words (the
+pairs are matched, never scored), so results and their order are what positions gave; in a
+search for the best N, a sentence that cannot reach them is passed over before its common
+words ("the") are read. A phrase with slop (`"a b"~3`) and a headline's phrase
+(`title:"..."`) are read by positions, as before.
 """
 
 from __future__ import annotations
@@ -162,8 +164,8 @@ class PairPhrase(wq.Phrase):
             reader.doc_frequency(self.fieldname, word) > COMMON_RATIO * fewest for word in words
         ]
         heaviest = [reader.term_info(self.fieldname, word).max_weight() for word in words]
-        found = PairMatcher(paired, terms, field.format.field_boost == 1.0, common, scored)
-        found.heaviest = heaviest
+        unit = field.format.field_boost == 1.0
+        found = PairMatcher(paired, terms, unit, common, scored, heaviest)
         if self.boost != 1.0:
             return WrappingMatcher(found, boost=self.boost)
         return found
@@ -197,7 +199,13 @@ class PairMatcher(Matcher):
     """
 
     def __init__(
-        self, paired, terms: list, unit: bool, common: list[bool], scored: bool = True
+        self,
+        paired,
+        terms: list,
+        unit: bool,
+        common: list[bool],
+        scored: bool = True,
+        heaviest: list[float] | None = None,
     ) -> None:
         self.paired = paired
         self.terms = terms
@@ -223,7 +231,7 @@ class PairMatcher(Matcher):
         self._length: tuple[int, float] = (-1, 0.0)
         # Each word's greatest weight in the segment (None: unknown; `_best` then takes
         # its scorer's best of all, at the shortest sentence).
-        self.heaviest: list[float] | None = None
+        self.heaviest = heaviest
         # The best score any of its sentences can have (each word's best in the segment).
         self._ceiling = self._best(-1, terms)
         self._settle()
@@ -336,7 +344,9 @@ class PairMatcher(Matcher):
 
     def copy(self) -> PairMatcher:
         terms = [term.copy() for term in self.terms]
-        return PairMatcher(self.paired.copy(), terms, self.unit, self.common, self.scored)
+        return PairMatcher(
+            self.paired.copy(), terms, self.unit, self.common, self.scored, self.heaviest
+        )
 
     def children(self) -> list:
         return [self.paired, *self.terms]
