@@ -18,14 +18,17 @@ input raises a `search.errors.SearchError` subclass whose message says what is w
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .engine.query import ParsedQuery, compile_question
 from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, ClosedOnExit, SearchIndex, parse_reference
 from .engine.store import live_snapshot
 from .errors import InputError, QueryError
+from .language import Language, parse_code
 from .model import (
     SCOPES,
     SHAPES,
@@ -42,6 +45,9 @@ from .model import (
 )
 from .question import Question, check_date, check_range
 
+if TYPE_CHECKING:
+    from .engine.indexer import IndexReport
+
 __all__ = [
     "DEFAULT_BUDGET",
     "TREND_BY",
@@ -56,6 +62,7 @@ __all__ = [
     "live_snapshot",
     "parse_reference",
     "question",
+    "update",
 ]
 
 _ASKED = Options()
@@ -86,6 +93,26 @@ def question(text: str, options: Options = _ASKED) -> Question:
 def _compiled(query: str | Question, options: Options) -> ParsedQuery:
     """What the engine asks for a query's text (read with `options`) or question."""
     return compile_question(question(query, options) if isinstance(query, str) else query)
+
+
+def _one_language(parsed: list[ParsedQuery]) -> Language | None:
+    """The language every query keeps (`--lang`, `lang=`), whose articles are then those a
+    trend's shares are of; None when any query keeps every language."""
+    codes = {query.asked.language for query in parsed}
+    if len(codes) != 1 or None in codes:
+        return None
+    return parse_code(codes.pop() or "")
+
+
+def update(folder: Path, paths: Sequence[str | os.PathLike], **options: Any) -> IndexReport:
+    """Bring the index in `folder` in step with the article files under `paths` (what
+    `search index` does): what the run added, updated, removed and skipped. The options
+    are `search index`'s: rebuild, prune, include, exclude, jobs, language, wait, progress
+    (see `search.engine.indexer.update_index`). The indexer is imported only here: a
+    query process never needs it."""
+    from .engine.indexer import update_index
+
+    return update_index(folder, paths, **options)
 
 
 class Index(ClosedOnExit):
@@ -283,7 +310,12 @@ class Index(ClosedOnExit):
             first.setdefault(query.text, query)
         parsed = list(first.values())
         return self.reader.trend(
-            parsed, by, since=options.since, until=options.until, scope=options.scope
+            parsed,
+            by,
+            since=options.since,
+            until=options.until,
+            scope=options.scope,
+            language=_one_language(parsed),
         )
 
     def words(
@@ -327,6 +359,11 @@ class Index(ClosedOnExit):
     def status(self):
         """What `search status` reports (see `SearchIndex.status`)."""
         return self.reader.status()
+
+    def languages(self) -> list[str]:
+        """The codes of the languages a `lang:` filter can choose: English and those the
+        index's sentences are in, sorted (read from the index's terms: cheap)."""
+        return sorted({"en", *(language.code for language in self.reader.languages_held())})
 
 
 def _listed(match: ArticleMatch) -> ArticleHits:

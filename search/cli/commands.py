@@ -971,7 +971,7 @@ def _needs_watchfiles() -> None:
         ) from None
 
 
-def _watcher(index_dir: Path, paths, include, exclude, wait: float, poll: bool):
+def _watcher(index_dir: Path, paths, include, exclude, wait: float, poll: bool, language):
     """A Watcher that prints one line per commit and per warning on stderr."""
     from ..present import text as output
     from ..watch import Watcher
@@ -987,11 +987,13 @@ def _watcher(index_dir: Path, paths, include, exclude, wait: float, poll: bool):
             f"search: warning: {output.inert(said(line))}", err=True
         ),
         force_polling=poll,
+        language=language,
     )
 
 
 def watch_options(function):
-    """--include, --exclude, --wait and --poll, as `watch` and `serve --watch` take them."""
+    """--include, --exclude, --wait, --poll and --language, as `watch` and `serve --watch`
+    take them."""
     for option in reversed(
         [
             click.option("--include", multiple=True, metavar="GLOB", help="As for index."),
@@ -1007,6 +1009,7 @@ def watch_options(function):
             click.option(
                 "--poll", is_flag=True, help="Poll the folders every second instead of inotify."
             ),
+            click.option("--language", metavar="CODE", help="As for index."),
         ]
     ):
         function = option(function)
@@ -1017,7 +1020,9 @@ def watch_options(function):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_dir_option
 @watch_options
-def watch_command(paths, index_dir: Path, include, exclude, wait: float, poll: bool) -> None:
+def watch_command(
+    paths, index_dir: Path, include, exclude, wait: float, poll: bool, language
+) -> None:
     """Index folders, then follow them: new, changed, moved and deleted files are in the
     index within about 2 seconds, until Ctrl-C.
 
@@ -1031,7 +1036,7 @@ def watch_command(paths, index_dir: Path, include, exclude, wait: float, poll: b
         search watch --exclude drafts --exclude '*.eml' ~/archive ~/wire
     """
     _needs_watchfiles()
-    watcher = _watcher(index_dir, paths, include, exclude, wait, poll)
+    watcher = _watcher(index_dir, paths, include, exclude, wait, poll, language)
     with stopping(watcher.stop):
         watcher.run(ready=_say_watching(paths))
 
@@ -1070,16 +1075,20 @@ def alert_group() -> None:
     metavar="DATE",
     help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last day).",
 )
-def alert_add_command(name: str, query, index_dir: Path, match_any: bool, since, until) -> None:
+@lang_option
+def alert_add_command(
+    name: str, query, index_dir: Path, match_any: bool, since, until, language
+) -> None:
     """Save QUERY as alert NAME: articles indexed from now on that match are new to it.
 
     \b
     Example:
         search alert add turkey-troops 'Turkey peacekeeping' --since 2025-01-01
+        search alert add gespraeche 'Verhandlungen Istanbul' --lang de
     """
     from ..alerts import Alerts
 
-    alert = Alerts(index_dir).add(name, " ".join(query), match_any, since, until)
+    alert = Alerts(index_dir).add(name, " ".join(query), match_any, since, until, language)
     click.echo(f"Added alert {alert.name}: {alert.query}", err=True)
 
 
@@ -1106,6 +1115,7 @@ def _alert_fields(alert) -> list[str]:
     options = ["--any"] if alert.match_any else []
     options += [f"--since {alert.since}"] if alert.since else []
     options += [f"--until {alert.until}"] if alert.until else []
+    options += [f"--lang {alert.language}"] if alert.language else []
     checked = alert.checked or "never"
     return [alert.name, alert.query, " ".join(options), f"checked {checked}"]
 
@@ -1194,6 +1204,7 @@ def serve_command(
     exclude,
     wait: float,
     poll: bool,
+    language,
 ) -> None:
     """Serve a search page and a JSON API over the index, until Ctrl-C.
 
@@ -1222,7 +1233,7 @@ def serve_command(
     watcher = None
     if watched:
         _needs_watchfiles()
-        watcher = _watcher(index_dir, watched, include, exclude, wait, poll)
+        watcher = _watcher(index_dir, watched, include, exclude, wait, poll, language)
     sock = server.bind(host, port)
     url = server.url_of(sock)
     if not server.is_loopback(sock):

@@ -170,6 +170,7 @@ class SearchIndex(ClosedOnExit):
         self._within: set[int] = set()
         self._owners: Owners | None = None
         self._languages: list[Language] | None = None
+        self._in_language: dict[str, set[int]] = {}  # article numbers per language (trend)
         # Resolved queries by the identity of the compiled query (kept beside it).
         self._resolutions: dict[int, tuple[Any, Any]] = {}
 
@@ -617,7 +618,15 @@ class SearchIndex(ClosedOnExit):
         The correction is the question with its unknown words replaced (not read again)."""
         from .suggest import corrections
 
-        words = [word.text for word in parsed.asked.words]
+        # A word a dictionary of the index's languages holds is no typo: a near word of the
+        # archive would be another word, often of another language (`Regierungen` is not
+        # Dutch "regeringen"). English has no dictionary here: its words are all corrected.
+        languages = self.languages_held()
+        words = [
+            word.text
+            for word in parsed.asked.words
+            if not any(language.knows(word.text) for language in languages)
+        ]
         with self._budgeted(), store.guard(self.folder):
             try:
                 found = corrections(self._searcher, words, self._check_deadline)
@@ -730,16 +739,19 @@ class SearchIndex(ClosedOnExit):
         since: str | None = None,
         until: str | None = None,
         scope: str = "sentence",
+        language: Language | None = None,
     ) -> Trend:
         """Each query's matching articles, stories and sentences per bucket of `by` (a
         calendar unit of the article's date, or its source), with every article of the
-        bucket; dates kept from `since` to `until`; undated matches counted apart. At
-        `scope` "article" the words may be anywhere in an article, and its sentences that
-        hold one of them are its matching sentences."""
+        bucket (of `language` only, when given); dates kept from `since` to `until`; undated
+        matches counted apart. At `scope` "article" the words may be anywhere in an article,
+        and its sentences that hold one of them are its matching sentences."""
         from .trend import Counter, buckets
 
         with self._budgeted(), store.guard(self.folder):
-            counter = Counter(self.columns(), by, since, until)
+            columns = self.columns()
+            among = None if language is None else self._articles_in(language, columns)
+            counter = Counter(columns, by, since, until, among)
             counted = []
             undated = []
             for parsed in queries:
@@ -1331,6 +1343,29 @@ class SearchIndex(ClosedOnExit):
             return node
 
         return paired(query.accept(resolve_names))
+
+    def _articles_in(self, language: Language, columns) -> set[int]:
+        """The article numbers (of `columns`) of the articles in `language`: those whose
+        documents hold its `language` term; for English, those whose documents hold none.
+        Kept while the index is open, as the columns are."""
+        from .columns import NO_ARTICLE, term_documents
+
+        found = self._in_language.get(language.code)
+        if found is not None:
+            return found
+        reader = self._searcher.reader()
+        if language.code != DEFAULT:
+            held = term_documents(reader, "language", language.code)
+            found = {columns.article_of[docnum] for docnum in held} - {NO_ARTICLE}
+        else:
+            others = {
+                columns.article_of[docnum]
+                for other in self.languages_held()
+                for docnum in term_documents(reader, "language", other.code)
+            }
+            found = set(columns.articles) - others
+        self._in_language[language.code] = found
+        return found
 
     def languages_held(self) -> list[Language]:
         """The languages other than English that the index's sentences are in."""

@@ -570,6 +570,7 @@ async def page_search(request: Request) -> Response:
         "sort": _one(request, "sort", "relevance"),
         "compare": _one(request, "compare"),
         "scope": _one(request, "scope", "sentence"),
+        "lang": _one(request, "lang").strip(),
     }
     context: dict[str, Any] = {
         "form": form,
@@ -578,12 +579,14 @@ async def page_search(request: Request) -> Response:
         "found": None,
         "overview": None,
         "alerts": [],
+        "languages": [],
     }
     if not _one(request, "q").strip():
         folder = request.app.state.searcher.pool.folder
         context["alerts"] = await asyncio.get_running_loop().run_in_executor(
             None, alert_rows, folder
         )
+        context["languages"] = await _languages(request)
         return _page(request, "search.html", context)
     try:
         parsed, options = _parsed(request)
@@ -598,13 +601,14 @@ async def page_search(request: Request) -> Response:
         share = _measure(request) == "share"
         compare = _compare(request, options)
 
-        def answer(index: Index) -> tuple[dict, dict]:
+        def answer(index: Index) -> tuple[dict, dict, list[str]]:
             overview = request.app.state.overviews.get(index, parsed, compare, by, options.scope)
-            return _results(index, parsed, options), overview
+            return _results(index, parsed, options), overview, _offered(index)
 
-        found, overview = await _searcher(request).run(answer)
+        found, overview, context["languages"] = await _searcher(request).run(answer)
     except (QueryError, BadRequest) as error:
         context["error"] = _said(error)
+        context["languages"] = await _languages(request)
         return _page(request, "search.html", context, status=_status_of(error, request))
     pages = max(1, -(-found["total"] // PAGE_SIZE))
     context.update(
@@ -622,6 +626,20 @@ async def page_search(request: Request) -> Response:
         scope_url=_url(request, "/", scope="article", page=None),
     )
     return _page(request, "search.html", context)
+
+
+async def _languages(request: Request) -> list[str]:
+    """The languages the form offers: the index's, when it holds more than English (and
+    none when the index cannot be read: the page says why elsewhere)."""
+    try:
+        return await _searcher(request).run(_offered)
+    except SearchError:
+        return []
+
+
+def _offered(index: Index) -> list[str]:
+    languages = index.languages()
+    return languages if len(languages) > 1 else []
 
 
 def _measure(request: Request) -> str:
@@ -727,7 +745,7 @@ def alert_rows(folder: Path) -> list[dict]:
     for entry in found:
         alert = entry.alert
         params = {"q": alert.query, "any": "1" if alert.match_any else None, "sort": "date"}
-        params.update(since=alert.since, until=alert.until)
+        params.update(since=alert.since, until=alert.until, lang=alert.language)
         query = urlencode({key: value for key, value in params.items() if value})
         rows.append(
             {
