@@ -66,10 +66,26 @@ class LanguageAnalyzer(Analyzer):
         return _terms(self.tokenizer(text, **kwargs), language(code))
 
     def term_positions(self, value: str) -> dict[str, list[int]] | None:
-        """The terms of an English `value` with their positions, read without tokens (see
-        `search.engine.formats`); None for another language's text."""
+        """The terms of `value` with their positions (see `search.engine.formats`): an
+        English text's read without tokens, another language's from its lemmatized tokens;
+        None if the English analyzer is not ours. The last few values' are kept: a
+        sentence's text is read by two fields (`text` and `pairs`: lemmatized once) and its
+        article's headline by `title` once for each of its sentences. The dict returned is
+        shared: read it, never change it."""
+        kept = _KEPT.get(value)
+        if kept is not None and (kept[0] is self.english or kept[0] == self.english):
+            return kept[1]
         code, text = self._split(value)
-        return stemmed_positions(self.english, text) if code == DEFAULT else None
+        if code == DEFAULT:
+            found = stemmed_positions(self.english, text)
+        else:
+            found = {}
+            for token in self(value, positions=True, mode="index"):
+                found.setdefault(token.text, []).append(token.pos)
+        if len(_KEPT) >= KEPT_VALUES:
+            del _KEPT[next(iter(_KEPT))]
+        _KEPT[value] = (self.english, found)
+        return found
 
     @staticmethod
     def _split(value: str) -> tuple[str, str]:
@@ -88,6 +104,11 @@ class LanguageAnalyzer(Analyzer):
             and other.english == self.english
             and other.pattern == self.pattern
         )
+
+
+# How many values' term positions `term_positions` keeps (the oldest goes first).
+KEPT_VALUES = 4
+_KEPT: dict[str, tuple] = {}
 
 
 def _terms(tokens, language: Language):

@@ -57,6 +57,7 @@ from .analysis import in_languages
 from .analysis import term as language_term
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
+from .phrases import paired
 from .query import ParsedQuery, SpellingBonus, WrittenTerm, compile_question
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, our_terms, sentence_fields
@@ -1340,7 +1341,7 @@ class SearchIndex(ClosedOnExit):
                 return in_languages(node, others)
             return node
 
-        return query.accept(resolve_names)
+        return paired(query.accept(resolve_names))
 
     def _articles_in(self, language: Language, columns) -> set[int]:
         """The article numbers (of `columns`) of the articles in `language`: those whose
