@@ -12,6 +12,7 @@ import pytest
 
 from conftest import invoke
 from search.engine.columns import CACHE, read_columns
+from search.engine.scope import read_owners
 from search.engine.store import opened
 
 ARTICLES = {
@@ -46,7 +47,8 @@ def cache_of(index: Path) -> Path:
 
 def fresh_columns(index: Path):
     with opened(index) as (searcher, _snapshot):
-        return read_columns(searcher.reader())
+        reader = searcher.reader()
+        return read_columns(reader, read_owners(reader, lambda: None))
 
 
 def test_the_first_trend_keeps_the_columns_and_the_next_reads_them(indexed):
@@ -124,4 +126,21 @@ def test_a_commit_makes_the_columns_of_the_one_before_stale(indexed):
     assert cached["paths"] == fresh.paths
     assert cached["dates"] == fresh.dates
     assert cached["live"] == fresh.live
-    assert cached["article_of"] == base64.b64encode(fresh.article_of.tobytes()).decode()
+    assert cached["article_of"] == base64.b64encode(array("i", fresh.article_of).tobytes()).decode()
+
+
+def test_the_owners_read_back_are_the_snapshots(indexed):
+    """The document -> article table read from the file (which `--scope article` then
+    uses too) is the one the postings give."""
+    from search.engine.columns import cached_columns
+
+    news, index = indexed
+    (news / "a.txt").write_text("March 3, 2025\n\nOil fell in March. Oil rose again.\n")
+    assert invoke("index", "-q", str(news), "--index-dir", str(index)).exit_code == 0
+    trend(index)  # keeps the columns of this commit (with a deleted article's sentences)
+    with opened(index) as (searcher, _snapshot):
+        reader = searcher.reader()
+        fresh = read_owners(reader, lambda: None)
+        kept = cached_columns(reader, cache_of(index).parent, lambda: fresh).owners
+    assert kept is not fresh
+    assert (kept.of, kept.documents, kept.paths) == (fresh.of, fresh.documents, fresh.paths)
