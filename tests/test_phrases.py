@@ -9,13 +9,14 @@ position; a table checks the README's phrases through the command.
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from conftest import invoke
 from search.engine.analysis import in_languages
@@ -40,9 +41,23 @@ SHOUTED = SENTENCE.map(str.upper)
 PHRASE = st.lists(st.sampled_from(WORDS), min_size=2, max_size=4).map(" ".join)
 
 
+# Removed with the process that made it.
+POOLS = tempfile.TemporaryDirectory(prefix="search-test-pools-")
+
+
+class PrivateRamStorage(RamStorage):
+    """Whoosh puts a RAM index's posting pool in `<tmp>/MAIN.tmp`, one folder for every
+    process on the machine, and deletes its files as its writer ends: a second suite (or
+    xdist worker) writing a RAM index at the same time lost its pool's files under it. Each
+    process here keeps its pools in a folder of its own."""
+
+    def temp_storage(self, name=None):
+        return FileStorage(str(Path(POOLS.name, name or "pool.tmp"))).create()
+
+
 def ram_index(sentences: list[tuple[str, str]]):
     """An index in memory of `(text, language)` sentences, one article each."""
-    index = RamStorage().create_index(build_schema())
+    index = PrivateRamStorage().create_index(build_schema())
     writer = index.writer()
     for number, (text, language) in enumerate(sentences, start=1):
         writer.add_document(
