@@ -46,6 +46,7 @@ PERMUTATIONS = 128
 BANDS = 32
 ROWS = PERMUTATIONS // BANDS
 _SEED = 19  # fixed: signatures of different runs must be comparable
+_VALUE_BYTES = 4  # a signature value is an unsigned 32-bit int ("I")
 SENTENCE_KEY_LENGTH = 24  # hex characters of `sentence_key`
 
 _SPACE = re.compile(r"\s+")
@@ -94,19 +95,34 @@ def sketch(text: str) -> str:
     return base64.b64encode(array("I", minhash.digest()).tobytes()).decode("ascii")
 
 
-def signature(encoded: str) -> tuple[int, ...] | None:
-    """A stored signature's values (None if it is not one)."""
+def _decoded(encoded: str) -> bytes | None:
+    """A stored signature's bytes (None if it is not one)."""
     try:
-        values = array("I")
-        values.frombytes(base64.b64decode(encoded, validate=True))
+        raw = base64.b64decode(encoded, validate=True)
     except ValueError:
         return None
-    return tuple(values) if len(values) == PERMUTATIONS else None
+    return raw if len(raw) == PERMUTATIONS * _VALUE_BYTES else None
+
+
+def signature(encoded: str) -> tuple[int, ...] | None:
+    """A stored signature's values (None if it is not one)."""
+    raw = _decoded(encoded)
+    return None if raw is None else tuple(array("I", raw))
 
 
 def similarity(first: tuple[int, ...], second: tuple[int, ...]) -> float:
     """The Jaccard similarity two signatures estimate: the share of equal values."""
     return sum(a == b for a, b in zip(first, second, strict=True)) / PERMUTATIONS
+
+
+def _band_keys(raw: bytes) -> list[int]:
+    """One int per band: the band's number above its ROWS values' bytes. Equal keys are
+    exactly equal bands (a tuple per band cost 10 KB an article: 0.75 GB at 50,000)."""
+    width = ROWS * _VALUE_BYTES
+    return [
+        int.from_bytes(raw[band * width : (band + 1) * width], "little") | band << width * 8
+        for band in range(BANDS)
+    ]
 
 
 @dataclass(frozen=True)
@@ -120,11 +136,16 @@ class Story:
 
 @dataclass
 class Grouping:
-    """The indexed articles' stories, to find the story a new article belongs to."""
+    """The indexed articles' stories, to find the story a new article belongs to.
+
+    Held for every indexed article while an index run lasts, so kept small (about 3 KB an
+    article): a member keeps its signature as the stored text (the catalog's own string),
+    decoded only when it is a candidate; a band holds one path, or a list once shared.
+    """
 
     by_text: dict[str, str] = field(default_factory=dict)
-    bands: dict[tuple, list[str]] = field(default_factory=dict)
-    members: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)
+    bands: dict[int, str | list[str]] = field(default_factory=dict)
+    members: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, articles: Iterable[tuple[str, Story]]) -> Grouping:
@@ -138,13 +159,18 @@ class Grouping:
         """Remember an article, so that later ones can be grouped with it."""
         if story.same:
             self.by_text.setdefault(story.same, story.story)
-        values = signature(story.sketch) if story.sketch else None
-        if values is None:
+        raw = _decoded(story.sketch) if story.sketch else None
+        if raw is None:
             return
-        self.members[path] = (story.story, values)
-        for band in range(BANDS):
-            key = (band, *values[band * ROWS : (band + 1) * ROWS])
-            self.bands.setdefault(key, []).append(path)
+        self.members[path] = (story.story, story.sketch)
+        for key in _band_keys(raw):
+            held = self.bands.get(key)
+            if held is None:
+                self.bands[key] = path
+            elif isinstance(held, str):
+                self.bands[key] = [held, path]
+            else:
+                held.append(path)
 
     def remove(self, path: str) -> None:
         """Forget an article (replaced or gone): it no longer lends its story to new ones."""
@@ -155,24 +181,30 @@ class Grouping:
         (ties: the first path), else a new story keyed by its own path."""
         if same in self.by_text:
             return self.by_text[same]
-        values = signature(encoded)
+        raw = _decoded(encoded)
         best: tuple[float, str] | None = None
-        if values is not None:
-            for candidate in self._candidates(values):
+        if raw is not None:
+            values = tuple(array("I", raw))
+            for candidate in self._candidates(raw):
                 member = self.members.get(candidate)
-                if member is None or candidate == path:
+                theirs = signature(member[1]) if member and candidate != path else None
+                if theirs is None:
                     continue
-                score = similarity(values, member[1])
+                score = similarity(values, theirs)
                 if score >= THRESHOLD and (
                     best is None or (-score, candidate) < (-best[0], best[1])
                 ):
                     best = (score, candidate)
         return self.members[best[1]][0] if best else story_key(path)
 
-    def _candidates(self, values: tuple[int, ...]) -> set[str]:
+    def _candidates(self, raw: bytes) -> set[str]:
         found: set[str] = set()
-        for band in range(BANDS):
-            found.update(self.bands.get((band, *values[band * ROWS : (band + 1) * ROWS]), ()))
+        for key in _band_keys(raw):
+            held = self.bands.get(key)
+            if isinstance(held, str):
+                found.add(held)
+            elif held:
+                found.update(held)
         return found
 
 
