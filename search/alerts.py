@@ -29,9 +29,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .articles.article import is_container
-from .engine.query import check_date, parse_query
+from .engine.query import parse_query
 from .engine.searching import Hit, SearchIndex
 from .errors import InputError, SearchError
+from .question import check_date
 
 __all__ = ["Alert", "AlertHits", "Alerts", "ALERTS", "ALERTS_LOCK"]
 
@@ -134,8 +135,8 @@ class Alerts:
                 f'"{name}" cannot name an alert; use letters, digits, "-", "_" or "." '
                 "(up to 64, starting with a letter or digit)"
             )
-        since = check_date(since, "--since") if since else None
-        until = check_date(until, "--until", last=True) if until else None
+        since = check_date(since, "since") if since else None
+        until = check_date(until, "until", last=True) if until else None
         now = _now()
         alert = Alert(name, query, match_any, since, until, added=now)
         alert.parsed()  # a query that cannot run is refused now, not at every check

@@ -5,9 +5,43 @@ one line on stderr and exit status 2, in one place; nothing below the CLI
 prints or exits.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+
 
 class SearchError(Exception):
-    """Base class: the message is one line that says what is wrong and what to do."""
+    """Base class: the message is one line that says what is wrong and what to do.
+
+    Where the fix is an option the user set, the message names the option as a field
+    (`"{since} {value!r} is not a date"`, with `options=("since",)` and `value=...`), and
+    each front end spells it as its users write it, through one mapping (`render`): the
+    command line as a flag (`--since`), the page and the API as a parameter (`since`).
+    `str()` names each option by its own name. The `values` (what the user gave) are
+    formatted into the message, never read as fields themselves.
+    """
+
+    def __init__(self, message: str, *, options: tuple[str, ...] = (), **values: object) -> None:
+        self.template = message
+        self.options = options
+        self.values = values
+        super().__init__(self.render({}))
+
+    def render(self, spelled: Mapping[str, str]) -> str:
+        """The message with each option named as `spelled` names it (else by its name)."""
+        if not self.options and not self.values:
+            return self.template
+        names = {option: spelled.get(option, option) for option in self.options}
+        return self.template.format(**names, **self.values)
+
+    def followed_by(self, more: str, kind: type[SearchError] | None = None) -> SearchError:
+        """This error (or one of `kind`) with `more` (plain text) after its message, its
+        options kept."""
+        kind = kind or type(self)
+        if not self.options and not self.values:
+            return kind(self.template + more)
+        escaped = more.replace("{", "{{").replace("}", "}}")
+        return kind(self.template + escaped, options=self.options, **self.values)
 
 
 class NoIndexError(SearchError):

@@ -18,13 +18,14 @@ input raises a `search.errors.SearchError` subclass whose message says what is w
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .engine.query import ParsedQuery, check_date, check_range, parse_query_with
+from .engine.query import ParsedQuery, compile_question
 from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, ClosedOnExit, SearchIndex, parse_reference
-from .engine.significant import MIN_COUNT as WORDS_MIN_COUNT
 from .engine.store import live_snapshot
 from .errors import InputError, QueryError
 from .model import (
@@ -41,21 +42,26 @@ from .model import (
     Significant,
     Trend,
 )
+from .question import Question, check_date, check_range
+
+if TYPE_CHECKING:
+    from .engine.indexer import IndexReport
 
 __all__ = [
     "DEFAULT_BUDGET",
     "TREND_BY",
-    "WORDS_MIN_COUNT",
+    "WORDS_MIN_COUNT",  # noqa: F822 (given by __getattr__, below)
     "Answer",
     "Index",
     "Options",
-    "ParsedQuery",
+    "Question",
     "Trend",
     "check_date",
     "check_range",
     "live_snapshot",
     "parse_reference",
     "question",
+    "update",
 ]
 
 _ASKED = Options()
@@ -64,10 +70,39 @@ _ASKED = Options()
 FEW_SENTENCES = 3
 
 
-def question(text: str, options: Options = _ASKED) -> ParsedQuery:
-    """The query parsed once, with the options that shape it (QueryError if it cannot
-    run); a front end parses before it opens the index, so bad input is named first."""
-    return parse_query_with(text, options)
+def __getattr__(name: str) -> int:
+    """`WORDS_MIN_COUNT` (how many matching sentences a word of `words` needs), read from
+    `search.engine.significant` when first asked, so that a query does not load it."""
+    if name == "WORDS_MIN_COUNT":
+        from .engine.significant import MIN_COUNT
+
+        return MIN_COUNT
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def question(text: str, options: Options = _ASKED) -> Question:
+    """The query read once, with the options that shape it (QueryError if it cannot run:
+    it is compiled here, and the compilation kept for the index's questions); a front end
+    asks before it opens the index, so bad input is named first."""
+    asked = Question.of(text, options)
+    compile_question(asked)
+    return asked
+
+
+def _compiled(query: str | Question, options: Options) -> ParsedQuery:
+    """What the engine asks for a query's text (read with `options`) or question."""
+    return compile_question(question(query, options) if isinstance(query, str) else query)
+
+
+def update(folder: Path, paths: Sequence[str | os.PathLike], **options: Any) -> IndexReport:
+    """Bring the index in `folder` in step with the article files under `paths` (what
+    `search index` does): what the run added, updated, removed and skipped. The options
+    are `search index`'s: rebuild, prune, include, exclude, jobs, language, wait, progress
+    (see `search.engine.indexer.update_index`). The indexer is imported only here: a
+    query process never needs it."""
+    from .engine.indexer import update_index
+
+    return update_index(folder, paths, **options)
 
 
 class Index(ClosedOnExit):
@@ -111,13 +146,13 @@ class Index(ClosedOnExit):
 
     # Questions -----------------------------------------------------------------------
 
-    def answer(self, query: str | ParsedQuery, options: Options = _ASKED) -> Answer:
+    def answer(self, query: str | Question, options: Options = _ASKED) -> Answer:
         """Everything a front end shows for a query (text, or `question(text, options)`)."""
         if options.shape not in SHAPES:
             raise InputError(f"{options.shape!r} is not an answer shape; use one of {SHAPES}")
         if options.scope not in SCOPES:
             raise InputError(f"{options.scope!r} is not a scope; use one of {SCOPES}")
-        parsed = question(query, options) if isinstance(query, str) else query
+        parsed = _compiled(query, options)
         if options.scope == "article":
             return self._in_articles(parsed, options)
         reader = self.reader
@@ -243,15 +278,20 @@ class Index(ClosedOnExit):
         return self.reader.find(parsed, limit=1, collapse=False)[0].score
 
     def trend(
-        self, queries: Sequence[str | ParsedQuery], by: str = "month", options: Options = _ASKED
+        self, queries: Sequence[str | Question], by: str = "month", options: Options = _ASKED
     ) -> Trend:
         """Attention over time (or by source) for each query: per bucket its matching
         articles, stories and sentences, every article of the bucket and the share
         (`search trend`). `options.match_any` parses the queries; `since`/`until` keep the
         buckets of those dates; undated matches are counted apart (`Trend.undated`)."""
         if by not in TREND_BY:
-            raise InputError(f"--by {by!r} is not a bucket; use one of {', '.join(TREND_BY)}")
-        parsed = [question(text, options) if isinstance(text, str) else text for text in queries]
+            raise InputError(
+                "{by} {value!r} is not a bucket; use one of {buckets}",
+                options=("by",),
+                value=by,
+                buckets=", ".join(TREND_BY),
+            )
+        parsed = [_compiled(query, options) for query in queries]
         if options.scope not in SCOPES:
             raise InputError(f"{options.scope!r} is not a scope; use one of {SCOPES}")
         # A query asked twice is one column: the rows are told apart by the query's text.
@@ -265,7 +305,7 @@ class Index(ClosedOnExit):
 
     def words(
         self,
-        query: str | ParsedQuery,
+        query: str | Question,
         options: Options = _ASKED,
         limit: int = 20,
         score: str = "g2",
@@ -276,8 +316,13 @@ class Index(ClosedOnExit):
         (log-likelihood), `jlh` (Elasticsearch's significant_text) or `chi2`; `sample`: how
         many matching sentences to read at most (default 2,000)."""
         if score not in SIGNIFICANCE:
-            raise InputError(f"--score {score!r} is not a measure; use one of {SIGNIFICANCE}")
-        parsed = question(query, options) if isinstance(query, str) else query
+            raise InputError(
+                "{score} {value!r} is not a measure; use one of {measures}",
+                options=("score",),
+                value=score,
+                measures=", ".join(SIGNIFICANCE),
+            )
+        parsed = _compiled(query, options)
         if options.scope not in SCOPES:
             raise InputError(f"{options.scope!r} is not a scope; use one of {SCOPES}")
         return self.reader.words(parsed, limit, score, sample, options.scope)
@@ -287,13 +332,13 @@ class Index(ClosedOnExit):
         name: str,
         sentence: int | None = None,
         context: int = 0,
-        query: str | ParsedQuery | None = None,
+        query: str | Question | None = None,
         options: Options = _ASKED,
     ) -> ArticleText:
         """A whole article (by name, unique name prefix or path), or one sentence of it
         with `context` sentences on each side; with a `query` (asked with `options`), its
         words marked in every sentence and the sentences that match it (`hits`)."""
-        parsed = question(query, options) if isinstance(query, str) else query
+        parsed = None if query is None else _compiled(query, options)
         return self.reader.article(name, sentence, context, parsed, options.scope)
 
     def status(self):

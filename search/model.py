@@ -15,6 +15,8 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True)
 class ContextSentence:
+    """One sentence of an article as `search show` prints it: its number and text."""
+
     sentence: int
     text: str
 

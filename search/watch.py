@@ -76,7 +76,8 @@ class Watcher:
     exclude: Sequence[str] = ()
     wait: float = 10.0
     on_batch: Callable[[Batch], None] = lambda batch: None
-    on_warning: Callable[[str], None] = lambda warning: None
+    # A warning: a line, or an error whose options the front end names (SearchError.render).
+    on_warning: Callable[[str | SearchError], None] = lambda warning: None
     force_polling: bool = False
     stop: threading.Event = field(default_factory=threading.Event)
 
@@ -158,11 +159,11 @@ class Watcher:
             )
         except IndexLockedError as error:
             self.pending = True
-            self.on_warning(f"{error}; trying again in a few seconds")
+            self.on_warning(error.followed_by("; trying again in a few seconds"))
             return None
         except InputError as error:
             if not all(root.is_dir() for root in self.roots):
-                raise WatchError(f"{error}; the watched folder is gone") from None
+                raise error.followed_by("; the watched folder is gone", WatchError) from None
             raise
         self.pending = False
         batch = Batch.of(report)

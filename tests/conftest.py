@@ -31,6 +31,18 @@ from click.testing import CliRunner, Result
 
 from search.cli import cli
 
+
+def _let_ctrl_c_reach_the_commands_we_start() -> None:
+    """A shell script that starts pytest in the background (`pytest &`, nohup) leaves SIGINT
+    ignored, and an ignored signal stays ignored across exec: every command a test starts
+    would shrug off the Ctrl-C the test sends it. Python's own handler is reset on exec, so
+    putting it back here gives the commands the default a user's terminal gives them."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+_let_ctrl_c_reach_the_commands_we_start()
+
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_88ce9bbce3777626.txt"
 SEED_NAME = SEED.stem
@@ -133,6 +145,53 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     monkeypatch.setattr(whoosh.index, "sleep", asked.append)
     monkeypatch.setattr(time, "sleep", asked.append)
     return asked
+
+
+# Asking the library ---------------------------------------------------------------------------
+
+
+def write_articles(folder: Path, articles: dict[str, str]) -> Path:
+    """Write each article (path under `folder` -> text) as UTF-8; the folder."""
+    for name, text in articles.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def build_index(root: Path, articles: dict[str, str]) -> Path:
+    """Write `articles` under root/articles and index them into root/index with the
+    library (`search.index.update`, what `search index` calls); the index folder."""
+    from search.index import update
+
+    index_dir = root / "index"
+    report = update(index_dir, [write_articles(root / "articles", articles)])
+    assert report.added == len(articles) and not report.skipped, report
+    return index_dir
+
+
+def pairs(answer) -> set[tuple[str, int]]:
+    """(article, sentence) of every hit of an `Answer`."""
+    return {(hit.article, hit.sentence) for hit in answer.hits}
+
+
+@pytest.fixture(scope="module")
+def corpus_door(corpus_build: Prebuilt) -> Iterator:
+    """The library's door (`search.index.Index`) open on the corpus index, for a module's
+    tests that only read it (no test changes the index `corpus_build` made)."""
+    from search.index import Index
+
+    with Index.open(corpus_build.index_dir) as index:
+        yield index
+
+
+@pytest.fixture(scope="module")
+def seed_door(seed_build: Prebuilt) -> Iterator:
+    """`Index` open on the seed index, for a module's tests that only read it."""
+    from search.index import Index
+
+    with Index.open(seed_build.index_dir) as index:
+        yield index
 
 
 # Looking inside an index folder --------------------------------------------------------------

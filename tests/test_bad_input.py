@@ -31,6 +31,8 @@ from conftest import (
     query_json,
     status,
 )
+from search.errors import SearchError
+from search.index import Index, Options
 
 SEED_TURKEY = [(SEED_NAME, n) for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 15, 16, 17)]
 GOOD_TEXT = "March 2, 2025\nThe zeppelin landed in Ankara at dawn.\n"
@@ -505,6 +507,34 @@ def test_odd_queries_answer_or_refuse_in_one_line(query_index, query, allowed, c
         if check:
             assert check(0, found), [(h["article"], h["sentence"]) for h in found]
     assert_seed_intact(query_index)
+
+
+@pytest.fixture(scope="module")
+def query_door(query_index: Path):
+    with Index.open(query_index) as index:
+        yield index
+
+
+@pytest.mark.parametrize(
+    ("query", "allowed", "check"),
+    [c[1:] for c in ODD_QUERIES],
+    ids=[c[0] for c in ODD_QUERIES],
+)
+def test_odd_queries_answer_or_raise_one_search_error(query_door, query, allowed, check):
+    """What the command's exit codes stand for, asked of the library: an answer (found: 0,
+    a miss: 1) or one SearchError of one line (2), never another exception."""
+    started = time.process_time()
+    try:
+        answer = query_door.answer(query, Options(limit=None))
+    except SearchError as error:
+        assert 2 in allowed, str(error)
+        assert "\n" not in str(error) and str(error)
+    else:
+        assert (0 if answer.found else 1) in allowed, answer
+        if answer.found and check:
+            found = [{"article": h.article, "sentence": h.sentence} for h in answer.hits]
+            assert check(0, found), [(h["article"], h["sentence"]) for h in found]
+    assert time.process_time() - started < 10
 
 
 def _children_cpu_seconds() -> float:

@@ -8,6 +8,7 @@ each one, with its miss path, ends within a generous bound, by an answer or one 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from search.engine import searching, suggest
 from search.engine.query import MAX_QUERY_CHARS, parse_query
 from search.engine.searching import SearchIndex
 from search.errors import QueryError, QueryTimeoutError, SearchError
+from search.index import Index, Options
 
 TIMEOUT_MESSAGE = "took longer than"
 TOO_BROAD_MESSAGE = "different words"
@@ -108,16 +110,28 @@ def test_a_query_past_its_time_budget_stops_with_one_line(seed_index: Path, opti
     assert_one_line_error(result, TIMEOUT_MESSAGE, "make it more specific")
 
 
+COUNT = Options(shape="count")
+
+
 def test_a_budget_is_for_each_question_not_for_the_index(seed_index: Path):
-    with SearchIndex.open(seed_index, budget=0.5) as index:
+    with Index.open(seed_index, budget=0.5) as index:
         for _ in range(3):
-            assert index.count(parse_query("Turkey")) > 0
+            assert index.answer("Turkey", COUNT).total > 0
             time.sleep(0.2)  # the clock starts again at each question
 
 
 def test_no_budget_means_no_limit(seed_index: Path):
-    with SearchIndex.open(seed_index, budget=None) as index:
-        assert index.count(parse_query("Turkey")) > 0
+    with Index.open(seed_index, budget=None) as index:
+        assert index.answer("Turkey", COUNT).total > 0
+
+
+@pytest.mark.parametrize("shape", ["hits", "count", "articles", "article_count"])
+def test_a_question_past_its_budget_raises_a_query_error(seed_index: Path, shape: str):
+    with Index.open(seed_index, budget=1e-9) as index:
+        with pytest.raises(QueryTimeoutError, match=TIMEOUT_MESSAGE):
+            index.answer("Turkey", Options(shape=shape))
+        index.budget = None  # the same open index, its budget lifted
+        assert index.answer("Turkey", Options(shape=shape)).found
 
 
 @pytest.mark.parametrize("bad", ["0", "-1", "soon"])
@@ -135,11 +149,11 @@ def test_a_timed_out_search_keeps_masks_and_filters(seed_index: Path):
     """The deadline wrapper sits under Whoosh's filter: results inside the budget are the
     same as without one (article records masked, date filters applied)."""
     for query, options in [("date:2025", {}), ("Turkey", {"since": "2000-01-01"})]:
-        parsed = parse_query(query, **options)
-        with SearchIndex.open(seed_index, budget=None) as free:
-            expected = [(hit.path, hit.sentence) for hit in free.find(parsed, limit=None)]
-        with SearchIndex.open(seed_index, budget=60) as bounded:
-            found = [(hit.path, hit.sentence) for hit in bounded.find(parsed, limit=None)]
+        asked = Options(limit=None, **options)
+        with Index.open(seed_index, budget=None) as free:
+            expected = [(hit.path, hit.sentence) for hit in free.answer(query, asked).hits]
+        with Index.open(seed_index, budget=60) as bounded:
+            found = [(hit.path, hit.sentence) for hit in bounded.answer(query, asked).hits]
         assert found == expected
 
 
@@ -225,10 +239,11 @@ def test_the_server_answers_a_timed_out_query_with_503(corpus_index: Path, monke
 
     from search.web import app as server
 
-    def too_slow(self, parsed, **options):
+    def too_slow(self, query, *args, **options):
         raise QueryTimeoutError("the query took longer than 7 s and was stopped; make it narrower")
 
-    monkeypatch.setattr(SearchIndex, "page", too_slow)
+    # The library's one door raises as a search past its budget does.
+    monkeypatch.setattr(Index, "answer", too_slow)
     with TestClient(server.create_app(corpus_index)) as client:
         response = client.get(url, params={"q": "ceasefire"})
     assert response.status_code == 503
@@ -250,24 +265,23 @@ QUERIES = st.lists(PIECES | st.text(min_size=1, max_size=8), min_size=1, max_siz
     lambda pieces: " ".join(pieces)[:MAX_QUERY_CHARS]
 )
 BUDGET = 1.0
-# Each generated query asks up to five questions (find, undated, did-you-mean and its
-# count, count_any), each within the budget; the rest is parsing and Python.
-BOUND = 5 * BUDGET + 5
+# Each generated query asks `Index.answer` up to six questions (find, undated, did-you-mean
+# and its count, the --any count, the --scope article count), each within the budget; the
+# rest is parsing and Python.
+BOUND = 6 * BUDGET + 5
 
 
-def ask_like_the_cli(index: SearchIndex, text: str, match_any: bool) -> None:
-    try:
-        parsed = parse_query(text, match_any=match_any)
-        if not index.find(parsed, limit=10, before=1000000000, after=1000000000):
-            index.did_you_mean(parsed)
-            index.count_any(parsed)
-    except SearchError:
-        pass  # one line for the user; what matters here is that it came in time
+def ask_like_the_cli(index: Index, text: str, match_any: bool) -> None:
+    """`search query --any? -C 1000000000 TEXT`: the one answer (with, on a miss, its
+    did-you-mean and --any count) every front end asks for."""
+    # A SearchError is one line for the user; what matters here is that it came in time.
+    with contextlib.suppress(SearchError):
+        index.answer(text, Options(match_any=match_any, before=10**9, after=10**9))
 
 
 def assert_ends_in_time(index_dir: Path, text: str, match_any: bool) -> None:
     """The command line's questions for `text` end within BOUND seconds."""
-    with SearchIndex.open(index_dir, budget=BUDGET) as index:
+    with Index.open(index_dir, budget=BUDGET) as index:
         started = time.monotonic()
         ask_like_the_cli(index, text, match_any)
         assert time.monotonic() - started < BOUND, text

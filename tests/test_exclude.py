@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from search.index import Index, Options, update
 from tests.conftest import invoke
 
 FILES = ["a.txt", "b.md", "drafts/c.txt", "drafts/deep/d.txt", "notes/e.txt", "notes/f.eml"]
@@ -23,9 +24,17 @@ def archive(tmp_path):
 
 
 def indexed(index) -> list[str]:
+    """The paths of the articles `search query -l --copies --json peacekeepers` lists."""
     result = invoke("query", "-l", "--copies", "--json", "peacekeepers", "--index-dir", str(index))
     assert result.exit_code in (0, 1), result.stderr
     return sorted(json.loads(line)["path"] for line in result.stdout.splitlines())
+
+
+def listed(index) -> list[str]:
+    """The same, asked of the library."""
+    with Index.open(index) as door:
+        answer = door.answer("peacekeepers", Options(shape="articles", copies=True, limit=None))
+    return sorted(entry.path for entry in answer.articles)
 
 
 @pytest.mark.parametrize(
@@ -39,12 +48,21 @@ def indexed(index) -> list[str]:
     ],
 )
 def test_exclude_globs(tmp_path, archive, excludes, kept):
-    # f.eml is plain text, not a message: one warning, whatever is excluded.
-    args = [arg for glob in excludes for arg in ("--exclude", glob)]
     index = tmp_path / "index"
+    report = update(index, [archive], exclude=excludes)
+    # f.eml is plain text, not a message: one warning, unless it is excluded too.
+    assert [warning for warning in report.skipped if "f.eml" in warning] == report.skipped
+    assert len(report.skipped) == (0 if "notes/*" in excludes else 1)
+    assert listed(index) == [str(archive / name) for name in kept]
+
+
+def test_the_command_takes_exclude_globs(tmp_path, archive):
+    index = tmp_path / "index"
+    args = ["--exclude", "*.md", "--exclude", "deep"]
     result = invoke("index", str(archive), *args, "--index-dir", str(index))
     assert "Traceback" not in result.stderr
-    assert indexed(index) == [str(archive / name) for name in kept]
+    assert indexed(index) == [str(archive / name) for name in ("a.txt", "drafts/c.txt",
+                                                               "notes/e.txt")]  # fmt: skip
 
 
 def test_index_inside_the_folder_is_never_read_or_counted(archive, monkeypatch):
@@ -65,11 +83,19 @@ def test_prune_drops_what_exclude_now_leaves_out(tmp_path, archive):
     # `--exclude drafts` later needs a way to take the drafts out without a rebuild.
     index = tmp_path / "index"
     (archive / "notes" / "f.eml").unlink()
+    assert update(index, [archive]).added == 5
+    assert len(listed(index)) == 5
+    assert update(index, [archive], exclude=["drafts"]).removed == 0
+    assert len(listed(index)) == 5  # without --prune they stay
+    pruned = update(index, [archive], prune=True, exclude=["drafts", "*.md"])
+    assert pruned.removed == 3
+    assert listed(index) == [str(archive / name) for name in ("a.txt", "notes/e.txt")]
+
+
+def test_the_command_prunes_what_exclude_now_leaves_out(tmp_path, archive):
+    index = tmp_path / "index"
+    (archive / "notes" / "f.eml").unlink()
     assert invoke("index", str(archive), "-q", "--index-dir", str(index)).exit_code == 0
-    assert len(indexed(index)) == 5
-    kept = invoke("index", str(archive), "--exclude", "drafts", "--index-dir", str(index))
-    assert kept.exit_code == 0, kept.stderr
-    assert len(indexed(index)) == 5  # without --prune they stay
     pruned = invoke(
         "index",
         str(archive),

@@ -87,11 +87,14 @@ def built(tmp_path: Path, faults_build: Prebuilt) -> tuple[Path, Path]:
 # A worker that dies ----------------------------------------------------------------------------
 
 
+# Two workers, as `--jobs 2` asks, even on a one-core machine.
+TWO_WORKERS = ("--jobs", "2")
+
+
 @pytest.fixture
 def dying_worker(monkeypatch):
     """Every run is parallel, and its workers are killed by SIGKILL as they start work."""
     monkeypatch.setattr(search.engine.indexer, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(search.engine.writer, "worker_count", lambda jobs=None: 2)
 
     def run(task):
         os.kill(os.getpid(), signal.SIGKILL)
@@ -105,7 +108,7 @@ def test_a_killed_worker_cancels_the_run_and_keeps_the_last_commit(built, dying_
     articles, index_dir = built
     before = status(index_dir)
     write_corpus(articles, articles=10, tag="new")
-    result = index(articles, index_dir, *(["--rebuild"] if rebuild else []))
+    result = index(articles, index_dir, *TWO_WORKERS, *(["--rebuild"] if rebuild else []))
     assert_one_line_error(result, "an indexing worker died (killed by signal 9", "--jobs 1")
     assert status(index_dir)["sentences"] == before["sentences"]
     assert leftovers(index_dir) == []
@@ -118,14 +121,13 @@ def test_a_killed_worker_cancels_the_run_and_keeps_the_last_commit(built, dying_
 def test_a_worker_that_fails_is_reported_in_one_line(built, monkeypatch):
     articles, index_dir = built
     monkeypatch.setattr(search.engine.indexer, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(search.engine.writer, "worker_count", lambda jobs=None: 2)
 
     def process_file(task, filename, count):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(search.engine.writer._Task, "_process_file", process_file)
     write_corpus(articles, articles=10, tag="new")
-    result = index(articles, index_dir)
+    result = index(articles, index_dir, *TWO_WORKERS)
     assert_one_line_error(result, "an indexing worker failed (exit status 1)")
     assert leftovers(index_dir) == []
 

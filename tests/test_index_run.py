@@ -1,7 +1,9 @@
 """One `search index` run as a user sees it: moved folders and --prune, files a folder holds
 that are not articles (--include), files whose format needs the extra, and the progress bar.
 
-CliRunner in-process unless the test needs a terminal (then the installed command on a pty).
+What a run does is asked of the library (`search.index.update`: its report; `Index`: what
+the index then holds); its lines on stderr through the command, with CliRunner in-process
+unless the test needs a terminal (then the installed command on a pty).
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_one_line_error, hits, invoke, run_on_a_terminal, status
+from conftest import assert_one_line_error, invoke, run_on_a_terminal, status
 from search.articles import formats
 from search.articles.article import READERS
 from search.articles.reading import discover
-from search.engine.indexer import COMMITTING, READING, update_index
+from search.engine.indexer import COMMITTING, READING
+from search.index import Index, Options, update
 
 STORIES = {
     "ankara.txt": "March 1, 2025\nThe albatross flew over Ankara. It landed at noon.\n",
@@ -62,7 +65,46 @@ def politics(tmp_path: Path) -> Path:
 # Moved folders and --prune ---------------------------------------------------------------------
 
 
+def counted(report) -> tuple[int, ...]:
+    """(articles, added, updated, removed, unchanged) of a run's report, as its summary."""
+    return report.articles, report.added, report.updated, report.removed, report.unchanged
+
+
+def found(index_dir: Path, query: str) -> list[tuple[str, int]]:
+    with Index.open(index_dir) as door:
+        answer = door.answer(query, Options(limit=None, copies=True))
+    return sorted((hit.article, hit.sentence) for hit in answer.hits)
+
+
+def state(index_dir: Path):
+    with Index.open(index_dir) as door:
+        return door.status()
+
+
 def test_renamed_folder_reindexed_then_pruned_leaves_no_duplicate(tmp_path, politics):
+    index_dir = tmp_path / "index"
+    assert counted(update(index_dir, [politics])) == (3, 3, 0, 0, 0)
+    moved = politics.rename(tmp_path / "pol2")
+
+    report = update(index_dir, [moved])
+    assert counted(report) == (3, 3, 0, 0, 0)
+    assert report.left_behind == 3  # the note: 3 indexed files moved
+    assert found(index_dir, "buffalo") == [("bursa", 1), ("bursa", 1)]  # doubled until pruned
+    before = state(index_dir)
+    assert before.articles == 6
+    assert before.missing == sorted(real(tmp_path / "politics" / name) for name in STORIES)
+
+    pruned = update(index_dir, [], prune=True)
+    assert (pruned.removed, pruned.sentences) == (3, 5)
+    assert found(index_dir, "buffalo") == [("bursa", 1)]
+    after = state(index_dir)
+    assert (after.articles, after.sentences, after.missing) == (3, 5, [])
+    again = update(index_dir, [moved])
+    assert counted(again) == (3, 0, 0, 0, 3)
+    assert again.left_behind == 0
+
+
+def test_the_command_says_a_folder_moved_and_what_prune_dropped(tmp_path, politics):
     index_dir = tmp_path / "index"
     assert summary_counts(index(index_dir, politics)) == (3, 3, 0, 0, 0)
     moved = politics.rename(tmp_path / "pol2")
@@ -74,19 +116,13 @@ def test_renamed_folder_reindexed_then_pruned_leaves_no_duplicate(tmp_path, poli
         "3 indexed files moved (the same content is now indexed elsewhere); "
         "search index --prune drops the old paths"
     ) in result.stderr.splitlines()
-    assert hits(index_dir, "buffalo") == [("bursa", 1), ("bursa", 1)]  # doubled until pruned
-    before = status(index_dir)
-    assert before["articles"] == 6
-    assert before["missing"] == sorted(real(tmp_path / "politics" / name) for name in STORIES)
+    assert status(index_dir)["missing"] == state(index_dir).missing
     text = invoke("status", "--index-dir", str(index_dir)).stdout
     assert re.search(r"^missing: +3 .*search index --prune", text, re.MULTILINE), text
 
     pruned = index(index_dir, "--prune")
     assert pruned.exit_code == 0, pruned.stderr
     assert re.match(r"Pruned 3 articles whose files are gone; 5 sentences in ", pruned.stderr)
-    assert hits(index_dir, "buffalo") == [("bursa", 1)]
-    after = status(index_dir)
-    assert (after["articles"], after["sentences"], after["missing"]) == (3, 5, [])
     again = index(index_dir, moved)
     assert summary_counts(again) == (3, 0, 0, 0, 3)
     assert len(again.stderr.splitlines()) == 1
@@ -94,27 +130,43 @@ def test_renamed_folder_reindexed_then_pruned_leaves_no_duplicate(tmp_path, poli
 
 def test_prune_with_a_path_indexes_it_and_drops_the_old_paths_in_one_run(tmp_path, politics):
     index_dir = tmp_path / "index"
+    update(index_dir, [politics])
+    moved = politics.rename(tmp_path / "pol2")
+    report = update(index_dir, [moved], prune=True)
+    assert counted(report) == (3, 3, 0, 3, 0)
+    assert report.left_behind == 0  # no note of a move: the old paths are gone
+    assert found(index_dir, "cormorant") == [("cesme", 1)]
+    assert state(index_dir).missing == []
+
+
+def test_the_command_prunes_with_a_path_in_one_line(tmp_path, politics):
+    index_dir = tmp_path / "index"
     index(index_dir, politics)
     moved = politics.rename(tmp_path / "pol2")
     result = index(index_dir, moved, "--prune")
     assert summary_counts(result) == (3, 3, 0, 3, 0)
     assert len(result.stderr.splitlines()) == 1  # no note of a move: the old paths are gone
-    assert hits(index_dir, "cormorant") == [("cesme", 1)]
-    assert status(index_dir)["missing"] == []
 
 
 def test_prune_keeps_files_that_exist_but_were_not_given(tmp_path, politics):
     other = write_folder(tmp_path / "other", {"edirne.txt": "The eagle nested in Edirne.\n"})
     index_dir = tmp_path / "index"
+    update(index_dir, [politics])
+    update(index_dir, [other])
+    (politics / "bursa.txt").unlink()
+    assert update(index_dir, [], prune=True).removed == 1
+    assert state(index_dir).articles == 3
+    assert found(index_dir, "eagle") == [("edirne", 1)]
+    assert found(index_dir, "albatross") == [("ankara", 1)]
+
+
+def test_the_command_says_what_prune_dropped(tmp_path, politics):
+    index_dir = tmp_path / "index"
     index(index_dir, politics)
-    index(index_dir, other)
     (politics / "bursa.txt").unlink()
     result = index(index_dir, "--prune")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith("Pruned 1 article whose files are gone; ")
-    assert status(index_dir)["articles"] == 3
-    assert hits(index_dir, "eagle") == [("edirne", 1)]
-    assert hits(index_dir, "albatross") == [("ankara", 1)]
 
 
 def test_a_deleted_file_outside_the_folders_given_gets_no_move_note(tmp_path, politics):
@@ -124,7 +176,7 @@ def test_a_deleted_file_outside_the_folders_given_gets_no_move_note(tmp_path, po
     (politics / "bursa.txt").unlink()
     result = index(index_dir, other)
     assert result.stderr.splitlines()[1:] == []  # the summary alone: a deletion is no move
-    assert status(index_dir)["missing"] == [real(politics / "bursa.txt")]
+    assert state(index_dir).missing == [real(politics / "bursa.txt")]
 
 
 def test_prune_without_a_path_does_not_index_seeds(tmp_path, politics, monkeypatch):
@@ -135,8 +187,8 @@ def test_prune_without_a_path_does_not_index_seeds(tmp_path, politics, monkeypat
     result = index(index_dir, "--prune")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith("Pruned 0 articles whose files are gone; 5 sentences in ")
-    assert hits(index_dir, "sparrow") == []
-    assert status(index_dir)["articles"] == 3
+    assert found(index_dir, "sparrow") == []
+    assert state(index_dir).articles == 3
 
 
 def test_prune_without_an_index_is_one_line_and_creates_nothing(tmp_path):
@@ -272,7 +324,10 @@ def test_files_that_fail_to_read_are_named_and_not_counted(tmp_path):
 )
 def test_lacks_extra_follows_each_module_the_reader_needs(monkeypatch, suffix, module):
     assert not formats.lacks_extra(suffix.upper())
-    monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
+    # `import module` fails, and so does a submodule another test of this process imported
+    # (a reader that imports `striprtf.striprtf` would otherwise find it cached).
+    for name in [module, *(name for name in sys.modules if name.startswith(f"{module}."))]:
+        monkeypatch.setitem(sys.modules, name, None)
     assert formats.lacks_extra(suffix)
     with pytest.raises(formats.MissingExtraError):
         READERS[suffix](b"x", f"a{suffix}")
@@ -338,7 +393,7 @@ def test_progress_counts_bytes_then_the_commit_and_ends_at_the_total(tmp_path):
         planned.append((units, files))
         return lambda step, phase: steps.append((step, phase))
 
-    update_index(tmp_path / "index", [folder], progress=factory)
+    update(tmp_path / "index", [folder], progress=factory)
     (units, files) = planned[0]
     size = sum(path.stat().st_size for path in folder.iterdir())
     assert files == 12
@@ -351,7 +406,7 @@ def test_progress_counts_bytes_then_the_commit_and_ends_at_the_total(tmp_path):
 
     steps.clear()
     planned.clear()
-    update_index(tmp_path / "index", [folder], progress=factory)  # nothing to read
+    update(tmp_path / "index", [folder], progress=factory)  # nothing to read
     assert planned == [(1, 0)] and steps == [(1, COMMITTING)]
 
 

@@ -1,5 +1,6 @@
 """Archives in many languages: each article's language, its sentences, its datelines and its
-words matched by that language's rules, through the `search` command."""
+words matched by that language's rules: what is found asked of the library (`Index`),
+what is printed through the `search` command."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import hits, invoke, status
+from conftest import invoke, status
 from search.articles.dateline import parse_dateline
 from search.articles.split import split_sentences
 from search.engine.analysis import LanguageAnalyzer, marked
 from search.engine.schema import OTHER_WORD_PATTERN, analyzer
+from search.index import Index, Options
 from search.language import LANGUAGES, identify, language
 
 # Sentences -----------------------------------------------------------------------------------
@@ -99,6 +101,45 @@ SPLITS = [
             "- Nie ma porozumienia.",
             "- Dlaczego?",
             "Prof. Nowak milczał.",
+        ],
+    ),
+    # A sentence that starts in lowercase (a wire's truncated lead, a treebank's): after a
+    # word of five letters or more that is no abbreviation, the period ends the sentence.
+    (
+        "it",
+        "La Juventus ha vinto la partita. poi i tifosi sono scesi in piazza (distr. da Ansa).",
+        ["La Juventus ha vinto la partita.", "poi i tifosi sono scesi in piazza (distr. da Ansa)."],
+    ),
+    (
+        "it",
+        "Lo prevede l'art. 5 della l. 633/1941. Il Sig. Rossi ecc. non era presente.",
+        ["Lo prevede l'art. 5 della l. 633/1941.", "Il Sig. Rossi ecc. non era presente."],
+    ),
+    (
+        "de",
+        "Die Frist endet insbes. am Montag. Die Kosten stiegen um 5 Mio. bzgl. der Planung.",
+        ["Die Frist endet insbes. am Montag.", "Die Kosten stiegen um 5 Mio. bzgl. der Planung."],
+    ),
+    # Units end a sentence before a capital ("млн. У"); a speech tag after a dash does not.
+    (
+        "uk",
+        "Бюджет становить 684,9 млрд грн. У 2016 році було менше. «Чому?» — запитаєте ви.",
+        ["Бюджет становить 684,9 млрд грн.", "У 2016 році було менше.", "«Чому?» — запитаєте ви."],
+    ),
+    (
+        "uk",
+        "Штаб розташований у м. Київ на вул. Хрещатик. Там працює 30 тис. людей.",
+        ["Штаб розташований у м. Київ на вул. Хрещатик.", "Там працює 30 тис. людей."],
+    ),
+    (
+        "es",
+        "Vive en el No. 5 de la calle. Unos dicen que sí y otros que no. El caso BMW v. Gore "
+        "sigue abierto. María Sánchez (n. 1985) llegó ayer.",
+        [
+            "Vive en el No. 5 de la calle.",
+            "Unos dicen que sí y otros que no.",
+            "El caso BMW v. Gore sigue abierto.",
+            "María Sánchez (n. 1985) llegó ayer.",
         ],
     ),
 ]
@@ -234,6 +275,27 @@ def mixed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "index"
 
 
+@pytest.fixture(scope="module")
+def mixed(mixed_index: Path):
+    """The library's door (`Index`) open on the mixed index."""
+    with Index.open(mixed_index) as index:
+        yield index
+
+
+def found(door: Index, query: str, **options) -> list[tuple[str, int]]:
+    """(article, sentence) of every hit, sorted (`search query --all --copies`)."""
+    answer = door.answer(query, Options(limit=None, copies=True, **options))
+    return sorted((hit.article, hit.sentence) for hit in answer.hits)
+
+
+def test_each_article_has_its_language_and_sentences(mixed: Index) -> None:
+    for name, code in LANGUAGE_OF.items():
+        article = mixed.article(name)
+        assert article.language == code
+        assert len(article.sentences) == SENTENCES_OF[name]
+        assert article.date == (None if name == "de2" else "2025-03-11")
+
+
 def test_each_article_shows_its_language_and_sentences(mixed_index: Path) -> None:
     for name, code in LANGUAGE_OF.items():
         result = invoke("show", "--json", "--index-dir", str(mixed_index), name)
@@ -272,9 +334,9 @@ def test_status_counts_articles_by_language(mixed_index: Path) -> None:
     ],
 )
 def test_inflected_forms_found_in_their_language(
-    mixed_index: Path, query: str, expected: list[tuple[str, int]]
+    mixed: Index, query: str, expected: list[tuple[str, int]]
 ) -> None:
-    assert hits(mixed_index, query) == expected
+    assert found(mixed, query) == expected
 
 
 # Words as a newsroom means them (issue 23) beside languages (issue 21) ------------------------
@@ -300,6 +362,12 @@ def newsroom_mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "index"
 
 
+@pytest.fixture(scope="module")
+def newsroom(newsroom_mixed: Path):
+    with Index.open(newsroom_mixed) as index:
+        yield index
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -318,16 +386,20 @@ def newsroom_mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ],
 )
 def test_newsroom_words_in_a_mixed_archive(
-    newsroom_mixed: Path, query: str, expected: list[tuple[str, int]]
+    newsroom: Index, query: str, expected: list[tuple[str, int]]
 ) -> None:
-    assert hits(newsroom_mixed, query) == expected
+    assert found(newsroom, query) == expected
 
 
-def test_the_spelling_typed_ranks_first_in_any_language(newsroom_mixed: Path) -> None:
+def test_the_spelling_typed_ranks_first_in_any_language(newsroom: Index) -> None:
     # "Zürich" as typed (German) above the English "Zurich", its twin once folded. (`Zurich`
     # typed leaves its accents out, which both spellings fit: neither ranks first.)
-    result = invoke("query", "--json", "--index-dir", str(newsroom_mixed), "Zürich")
-    assert json.loads(result.stdout.splitlines()[0])["article"] == "zeitung"
+    assert newsroom.answer("Zürich").hits[0].article == "zeitung"
+
+
+def test_the_language_option_filters(mixed: Index) -> None:
+    assert [hit.article for hit in mixed.answer("угоди", Options(language="uk")).hits] == ["uk"]
+    assert found(mixed, "Istanbul", language="de") == [("de", 1)]
 
 
 def test_lang_option_filters(mixed_index: Path) -> None:
@@ -335,11 +407,10 @@ def test_lang_option_filters(mixed_index: Path) -> None:
     assert [json.loads(line)["article"] for line in result.stdout.splitlines()] == ["uk"]
 
 
-def test_highlights_follow_the_language(mixed_index: Path) -> None:
-    result = invoke("query", "--json", "--index-dir", str(mixed_index), "переговори")
-    (hit,) = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [hit["text"][a:b] for a, b in hit["matches"]] == ["переговорів"]
-    assert hit["language"] == "uk"
+def test_highlights_follow_the_language(mixed: Index) -> None:
+    (hit,) = mixed.answer("переговори").hits
+    assert [hit.text[a:b] for a, b in hit.matches] == ["переговорів"]
+    assert hit.language == "uk"
 
 
 @pytest.mark.parametrize(
@@ -347,6 +418,8 @@ def test_highlights_follow_the_language(mixed_index: Path) -> None:
     [
         (("query", "--lang", "xx", "Istanbul"), "unknown language 'xx'"),
         (("query", "lang:zz Istanbul"), "unknown language 'zz'"),
+        (("trend", "--lang", "xx", "Istanbul"), "unknown language 'xx'"),
+        (("words", "--lang", "xx", "Istanbul"), "unknown language 'xx'"),
     ],
 )
 def test_unknown_language_is_one_line(mixed_index: Path, args: tuple, message: str) -> None:
@@ -371,8 +444,31 @@ def test_index_language_option(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "unknown language 'zz'" in bad.stderr
 
 
-def test_lang_en_keeps_the_english_articles(mixed_index: Path) -> None:
-    assert hits(mixed_index, "Istanbul lang:en") == [("en", 1)]
+def test_lang_en_keeps_the_english_articles(mixed: Index) -> None:
+    assert found(mixed, "Istanbul lang:en") == [("en", 1)]
+
+
+@pytest.mark.parametrize(
+    ("query", "options", "expected"),
+    [
+        ("Istanbul lang:en", {}, ["en"]),
+        ("Istanbul", {"language": "en"}, ["en"]),
+        ("Istanbul -lang:en", {}, ["de", "fr", "tr"]),
+        ("Istanbul lang:de", {}, ["de"]),
+        ("Istanbul", {}, ["de", "en", "fr", "tr"]),
+    ],
+)
+def test_lang_filters_articles_at_article_scope(
+    mixed: Index, query: str, options: dict, expected: list
+) -> None:
+    # lang:en is "no language term" (Not(Every("language"))): at article scope it must keep
+    # the English articles, not read Every("language") as every article.
+    listed = Options(scope="article", shape="articles", limit=None, **options)
+    articles = mixed.answer(query, listed).articles
+    assert sorted(entry.article for entry in articles) == expected
+    assert sorted((entry.article, entry.language) for entry in articles) == [
+        (name, name) for name in expected
+    ]
 
 
 @pytest.mark.parametrize(
@@ -445,3 +541,29 @@ def test_article_scope_rows_carry_their_language(mixed_index: Path, listed: tupl
         ("fr", "fr"),
         ("tr", "tr"),
     ]
+
+
+@pytest.mark.parametrize("scope", ["sentence", "article"])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("Istanbul",), (4, 4)),
+        (("Istanbul", "--lang", "de"), (1, 1)),
+        (("Istanbul lang:de",), (1, 1)),
+        (("Istanbul -lang:en",), (3, 3)),
+        (("Istanbul", "--lang", "en"), (1, 1)),
+        (("lang:de",), (1, 3)),  # the dated German article; de2 has no date
+        (("lang:en",), (1, 2)),
+        (("date:2025 lang:fr",), (1, 3)),
+    ],
+)
+def test_trend_counts_in_a_language(
+    mixed_index: Path, scope: str, args: tuple, expected: tuple[int, int]
+) -> None:
+    # At article scope a filter's documents (every sentence of the articles it keeps, and
+    # their records) are no sentences holding a wanted word: the counts are the sentence
+    # scope's for a query whose words all meet in one sentence.
+    result = invoke("trend", "--json", "--scope", scope, "--index-dir", str(mixed_index), *args)
+    assert result.exit_code == 0, result.stderr
+    (row,) = map(json.loads, result.stdout.splitlines())
+    assert (row["articles"], row["sentences"]) == expected

@@ -1,79 +1,85 @@
-"""The library object the CLI, the server and the export command share: `SearchIndex`."""
+"""The library's one door, `search.index.Index`, that the CLI, the server and the export
+command share: asked directly, as a program would."""
 
 from __future__ import annotations
+
+import os
+from dataclasses import replace
 
 import pytest
 
 from conftest import SEED_NAME, SEED_TURKEY_PEACEKEEPING, invoke
-from search.engine import store
-from search.engine.query import parse_query
-from search.engine.searching import SearchIndex, parse_reference
 from search.errors import InputError, NoIndexError, QueryError
-from search.index import Index, Options, question
+from search.index import Index, Options, parse_reference, question
+
+C = "2025-01_ceasefire"
+U = "undated_briefing"
 
 
 @pytest.fixture
-def opened(corpus_index):
-    with SearchIndex.open(corpus_index) as index:
-        yield index
+def current_reads(monkeypatch) -> list[str]:
+    """Every read of an index's CURRENT pointer in this process: each open of an index
+    reads it once (seen where the process opens files, so no module's name matters)."""
+    reads: list[str] = []
+    real_open = os.open
+
+    def tracking(path, *args, **kwargs):
+        if os.fspath(path).endswith(f"{os.sep}CURRENT"):
+            reads.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", tracking)
+    return reads
 
 
-def test_find_ranks_the_seed_sentences(opened):
-    hits = opened.find(parse_query("Turkey peacekeeping"), limit=None)
+def test_answer_ranks_the_seed_sentences(corpus_door):
+    hits = corpus_door.answer("Turkey peacekeeping", Options(limit=None)).hits
     found = sorted((hit.article, hit.sentence) for hit in hits)
     assert [pair for pair in found if pair[0] == SEED_NAME] == SEED_TURKEY_PEACEKEEPING
     assert [hit.rank for hit in hits] == list(range(1, len(hits) + 1))
     assert all(hit.matches for hit in hits)
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
 
 
-def test_count_and_articles_agree_with_find(opened):
-    parsed = parse_query("ceasefire")
-    hits = opened.find(parsed, limit=None)
-    assert opened.count(parsed) == len(hits)
-    listed = opened.articles(parsed)
+def test_count_and_articles_agree_with_the_hits(corpus_door):
+    hits = corpus_door.answer("ceasefire", Options(limit=None)).hits
+    assert corpus_door.answer("ceasefire", Options(shape="count")).total == len(hits)
+    listed = corpus_door.answer("ceasefire", Options(shape="articles", limit=None)).articles
     assert sum(entry.hits for entry in listed) == len(hits)
     assert {entry.path for entry in listed} == {hit.path for hit in hits}
 
 
-def test_article_with_context(opened):
-    found = opened.article(SEED_NAME, sentence=11, context=1)
+def test_article_with_context(corpus_door):
+    found = corpus_door.article(SEED_NAME, sentence=11, context=1)
     assert [s.sentence for s in found.sentences] == [10, 11, 12]
     assert found.focus == 11 and found.name == SEED_NAME and found.date == "2025-03-11"
     with pytest.raises(InputError, match="has no sentence 99"):
-        opened.article(SEED_NAME, sentence=99)
+        corpus_door.article(SEED_NAME, sentence=99)
 
 
-def test_did_you_mean_keeps_the_options_of_the_query(opened):
-    assert opened.did_you_mean(parse_query("ceasfire")) is not None
+def test_did_you_mean_keeps_the_options_of_the_query(corpus_door):
+    assert corpus_door.answer("ceasfire").did_you_mean == "ceasefire"
     # Dated before every article: the correction finds nothing, so nothing is offered.
-    assert opened.did_you_mean(parse_query("ceasfire", until="2000-01-01")) is None
+    assert corpus_door.answer("ceasfire", Options(until="2000-01-01")).did_you_mean is None
 
 
-def test_status(opened):
-    status = opened.status()
+def test_status(corpus_door):
+    status = corpus_door.status()
     assert status.articles == 4 and status.damaged is None
 
 
-def test_a_miss_opens_the_index_once(corpus_index, monkeypatch):
+def test_a_miss_opens_the_index_once(corpus_index, current_reads):
     """Counting, suggesting and re-counting a correction all use one snapshot."""
-    opened = []
-    real = store.opened
-
-    def counting(folder):
-        opened.append(folder)
-        return real(folder)
-
-    monkeypatch.setattr(store, "opened", counting)
-    with SearchIndex.open(corpus_index) as index:
-        parsed = parse_query("peacekeping troups")
-        assert index.count(parsed) == 0
-        assert index.did_you_mean(parsed) == "peacekeeping troops"
-    assert len(opened) == 1
+    with Index.open(corpus_index) as index:
+        answer = index.answer("peacekeping troups", Options(shape="count"))
+        assert answer.total == 0
+        assert answer.did_you_mean == "peacekeeping troops"
+    assert len(current_reads) == 1
 
 
 def test_open_without_an_index(tmp_path):
     with pytest.raises(NoIndexError):
-        SearchIndex.open(tmp_path / "nothing")
+        Index.open(tmp_path / "nothing")
 
 
 @pytest.mark.parametrize(
@@ -93,29 +99,20 @@ def test_parse_reference(reference, expected):
     assert parse_reference(reference) == expected
 
 
-def test_an_open_reads_current_once(corpus_index, monkeypatch):
+def test_an_open_reads_current_once(corpus_index, current_reads):
     """The snapshot a long-lived reader compares is the state it opened: one read of CURRENT."""
-    reads = []
-    real = store.read_pointer
-
-    def counting(folder):
-        reads.append(folder)
-        return real(folder)
-
-    monkeypatch.setattr(store, "read_pointer", counting)
-    with SearchIndex.open(corpus_index) as index:
-        assert len(reads) == 1
+    with Index.open(corpus_index) as index:
+        assert len(current_reads) == 1
         assert index.is_current()
-    assert len(reads) == 2
+    assert len(current_reads) == 2
 
 
 # The one door: Index.answer -------------------------------------------------------------
 
 
 @pytest.fixture
-def door(corpus_index):
-    with Index.open(corpus_index) as index:
-        yield index
+def door(corpus_door):
+    return corpus_door
 
 
 KEEP_UNDATED = Options(since="2025-01-01", include_undated=True)
@@ -158,10 +155,36 @@ def test_answer_of_a_page_agrees_with_the_whole_list(door):
     assert later.max_score == whole.max_score == whole.hits[0].score
 
 
-def test_answer_of_articles_lists_each_article_once(door, opened):
+def test_answer_of_articles_lists_each_article_once(door):
     answer = door.answer("ceasefire", Options(shape="articles"))
-    assert answer.articles == opened.articles(parse_query("ceasefire"))
+    assert [(entry.article, entry.hits) for entry in answer.articles] == [
+        (C, 1),
+        (U, 1),
+        (SEED_NAME, 1),
+    ]
     assert answer.found and answer.hits == [] and answer.total is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty query"),
+        ("   ", "empty query"),
+        ("...", "nothing to search for"),
+        ("*", "has no letter"),
+        ("x" * 300, "too long"),
+        ("(" * 50 + "Turkey" + ")" * 50, "nested too deep"),
+        ("date:2025-02-30", "not a date"),
+        ("Turkey~3", "at most 2 edits"),
+    ],
+)
+def test_a_bad_query_is_one_query_error_before_and_after_the_index_opens(door, text, message):
+    with pytest.raises(QueryError, match=message) as before:
+        question(text)
+    with pytest.raises(QueryError, match=message) as after:
+        door.answer(text)
+    assert str(before.value) == str(after.value)
+    assert "\n" not in str(after.value)
 
 
 def test_a_question_is_parsed_before_any_index_is_opened():
@@ -175,18 +198,33 @@ def test_an_unknown_answer_shape_is_refused(door):
 
 
 @pytest.mark.parametrize("args", [["status"], ["status", "--verify"]])
-def test_search_status_opens_the_index_once(corpus_index, monkeypatch, args):
+def test_search_status_opens_the_index_once(corpus_index, current_reads, args):
     """`search status` reports on the snapshot it opened: one read of CURRENT (and one more
     with --verify, which checks the files before anything reads them)."""
-    reads = []
-    real = store.read_pointer
-
-    def counting(folder):
-        reads.append(folder)
-        return real(folder)
-
-    monkeypatch.setattr(store, "read_pointer", counting)
     result = invoke(*args, "--index-dir", str(corpus_index))
     assert result.exit_code == 0, result.stderr
     assert "articles:  4\n" in result.stdout
-    assert len(reads) == len(args)
+    assert len(current_reads) == len(args)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ceasefire Geneva", 3),
+        ("Turkey peacekeeping elections", 21),
+        ("ceasefire OR talks", 4),
+        ("US talks", 3),  # `US` is two words: US and ^US
+        ("zebra ceasefire", 3),
+        ("zebra quagga", 0),
+        # words no sentence needs: the article records are taken away
+        ("source:articles OR source:seed", 30),
+        ("date:2025-01-20 OR date:2025-06-02", 7),
+    ],
+)
+def test_an_or_of_words_counts_what_find_lists(door, text, expected):
+    """The count of words joined by OR (`--any`, what a miss offers) reads their postings,
+    not Whoosh's collector: it counts the sentences the hits list."""
+    every = Options(match_any=True, copies=True)
+    counted = door.answer(text, replace(every, shape="count")).total
+    listed = door.answer(text, replace(every, limit=None)).hits
+    assert (counted, len(listed)) == (expected, expected)

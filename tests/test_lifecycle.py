@@ -1,6 +1,9 @@
 """The index follows the article folders: incremental runs, --rebuild, -q, status, schema version.
 
-Everything runs in-process through the CLI (`invoke`); every index lives under tmp_path.
+What a run does (its report, what the index then finds and says of its files) is asked of
+the library (`search.index.update`, `Index`); the summary line, -q, warnings, exit codes,
+status output and progress bars through the command (`invoke`, in-process). Every index
+lives under tmp_path.
 """
 
 from __future__ import annotations
@@ -20,17 +23,17 @@ import pytest
 from conftest import (
     SEED,
     SEED_NAME,
+    SEED_TURKEY_PEACEKEEPING,
     Prebuilt,
     assert_one_line_error,
     assert_seed_intact,
     generations,
-    hit_paths,
-    hits,
     invoke,
     prebuild,
     run_on_a_terminal,
     status,
 )
+from search.index import Index, Options, update
 
 SEED_SENTENCES = 20
 
@@ -80,6 +83,48 @@ def counts(result) -> tuple[int, int, int, int]:
 
 def real(path: Path) -> str:
     return str(path.resolve())
+
+
+# The same through the library.
+
+
+def run(index_dir: Path, *paths: Path, **options):
+    """`search index PATHS` as the library runs it: its report."""
+    return update(index_dir, list(paths), **options)
+
+
+def tally(report) -> tuple[int, int, int, int]:
+    """(added, updated, removed, unchanged) of a clean run: nothing the command would say
+    beside its summary line (no warning, no note, no skipped kind, no move, no rebuild)."""
+    assert (report.skipped, report.notes, report.not_included) == ([], [], {}), report
+    assert (report.left_behind, report.outdated) == (0, None), report
+    return report.added, report.updated, report.removed, report.unchanged
+
+
+def found(index_dir: Path, query: str) -> list[tuple[str, int]]:
+    """(article, sentence) of every match (`--all --copies`), sorted."""
+    with Index.open(index_dir) as door:
+        answer = door.answer(query, Options(limit=None, copies=True))
+    return sorted((hit.article, hit.sentence) for hit in answer.hits)
+
+
+def found_paths(index_dir: Path, query: str) -> list[str]:
+    with Index.open(index_dir) as door:
+        answer = door.answer(query, Options(limit=None, copies=True))
+    return sorted(hit.path for hit in answer.hits)
+
+
+def state(index_dir: Path):
+    """What `search status` reports (an `IndexStatus`)."""
+    with Index.open(index_dir) as door:
+        return door.status()
+
+
+def seed_intact(index_dir: Path) -> None:
+    """The README's query still finds the seed's five Turkey/peacekeeping sentences."""
+    with Index.open(index_dir) as door:
+        answer = door.answer("Turkey peacekeeping")
+    assert sorted((h.article, h.sentence) for h in answer.hits) == SEED_TURKEY_PEACEKEEPING
 
 
 def _write_articles(folder: Path) -> None:
@@ -247,61 +292,69 @@ INCREMENTAL = [
 
 
 @pytest.mark.parametrize(
-    ("change", "expected", "sentences", "articles", "found", "gone"),
+    ("change", "expected", "sentences", "articles", "found_words", "gone"),
     [case[1:] for case in INCREMENTAL],
     ids=[case[0] for case in INCREMENTAL],
 )
-def test_incremental_run(indexed, folder, change, expected, sentences, articles, found, gone):
+def test_incremental_run(indexed, folder, change, expected, sentences, articles, found_words,
+                         gone):  # fmt: skip
+    change(folder)
+    report = run(indexed, folder)
+    assert tally(report) == expected
+    assert report.sentences == sentences
+    now = state(indexed)
+    assert (now.articles, now.sentences) == (articles, sentences)
+    assert (now.stale, now.missing) == ([], [])
+    for word in found_words:
+        assert found(indexed, word), word
+    for word in gone:
+        assert found(indexed, word) == [], word
+    seed_intact(indexed)
+    # And the run after that has nothing left to do.
+    assert tally(run(indexed, folder)) == (0, 0, 0, articles)
+
+
+@pytest.mark.parametrize(("change", "expected"), [(_add, (1, 0, 0, 4)), (_all_three, (1, 1, 1, 2))])
+def test_the_command_summarises_the_run(indexed, folder, change, expected):
     change(folder)
     s = summary(index(indexed, folder))
     assert (s["added"], s["updated"], s["removed"], s["unchanged"]) == expected
-    assert s["sentences"] == sentences
-    now = status(indexed)
-    assert (now["articles"], now["sentences"]) == (articles, sentences)
-    assert (now["stale"], now["missing"]) == ([], [])
-    for word in found:
-        assert hits(indexed, word), word
-    for word in gone:
-        assert hits(indexed, word) == [], word
-    assert_seed_intact(indexed)
-    # And the run after that has nothing left to do.
-    assert counts(index(indexed, folder)) == (0, 0, 0, articles)
+    assert s["sentences"] == state(indexed).sentences
 
 
 def test_changed_file_has_exactly_its_new_sentences(indexed, folder):
     _change(folder)
-    assert counts(index(indexed, folder)) == (0, 1, 0, 3)
-    result = invoke("show", "bravo", "--json", "--index-dir", str(indexed))
-    assert result.exit_code == 0, result.stderr
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [(r["sentence"], r["text"]) for r in rows] == [
+    assert tally(run(indexed, folder)) == (0, 1, 0, 3)
+    with Index.open(indexed) as door:
+        sentences = door.article("bravo").sentences
+    assert [(s.sentence, s.text) for s in sentences] == [
         (1, "The bison roamed near Bodrum."),
         (2, "Herders wept."),
     ]
-    assert hits(indexed, "bison") == [("bravo", 1)]
+    assert found(indexed, "bison") == [("bravo", 1)]
 
 
 def test_renamed_file_is_found_under_its_new_path_only(indexed, folder):
     _rename(folder)
-    index(indexed, folder)
-    assert hit_paths(indexed, "buffalo") == [real(folder / "bravo2.txt")]
+    run(indexed, folder)
+    assert found_paths(indexed, "buffalo") == [real(folder / "bravo2.txt")]
 
 
 def test_deleted_file_is_kept_while_its_folder_is_not_given_again(tmp_path, indexed, folder):
     other = tmp_path / "other"
     other.mkdir()
     (other / "echo.txt").write_text("March 5, 2025\nThe eagle nested in Edirne.\n")
-    assert counts(index(indexed, other)) == (1, 0, 0, 0)
+    assert tally(run(indexed, other)) == (1, 0, 0, 0)
     _delete(folder)
     # Only the other folder is given: the deleted file stays indexed, and status says it is gone.
-    assert counts(index(indexed, other)) == (0, 0, 0, 1)
-    assert hits(indexed, "cormorant") == [("charlie", 1)]
-    assert status(indexed)["missing"] == [real(folder / "charlie.txt")]
+    assert tally(run(indexed, other)) == (0, 0, 0, 1)
+    assert found(indexed, "cormorant") == [("charlie", 1)]
+    assert state(indexed).missing == [real(folder / "charlie.txt")]
     # Given again: removed.
-    assert counts(index(indexed, folder)) == (0, 0, 1, 3)
-    assert hits(indexed, "cormorant") == []
-    assert hits(indexed, "eagle") == [("echo", 1)]
-    assert status(indexed)["missing"] == []
+    assert tally(run(indexed, folder)) == (0, 0, 1, 3)
+    assert found(indexed, "cormorant") == []
+    assert found(indexed, "eagle") == [("echo", 1)]
+    assert state(indexed).missing == []
 
 
 def test_deleted_file_under_a_subfolder_given_again_is_removed(tmp_path):
@@ -310,11 +363,11 @@ def test_deleted_file_under_a_subfolder_given_again_is_removed(tmp_path):
     (root / "top.txt").write_text("The tiger slept.\n")
     (root / "sub" / "low.txt").write_text("The lemur climbed.\n")
     index_dir = tmp_path / "index"
-    assert counts(index(index_dir, root)) == (2, 0, 0, 0)
+    assert tally(run(index_dir, root)) == (2, 0, 0, 0)
     (root / "sub" / "low.txt").unlink()
-    assert counts(index(index_dir, root / "sub")) == (0, 0, 1, 0)
-    assert hits(index_dir, "lemur") == []
-    assert hits(index_dir, "tiger") == [("top", 1)]
+    assert tally(run(index_dir, root / "sub")) == (0, 0, 1, 0)
+    assert found(index_dir, "lemur") == []
+    assert found(index_dir, "tiger") == [("top", 1)]
 
 
 def test_every_article_ever_given_stays_until_removed(tmp_path):
@@ -325,19 +378,19 @@ def test_every_article_ever_given_stays_until_removed(tmp_path):
         folder.mkdir()
         (folder / "story.txt").write_text(f"The {word} appeared.\n")
         paths.append(folder / "story.txt")
-        assert counts(index(index_dir, folder)) == (1, 0, 0, 0)
-    assert status(index_dir)["articles"] == 3
+        assert tally(run(index_dir, folder)) == (1, 0, 0, 0)
+    assert state(index_dir).articles == 3
     for word, path in zip(["walrus", "wombat", "weasel"], paths, strict=True):
-        assert hit_paths(index_dir, word) == [real(path)]
+        assert found_paths(index_dir, word) == [real(path)]
 
 
 def test_files_and_folders_mixed_in_one_run(tmp_path, folder):
     loose = tmp_path / "loose.txt"
     loose.write_text("The lynx hunted alone.\n")
     index_dir = tmp_path / "index"
-    assert counts(index(index_dir, loose, folder)) == (5, 0, 0, 0)
-    assert hits(index_dir, "lynx") == [("loose", 1)]
-    assert counts(index(index_dir, folder, loose)) == (0, 0, 0, 5)
+    assert tally(run(index_dir, loose, folder)) == (5, 0, 0, 0)
+    assert found(index_dir, "lynx") == [("loose", 1)]
+    assert tally(run(index_dir, folder, loose)) == (0, 0, 0, 5)
 
 
 def test_same_name_in_two_folders_is_two_articles(tmp_path):
@@ -347,23 +400,23 @@ def test_same_name_in_two_folders_is_two_articles(tmp_path):
     (left / "report.txt").write_text("March 6, 2025\nThe jackal crossed the road in Izmir.\n")
     (right / "report.txt").write_text("March 7, 2025\nA jackal was seen near Konya at dusk.\n")
     index_dir = tmp_path / "index"
-    assert counts(index(index_dir, left, right)) == (2, 0, 0, 0)
-    assert hits(index_dir, "jackal") == [("report", 1), ("report", 1)]
-    assert hit_paths(index_dir, "jackal") == sorted(
+    assert tally(run(index_dir, left, right)) == (2, 0, 0, 0)
+    assert found(index_dir, "jackal") == [("report", 1), ("report", 1)]
+    assert found_paths(index_dir, "jackal") == sorted(
         [real(left / "report.txt"), real(right / "report.txt")]
     )
-    assert status(index_dir)["articles"] == 2
-    assert counts(index(index_dir, left, right)) == (0, 0, 0, 2)
+    assert state(index_dir).articles == 2
+    assert tally(run(index_dir, left, right)) == (0, 0, 0, 2)
     # Changing one leaves the other alone.
     (right / "report.txt").write_text("March 7, 2025\nA fox was seen near Konya at dusk.\n")
-    assert counts(index(index_dir, right)) == (0, 1, 0, 0)
-    assert hit_paths(index_dir, "jackal") == [real(left / "report.txt")]
-    assert hit_paths(index_dir, "fox") == [real(right / "report.txt")]
+    assert tally(run(index_dir, right)) == (0, 1, 0, 0)
+    assert found_paths(index_dir, "jackal") == [real(left / "report.txt")]
+    assert found_paths(index_dir, "fox") == [real(right / "report.txt")]
     # Deleting one, its folder given again, removes only that one.
     (right / "report.txt").unlink()
-    assert counts(index(index_dir, right)) == (0, 0, 1, 0)
-    assert hit_paths(index_dir, "jackal") == [real(left / "report.txt")]
-    assert status(index_dir)["articles"] == 1
+    assert tally(run(index_dir, right)) == (0, 0, 1, 0)
+    assert found_paths(index_dir, "jackal") == [real(left / "report.txt")]
+    assert state(index_dir).articles == 1
 
 
 def test_same_name_given_as_two_files(tmp_path):
@@ -372,8 +425,8 @@ def test_same_name_given_as_two_files(tmp_path):
         path.parent.mkdir()
         path.write_text(f"The {word} waded.\n")
     index_dir = tmp_path / "index"
-    assert counts(index(index_dir, a, b)) == (2, 0, 0, 0)
-    assert hit_paths(index_dir, "heron") == sorted([real(a), real(b)])
+    assert tally(run(index_dir, a, b)) == (2, 0, 0, 0)
+    assert found_paths(index_dir, "heron") == sorted([real(a), real(b)])
 
 
 # Unchanged files are not read again ----------------------------------------------------------
@@ -407,7 +460,7 @@ def opened(monkeypatch) -> list[str]:
 def test_unchanged_files_are_not_read_again(indexed, folder, opened):
     articles = {real(p) for p in folder.iterdir()}
     opened.clear()
-    assert counts(index(indexed, folder)) == (0, 0, 0, 4)
+    assert tally(run(indexed, folder)) == (0, 0, 0, 4)
     assert articles.isdisjoint(opened), sorted(articles & set(opened))
     assert opened, "the tracker saw nothing: the index files at least must have been opened"
 
@@ -416,12 +469,12 @@ def test_touched_file_is_read_once_then_not_again(indexed, folder, opened):
     _touch(folder)
     bravo = real(folder / "bravo.txt")
     opened.clear()
-    assert counts(index(indexed, folder)) == (0, 0, 0, 4)
+    assert tally(run(indexed, folder)) == (0, 0, 0, 4)
     assert bravo in opened  # size or mtime changed: the content hash must be checked
     opened.clear()
-    assert counts(index(indexed, folder)) == (0, 0, 0, 4)
+    assert tally(run(indexed, folder)) == (0, 0, 0, 4)
     assert bravo not in opened
-    assert status(indexed)["stale"] == []
+    assert state(indexed).stale == []
 
 
 # --rebuild ----------------------------------------------------------------------------------
@@ -431,34 +484,38 @@ def test_rebuild_gives_a_fresh_index_of_the_given_paths_only(tmp_path, indexed, 
     other = tmp_path / "other"
     other.mkdir()
     (other / "echo.txt").write_text("March 5, 2025\nThe eagle nested in Edirne.\n")
-    index(indexed, other)
-    assert status(indexed)["articles"] == 5
+    run(indexed, other)
+    assert state(indexed).articles == 5
+    report = run(indexed, folder, rebuild=True)
+    assert tally(report) == (4, 0, 0, 0)
+    assert report.sentences == BASE_SENTENCES
+    assert found(indexed, "eagle") == []
+    assert found(indexed, "buffalo") == [("bravo", 1)]
+    now = state(indexed)
+    assert (now.articles, now.sentences, now.missing) == (4, BASE_SENTENCES, [])
+    # The replaced generation is kept until the next run, for queries still opening it.
+    assert len(generations(indexed)) == 2
+    assert tally(run(indexed, folder)) == (0, 0, 0, 4)
+    assert len(generations(indexed)) == 1
+    seed_intact(indexed)
+
+
+def test_the_command_rebuilds(indexed, folder):
     result = invoke("index", "--rebuild", str(folder), "--index-dir", str(indexed))
     assert counts(result) == (4, 0, 0, 0)
     assert summary(result)["sentences"] == BASE_SENTENCES
-    assert hits(indexed, "eagle") == []
-    assert hits(indexed, "buffalo") == [("bravo", 1)]
-    now = status(indexed)
-    assert (now["articles"], now["sentences"], now["missing"]) == (4, BASE_SENTENCES, [])
-    # The replaced generation is kept until the next run, for queries still opening it.
-    assert len(generations(indexed)) == 2
-    assert counts(index(indexed, folder)) == (0, 0, 0, 4)
-    assert len(generations(indexed)) == 1
-    assert_seed_intact(indexed)
 
 
 def test_rebuild_drops_deleted_files_even_outside_the_given_paths(tmp_path, indexed, folder):
     _delete(folder)
-    result = invoke("index", "--rebuild", str(folder), "--index-dir", str(indexed))
-    assert counts(result) == (3, 0, 0, 0)
-    assert hits(indexed, "cormorant") == []
+    assert tally(run(indexed, folder, rebuild=True)) == (3, 0, 0, 0)
+    assert found(indexed, "cormorant") == []
 
 
 def test_rebuild_without_an_index_creates_one(tmp_path, folder):
     index_dir = tmp_path / "fresh"
-    result = invoke("index", "--rebuild", str(folder), "--index-dir", str(index_dir))
-    assert counts(result) == (4, 0, 0, 0)
-    assert_seed_intact(index_dir)
+    assert tally(run(index_dir, folder, rebuild=True)) == (4, 0, 0, 0)
+    seed_intact(index_dir)
 
 
 def test_rebuild_with_a_missing_path_leaves_the_old_index(tmp_path, indexed):
@@ -520,19 +577,21 @@ def test_status_reports_stale_and_missing_files_until_reindexed(indexed, folder)
     _delete(folder)  # charlie: gone
     path = folder / "alpha.txt"  # alpha: touched only
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 7_000_000_000))
+    now = state(indexed)
+    assert now.stale == [real(folder / "bravo.txt")]
+    assert now.missing == [real(folder / "charlie.txt")]
+    assert (now.articles, now.sentences) == (4, BASE_SENTENCES)
     data = status(indexed)
-    assert data["stale"] == [real(folder / "bravo.txt")]
-    assert data["missing"] == [real(folder / "charlie.txt")]
-    assert (data["articles"], data["sentences"]) == (4, BASE_SENTENCES)
+    assert (data["stale"], data["missing"]) == (now.stale, now.missing)
     text = invoke("status", "--index-dir", str(indexed))
     assert text.exit_code == 0
     assert real(folder / "bravo.txt") in text.stdout
     assert real(folder / "charlie.txt") in text.stdout
     # The index still answers as before until the next run.
-    assert hits(indexed, "buffalo") == [("bravo", 1)]
-    assert counts(index(indexed, folder)) == (0, 1, 1, 2)
-    data = status(indexed)
-    assert (data["stale"], data["missing"]) == ([], [])
+    assert found(indexed, "buffalo") == [("bravo", 1)]
+    assert tally(run(indexed, folder)) == (0, 1, 1, 2)
+    now = state(indexed)
+    assert (now.stale, now.missing) == ([], [])
 
 
 @pytest.mark.parametrize("where", ["missing folder", "empty folder"])

@@ -1,4 +1,5 @@
-"""Issue 23: words as a newsroom means them, through the command.
+"""Issue 23: words as a newsroom means them: what is found asked of the library (`Index`), the
+command's own part (its date flags, its lines on stderr, its help) through the command.
 
 US is U.S., IT is not "its", an all-caps wire headline is no evidence, Zürich is Zurich,
 Müller is Muller and Mueller, e-mail is email, Browne ranks above Brown and `"Browne"` is
@@ -15,8 +16,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import invoke
+from conftest import build_index, invoke
 from search.engine.words import fold, is_capitals, letters_of
+from search.index import Index, Options, check_date
+from search.model import Hit
 
 W, P, T = "1987-03_wire", "2005-04_politics", "2005-05_tech"
 
@@ -58,29 +61,32 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def newsroom_index(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("newsroom")
-    folder = root / "articles"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    index_dir = root / "index"
-    result = invoke("index", str(folder), "--index-dir", str(index_dir), "-q")
-    assert result.exit_code == 0, result.stderr
-    return index_dir
+    return build_index(tmp_path_factory.mktemp("newsroom"), ARTICLES)
 
 
-def ranked(index_dir: Path, *args: str) -> list[dict]:
-    """Every hit, best first; the query is the last argument, taken literally."""
+@pytest.fixture(scope="module")
+def door(newsroom_index: Path):
+    with Index.open(newsroom_index) as index:
+        yield index
+
+
+def ranked(door: Index, query: str) -> list[Hit]:
+    """Every hit, best first (`search query --all`)."""
+    return door.answer(query, Options(limit=None)).hits
+
+
+def found(door: Index, query: str) -> set[tuple[str, int]]:
+    return {(hit.article, hit.sentence) for hit in ranked(door, query)}
+
+
+def ranked_json(index_dir: Path, *args: str) -> list[dict]:
+    """Every hit of the command, best first; the query is the last argument, taken literally."""
     *options, query = args
     result = invoke(
         "query", *options, "--all", "--json", "--index-dir", str(index_dir), "--", query
     )
     assert result.exit_code in (0, 1), result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
-
-
-def found(index_dir: Path, *args: str) -> set[tuple[str, int]]:
-    return {(hit["article"], hit["sentence"]) for hit in ranked(index_dir, *args)}
 
 
 # Each row of the issue's table, and the rules around it, with the exact sentences.
@@ -140,8 +146,8 @@ def found(index_dir: Path, *args: str) -> set[tuple[str, int]]:
         ('"e-mail"', {(T, 4), (T, 5)}),
     ],
 )
-def test_words_as_a_newsroom_means_them(newsroom_index, query, expected):
-    assert found(newsroom_index, query) == expected
+def test_words_as_a_newsroom_means_them(door, query, expected):
+    assert found(door, query) == expected
 
 
 @pytest.mark.parametrize(
@@ -156,8 +162,8 @@ def test_words_as_a_newsroom_means_them(newsroom_index, query, expected):
         ("Zürich", [{(T, 1)}, {(T, 3)}]),
     ],
 )
-def test_what_ranks_first(newsroom_index, query, first):
-    order = [(hit["article"], hit["sentence"]) for hit in ranked(newsroom_index, query)]
+def test_what_ranks_first(door, query, first):
+    order = [(hit.article, hit.sentence) for hit in ranked(door, query)]
     start = 0
     for group in first:
         assert set(order[start : start + len(group)]) == group, order
@@ -176,9 +182,9 @@ def test_what_ranks_first(newsroom_index, query, first):
         ("co-operat*", {"co-operate", "cooperate"}),
     ],
 )
-def test_the_words_matched_light_up(newsroom_index, query, lit):
-    hits = ranked(newsroom_index, query)
-    assert {hit["text"][a:b] for hit in hits for a, b in hit["matches"]} == lit
+def test_the_words_matched_light_up(door, query, lit):
+    hits = ranked(door, query)
+    assert {hit.text[a:b] for hit in hits for a, b in hit.matches} == lit
 
 
 @pytest.mark.parametrize(
@@ -189,6 +195,19 @@ def test_the_words_matched_light_up(newsroom_index, query, lit):
         ("Müler", 'No matches for "Müler". Did you mean: Müller?'),
         ("Mülller", 'No matches for "Mülller". Did you mean: Müller?'),
         # Typed without, to a spelling without.
+        ("Zurick", 'No matches for "Zurick". Did you mean: Zurich?'),
+    ],
+)
+def test_did_you_mean_works_across_accents_in_the_library(door, query, line):
+    answer = door.answer(query)
+    assert not answer.found
+    assert answer.did_you_mean == line.split("Did you mean: ")[1].removesuffix("?")
+
+
+@pytest.mark.parametrize(
+    ("query", "line"),
+    [
+        ("Zürick", 'No matches for "Zürick". Did you mean: Zürich?'),
         ("Zurick", 'No matches for "Zurick". Did you mean: Zurich?'),
     ],
 )
@@ -212,7 +231,23 @@ def test_did_you_mean_works_across_accents(newsroom_index, query, line):
     ],
 )
 def test_dates_as_people_type_them(newsroom_index, options, articles):
-    assert {hit["article"] for hit in ranked(newsroom_index, *options, "the")} == articles
+    assert {hit["article"] for hit in ranked_json(newsroom_index, *options, "the")} == articles
+
+
+@pytest.mark.parametrize(
+    ("value", "last", "day"),
+    [
+        ("2005", False, "2005-01-01"),
+        ("2005", True, "2005-12-31"),
+        ("2005-04", False, "2005-04-01"),
+        ("2005-04", True, "2005-04-30"),
+        ("2004-02", True, "2004-02-29"),
+        ("1987-03-02", True, "1987-03-02"),
+        (" 1987-03 ", False, "1987-03-01"),
+    ],
+)
+def test_a_year_or_a_month_is_its_first_or_last_day(value, last, day):
+    assert check_date(value, "--since", last=last) == day
 
 
 @pytest.mark.parametrize(
@@ -248,12 +283,12 @@ _ACCENTED = str.maketrans("aeiouc", "áéíöüç")
 
 @given(word=st.sampled_from(_SENTENCE_WORDS), accents=st.lists(st.booleans(), max_size=12))
 @settings(max_examples=60, deadline=None)
-def test_folding_a_querys_accents_never_loses_a_hit(newsroom_index, word, accents):
+def test_folding_a_querys_accents_never_loses_a_hit(door, word, accents):
     accented = "".join(
         char.translate(_ACCENTED) if accent else char
         for char, accent in zip(word, (accents + [False] * len(word))[: len(word)], strict=True)
     )
-    assert found(newsroom_index, accented) <= found(newsroom_index, fold(accented))
+    assert found(door, accented) <= found(door, fold(accented))
 
 
 _CAPITALS = sorted({word for text in ARTICLES.values() for word in re.findall(r"[A-Z.]{2,}", text)})
@@ -267,12 +302,12 @@ _CAPITALS = sorted({word for text in ARTICLES.values() for word in re.findall(r"
     )
 )
 @settings(max_examples=60, deadline=None)
-def test_a_capitalised_acronyms_hits_all_contain_it_in_capitals(newsroom_index, word):
+def test_a_capitalised_acronyms_hits_all_contain_it_in_capitals(door, word):
     assume(word not in {"AND", "OR", "NOT", "TO"})  # operators
     assume(is_capitals(word))  # longer words in capitals are ordinary words
-    for hit in ranked(newsroom_index, word):
-        written = {letters_of(w) for w in re.findall(r"\w+(?:\.\w+)*", hit["text"])}
-        assert word in written, (word, hit["text"])
+    for hit in ranked(door, word):
+        written = {letters_of(w) for w in re.findall(r"\w+(?:\.\w+)*", hit.text)}
+        assert word in written, (word, hit.text)
 
 
 # Every command that takes --until reads a month or a year as its last day, as `query` does.

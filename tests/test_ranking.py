@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import invoke
-from search.engine.query import ParsedQuery, parse_query
-from search.engine.searching import Hit, SearchIndex
+from conftest import build_index
 from search.errors import QueryError
+from search.index import Index, Options
+from search.model import Hit
 
 COMMON = ["government", "minister", "talks", "peace", "ceasefire", "border", "vote", "market"]
 RARE = [f"{a}{b}" for a in ("zor", "vel", "kip", "mar", "tun") for b in ("blat", "dex", "quon")]
@@ -50,15 +51,13 @@ def _article(rng: random.Random, number: int) -> str:
 
 @pytest.fixture(scope="module")
 def ranked_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("ranking")
-    articles = root / "articles"
-    articles.mkdir()
     rng = random.Random(20261126)
-    for number in range(120):
-        (articles / f"story{number:03}.md").write_text(_article(rng, number), encoding="utf-8")
-    result = invoke("index", str(articles), "--index-dir", str(root / "index"))
-    assert result.exit_code == 0, result.output
-    return root / "index"
+    articles = {f"story{number:03}.md": _article(rng, number) for number in range(120)}
+    return build_index(tmp_path_factory.mktemp("ranking"), articles)
+
+
+# Every sentence, copies too: the ranking of each, not of the stories.
+EVERY = Options(limit=None, copies=True)
 
 
 class Ranked:
@@ -67,21 +66,29 @@ class Ranked:
     compared with, worked out once per query, options and order: the tables ask for the
     same query at several page sizes, option sets and ways of paging."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: Index) -> None:
         self.index = index
         self._whole: dict[tuple, list[Hit]] = {}
 
-    def whole(self, parsed: ParsedQuery, sort: str = "relevance") -> list[Hit]:
-        """`find(parsed, limit=None, sort=sort)`, for every page of `parsed` to be cut from."""
-        key = (repr(parsed), sort)
+    def whole(self, text: str, options: Options = EVERY) -> list[Hit]:
+        """Every match of `text` in the order `options` sorts, for every page to be cut from."""
+        key = (text, replace(options, limit=None, offset=0, total=False))
         if key not in self._whole:
-            self._whole[key] = self.index.find(parsed, limit=None, sort=sort)
+            self._whole[key] = self.index.answer(text, key[1]).hits
         return self._whole[key]
+
+    def page(self, text: str, options: Options = EVERY, **asked) -> list[Hit]:
+        return self.index.answer(text, replace(options, **asked)).hits
+
+    def count(self, text: str, options: Options = EVERY) -> int:
+        total = self.index.answer(text, replace(options, shape="count")).total
+        assert total is not None
+        return total
 
 
 @pytest.fixture(scope="module")
 def ranked(ranked_index: Path) -> Iterator[Ranked]:
-    with SearchIndex.open(ranked_index) as index:
+    with Index.open(ranked_index) as index:
         yield Ranked(index)
 
 
@@ -114,9 +121,9 @@ QUERIES = [
 @pytest.mark.parametrize("page", [1, 10, 25])
 def test_the_first_page_is_the_top_of_the_full_ranking(ranked: Ranked, text: str, page: int):
     text, _, any_word = text.partition("|")
-    parsed = parse_query(text, match_any=bool(any_word))
-    everything = ranked.whole(parsed)
-    first = ranked.index.find(parsed, limit=page)
+    asked = replace(EVERY, match_any=bool(any_word))
+    everything = ranked.whole(text, asked)
+    first = ranked.page(text, asked, limit=page)
     assert everything, f"{text!r} should match something in the corpus"
     expected = [round(hit.score, 6) for hit in everything[:page]]
     assert [round(hit.score, 6) for hit in first] == expected
@@ -131,27 +138,27 @@ def test_the_corpus_spreads_common_words_over_many_posting_blocks(ranked: Ranked
     """The comparison above means something only if postings span many blocks."""
     from search.engine.writer import POSTING_BLOCK
 
-    assert ranked.index.count(parse_query("government")) > 10 * POSTING_BLOCK
+    assert ranked.count("government") > 10 * POSTING_BLOCK
 
 
 def test_a_word_is_counted_without_its_deleted_sentences(tmp_path: Path):
     """A word's count comes from its document frequency; sentences of an article that
     was re-indexed are deleted, not yet merged away, and must not be counted."""
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    for number in range(3):
-        (articles / f"a{number}.txt").write_text("Harbour talks resumed. Harbour fees rose.\n")
-    index_dir = tmp_path / "index"
-    assert invoke("index", str(articles), "--index-dir", str(index_dir)).exit_code == 0
-    (articles / "a1.txt").write_text("The harbour closed.\n")
-    assert invoke("index", str(articles), "--index-dir", str(index_dir)).exit_code == 0
-    with SearchIndex.open(index_dir) as index:
-        leaves = [leaf for leaf, _offset in index._searcher.reader().leaf_readers()]
+    from search.engine.searching import SearchIndex
+    from search.index import update
+
+    text = "Harbour talks resumed. Harbour fees rose.\n"
+    index_dir = build_index(tmp_path, {f"a{number}.txt": text for number in range(3)})
+    (tmp_path / "articles" / "a1.txt").write_text("The harbour closed.\n")
+    update(index_dir, [tmp_path / "articles"])
+    with SearchIndex.open(index_dir) as reader:  # Whoosh's own view: the deletions are there
+        leaves = [leaf for leaf, _offset in reader._searcher.reader().leaf_readers()]
         assert any(leaf.has_deletions() for leaf in leaves), "no deleted sentences to test"
-        for text in ("harbour", "talks", "closed", "harbour talks"):
-            parsed = parse_query(text)
-            assert index.count(parsed) == len(index.find(parsed, limit=None)), text
-        assert index.count(parse_query("harbour")) == 5
+    with Index.open(index_dir) as index:
+        ranked = Ranked(index)
+        for query in ("harbour", "talks", "closed", "harbour talks"):
+            assert ranked.count(query) == len(ranked.whole(query)), query
+        assert ranked.count("harbour") == 5
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -167,12 +174,10 @@ def test_a_word_is_counted_without_its_deleted_sentences(tmp_path: Path):
 )
 def test_a_page_counts_every_match(ranked: Ranked, text: str, options: dict):
     """The total beside a page (the web page's count) is what `count` and `find` give."""
-    sort = options.pop("sort", "relevance")
-    parsed = parse_query(text, **options)
-    index = ranked.index
-    page = index.page(parsed, limit=10, sort=sort, offset=5)
-    assert page.total == index.count(parsed) == len(ranked.whole(parsed))
-    assert page.hits == index.find(parsed, limit=10, sort=sort, offset=5)
+    asked = replace(EVERY, **options)
+    page = ranked.index.answer(text, replace(asked, limit=10, offset=5, total=True))
+    assert page.total == ranked.count(text, asked) == len(ranked.whole(text, asked))
+    assert page.hits == ranked.page(text, asked, limit=10, offset=5)
 
 
 PIECES = [
@@ -194,13 +199,13 @@ PIECES = [
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(words=st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), any_word=st.booleans())
 def test_any_query_pages_as_it_ranks(ranked: Ranked, words: list[str], any_word: bool):
+    text, asked = " ".join(words), replace(EVERY, match_any=any_word)
     try:
-        parsed = parse_query(" ".join(words), match_any=any_word)
+        everything = ranked.whole(text, asked)
     except QueryError:
         return
-    everything = ranked.whole(parsed)
-    first = ranked.index.find(parsed, limit=10)
-    page = ranked.index.page(parsed, limit=10)
+    first = ranked.page(text, asked, limit=10)
+    page = ranked.index.answer(text, replace(asked, limit=10, total=True))
     assert [round(h.score, 6) for h in first] == [round(h.score, 6) for h in everything[:10]]
     assert page.total == len(everything)
 
@@ -216,10 +221,10 @@ def test_a_sorted_page_is_a_slice_of_the_whole_sorted_list(
     in order instead of reading every match; both give the same page, scores included."""
     from search.engine import searching
 
-    parsed = parse_query(text, **dates)
-    everything = ranked.whole(parsed, sort=sort)
+    asked = replace(EVERY, sort=sort, **dates)
+    everything = ranked.whole(text, asked)
     monkeypatch.setattr(searching, "_FEW_TO_SORT", few)
     for offset in (0, 7, 40, len(everything) - 5):
-        page = ranked.index.page(parsed, limit=10, sort=sort, offset=offset)
+        page = ranked.index.answer(text, replace(asked, limit=10, offset=offset, total=True))
         assert page.hits == everything[offset : offset + 10]
         assert page.total == len(everything)

@@ -1,5 +1,6 @@
 """Articles as results: `-l` in `--sort` order, `-l -c` counting articles, and
-`--scope article` (every word anywhere in one article), through the command."""
+`--scope article` (every word anywhere in one article): what is found asked of the library
+(`Index.answer`), what is printed through the command."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SEED_NAME, invoke
+from search.index import Index, Options, update
+from tests.conftest import SEED_NAME, build_index, invoke
 
 S = SEED_NAME
 C = "2025-01_ceasefire"
@@ -99,14 +101,13 @@ ATHLETES = {
 @pytest.fixture(scope="module")
 def athletes(tmp_path_factory) -> Path:
     """An index of ATHLETES (read only by these tests)."""
-    root = tmp_path_factory.mktemp("athletes")
-    (root / "articles").mkdir()
-    for name, text in ATHLETES.items():
-        (root / "articles" / name).write_text(text, "utf-8")
-    index_dir = root / "index"
-    result = invoke("index", str(root / "articles"), "--index-dir", str(index_dir), "-q")
-    assert result.exit_code == 0, result.stderr
-    return index_dir
+    return build_index(tmp_path_factory.mktemp("athletes"), ATHLETES)
+
+
+@pytest.fixture(scope="module")
+def door(athletes: Path):
+    with Index.open(athletes) as index:
+        yield index
 
 
 def scoped(index_dir: Path, *args: str) -> tuple[int, list[dict]]:
@@ -118,52 +119,63 @@ def scoped(index_dir: Path, *args: str) -> tuple[int, list[dict]]:
     return result.exit_code, [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def scoped_names(index_dir: Path, query: str, *options: str) -> set[str]:
-    return {row["name"] for row in scoped(index_dir, *options, "--", query)[1]}
+def scoped_names(door: Index, query: str, **options) -> set[str]:
+    """The names of the articles `--scope article --all` finds."""
+    answer = door.answer(query, Options(scope="article", limit=None, **options))
+    return {match.name for match in answer.in_articles}
 
 
-def sentence_names(index_dir: Path, query: str, *options: str) -> set[str]:
-    result = invoke(
-        "query", "--all", "--json", *options, "--index-dir", str(index_dir), "--", query
-    )
-    assert result.exit_code in (0, 1), result.stderr
-    return {json.loads(line)["name"] for line in result.stdout.splitlines()}
+def sentence_names(door: Index, query: str, **options) -> set[str]:
+    """The names of the articles of every sentence `--all` finds."""
+    return {hit.name for hit in door.answer(query, Options(limit=None, **options)).hits}
+
+
+LATER = {"since": "2025-03-15"}
 
 
 @pytest.mark.parametrize(
     ("query", "options", "expected"),
     [
-        ("athletes steroids ban", [], {"banned", "oneline", "appeal"}),
-        ("athletes AND steroids AND ban", [], {"banned", "oneline", "appeal"}),
-        ("athletes steroids ban -Russia", [], {"banned", "oneline"}),
-        ("athletes steroids NOT ban", [], {"cleared"}),
-        ("steroids ban NOT athletes", [], {"horses"}),
-        ("athletes (ban OR suspension)", [], {"banned", "oneline", "appeal", "cleared"}),
-        ("athletes OR horse", [], {"banned", "oneline", "cleared", "appeal", "horses"}),
-        ("athletes federation", [], {"banned", "cleared"}),
+        ("athletes steroids ban", {}, {"banned", "oneline", "appeal"}),
+        ("athletes AND steroids AND ban", {}, {"banned", "oneline", "appeal"}),
+        ("athletes steroids ban -Russia", {}, {"banned", "oneline"}),
+        ("athletes steroids NOT ban", {}, {"cleared"}),
+        ("steroids ban NOT athletes", {}, {"horses"}),
+        ("athletes (ban OR suspension)", {}, {"banned", "oneline", "appeal", "cleared"}),
+        ("athletes OR horse", {}, {"banned", "oneline", "cleared", "appeal", "horses"}),
+        ("athletes federation", {}, {"banned", "cleared"}),
         # A phrase keeps its words together in one sentence; the rest may be anywhere.
-        ('"athletes appealed" steroids', [], {"appeal"}),
-        ('"steroids ban" athletes', [], set()),
+        ('"athletes appealed" steroids', {}, {"appeal"}),
+        ('"steroids ban" athletes', {}, set()),
         # Filters are about the article: its date, its name.
-        ("athletes steroids ban", ["--since", "2025-03-15"], {"oneline"}),
-        (
-            "athletes steroids ban",
-            ["--since", "2025-03-15", "--include-undated"],
-            {"oneline", "appeal"},
-        ),
-        ("athletes ban article:appeal", [], {"appeal"}),
-        ("athletes ban date:2025-03", [], {"banned"}),
+        ("athletes steroids ban", LATER, {"oneline"}),
+        ("athletes steroids ban", {**LATER, "include_undated": True}, {"oneline", "appeal"}),
+        ("athletes ban article:appeal", {}, {"appeal"}),
+        ("athletes ban date:2025-03", {}, {"banned"}),
         # Fuzzy words and prefixes match as in a sentence search, then meet anywhere.
-        ("athlete* steroidz~ ban", [], {"banned", "oneline", "appeal"}),
-        ("athletes zeppelin", [], set()),
+        ("athlete* steroidz~ ban", {}, {"banned", "oneline", "appeal"}),
+        ("athletes zeppelin", {}, set()),
     ],
-)  # fmt: skip
-def test_article_scope_finds_exactly(athletes, query, options, expected):
-    assert scoped_names(athletes, query, *options) == expected
+)
+def test_article_scope_finds_exactly(door, query, options, expected):
+    assert scoped_names(door, query, **options) == expected
 
 
-def test_sentence_scope_finds_one_where_article_scope_finds_three(athletes):
-    assert sentence_names(athletes, "athletes steroids ban") == {"oneline"}
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], {"banned", "oneline", "appeal"}),
+        (["--since", "2025-03-15"], {"oneline"}),
+        (["--since", "2025-03-15", "--include-undated"], {"oneline", "appeal"}),
+    ],
+)
+def test_the_command_asks_for_article_scope(athletes, args, expected):
+    found = {row["name"] for row in scoped(athletes, *args, "--", "athletes steroids ban")[1]}
+    assert found == expected
+
+
+def test_sentence_scope_finds_one_where_article_scope_finds_three(door):
+    assert sentence_names(door, "athletes steroids ban") == {"oneline"}
 
 
 def test_article_scope_result_in_human_output(athletes):
@@ -213,6 +225,62 @@ def test_article_scope_json_rows(athletes):
     assert banned["hits"] == 3
     assert [row["rank"] for row in rows] == [1, 2]
     assert rows[0]["score"] >= rows[1]["score"]
+
+
+def test_article_scope_answers_each_article_with_its_best_sentences(door):
+    answer = door.answer("athletes steroids ban -Russia", Options(scope="article", limit=None))
+    banned = next(match for match in answer.in_articles if match.name == "banned")
+    assert [(s.sentence, s.text, list(s.matches)) for s in banned.sentences] == [
+        (3, "The ban will last four years.", [(4, 7)]),
+        (1, "Two athletes were suspended on Monday after failing doping tests.", [(4, 12)]),
+        (2, "Both had taken steroids before the national trials, the federation said.",
+         [(15, 23)]),
+    ]  # fmt: skip
+    assert banned.text == banned.sentences[0].text
+    assert banned.hits == 3
+    assert [match.rank for match in answer.in_articles] == [1, 2]
+    assert answer.in_articles[0].score >= answer.in_articles[1].score
+    assert answer.max_score == answer.in_articles[0].score
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (Options(scope="article", shape="count"), 3),
+        (Options(scope="article", shape="article_count"), 3),
+        (
+            Options(scope="article", shape="articles", sort="article"),
+            [("appeal", 2, None), ("banned", 3, "2025-03-03"), ("oneline", 1, "2025-04-01")],
+        ),
+        (
+            Options(scope="article", shape="articles", sort="date"),
+            [("oneline", 1, "2025-04-01"), ("banned", 3, "2025-03-03"), ("appeal", 2, None)],
+        ),
+    ],
+)
+def test_article_scope_lists_and_counts_articles_in_the_library(door, options, expected):
+    answer = door.answer("athletes steroids ban", options)
+    if options.shape.endswith("count"):
+        assert (answer.total, answer.articles, answer.in_articles) == (expected, [], [])
+    else:
+        assert [(entry.name, entry.hits, entry.date) for entry in answer.articles] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # (found, what --scope article would find, what --any would find)
+        ("athletes steroids ban", (True, 3, None)),
+        ("steroids ban", (True, 4, None)),  # 2 sentences in 2 of 4 articles
+        ("athletes federation", (False, 2, 6)),
+        # Nothing more to find: no note. One word, or every match already shown.
+        ("athletes", (True, None, None)),
+        ("horse steroids", (True, None, None)),
+    ],
+)
+def test_few_sentences_know_what_article_scope_finds(door, query, expected):
+    answer = door.answer(query)
+    assert (answer.found, answer.scope_count, answer.any_count) == expected
 
 
 @pytest.mark.parametrize(
@@ -320,8 +388,8 @@ def _article_words() -> dict[str, set[str]]:
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_article_scope_is_the_boolean_query_over_each_article_words(athletes, tree):
-    assert scoped_names(athletes, _query_text(tree)) == _expected(tree, _article_words())
+def test_article_scope_is_the_boolean_query_over_each_article_words(door, tree):
+    assert scoped_names(door, _query_text(tree)) == _expected(tree, _article_words())
 
 
 def _without_not(tree) -> bool:
@@ -332,9 +400,9 @@ def _without_not(tree) -> bool:
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_every_sentence_match_is_in_an_article_found_at_article_scope(athletes, tree):
+def test_every_sentence_match_is_in_an_article_found_at_article_scope(door, tree):
     query = _query_text(tree)
-    assert sentence_names(athletes, query) <= scoped_names(athletes, query)
+    assert sentence_names(door, query) <= scoped_names(door, query)
 
 
 # The page and the API --------------------------------------------------------------------------
@@ -403,22 +471,19 @@ def test_the_page_says_what_article_scope_would_find(athletes_client):
 def test_article_scope_after_updates_moves_and_touches(tmp_path):
     """Changed, touched and added files: the sentence -> article table follows every
     segment (runs of documents, deletions, a record written apart from its sentences)."""
+    index_dir = build_index(tmp_path, ATHLETES)
     folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in ATHLETES.items():
-        (folder / name).write_text(text, "utf-8")
-    index_dir = tmp_path / "index"
-    assert invoke("index", str(folder), "--index-dir", str(index_dir), "-q").exit_code == 0
     (folder / "appeal.txt").write_text("The athletes appealed.\n\nNo steroids were used.\n")
     touched = folder / "oneline.txt"
     stat = touched.stat()
     os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**10))
     (folder / "second.txt").write_text("Athletes tested.\n\nSteroids found.\n\nA ban followed.\n")
-    assert invoke("index", str(folder), "--index-dir", str(index_dir), "-q").exit_code == 0
-    assert scoped_names(index_dir, "athletes steroids ban") == {"banned", "oneline", "second"}
-    assert scoped_names(index_dir, "athletes -ban") == {"cleared", "appeal"}
-    result = invoke("query", "--scope", "article", "-c", "steroids", "--index-dir", str(index_dir))
-    assert result.stdout == "6\n"
+    update(index_dir, [folder])
+    with Index.open(index_dir) as door:
+        assert scoped_names(door, "athletes steroids ban") == {"banned", "oneline", "second"}
+        assert scoped_names(door, "athletes -ban") == {"cleared", "appeal"}
+        counted = door.answer("steroids", Options(scope="article", shape="count"))
+        assert counted.total == 6
     # Touched again and again while new articles come: Whoosh merges the segments, and a
     # touched article's new record lands after other articles' sentences (no single run).
     horses = folder / "horses.txt"
@@ -426,8 +491,9 @@ def test_article_scope_after_updates_moves_and_touches(tmp_path):
         stat = horses.stat()
         os.utime(horses, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**10))
         (folder / f"new{number}.txt").write_text(f"Athletes {number} ban steroids.\n")
-        assert invoke("index", str(folder), "--index-dir", str(index_dir), "-q").exit_code == 0
+        update(index_dir, [folder])
     news = {f"new{number}" for number in range(12)}
-    found = scoped_names(index_dir, "athletes steroids ban")
-    assert found == {"banned", "oneline", "second"} | news
-    assert scoped_names(index_dir, "steroids ban -athletes") == {"horses"}
+    with Index.open(index_dir) as door:
+        found = scoped_names(door, "athletes steroids ban")
+        assert found == {"banned", "oneline", "second"} | news
+        assert scoped_names(door, "steroids ban -athletes") == {"horses"}

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import invoke
+from conftest import build_index, invoke, write_articles
 from search.engine.stories import (
     BANDS,
     PERMUTATIONS,
@@ -33,7 +33,7 @@ from search.engine.stories import (
     sentence_key,
     story_key,
 )
-from search.index import Index, Options
+from search.index import Index, Options, update
 
 SHARED = (
     "Saudi Arabia's oil minister said the kingdom would defend the price of crude. "
@@ -90,14 +90,13 @@ CORPUS = {
 
 @pytest.fixture(scope="module")
 def stories(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("stories")
-    for name, text in CORPUS.items():
-        path = root / "articles" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    result = invoke("index", "-q", str(root / "articles"), "--index-dir", str(root / "index"))
-    assert result.exit_code == 0, result.stderr
-    return root / "index"
+    return build_index(tmp_path_factory.mktemp("stories"), CORPUS)
+
+
+@pytest.fixture(scope="module")
+def door(stories: Path):
+    with Index.open(stories) as index:
+        yield index
 
 
 def query(index_dir: Path, *args: str) -> list[dict]:
@@ -106,17 +105,20 @@ def query(index_dir: Path, *args: str) -> list[dict]:
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def places(copies: list[dict]) -> list[tuple]:
+def places(copies: list) -> list[tuple]:
+    """(name, sentence) of each copy: JSON objects or `Copy` records."""
+    if copies and not isinstance(copies[0], dict):
+        return [(c.name, c.sentence) for c in copies]
     return [(c["name"], c.get("sentence")) for c in copies]
 
 
-def test_a_sentence_filed_three_times_and_repeated_by_a_follow_up_shows_once(stories):
-    (hit,) = query(stories, "Traders London remarks")
-    assert (hit["name"], hit["sentence"]) == ("00873", 12)
-    assert places(hit["copies"]) == [("00952", 12), ("01010", 12), ("01200", 10)]
-    assert hit["copies"][0]["path"].endswith("wire/00952.txt")
-    every = query(stories, "--copies", "Traders London remarks")
-    assert [(h["name"], h["sentence"], h["copies"]) for h in every] == [
+def test_a_sentence_filed_three_times_and_repeated_by_a_follow_up_shows_once(door):
+    (hit,) = door.answer("Traders London remarks").hits
+    assert (hit.name, hit.sentence) == ("00873", 12)
+    assert places(hit.copies) == [("00952", 12), ("01010", 12), ("01200", 10)]
+    assert hit.copies[0].path.endswith("wire/00952.txt")
+    every = door.answer("Traders London remarks", Options(copies=True)).hits
+    assert [(h.name, h.sentence, h.copies) for h in every] == [
         ("00873", 12, []),
         ("00952", 12, []),
         ("01010", 12, []),
@@ -124,13 +126,25 @@ def test_a_sentence_filed_three_times_and_repeated_by_a_follow_up_shows_once(sto
     ]
 
 
-def test_the_corrected_figure_is_its_own_sentence(stories):
-    found = query(stories, "--sort", "article", "OPEC ministers agreed")
-    assert [(h["name"], h["sentence"], places(h["copies"])) for h in found] == [
+def test_the_command_names_the_copies_in_json(stories):
+    (hit,) = query(stories, "Traders London remarks")
+    assert hit["copies"][0] == {
+        "name": "00952",
+        "path": hit["copies"][0]["path"],
+        "sentence": 12,
+    }
+    assert hit["copies"][0]["path"].endswith("wire/00952.txt")
+    every = query(stories, "--copies", "Traders London remarks")
+    assert [(h["name"], h["copies"]) for h in every][0] == ("00873", [])
+
+
+def test_the_corrected_figure_is_its_own_sentence(door):
+    found = door.answer("OPEC ministers agreed", Options(sort="article")).hits
+    assert [(h.name, h.sentence, places(h.copies)) for h in found] == [
         ("00873", 2, [("00952", 2)]),
         ("01010", 2, []),
     ]
-    assert "1.6 million" in found[1]["text"]
+    assert "1.6 million" in found[1].text
 
 
 def test_human_output_counts_the_copies(stories):
@@ -143,64 +157,67 @@ def test_human_output_counts_the_copies(stories):
 
 
 @pytest.mark.parametrize(
-    ("args", "count"),
+    ("query", "copies", "count"),
     [
-        (["Vienna"], 2),  # two sentences, each in three copies of the story
-        (["--copies", "Vienna"], 6),
-        (["OPEC ministers agreed"], 2),
-        (["--copies", "OPEC ministers agreed"], 3),
-        (["Blair"], 2),
-        (["--copies", "Blair"], 4),
+        ("Vienna", False, 2),  # two sentences, each in three copies of the story
+        ("Vienna", True, 6),
+        ("OPEC ministers agreed", False, 2),
+        ("OPEC ministers agreed", True, 3),
+        ("Blair", False, 2),
+        ("Blair", True, 4),
     ],
 )
-def test_counts_say_what_they_count(stories, args, count):
+def test_counts_say_what_they_count(door, query, copies, count):
+    assert door.answer(query, Options(shape="count", copies=copies)).total == count
+
+
+@pytest.mark.parametrize(("args", "count"), [(["Vienna"], 2), (["--copies", "Vienna"], 6)])
+def test_the_command_counts_with_or_without_copies(stories, args, count):
     result = invoke("query", "-c", *args, "--index-dir", str(stories))
     assert result.stdout == f"{count}\n"
 
 
-def test_articles_list_each_story_once_with_its_copies(stories):
-    found = query(stories, "-l", "OPEC")
-    assert [(a["name"], places(a["copies"])) for a in found] == [
+def listed(door: Index, query: str, **options) -> list[tuple]:
+    answer = door.answer(query, Options(shape="articles", **options))
+    return [(entry.name, places(entry.copies)) for entry in answer.articles]
+
+
+def test_articles_list_each_story_once_with_its_copies(door, stories):
+    assert listed(door, "OPEC") == [
         ("00873", [("00952", None), ("01010", None)]),
         ("01200", []),
     ]
-    blair = query(stories, "-l", "Blair")
-    assert [(a["name"], places(a["copies"])) for a in blair] == [
-        ("education/236", [("politics/236", None)])
-    ]
-    every = query(stories, "-l", "--copies", "Blair")
-    assert sorted(a["name"] for a in every) == ["education/236", "politics/236"]
+    assert listed(door, "Blair") == [("education/236", [("politics/236", None)])]
+    every = listed(door, "Blair", copies=True)
+    assert sorted(name for name, _ in every) == ["education/236", "politics/236"]
     lines = invoke("query", "-l", "Blair", "--color", "never", "--index-dir", str(stories))
     assert lines.stdout == "education/236  2 hits  -  Blair defends schools plan  (+1 copy)\n"
 
 
-def test_show_names_the_other_articles_of_the_story(stories):
+def test_show_names_the_other_articles_of_the_story(door, stories):
+    assert places(door.article("01010", 1).copies) == [("00873", None), ("00952", None)]
+    assert door.article("01200", 1).copies == []
     result = invoke("show", "01010:1", "--json", "--index-dir", str(stories))
     (row,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert places(row["copies"]) == [("00873", None), ("00952", None)]
-    follow = invoke("show", "01200:1", "--json", "--index-dir", str(stories))
-    assert json.loads(follow.stdout.splitlines()[0])["copies"] == []
     human = invoke("show", "politics/236", "--color", "never", "--index-dir", str(stories))
     assert "copies: education/236" in human.stdout.splitlines()
 
 
 def test_a_copy_indexed_later_joins_the_story_of_the_first(tmp_path):
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "a.txt").write_text(_wire("1.5"), encoding="utf-8")
-    (folder / "z.txt").write_text(CORPUS["wire/01200.txt"], encoding="utf-8")
+    folder = write_articles(
+        tmp_path / "articles", {"a.txt": _wire("1.5"), "z.txt": CORPUS["wire/01200.txt"]}
+    )
     index_dir = tmp_path / "index"
-    assert invoke("index", "-q", str(folder), "--index-dir", str(index_dir)).exit_code == 0
+    update(index_dir, [folder])
     (folder / "b.txt").write_text(_wire("1.6"), encoding="utf-8")
-    assert invoke("index", "-q", str(folder), "--index-dir", str(index_dir)).exit_code == 0
-    found = query(index_dir, "-l", "OPEC")
-    assert [(a["name"], places(a["copies"])) for a in found] == [
-        ("a", [("b", None)]),
-        ("z", []),
-    ]
+    update(index_dir, [folder])
+    with Index.open(index_dir) as door:
+        assert listed(door, "OPEC") == [("a", [("b", None)]), ("z", [])]
     (folder / "a.txt").unlink()  # the first copy goes; the story stays the later one's
-    assert invoke("index", "-q", str(folder), "--index-dir", str(index_dir)).exit_code == 0
-    assert [a["name"] for a in query(index_dir, "-l", "OPEC")] == ["b", "z"]
+    update(index_dir, [folder])
+    with Index.open(index_dir) as door:
+        assert [name for name, _ in listed(door, "OPEC")] == ["b", "z"]
 
 
 def test_grouping_separates_copies_from_a_follow_up():
@@ -237,13 +254,12 @@ WORDS = ["OPEC", "Vienna", "Traders", "London", "crude", "Blair", "schools", "cu
     match_any=st.booleans(),
     sort=st.sampled_from(["relevance", "date", "article"]),
 )
-def test_collapsing_never_loses_a_matching_sentence(stories, words, match_any, sort):
-    with Index.open(stories) as index:
-        asked = Options(match_any=match_any, sort=sort, limit=None)
-        every = index.answer(" ".join(words), replace(asked, copies=True))
-        collapsed = index.answer(" ".join(words), asked)
-        counted = index.answer(" ".join(words), replace(asked, shape="count"))
-        first = index.answer(" ".join(words), replace(asked, limit=2))
+def test_collapsing_never_loses_a_matching_sentence(door, words, match_any, sort):
+    asked = Options(match_any=match_any, sort=sort, limit=None)
+    every = door.answer(" ".join(words), replace(asked, copies=True))
+    collapsed = door.answer(" ".join(words), asked)
+    counted = door.answer(" ".join(words), replace(asked, shape="count"))
+    first = door.answer(" ".join(words), replace(asked, limit=2))
     everywhere = {(hit.path, hit.sentence) for hit in every.hits}
     shown = {(hit.path, hit.sentence) for hit in collapsed.hits}
     named = {(copy.path, copy.sentence) for hit in collapsed.hits for copy in hit.copies}
@@ -254,24 +270,69 @@ def test_collapsing_never_loses_a_matching_sentence(stories, words, match_any, s
     assert first.hits == collapsed.hits[:2]
 
 
+ARTICLE_SCOPE = Options(scope="article", sort="article")
+
+
+@pytest.mark.parametrize(
+    ("query", "options", "expected"),
+    [
+        ("OPEC Vienna", ARTICLE_SCOPE, [("00873", [("00952", None), ("01010", None)])]),
+        ("OPEC Vienna", replace(ARTICLE_SCOPE, copies=True),
+         [("00873", []), ("00952", []), ("01010", [])]),
+        ("Blair academies", replace(ARTICLE_SCOPE, shape="articles"),
+         [("education/236", [("politics/236", None)])]),
+        ("Blair academies", replace(ARTICLE_SCOPE, shape="articles", copies=True),
+         [("education/236", []), ("politics/236", [])]),
+    ],
+)  # fmt: skip
+def test_article_scope_shows_each_story_once(door, query, options, expected):
+    answer = door.answer(query, options)
+    found = answer.in_articles or answer.articles
+    assert [(a.name, places(a.copies)) for a in found] == expected
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
         (["OPEC", "Vienna"], [("00873", [("00952", None), ("01010", None)])]),
-        (["--copies", "OPEC", "Vienna"], [("00873", []), ("00952", []), ("01010", [])]),
-        (["-l", "Blair", "academies"], [("education/236", [("politics/236", None)])]),
         (["-l", "--copies", "Blair", "academies"], [("education/236", []), ("politics/236", [])]),
     ],
 )
-def test_article_scope_shows_each_story_once(stories, args, expected):
+def test_the_command_asks_for_stories_at_article_scope(stories, args, expected):
     found = query(stories, "--scope", "article", "--sort", "article", *args)
     assert [(a["name"], places(a["copies"])) for a in found] == expected
 
 
-@pytest.mark.parametrize(("args", "count"), [([], 2), (["--copies"], 4)])
-def test_article_scope_counts_stories(stories, args, count):
-    result = invoke("query", "-c", "--scope", "article", *args, "OPEC", "--index-dir", str(stories))
-    assert result.stdout == f"{count}\n"
+@pytest.mark.parametrize(("copies", "count"), [(False, 2), (True, 4)])
+def test_article_scope_counts_stories(door, copies, count):
+    options = Options(scope="article", shape="count", copies=copies)
+    assert door.answer("OPEC", options).total == count
+
+
+@pytest.mark.parametrize(
+    ("words", "stories_found", "articles_found"),
+    [
+        ("OPEC", 2, 4),
+        ("OPEC Vienna", 1, 3),
+        ("Blair academies", 1, 2),
+        ("Traders London", 2, 4),
+        ("crude OR Blair", 3, 6),
+        ("zebra", 0, 0),
+    ],
+)
+def test_stories_of_a_few_articles_are_those_of_the_columns(
+    stories, words, stories_found, articles_found
+):
+    """A count of a few articles' stories reads their stored fields, not the columns of the
+    whole index (see `_story_of_article`): both give the same stories."""
+    counting = Options(scope="article", shape="count")
+    with Index.open(stories) as index:
+        from_fields = index.answer(words, counting).total
+        assert index.reader._columns is None  # the count read no columns
+        index.reader.columns()
+        from_columns = index.answer(words, counting).total
+        every = index.answer(words, replace(counting, copies=True)).total
+    assert (from_fields, from_columns, every) == (stories_found, stories_found, articles_found)
 
 
 def test_article_scope_human_output_counts_the_copies(stories):

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import hits, invoke
+from conftest import invoke
 from search.engine.query import parse_query
+from search.index import Index, Options
 
 SAME = "The delegations spoke for six hours about the harbour."
 HTML_TITLE = "Ukraine talks resume in Geneva"
@@ -122,6 +123,25 @@ SOURCES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def door(titled: Path):
+    with Index.open(titled) as index:
+        yield index
+
+
+def every(door: Index, query: str) -> list:
+    """The hits of `search query --all --copies`."""
+    return door.answer(query, Options(limit=None, copies=True)).hits
+
+
+@pytest.mark.parametrize(("name", "title", "url"), SOURCES)
+def test_hits_carry_title_and_url(door, name, title, url):
+    found = [hit for hit in every(door, "harbour") if hit.name == name]
+    assert [(hit.sentence, hit.title, hit.url) for hit in found] == [(2, title, url)]
+    article = door.article(name)
+    assert (article.title, article.url, article.sentences[1].text) == (title, url, SAME)
+
+
 @pytest.mark.parametrize(("name", "title", "url"), SOURCES)
 def test_json_hits_carry_title_and_url(titled, name, title, url):
     found = [hit for hit in query_json(titled, "harbour") if hit["name"] == name]
@@ -168,8 +188,8 @@ QUERIES = [
 
 
 @pytest.mark.parametrize(("query", "expected"), QUERIES)
-def test_title_queries_and_unchanged_hit_sets(titled, query, expected):
-    assert set(hits(titled, query)) == expected
+def test_title_queries_and_unchanged_hit_sets(door, query, expected):
+    assert {(hit.article, hit.sentence) for hit in every(door, query)} == expected
 
 
 @pytest.mark.parametrize("query", [q for q, _ in QUERIES if "title:" not in q])
@@ -217,14 +237,20 @@ def twins(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ],
 )
 def test_a_sentence_whose_headline_has_the_words_ranks_first(twins, query, order):
-    found = query_json(twins, query)
-    assert [hit["article"] for hit in found] == order
-    assert all(hit["text"] == "Ferries crossed the strait at night." for hit in found)
+    with Index.open(twins) as index:
+        found = every(index, query)
+    assert [hit.article for hit in found] == order
+    assert all(hit.text == "Ferries crossed the strait at night." for hit in found)
+
+
+def test_the_command_ranks_as_the_library_does(twins):
+    assert [hit["article"] for hit in query_json(twins, "ferries")] == ["b_ferries", "a_plain"]
 
 
 def test_equal_sentences_score_equal_without_a_headline_match(twins):
-    ferries = [hit["score"] for hit in query_json(twins, "ferries")]
-    strait = [hit["score"] for hit in query_json(twins, "strait")]
+    with Index.open(twins) as index:
+        ferries = [hit.score for hit in every(index, "ferries")]
+        strait = [hit.score for hit in every(index, "strait")]
     assert ferries[0] > ferries[1]
     assert strait[0] == strait[1]
 

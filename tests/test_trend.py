@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import invoke
+from conftest import build_index, invoke
 from search.engine.schema import build_schema, source_of
 from search.index import Index, Options
 
@@ -39,15 +39,26 @@ APRIL_STORIES = 1 if GROUPS_COPIES else 2
 @pytest.fixture(scope="module")
 def dated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The index of the corpus above, built once for the module (tests only read it)."""
-    root = tmp_path_factory.mktemp("trend")
-    news = root / "news"
-    for name, text in ARTICLES.items():
-        (news / name).parent.mkdir(parents=True, exist_ok=True)
-        (news / name).write_text(text, encoding="utf-8")
-    index = root / "index"
-    result = invoke("index", str(news), "--index-dir", str(index), "-q")
-    assert result.exit_code == 0, result.stderr
-    return index
+    return build_index(tmp_path_factory.mktemp("trend"), ARTICLES)
+
+
+@pytest.fixture(scope="module")
+def door(dated: Path):
+    with Index.open(dated) as index:
+        yield index
+
+
+def found_by(door: Index, query: str, options: Options) -> list[tuple[str, int]]:
+    return sorted((hit.article, hit.sentence) for hit in door.answer(query, options).hits)
+
+
+def trend_table(door: Index, *queries: str, by: str = "month", **options) -> list[tuple]:
+    """`search trend QUERIES --by BY` asked of the library, as the rows of `table`."""
+    found = door.trend(list(queries), by, Options(**options))
+    return [
+        (r.query, r.bucket, r.articles, r.stories, r.sentences, r.all_articles)
+        for r in found.buckets
+    ]
 
 
 def run(index: Path, *args: str, env: dict | None = None):
@@ -96,13 +107,8 @@ def test_the_source_of_an_article(path, root, url, expected):
         ("oil -source:bbc", [("a1", 1), ("a2", 1), ("a3", 1), ("r2", 1)]),
     ],
 )
-def test_source_filters_queries(dated, query, expected):
-    result = run(dated, "query", query, "--all", "--copies", "--json")
-    assert result.exit_code == 0, result.stderr
-    found = sorted(
-        (h["article"], h["sentence"]) for h in map(json.loads, result.stdout.split("\n")[:-1])
-    )
-    assert found == expected
+def test_source_filters_queries(door, query, expected):
+    assert found_by(door, query, Options(limit=None, copies=True)) == expected
 
 
 @pytest.mark.parametrize(
@@ -116,13 +122,32 @@ def test_source_filters_queries(dated, query, expected):
         ("oil coffee -source:bbc -source:ap", [("r1", 1), ("r2", 1)]),
     ],
 )
-def test_source_filters_queries_with_any(dated, query, expected):
-    result = run(dated, "query", "--any", query, "--all", "--json")
+def test_source_filters_queries_with_any(door, query, expected):
+    assert found_by(door, query, Options(limit=None, match_any=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--copies", "source:reuters coffee"), [("r1", 1), ("r2", 1)]),
+        (("--any", "source:bbc OPEC coffee"), [("b1", 2), ("b2", 3)]),
+    ],
+)
+def test_the_command_asks_with_sources(dated, args, expected):
+    result = run(dated, "query", *args, "--all", "--json")
     assert result.exit_code == 0, result.stderr
     found = sorted(
         (h["article"], h["sentence"]) for h in map(json.loads, result.stdout.split("\n")[:-1])
     )
     assert found == expected
+
+
+def test_status_counts_the_sources(door):
+    assert [(s.source, s.articles, s.first, s.last, s.undated) for s in door.status().sources] == [
+        ("ap", 3, "2025-02-14", "2025-04-02", 1),
+        ("bbc", 2, "2025-01-10", "2025-02-03", 0),
+        ("reuters", 2, "2025-01-20", "2025-04-02", 0),
+    ]
 
 
 def test_status_lists_the_sources(dated):
@@ -154,7 +179,7 @@ def test_status_lists_the_sources(dated):
     ("args", "expected"),
     [
         (
-            ("oil", "--by", "month"),
+            (("oil",), {"by": "month"}),
             [
                 ("oil", "2025-01", 1, 1, 1, 2),
                 ("oil", "2025-02", 2, 2, 3, 2),
@@ -163,7 +188,7 @@ def test_status_lists_the_sources(dated):
             ],
         ),
         (
-            ("oil", "coffee", "--by", "month"),
+            (("oil", "coffee"), {"by": "month"}),
             [
                 ("oil", "2025-01", 1, 1, 1, 2),
                 ("oil", "2025-02", 2, 2, 3, 2),
@@ -176,34 +201,34 @@ def test_status_lists_the_sources(dated):
             ],
         ),
         (
-            ("oil", "--by", "source"),
+            (("oil",), {"by": "source"}),
             [
                 ("oil", "ap", 3, 3, 3, 3),
                 ("oil", "bbc", 2, 2, 3, 2),
                 ("oil", "reuters", 1, 1, 1, 2),
             ],
         ),
-        (("oil", "--by", "year"), [("oil", "2025", 5, 4 + APRIL_STORIES - 1, 6, 6)]),
+        ((("oil",), {"by": "year"}), [("oil", "2025", 5, 4 + APRIL_STORIES - 1, 6, 6)]),
         (
-            ("opec", "--by", "day"),
+            (("opec",), {"by": "day"}),
             [("opec", "2025-01-10", 1, 1, 1, 1)]
             + [("opec", f"2025-01-{day}", 0, 0, 0, int(day == 20)) for day in range(11, 32)]
             + [("opec", f"2025-02-{day:02d}", 0, 0, 0, int(day == 3)) for day in range(1, 14)]
             + [("opec", "2025-02-14", 1, 1, 1, 1)],
         ),
         (
-            ("oil", "--by", "month", "--since", "2025-02-01", "--until", "2025-03-31"),
+            (("oil",), {"by": "month", "since": "2025-02-01", "until": "2025-03-31"}),
             [("oil", "2025-02", 2, 2, 3, 2)],
         ),
         (
-            ("brazil OR vienna", "--by", "month"),
+            (("brazil OR vienna",), {"by": "month"}),
             [
                 ("brazil OR vienna", "2025-01", 1, 1, 1, 2),
                 ("brazil OR vienna", "2025-02", 1, 1, 1, 2),
             ],
         ),
         (
-            ("brazil vienna", "--any", "--by", "month"),
+            (("brazil vienna",), {"by": "month", "match_any": True}),
             [
                 ("brazil vienna", "2025-01", 1, 1, 1, 2),
                 ("brazil vienna", "2025-02", 1, 1, 1, 2),
@@ -211,8 +236,25 @@ def test_status_lists_the_sources(dated):
         ),
     ],
 )
-def test_trend_counts(dated, args, expected):
-    assert table(rows(dated, *args)) == expected
+def test_trend_counts(door, args, expected):
+    queries, options = args
+    assert trend_table(door, *queries, **options) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "queries", "options"),
+    [
+        (("oil", "coffee"), ("oil", "coffee"), {}),  # by month unless asked
+        (("oil", "--by", "source"), ("oil",), {"by": "source"}),
+        (("oil", "--since", "2025-02-01", "--until", "2025-03-31"), ("oil",),
+         {"since": "2025-02-01", "until": "2025-03-31"}),
+        (("brazil vienna", "--any", "--by", "year"), ("brazil vienna",),
+         {"by": "year", "match_any": True}),
+        (("oil opec", "--scope", "article"), ("oil opec",), {"scope": "article"}),
+    ],
+)  # fmt: skip
+def test_the_command_draws_the_trend_the_library_counts(dated, door, args, queries, options):
+    assert table(rows(dated, *args)) == trend_table(door, *queries, **options)
 
 
 @pytest.mark.parametrize(
@@ -225,14 +267,13 @@ def test_trend_counts(dated, args, expected):
         ),
     ],
 )
-def test_trend_at_article_scope(dated, scope, expected):
-    assert table(rows(dated, "oil opec", "--scope", scope)) == expected
+def test_trend_at_article_scope(door, scope, expected):
+    assert trend_table(door, "oil opec", scope=scope) == expected
 
 
-def test_words_at_article_scope_read_the_articles(dated):
-    with Index.open(dated) as index:
-        sentence = index.words("opec oil")
-        article = index.words("opec oil", Options(scope="article"))
+def test_words_at_article_scope_read_the_articles(door):
+    sentence = door.words("opec oil")
+    article = door.words("opec oil", Options(scope="article"))
     assert (sentence.matches, article.matches) == (1, 4)
 
 
@@ -249,6 +290,20 @@ def test_by_week_has_every_iso_week_between(dated):
         "all_articles": 1,
         "share": 1.0,
     }
+
+
+@pytest.mark.parametrize(
+    ("query", "options", "expected"),
+    [
+        ("oil", {}, [("oil", 1, 1)]),
+        ("coffee", {}, [("coffee", 0, 0)]),
+        ("oil coffee", {"match_any": True}, [("oil coffee", 1, 1)]),
+    ],
+)
+def test_undated_matches_are_counted_apart(door, query, options, expected):
+    found = door.trend([query], "month", Options(**options))
+    assert [(u.query, u.articles, u.sentences) for u in found.undated] == expected
+    assert "undated" not in {row.bucket for row in found.buckets}
 
 
 def test_undated_matches_are_counted_apart_on_stderr(dated):
@@ -369,15 +424,14 @@ WORDS = ["oil", "coffee", "opec", "rose", "april", "brazil", "prices", "fell", "
     match_any=st.booleans(),
     by=st.sampled_from(["day", "week", "month", "year"]),
 )
-def test_buckets_add_up_to_the_dated_matches(dated, words, match_any, by):
+def test_buckets_add_up_to_the_dated_matches(door, words, match_any, by):
     text = " ".join(words)
     options = Options(match_any=match_any)
-    with Index.open(dated) as index:
-        trend = index.trend([text], by, options)
-        # a trend counts every copy: its sentences and articles are those of --copies
-        every = Options(match_any=match_any, copies=True)
-        sentences = index.answer(text, replace(every, shape="count")).total
-        articles = index.answer(text, replace(every, shape="articles", limit=None))
+    trend = door.trend([text], by, options)
+    # a trend counts every copy: its sentences and articles are those of --copies
+    every = Options(match_any=match_any, copies=True)
+    sentences = door.answer(text, replace(every, shape="count")).total
+    articles = door.answer(text, replace(every, shape="articles", limit=None))
     undated = trend.undated[0]
     dated_articles = [a for a in articles.articles if a.date]
     assert sum(r.sentences for r in trend.buckets) == sentences - undated.sentences
@@ -413,13 +467,14 @@ def test_words_miss_exits_1(dated):
 
 
 def test_words_too_few_matches_says_why_the_lists_are_empty(dated):
-    # coffee matches 4 sentences, each other word of them in fewer than 3: no list to print.
-    # A silent exit 0 with nothing on the screen looked broken; one line says why.
+    # coffee matches 4 sentences, 3 different ones (COPY is in two papers: words counts it
+    # once), each other word of them in fewer than 3: no list to print. A silent exit 0 with
+    # nothing on the screen looked broken; one line says why.
     result = run(dated, "words", "coffee")
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr == (
-        "No word, phrase or name is in 3 or more of the 4 matching sentences.\n"
+        "No word, phrase or name is in 3 or more of the 3 matching sentences.\n"
     )
 
 
@@ -442,22 +497,22 @@ DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 @pytest.fixture(scope="module")
 def coffee(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("words")
-    news = root / "news"
-    news.mkdir()
-    (news / "coffee.txt").write_text(" ".join(COFFEE) + "\n", encoding="utf-8")
+    articles = {"coffee.txt": " ".join(COFFEE) + "\n"}
     for number, day in enumerate(DAYS * 3):
         text = " ".join(line.format(day=day) for line in BACKGROUND)
-        (news / f"other{number}.txt").write_text(text + "\n", encoding="utf-8")
-    index = root / "index"
-    assert invoke("index", str(news), "--index-dir", str(index), "-q").exit_code == 0
-    return index
+        articles[f"other{number}.txt"] = text + "\n"
+    return build_index(tmp_path_factory.mktemp("words"), articles)
+
+
+@pytest.fixture(scope="module")
+def coffee_door(coffee: Path):
+    with Index.open(coffee) as index:
+        yield index
 
 
 @pytest.mark.parametrize("score", ["jlh", "g2", "chi2"])
-def test_words_of_a_story_are_its_vocabulary_not_common_words(coffee, score):
-    with Index.open(coffee) as index:
-        found = index.words("coffee", limit=5, score=score)
+def test_words_of_a_story_are_its_vocabulary_not_common_words(coffee_door, score):
+    found = coffee_door.words("coffee", limit=5, score=score)
     assert (found.matches, found.sample, found.sampled) == (6, 6, False)
     assert found.archive == 6 + 15 * 4
     top = [t.term for t in found.words]
@@ -476,16 +531,23 @@ def test_words_human_table(coffee):
     assert len([line for line in result.stdout.splitlines() if line.startswith("names")]) == 1
 
 
-def test_words_sample_large_match_sets(coffee, monkeypatch):
+def test_words_sample_large_match_sets(coffee_door):
+    found = coffee_door.words("said", limit=5, sample=3)
+    # 62 sentences hold "said", 22 different ones: each background article is in three
+    # files (DAYS * 3), and words counts a sentence's copies once.
+    assert (found.matches, found.sample, found.sampled) == (22, 3, True)
+    assert (found.words, found.phrases, found.names) == ([], [], [])
+
+
+def test_the_command_says_it_read_a_sample(coffee, monkeypatch):
+    """`search words` has no flag for the sample's size: the library's default is made
+    small, so that 62 matches are sampled."""
     from search.engine import significant
 
     monkeypatch.setattr(significant, "SAMPLE_SIZE", 3)
-    with Index.open(coffee) as index:
-        found = index.words("said", limit=5)
-    assert (found.matches, found.sample, found.sampled) == (62, 3, True)
     result = run(coffee, "words", "said")
     assert result.stderr == (
-        "words of a sample of 3 of the 62 matching sentences; counts in the matches are "
+        "words of a sample of 3 of the 22 matching sentences; counts in the matches are "
         "scaled from it\n"
         "No word, phrase or name is in 3 or more of the 3 sentences read.\n"
     )

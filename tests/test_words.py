@@ -15,8 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import invoke
+from conftest import build_index, invoke
 from search.engine.schema import SCHEMA_VERSION
+from search.index import Index, Options
+from search.model import Hit
 
 M, D, T, S, H = (
     "2025-03_markets",
@@ -75,35 +77,27 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def words_index(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("words")
-    folder = root / "articles"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    index_dir = root / "index"
-    result = invoke("index", str(folder), "--index-dir", str(index_dir), "-q")
-    assert result.exit_code == 0, result.stderr
-    return index_dir
+    return build_index(tmp_path_factory.mktemp("words"), ARTICLES)
 
 
-def hits(index_dir: Path, *args: str) -> set[tuple[str, int]]:
-    """(article, sentence) of every hit; the query is the last argument, taken literally."""
-    *options, query = args
-    result = invoke(
-        "query", *options, "--all", "--json", "--index-dir", str(index_dir), "--", query
-    )
-    assert result.exit_code in (0, 1), result.stderr
-    return {(h["article"], h["sentence"]) for h in map(json.loads, result.stdout.splitlines())}
+@pytest.fixture(scope="module")
+def door(words_index: Path):
+    with Index.open(words_index) as index:
+        yield index
+
+
+def hits(door: Index, query: str, match_any: bool = False) -> set[tuple[str, int]]:
+    """(article, sentence) of every hit (`search query --all`, with `--any` if asked)."""
+    answer = door.answer(query, Options(limit=None, match_any=match_any))
+    return {(hit.article, hit.sentence) for hit in answer.hits}
 
 
 def run(index_dir: Path, *args: str):
     return invoke("query", *args, "--index-dir", str(index_dir))
 
 
-def ranked(index_dir: Path, query: str) -> list[dict]:
-    result = invoke("query", "--all", "--json", "--index-dir", str(index_dir), "--", query)
-    assert result.exit_code == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines()]
+def ranked(door: Index, query: str) -> list[Hit]:
+    return door.answer(query, Options(limit=None)).hits
 
 
 # Each example of the issue, with the exact sentences it must find. In comments: what
@@ -150,9 +144,17 @@ def ranked(index_dir: Path, query: str) -> list[dict]:
         ("--any London or", {(H, 7), (H, 8)}),
     ],
 )
-def test_every_word_is_searchable(words_index, query, expected):
-    *options, text = query.split(" ", 1) if query.startswith("--any") else [query]
-    assert hits(words_index, *options, text) == expected
+def test_every_word_is_searchable(door, query, expected):
+    text = query.removeprefix("--any ")
+    assert hits(door, text, match_any=text != query) == expected
+
+
+def test_the_command_takes_lowercase_operators_as_words(words_index):
+    result = invoke(
+        "query", "--any", "--all", "--json", "--index-dir", str(words_index), "--", "London or"
+    )
+    found = {(h["article"], h["sentence"]) for h in map(json.loads, result.stdout.splitlines())}
+    assert found == {(H, 7), (H, 8)}
 
 
 # Fuzzy words are measured from what was typed to the words as written, not to stems:
@@ -174,13 +176,13 @@ def test_every_word_is_searchable(words_index, query, expected):
         ("secretaries~", set()),  # "secretary" is three edits away as written
     ],
 )
-def test_fuzzy_words_measure_the_typed_form(words_index, query, expected):
-    assert hits(words_index, query) == expected
+def test_fuzzy_words_measure_the_typed_form(door, query, expected):
+    assert hits(door, query) == expected
 
 
-def test_fuzzy_highlights_the_written_word(words_index):
-    (hit,) = ranked(words_index, "Abramovic~")
-    assert [hit["text"][a:b] for a, b in hit["matches"]] == ["Abramovich"]
+def test_fuzzy_highlights_the_written_word(door):
+    (hit,) = ranked(door, "Abramovic~")
+    assert [hit.text[a:b] for a, b in hit.matches] == ["Abramovich"]
 
 
 @pytest.mark.parametrize(
@@ -192,9 +194,9 @@ def test_fuzzy_highlights_the_written_word(words_index):
         ('"Malcolm X"', ["Malcolm", "X"]),
     ],
 )
-def test_short_words_light_up(words_index, query, lit):
-    first = ranked(words_index, query)[0]
-    assert [first["text"][a:b] for a, b in first["matches"]] == lit
+def test_short_words_light_up(door, query, lit):
+    first = ranked(door, query)[0]
+    assert [first.text[a:b] for a, b in first.matches] == lit
 
 
 # A word typed in capitals matches only that word written in capitals (issue 23).
@@ -208,13 +210,13 @@ def test_short_words_light_up(words_index, query, lit):
         ("US dollar", [(M, 1)]),
     ],
 )
-def test_acronyms_match_their_capitals_only(words_index, query, found):
-    assert [(hit["article"], hit["sentence"]) for hit in ranked(words_index, query)] == found
+def test_acronyms_match_their_capitals_only(door, query, found):
+    assert [(hit.article, hit.sentence) for hit in ranked(door, query)] == found
 
 
-def test_lowercase_acronym_is_not_boosted(words_index):
+def test_lowercase_acronym_is_not_boosted(door):
     """`it` is the pronoun as much as the department: no casing is preferred."""
-    assert {(h["article"], h["sentence"]) for h in ranked(words_index, "it")} == {
+    assert {(h.article, h.sentence) for h in ranked(door, "it")} == {
         (D, 5),
         (T, 1),
         (T, 3),
@@ -260,6 +262,29 @@ def test_every_miss_says_so(words_index, query, line):
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", line + "\n")
 
 
+@pytest.mark.parametrize(
+    ("query", "match_any", "expected"),
+    [
+        # (did you mean, what --any finds)
+        ("Liverpool", False, (None, None)),
+        ("Manchster", False, ("Manchester", None)),
+        ("Abramovic", False, ("Abramovich", None)),
+        ("mourino", False, ("mourinho", None)),
+        ("NATP", False, ("NATO", None)),
+        ('"Secretery of State"', False, ('"Secretary of State"', None)),
+        ("Chelsea Liverpool", False, (None, 3)),
+        ("Chelsea Mourinyo", False, ("Chelsea Mourinho", 3)),
+        ("Chelsea Xi", False, (None, 3)),  # every short word is near another: no guess
+        ('"Chelsea Liverpool"', False, (None, None)),
+        ("Liverpool Everton", True, (None, None)),
+    ],
+)
+def test_what_every_miss_offers(door, query, match_any, expected):
+    answer = door.answer(query, Options(match_any=match_any))
+    assert (answer.found, answer.hits) == (False, [])
+    assert (answer.did_you_mean, answer.any_count) == expected
+
+
 def test_a_miss_with_count_says_so_too(words_index):
     result = run(words_index, "-c", "Liverpool")
     assert (result.exit_code, result.stdout, result.stderr) == (
@@ -296,7 +321,8 @@ def test_an_index_of_the_previous_schema_is_refused_then_rebuilt(tmp_path):
     assert rebuilt.stderr.count("\n") == 1
     assert "written by another version of search" in rebuilt.stderr
     assert "rebuilt it from the paths given" in rebuilt.stderr
-    assert hits(index_dir, "US") == {(M, 1)}
+    with Index.open(index_dir) as rebuilt_index:
+        assert hits(rebuilt_index, "US") == {(M, 1)}
     again = invoke("index", str(folder), "--index-dir", str(index_dir), "-q")
     assert (again.exit_code, again.stderr) == (0, "")
 
@@ -338,14 +364,10 @@ def _stems(words: list[str]) -> list[str]:
     return [token.text for word in words for token in analyzer()(word)]
 
 
-def _assert_phrase_hits_are_literal(index_dir: Path, phrase: list[str]) -> set[str]:
+def _assert_phrase_hits_are_literal(door: Index, phrase: list[str]) -> set[str]:
     """Every hit has the phrase's words, case-folded, in order and adjacent: literally, up
     to the stemmer (`"publish"` finds "published")."""
-    result = invoke(
-        "query", "--all", "--json", "--index-dir", str(index_dir), "--", f'"{" ".join(phrase)}"'
-    )
-    assert result.exit_code in (0, 1), result.stderr
-    found = [json.loads(line)["text"] for line in result.stdout.splitlines()]
+    found = [hit.text for hit in ranked(door, f'"{" ".join(phrase)}"')]
     for text in found:
         assert _contains(_stems(_written_words(text.casefold())), _stems(phrase)), (phrase, text)
     return set(found)
@@ -353,38 +375,38 @@ def _assert_phrase_hits_are_literal(index_dir: Path, phrase: list[str]) -> set[s
 
 @given(data=st.data())
 @settings(max_examples=80, deadline=None)
-def test_a_phrase_from_a_sentence_finds_it_and_only_sentences_that_have_it(words_index, data):
+def test_a_phrase_from_a_sentence_finds_it_and_only_sentences_that_have_it(door, data):
     sentence = data.draw(st.sampled_from(SENTENCES))
     words = _written_words(sentence)
     start = data.draw(st.integers(0, len(words) - 1))
     length = data.draw(st.integers(1, min(6, len(words) - start)))
     phrase = words[start : start + length]
-    assert sentence in _assert_phrase_hits_are_literal(words_index, phrase)
+    assert sentence in _assert_phrase_hits_are_literal(door, phrase)
 
 
 @given(phrase=st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=4))
 @settings(max_examples=80, deadline=None)
-def test_any_phrase_of_indexed_words_finds_only_sentences_that_have_it(words_index, phrase):
-    _assert_phrase_hits_are_literal(words_index, phrase)
+def test_any_phrase_of_indexed_words_finds_only_sentences_that_have_it(door, phrase):
+    _assert_phrase_hits_are_literal(door, phrase)
 
 
-def _found_with_matches(index_dir: Path, query: str) -> dict[str, set[str]]:
+def _found_with_matches(door: Index, query: str) -> dict[str, set[str]]:
     """Each hit's text, with the words its highlights cover, lowercased."""
     return {
-        hit["text"]: {hit["text"][start:end].lower() for start, end in hit["matches"]}
-        for hit in ranked(index_dir, query)
+        hit.text: {hit.text[start:end].lower() for start, end in hit.matches}
+        for hit in ranked(door, query)
     }
 
 
 @given(data=st.data())
 @settings(max_examples=80, deadline=None)
-def test_a_prefix_completes_words_as_written(words_index, data):
+def test_a_prefix_completes_words_as_written(door, data):
     """`negotiat*` finds every sentence with a word that starts so, whatever its stem (on
     stems it missed "negotiation", indexed as "negoti"), only those, and lights up those
     words alone."""
     word = data.draw(st.sampled_from(VOCABULARY))
     prefix = word[: data.draw(st.integers(1, len(word)))]
-    found = _found_with_matches(words_index, f"{prefix}*")
+    found = _found_with_matches(door, f"{prefix}*")
     expected = {s for s in SENTENCES if any(w.startswith(prefix) for w in _every_written_form(s))}
     assert set(found) == expected, prefix
     for text, lit in found.items():
@@ -407,6 +429,6 @@ def test_a_prefix_completes_words_as_written(words_index, data):
         ("*eekly", {"weekly"}),
     ],
 )
-def test_wildcards_match_words_as_written(words_index, query, lit):
-    found = _found_with_matches(words_index, query)
+def test_wildcards_match_words_as_written(door, query, lit):
+    found = _found_with_matches(door, query)
     assert set().union(*found.values()) == lit, found

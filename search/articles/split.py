@@ -135,7 +135,9 @@ _CANDIDATE_SPACED = re.compile(
     r"[.!?…‽](?<![.!?…‽].)[.!?…‽]*((?:[\"'”’»›)\]}“‘]|[ \u00a0\u202f](?=[»›]|''))*)"
     r"((?:\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\])*)\s+(?=[^\sa-z])"
 )
-_DIALOGUE = re.compile(r"[-–—]\s+[^\W\d_]")
+# The same, before any word (a language whose sentences may start in lowercase: SplitRules).
+_CANDIDATE_ANY = re.compile(_CANDIDATE_SPACED.pattern.removesuffix(r"(?=[^\sa-z])") + r"(?=\S)")
+_DIALOGUE = re.compile(r"[-–—]\s+[^\W\d_]")  # a line of dialogue, when that letter is a capital
 _CITATION_END = re.compile(r"\[(?:\d{1,4}(?:[,–-] ?\d{1,4})*|[a-z]{1,2})\]\Z")
 _PARA_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+\s*")
 _SPACE_BY_BREAK = re.compile(r"\n(?:(?<=[^\S\n]\n)|(?=[^\S\n]))")  # other whitespace by a break
@@ -343,9 +345,26 @@ def _foreign_period_ends(t: str, s: int, k: int, start: int, b: int, rules: Spli
         return m is None or m.group().lower() not in rules.months
     if word.lower() in rules.abbreviations:
         return False
+    if word.lower() in rules.numbered:  # "No. 5", but "o no. El ..."
+        return not t[k].isdigit()
     if len(word) == 1 and word.isalpha() and word.isupper():
         return False  # an initial
     return not ("." in word and _INITIALISM.fullmatch(word))
+
+
+def _lower_start(t: str, s: int, start: int, rules: SplitRules) -> bool:
+    """Whether the period at t[s] ends a sentence before a lowercase word: after a word of
+    at least `rules.lower_starts` letters that is no abbreviation of the language."""
+    if not rules.lower_starts:
+        return False
+    lo = s - 24 if s - 24 > start else start
+    word = t[lo:s].rsplit(None, 1)[-1].lstrip(_OPENERS)
+    word = word.rsplit("'", 1)[-1].rsplit("’", 1)[-1]
+    return (
+        len(word) >= rules.lower_starts
+        and word.isalpha()
+        and word.lower() not in rules.abbreviations
+    )
 
 
 def _ends_sentence(
@@ -380,9 +399,12 @@ def _ends_sentence(
         if k >= b:
             return False
         c = t[k]
-    if rules is not None and c in "-–—" and _DIALOGUE.match(t, k, b):
-        return True  # a line of dialogue: "- Nie wiem. - Dlaczego?"
-    if c.islower() or not (c.isalnum() or c in _SYMBOL_STARTS):
+    if rules is not None and c in "-–—" and (m := _DIALOGUE.match(t, k, b)):
+        # A line of dialogue: "- Nie wiem. - Dlaczego?"; not a speech tag ("? — запитаєте ви").
+        return t[m.end() - 1].isupper()
+    if c.islower():
+        return rules is not None and run == "." and _lower_start(t, s, start, rules)
+    if not (c.isalnum() or c in _SYMBOL_STARTS):
         return False
     if run == ".":
         if not t[s - 1].isspace():
@@ -480,9 +502,10 @@ def _split_span(
 def _split_span_by(t: str, a: int, b: int, rules: SplitRules) -> Iterator[tuple[int, int]]:
     """`_split_span` for a language with its own `rules`."""
     start = a
-    for m in _CANDIDATE_SPACED.finditer(t, a, b):
+    candidates = _CANDIDATE_ANY if rules.lower_starts else _CANDIDATE_SPACED
+    for m in candidates.finditer(t, a, b):
         n = m.end()
-        if t[n].islower():
+        if t[n].islower() and not rules.lower_starts:
             continue
         s, e = m.start(), m.end(2)
         if _ends_sentence(t, s, m.start(1), m.end(1), n, start, b, False, rules):

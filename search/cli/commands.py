@@ -19,7 +19,7 @@ import click
 from .. import __version__
 from ..present.text import COLOR_CHOICES
 from . import runtime
-from .runtime import CommandError, NoMatch, SearchGroup, run, stopping
+from .runtime import CommandError, NoMatch, SearchGroup, run, said, stopping
 
 DEFAULT_INDEX_DIR = "index"
 DEFAULT_SEEDS = "seeds"
@@ -96,7 +96,7 @@ def context_option(short: str, long: str, where: str):
 
 
 def match_options(function):
-    """--any, --scope, --since and --until, as `trend` and `words` take them."""
+    """--any, --scope, --since, --until and --lang, as `trend` and `words` take them."""
     for option in reversed(
         [
             click.option(
@@ -121,10 +121,16 @@ def match_options(function):
                 help="Only articles dated on or before this YYYY-MM-DD (YYYY-MM, YYYY: its last "
                 "day).",
             ),
+            lang_option,
         ]
     ):
         function = option(function)
     return function
+
+
+lang_option = click.option(
+    "--lang", "language", metavar="CODE", help="Only articles in this language (e.g. de)."
+)
 
 
 def timeout_option(help: str):
@@ -138,15 +144,17 @@ def csv_option(rows: str):
     )
 
 
-def _match_and_format(match_any: bool, scope: str, since, until, as_json: bool, as_csv: bool):
+def _match_and_format(
+    match_any: bool, scope: str, since, until, language, as_json: bool, as_csv: bool
+):
     """The Options of `match_options`, once --json and --csv are known not to clash."""
     from ..index import Options, check_date
 
     if as_json and as_csv:
         raise CommandError("--json and --csv cannot be used together; choose one")
-    since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until", last=True) if until else None
-    return Options(match_any=match_any, since=since, until=until, scope=scope)
+    since = check_date(since, "since") if since else None
+    until = check_date(until, "until", last=True) if until else None
+    return Options(match_any=match_any, since=since, until=until, scope=scope, language=language)
 
 
 def _terminal_width() -> int | None:
@@ -465,9 +473,7 @@ Example:
     metavar="SECONDS",
     help="Stop a query that runs longer than this (default: 10).",
 )
-@click.option(
-    "--lang", "language", metavar="CODE", help="Only articles in this language (e.g. de)."
-)
+@lang_option
 @json_option
 @color_option
 def query_command(
@@ -495,8 +501,8 @@ def query_command(
     from ..index import DEFAULT_BUDGET, Index, Options, check_date, question
     from ..present import text as output
 
-    since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until", last=True) if until else None
+    since = check_date(since, "since") if since else None
+    until = check_date(until, "until", last=True) if until else None
     before = before_context if before_context is not None else (context or 0)
     after = after_context if after_context is not None else (context or 0)
     options = Options(
@@ -616,6 +622,7 @@ def trend_command(
     scope: str,
     since,
     until,
+    language: str | None,
     timeout: float | None,
     as_json: bool,
     as_csv: bool,
@@ -624,7 +631,7 @@ def trend_command(
     from ..present import text as output
     from ..present import trend as shown
 
-    options = _match_and_format(match_any, scope, since, until, as_json, as_csv)
+    options = _match_and_format(match_any, scope, since, until, language, as_json, as_csv)
     parsed = [question(text, options) for text in queries]
     with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
         trend = index.trend(parsed, by, options)
@@ -692,6 +699,7 @@ def words_command(
     scope: str,
     since,
     until,
+    language: str | None,
     timeout: float | None,
     as_json: bool,
     as_csv: bool,
@@ -700,7 +708,7 @@ def words_command(
     from ..present import text as output
     from ..present import trend as shown
 
-    options = _match_and_format(match_any, scope, since, until, as_json, as_csv)
+    options = _match_and_format(match_any, scope, since, until, language, as_json, as_csv)
     parsed = question(" ".join(query), options)
     with Index.open(index_dir, budget=timeout or DEFAULT_BUDGET) as index:
         found = index.words(parsed, options, limit=limit, score=score)
@@ -882,13 +890,14 @@ Example:
 def export_command(
     query, index_dir: Path, export_format: str, index_name: str, since, until, match_any, url
 ) -> None:
-    from ..engine.query import check_date, parse_query
+    from ..engine.query import parse_query
     from ..engine.searching import SearchIndex
     from ..errors import InputError
     from ..present import export
+    from ..question import check_date
 
-    since = check_date(since, "--since") if since else None
-    until = check_date(until, "--until", last=True) if until else None
+    since = check_date(since, "since") if since else None
+    until = check_date(until, "until", last=True) if until else None
     parsed = None
     if query:
         parsed = parse_query(" ".join(query), match_any=match_any, since=since, until=until)
@@ -974,7 +983,9 @@ def _watcher(index_dir: Path, paths, include, exclude, wait: float, poll: bool):
         exclude=exclude,
         wait=wait,
         on_batch=lambda batch: click.echo(batch.line(), err=True),
-        on_warning=lambda line: click.echo(f"search: warning: {output.inert(line)}", err=True),
+        on_warning=lambda line: click.echo(
+            f"search: warning: {output.inert(said(line))}", err=True
+        ),
         force_polling=poll,
     )
 
@@ -1244,7 +1255,7 @@ def _watch_beside(watcher, paths) -> None:
     try:
         watcher.run(ready=_say_watching(paths))
     except SearchError as error:
-        click.echo(f"search: watching stopped: {error}", err=True)
+        click.echo(f"search: watching stopped: {said(error)}", err=True)
 
 
 def main() -> None:

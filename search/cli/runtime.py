@@ -19,6 +19,23 @@ import click
 
 from ..errors import OutputError, SearchError
 
+# How the command line spells the options a library error names (`SearchError.render`).
+FLAGS = {
+    "since": "--since",
+    "until": "--until",
+    "index_dir": "--index-dir",
+    "wait": "--wait",
+    "jobs": "--jobs",
+    "to": "--to",
+    "by": "--by",
+    "score": "--score",
+}
+
+
+def said(message: SearchError | str) -> str:
+    """A library error's message (or a plain line) as the command line says it."""
+    return message.render(FLAGS) if isinstance(message, SearchError) else message
+
 
 class CommandError(click.ClickException):
     """A one-line error that exits 2 (Click's default for ClickException is 1)."""
@@ -81,7 +98,7 @@ class SearchGroup(click.Group):
         except NoMatch:
             ctx.exit(1)
         except SearchError as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(said(error)) from None
         except BrokenPipeError:
             _quiet_broken_pipe()
             ctx.exit(0)

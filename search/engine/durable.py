@@ -109,6 +109,8 @@ def segment_of(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Checksums:
+    """A generation's recorded checksums: of its table of contents and of each file."""
+
     toc: str | None
     files: dict[str, str]
 

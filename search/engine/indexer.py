@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import lemmas
 from ..articles.article import is_container, stream_articles
 from ..articles.formats import lacks_extra
 from ..articles.paragraphs import with_paragraphs
 from ..articles.reading import Exclusions, SourceFile, content_hash, discover, kind_of
 from ..errors import BinaryFileError, InputError, NoIndexError, OlderIndexError, SearchError
-from ..language import Language, default_language
+from ..language import DEFAULT, Language, default_language
 from . import durable, store, writer
 from .catalog import StoredArticle, save_catalog, stored_articles
 from .damage import NO_SPACE
@@ -118,6 +119,7 @@ def update_index(
         try:
             run = _Run.start(folder, rebuild, wait, jobs)
             run.default = default_language(language)
+            lemmas.read_from(folder / store.LEMMAS)
         except OSError as error:
             if error.errno in NO_SPACE:
                 raise _no_space(folder, UNCHANGED) from None
@@ -174,6 +176,7 @@ class _Run:
     commit_weight: int = 1
     grouping: Grouping = field(default_factory=Grouping)  # the stories, to group new articles
     default: Language | None = None  # the language of articles too short to tell
+    stored_languages: set[str] = field(default_factory=set)  # dictionaries stored this run
 
     @classmethod
     def start(cls, folder: Path, rebuild: bool, wait: float, jobs: int | None) -> _Run:
@@ -304,6 +307,8 @@ class _Run:
             return
         if stored:
             whoosh_writer.delete_by_query(file_documents(str(path), is_container(path)))
+        for code in {article.language for _key, article in articles} - self.stored_languages:
+            self._store_dictionary(code)
         sentences = 0
         stories = []
         for stored_as, article in articles:
@@ -343,8 +348,19 @@ class _Run:
         else:
             self.report.added += 1
 
+    def _store_dictionary(self, code: str) -> None:
+        """Store a language's dictionary with the index before its first words are analysed
+        (in this process or a worker: both read it from there), for queries to read at once."""
+        self.stored_languages.add(code)
+        if code != DEFAULT and lemmas.storable():
+            store.store_dictionary(self.folder, code)
+
     def finish(self) -> None:
-        """After the commit: record the catalog, then publish or seal the generation."""
+        """After the commit: record the catalog, then publish or seal the generation. An
+        index written before dictionaries were stored gets them for all its languages."""
+        held = {article.language for article in self.catalog.values()}
+        for code in sorted(held - self.stored_languages):
+            self._store_dictionary(code)
         if self.changes:
             save_catalog(self.generation, self.catalog.values())
         if self.fresh:

@@ -22,24 +22,32 @@ higher.
 
 Whoosh's parser is forgiving (a stray quote or parenthesis is taken
 literally) but it has two cliffs: time quadratic in the length of one word
-and RecursionError on deep nesting. `parse_query` refuses both with a limit
-before Whoosh sees them, and refuses queries that leave nothing to search.
+and RecursionError on deep nesting. Reading the text into a `search.question.Question`
+refuses both with a limit before Whoosh sees them; `compile_question` makes the Whoosh
+query of a Question (once per Question) and refuses queries that leave nothing to search.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import functools
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Protocol
 
 from whoosh import qparser
 from whoosh import query as wq
 
 from ..errors import QueryError
+from ..model import Options
+from ..question import (
+    MAX_NESTING,
+    MAX_QUERY_CHARS,
+    MAX_WORD_CHARS,
+    Question,
+    check_date,
+    check_range,
+    valid_date_prefix,
+)
 from .ranking import Bonus, Bonused
 from .schema import (
     OTHER_WORD_PATTERN,
@@ -50,16 +58,21 @@ from .schema import (
 )
 from .words import SHOUTED, fold, is_capitals, joined, letters_of, spelled
 
-MAX_QUERY_CHARS = 2000
-MAX_WORD_CHARS = 200
-MAX_NESTING = 20
+__all__ = [
+    "MAX_NESTING",
+    "MAX_QUERY_CHARS",
+    "MAX_WORD_CHARS",
+    "ParsedQuery",
+    "check_date",
+    "check_range",
+    "compile_question",
+    "parse_query",
+]
 
-_DATE_VALUE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 # A quoted phrase (kept whole), or a minus that starts a word or phrase.
 _PHRASE_OR_MINUS = re.compile(r'("[^"]*")|(?:^|(?<=[\s(]))-(?=[^\s)-])')
 MAX_FUZZY_EDITS = 2
 FUZZY_PREFIX = 1
-_WORDS = re.compile(r"\S+")
 # Fields whose words only sentences have (article records have none of them).
 WORD_FIELDS = ("text", "words", "title")
 # What a sentence that writes a typed acronym in capitals in mixed-case text adds to its
@@ -80,24 +93,44 @@ TITLE_SCORE = 50.0
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A Whoosh query over sentence documents, and what it was parsed from.
+    """A question compiled: the Whoosh query over sentence documents that `asked` means.
 
-    The options travel with it, so that a correction (did-you-mean) is parsed
-    and counted with the same `--any`, `--since` and `--until`.
+    The question travels with it, so that a correction (did-you-mean) or `--any` is the
+    same question changed (see `search.question.Question`), compiled once in its turn.
     """
 
-    text: str
+    asked: Question
     query: object  # whoosh.query.Query
-    match_any: bool = False
-    since: str | None = None
-    until: str | None = None
-    include_undated: bool = False
-    language: str | None = None  # `--lang`: only articles in this language (ISO 639-1)
+
+    @property
+    def text(self) -> str:
+        return self.asked.text
+
+    @property
+    def match_any(self) -> bool:
+        return self.asked.match_any
+
+    @property
+    def since(self) -> str | None:
+        return self.asked.since
+
+    @property
+    def until(self) -> str | None:
+        return self.asked.until
+
+    @property
+    def include_undated(self) -> bool:
+        return self.asked.include_undated
+
+    @property
+    def language(self) -> str | None:
+        """`--lang`: only articles in this language (ISO 639-1)."""
+        return self.asked.language
 
     @property
     def dated(self) -> bool:
         """Whether `--since` or `--until` restricts the articles by date."""
-        return bool(self.since or self.until)
+        return self.asked.dated
 
     @property
     def mask(self):
@@ -121,20 +154,40 @@ def parse_query(
     include_undated: bool = False,
     language: str | None = None,
 ) -> ParsedQuery:
-    """Parse a user's query; raise QueryError with a one-line reason if it cannot run.
+    """Read and compile a user's query; raise QueryError with a one-line reason if it
+    cannot run (for a program or a test: the library reads a `Question` once and compiles
+    it with `compile_question`).
 
     `since` and `until` (YYYY-MM-DD, inclusive) keep articles dated in that range;
     undated articles are left out unless `include_undated`. `language` (ISO 639-1, as
     `lang:xx` in the query) keeps the articles in that language.
     """
-    text = text.strip()
-    _check_limits(text)
-    check_range(since, until)
-    parsed = _parse(text, match_any)
+    settings = Options(
+        match_any=match_any,
+        since=since,
+        until=until,
+        include_undated=include_undated,
+        language=language,
+    )
+    return compile_question(Question.of(text, settings))
+
+
+# Compiled questions kept (a page asks one query's hits, count, trend and words in turn;
+# a miss asks its correction and `--any` after it): one compilation each.
+COMPILED_KEPT = 256
+
+
+@functools.lru_cache(maxsize=COMPILED_KEPT)
+def compile_question(asked: Question) -> ParsedQuery:
+    """The Whoosh query a question means (QueryError if it leaves nothing to search or
+    names an impossible date, language or fuzziness), compiled once per question and kept:
+    `compile_question.cache_info()` says how many compilations ran (`misses`)."""
+    text = asked.text
+    parsed = _parse(text, asked.match_any)
     parsed = _rewrite(parsed).normalize()
-    if language is not None and parsed is not wq.NullQuery:
-        parsed = wq.And([parsed, _language_term(language)]).normalize()
-    if match_any:
+    if asked.language is not None and parsed is not wq.NullQuery:
+        parsed = wq.And([parsed, _language_term(asked.language)]).normalize()
+    if asked.match_any:
         parsed = _filters_apply_to_all(_exclusions_apply_to_all(parsed))
     if parsed is wq.NullQuery:
         raise QueryError(
@@ -147,37 +200,7 @@ def parse_query(
             f"{_quoted(pattern)} has no letter, so it could match any word; "
             "add letters, e.g. peace*"
         )
-    parsed = _ranked_first(parsed)
-    return ParsedQuery(text, parsed, match_any, since, until, include_undated, language)
-
-
-class QuerySettings(Protocol):
-    """What shapes a query besides its text (`parse_query`'s options), as a front end's
-    Options hold them and as a ParsedQuery carries them."""
-
-    @property
-    def match_any(self) -> bool: ...
-    @property
-    def since(self) -> str | None: ...
-    @property
-    def until(self) -> str | None: ...
-    @property
-    def include_undated(self) -> bool: ...
-    @property
-    def language(self) -> str | None: ...
-
-
-def parse_query_with(text: str, settings: QuerySettings) -> ParsedQuery:
-    """`parse_query` of `text` under the settings of `settings`: the user's Options, or an
-    earlier ParsedQuery whose `--any`, dates and language a correction keeps."""
-    return parse_query(
-        text,
-        match_any=settings.match_any,
-        since=settings.since,
-        until=settings.until,
-        include_undated=settings.include_undated,
-        language=settings.language,
-    )
+    return ParsedQuery(asked, _ranked_first(parsed))
 
 
 _OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT)\b")
@@ -244,53 +267,6 @@ def _filters_apply_to_all(node):
 
 def _quoted(text: str, limit: int = 60) -> str:
     return '"' + (text if len(text) <= limit else text[: limit - 3] + "...") + '"'
-
-
-def check_range(
-    since: str | None, until: str | None, names: tuple[str, str] = ("--since", "--until")
-) -> None:
-    """QueryError if `since` (YYYY-MM-DD) is after `until`: the range is empty. `names`:
-    what the caller calls the two (options on the command line, parameters on the page)."""
-    if since and until and since > until:
-        raise QueryError(
-            f"the date range is empty: {names[0]} {since} is after {names[1]} {until}; swap them"
-        )
-
-
-def check_date(value: str, option: str, last: bool = False) -> str:
-    """The day `value` means as YYYY-MM-DD: a day as is; a year or a month its first day
-    (its last with `last`, for an end). QueryError naming the option if it is no date."""
-    value = value.strip()
-    if not _valid_date_prefix(value):
-        raise QueryError(f"{option} {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
-    if len(value) == 10:
-        return value
-    year, month = int(value[:4]), int(value[5:7]) if len(value) == 7 else None
-    if not last:
-        return dt.date(year, month or 1, 1).isoformat()
-    month = month or 12
-    return dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
-
-
-def _check_limits(text: str) -> None:
-    if not text:
-        raise QueryError('empty query; give at least one word, e.g. search query "Turkey"')
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})")
-    longest = max((len(word) for word in _WORDS.findall(text)), default=0)
-    if longest > MAX_WORD_CHARS:
-        raise QueryError(
-            f"a word in the query is too long ({longest} characters; the limit is {MAX_WORD_CHARS})"
-        )
-    depth = deepest = 0
-    for char in text:
-        if char == "(":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char == ")":
-            depth = max(depth - 1, 0)
-    if deepest > MAX_NESTING:
-        raise QueryError(f"parentheses nested too deep ({deepest}; the limit is {MAX_NESTING})")
 
 
 def _minus_as_not(text: str) -> str:
@@ -557,14 +533,14 @@ def _rewrite(node):
         return wq.Term("source", node.text.lower(), boost=node.boost)
     if isinstance(node, wq.Term | wq.Prefix) and node.fieldname == "date":
         value = node.text.rstrip("*")
-        if not _valid_date_prefix(value):
+        if not valid_date_prefix(value):
             raise QueryError(f"date:{node.text} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
         if len(value) == 10:
             return wq.Term("date", value)
         return wq.Prefix("date", value)
     if isinstance(node, wq.TermRange) and node.fieldname == "date":
         for end in (node.start, node.end):
-            if end is not None and not _valid_date_prefix(end):
+            if end is not None and not valid_date_prefix(end):
                 raise QueryError(f"date range end {end!r} is not a date; use YYYY-MM-DD")
         end = node.end
         if end is not None and len(end) < 10:
@@ -666,17 +642,6 @@ class WrittenPhrase(wq.Phrase):
         if isinstance(found, wq.Phrase | wq.Term) and found is not wq.NullQuery:
             found.written = self.written
         return found
-
-
-def _valid_date_prefix(value: str) -> bool:
-    if not _DATE_VALUE.match(value):
-        return False
-    padded = value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value
-    try:
-        dt.date.fromisoformat(padded)
-    except ValueError:
-        return False
-    return True
 
 
 def _needs_text(node) -> bool:

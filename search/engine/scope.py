@@ -30,6 +30,10 @@ from .schema import ARTICLE, article_fields, sentence_fields
 # Fields whose words score a sentence (filters such as `date:` and `article:` do not).
 _SCORING_FIELDS = ("text", "words", "title")
 
+# Fields that narrow a query rather than search words (lang:, date:, source:, article:, which
+# is resolved into paths): the sentences they match hold no wanted word.
+_FILTER_FIELDS = frozenset({"source", "language", "date", "article", "path", "kind"})
+
 # How many of an article's best sentences score it and are shown with it.
 BEST_SENTENCES = 3
 
@@ -84,10 +88,20 @@ def read_owners(reader, check: Callable[[], None]) -> Owners:
             if number == len(paths):
                 paths.append(path)
                 documents.append([])
-            for docnum in held:
-                of[offset + docnum] = number
-            documents[number].extend(offset + docnum for docnum in held)
+            if isinstance(held, range):  # one slice, not a Python step per document
+                of[offset + low : offset + high + 1] = [number] * len(held)
+                documents[number].extend(range(offset + low, offset + high + 1))
+            else:
+                for docnum in held:
+                    of[offset + docnum] = number
+                documents[number].extend(offset + docnum for docnum in held)
     return Owners(of, documents, paths)
+
+
+def is_filter(node) -> bool:
+    """Whether a leaf of a query only narrows it (`lang:de`, `date:2025`, an article's paths):
+    its documents are every sentence (and record) of the articles it keeps."""
+    return {leaf.field() for leaf in node.leaves()} <= _FILTER_FIELDS
 
 
 def matching_articles(node, leaf: Callable[[object], Articles], every: Articles) -> Articles:

@@ -29,13 +29,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, WrappingCollector
 from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
+from .. import lemmas
 from ..errors import InputError, QueryError, QueryTimeoutError
 from ..language import DEFAULT, LANGUAGES, Language
 from ..model import (
@@ -54,15 +55,15 @@ from ..model import (
 from . import store
 from .analysis import in_languages
 from .analysis import term as language_term
-from .columns import Columns, read_columns, record_values, term_documents
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
-from .query import ParsedQuery, SpellingBonus, WrittenTerm, parse_query, parse_query_with
+from .query import ParsedQuery, SpellingBonus, WrittenTerm, compile_question
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, our_terms, sentence_fields
 from .scope import (
     BEST_SENTENCES,
     Owners,
+    is_filter,
     matching_articles,
     read_owners,
     scope_matters,
@@ -71,8 +72,13 @@ from .scope import (
 from .scope import article_page as _article_page
 from .store import live_snapshot
 from .stories import sentence_key
-from .trend import Counter, buckets
 
+if TYPE_CHECKING:
+    from .columns import Columns
+
+# What only a trend, the words, the sources or --scope article ask is imported by the method
+# that asks it (`columns`, `trend`, `significant`): a plain query process does not load it
+# (tests/test_layout.py holds this).
 # The plain words of a query (a word's alternatives: `IT` or `^IT`).
 _WORDS = (wq.Term, WrittenTerm)
 
@@ -86,6 +92,9 @@ DEFAULT_BUDGET = 10.0
 # `Turkey **` (20,319) 12 s, while a prefix such as `t*` (1,138 words) takes 1 s.
 MAX_EXPANDED_TERMS = 10_000
 
+
+# Resolved queries one snapshot keeps (see SearchIndex._resolved).
+_RESOLUTIONS_KEPT = 64
 
 # The most digits a sentence number may have: Python converts at most 4,300, and no
 # article holds a billion billion sentences.
@@ -139,6 +148,7 @@ class SearchIndex(ClosedOnExit):
         budget: float | None = DEFAULT_BUDGET,
     ) -> None:
         self.folder = folder
+        lemmas.read_from(folder / store.LEMMAS)  # a query reads the stored dictionaries
         self.verified = verified
         self.snapshot = snapshot
         # Seconds each question (find, count, articles, did_you_mean, ...) may run; None
@@ -159,6 +169,8 @@ class SearchIndex(ClosedOnExit):
         self._within: set[int] = set()
         self._owners: Owners | None = None
         self._languages: list[Language] | None = None
+        # Resolved queries by the identity of the compiled query (kept beside it).
+        self._resolutions: dict[int, tuple[Any, Any]] = {}
 
     @classmethod
     def open(
@@ -319,7 +331,8 @@ class SearchIndex(ClosedOnExit):
             query = self._expanded(self._resolved(parsed).query)
             touched: set[int] = set()
             found = self._scoped(replace(parsed, query=query), touched)
-            story_of = self._story_of_article() if collapse else None
+            # No article matched: no story to read.
+            story_of = self._story_of_article(found) if collapse and found else None
             page = _article_page(self, query, found, touched, limit, sort, offset, best, story_of)
             return page, _story_count(found, story_of)
 
@@ -328,14 +341,27 @@ class SearchIndex(ClosedOnExit):
         with self._budgeted(), store.guard(self.folder):
             query = self._expanded(self._resolved(parsed).query)
             found = self._scoped(replace(parsed, query=query))
-            return _story_count(found, self._story_of_article() if collapse else None)
+            story_of = self._story_of_article(found) if collapse and found else None
+            return _story_count(found, story_of)
 
-    def _story_of_article(self) -> Callable[[int], str]:
-        """Article number (of `owners`) -> its story id (its path when it has none)."""
-        columns = self.columns()
-        stories = dict(zip(columns.paths, columns.stories, strict=True))
+    def _story_of_article(self, found: set[int]) -> Callable[[int], str]:
+        """Article number (of `owners`) -> its story id (its path when it has none), for the
+        articles `found`. From the columns once they are read; until then, for a few
+        articles, from the stored fields of each one's first document: reading the columns
+        walks every posting of five fields (0.3 s at 200,000 sentences), too much to learn
+        the stories of the handful of articles a sentence-scope miss asks about."""
         paths = self.owners().paths
-        return lambda number: stories.get(paths[number], paths[number])
+        if self._columns is None and len(found) <= _FEW_STORIES:
+            reader = self._searcher.reader()
+            documents = self.owners().documents
+            stories = {
+                number: reader.stored_fields(documents[number][0]).get("story") or paths[number]
+                for number in found
+            }
+            return stories.__getitem__
+        columns = self.columns()
+        by_path = dict(zip(columns.paths, columns.stories, strict=True))
+        return lambda number: by_path.get(paths[number], paths[number])
 
     def scope_matters(self, parsed: ParsedQuery) -> bool:
         """Whether `--scope article` may find articles that a sentence search does not."""
@@ -350,13 +376,18 @@ class SearchIndex(ClosedOnExit):
     def _scoped(self, parsed: ParsedQuery, touched: set[int] | None = None) -> set[int]:
         """The articles (numbers of `owners`) an expanded, resolved query matches at article
         scope, within its date filter: each leaf's documents read once, then sets. The
-        leaves' documents are added to `touched`, if given (the sentences worth scoring)."""
+        documents of the leaves that search words (not `lang:`, `date:`, ... filters: see
+        `scope.is_filter`) are added to `touched`, if given (the sentences worth scoring and
+        counting)."""
         owners = self.owners()
+        searched = False  # whether a leaf searched words
 
         def leaf(node) -> set[int]:
+            nonlocal searched
             self._check_deadline()
             documents = self._documents(node)
-            if touched is not None:
+            if touched is not None and not is_filter(node):
+                searched = True
                 touched.update(documents)
             return owners.articles_of(documents)
 
@@ -367,6 +398,16 @@ class SearchIndex(ClosedOnExit):
                 found -= owners.articles_of(outside)
             else:
                 found &= owners.articles_of(inside)
+        if touched is not None and not searched:  # filters alone (`lang:de`): whole articles
+            from .columns import term_documents
+
+            records = set(term_documents(self._searcher.reader(), "kind", ARTICLE))
+            touched.update(
+                docnum
+                for number in found
+                for docnum in owners.documents[number]
+                if docnum not in records
+            )
         return found
 
     def article(
@@ -571,35 +612,33 @@ class SearchIndex(ClosedOnExit):
         return wanted
 
     def did_you_mean(self, parsed: ParsedQuery) -> str | None:
-        """A corrected query that finds something, from the index's own words; or None."""
-        from .suggest import suggest
+        """A corrected query that finds something, from the index's own words; or None.
+        The correction is the question with its unknown words replaced (not read again)."""
+        from .suggest import corrections
 
-        def has_hits(candidate: str) -> bool:
-            try:
-                corrected = parse_query_with(candidate, parsed)
-            except QueryError:
-                return False
-            return self.count(corrected) > 0
-
+        words = [word.text for word in parsed.asked.words]
         with self._budgeted(), store.guard(self.folder):
             try:
-                return suggest(self._searcher, parsed.text, has_hits, self._check_deadline)
+                found = corrections(self._searcher, words, self._check_deadline)
+                if not found:
+                    return None
+                corrected = parsed.asked.corrected(found)
+                self._check_deadline()
+                try:
+                    compiled = compile_question(corrected)
+                except QueryError:
+                    return None
+                return corrected.text if self.count(compiled) > 0 else None
             except QueryTimeoutError:
                 return None  # nothing matched either way; a suggestion is only a bonus
 
     def count_any(self, parsed: ParsedQuery) -> int | None:
         """How many sentences `--any` would find for a query whose words must all match;
-        None when `--any` would not change the query (one word, a phrase, already --any)."""
-        if parsed.match_any:
+        None when `--any` would not change the query (one term, already --any)."""
+        if parsed.match_any or parsed.asked.alone():
             return None
         try:
-            loose = parse_query(
-                parsed.text,
-                match_any=True,
-                since=parsed.since,
-                until=parsed.until,
-                language=parsed.language,
-            )
+            loose = compile_question(parsed.asked.loosened())
         except QueryError:
             return None
         if loose.query == parsed.query:
@@ -696,6 +735,8 @@ class SearchIndex(ClosedOnExit):
         bucket; dates kept from `since` to `until`; undated matches counted apart. At
         `scope` "article" the words may be anywhere in an article, and its sentences that
         hold one of them are its matching sentences."""
+        from .trend import Counter, buckets
+
         with self._budgeted(), store.guard(self.folder):
             counter = Counter(self.columns(), by, since, until)
             counted = []
@@ -720,6 +761,7 @@ class SearchIndex(ClosedOnExit):
     ) -> Significant:
         """The words, two-word phrases and names that set the query's matching sentences
         apart from the whole index (see `search.engine.significant`)."""
+        from .columns import term_documents
         from .significant import background_sample, significant
 
         with self._budgeted(), store.guard(self.folder):
@@ -749,20 +791,44 @@ class SearchIndex(ClosedOnExit):
                 for leaf in query.leaves()
                 if isinstance(leaf, wq.Term) and leaf.fieldname == "text"
             }
+            once, extra = self._each_sentence_once(sorted(found), query, parsed, scope)
             return significant(
                 self._searcher,
-                found,
+                once,
                 own,
                 limit,
                 score,
                 self._check_deadline,
                 sample,
                 self._background,
+                extra=extra,
             )
+
+    def _each_sentence_once(self, documents: list[int], query, parsed, scope: str):
+        """`documents` (sorted) with each sentence once: the first document of each `copy`
+        key (copies of one story hold the same sentences); and for a document kept, how
+        many other documents of the index hold its sentence. Without a filter (dates,
+        `lang:`, `source:`, `article:`) at sentence scope every copy of a matching sentence
+        matches too, so they are counted among the matches; otherwise in the index."""
+        keys = self._keys_by_document(documents)
+        first: dict[str, int] = {}
+        held: dict[str, int] = {}
+        for docnum in documents:
+            key = keys[docnum]
+            first.setdefault(key, docnum)
+            held[key] = held.get(key, 0) + 1
+        filtered = parsed.dated or scope != "sentence" or any(map(is_filter, query.leaves()))
+        if filtered:
+            return sorted(
+                first.values()
+            ), lambda docnum: self._documents_holding("copy", keys[docnum]) - 1
+        return sorted(first.values()), lambda docnum: held[keys[docnum]] - 1
 
     def sources(self) -> list[SourceCount]:
         """Every source with its articles and the first and last of their dates, from the
         article records' postings (no columns needed)."""
+        from .columns import record_values
+
         reader = self._searcher.reader()
         dates = record_values(reader, "date")
         found: dict[str, list] = {}
@@ -781,6 +847,8 @@ class SearchIndex(ClosedOnExit):
         """Each document's article, and each article's date, source and story, read from
         the postings once per open snapshot (see `search.engine.columns`)."""
         if self._columns is None:
+            from .columns import read_columns
+
             self._columns = read_columns(self._searcher.reader())
         return self._columns
 
@@ -797,7 +865,8 @@ class SearchIndex(ClosedOnExit):
         return found
 
     def _documents_matching(self, parsed: ParsedQuery, scope: str):
-        undated = replace(parsed, since=None, until=None, include_undated=False)
+        asked = replace(parsed.asked, since=None, until=None, include_undated=False)
+        undated = replace(parsed, asked=asked)
         resolved = self._resolved(undated)
         if scope == "article":
             touched: set[int] = set()
@@ -808,6 +877,8 @@ class SearchIndex(ClosedOnExit):
         core = unbonused(resolved.query)
         if isinstance(core, wq.Term) and resolved.mask is None:
             # One word: its postings are its matches, read a block at a time.
+            from .columns import term_documents
+
             return term_documents(self._searcher.reader(), core.fieldname, core.text)
         return self._search(resolved.query, limit=None, scored=False, mask=resolved.mask).docs()
 
@@ -1132,6 +1203,9 @@ class SearchIndex(ClosedOnExit):
         core = unbonused(parsed.query)
         if not collapse and isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
             return self._documents_holding(core.fieldname, core.text)
+        words = _or_of_words(core)
+        if not collapse and words and not parsed.dated:
+            return len(self._documents_of_words(words, parsed.mask))
         found = self._search(parsed.query, limit=None, scored=False, **self._limits(parsed))
         if not collapse:
             return len(found)
@@ -1141,6 +1215,22 @@ class SearchIndex(ClosedOnExit):
         """The different `copy` keys of `documents` (sorted)."""
         self._check_deadline()
         return set(self._keys_by_document(documents).values())
+
+    def _documents_of_words(self, words: list, mask) -> set[int]:
+        """The live documents holding any of `words`, less those `mask` matches, read from
+        the postings a block at a time: Whoosh's collector walks an OR one document at a
+        time (54 ms for the 35,415 sentences `--any` finds for `U.S. trade deficit` at
+        200k sentences)."""
+        from .columns import term_documents
+
+        reader = self._searcher.reader()
+        found: set[int] = set()
+        for word in words:
+            self._check_deadline()
+            found.update(term_documents(reader, word.fieldname, word.text))
+        if mask is not None and found:
+            found -= self._documents(mask)
+        return found
 
     def _documents_holding(self, fieldname: str, text: str) -> int:
         """How many live documents hold a term: its document frequency in each segment,
@@ -1190,8 +1280,16 @@ class SearchIndex(ClosedOnExit):
         return set(self._searcher.docs_for_query(query))
 
     def _resolved(self, parsed: ParsedQuery) -> ParsedQuery:
-        """The query with each `article:NAME` turned into the paths that NAME names."""
-        return replace(parsed, query=self._resolved_query(parsed.query))
+        """The query with each `article:NAME` turned into the paths that NAME names (see
+        `_resolved_query`), once per compiled query and snapshot: an answer asks its hits,
+        its count, its undated matches and its scope note of one query."""
+        kept = self._resolutions.get(id(parsed.query))
+        if kept is None or kept[0] is not parsed.query:
+            kept = (parsed.query, self._resolved_query(parsed.query))
+            if len(self._resolutions) >= _RESOLUTIONS_KEPT:
+                self._resolutions.clear()
+            self._resolutions[id(parsed.query)] = kept
+        return replace(parsed, query=kept[1])
 
     def _resolved_query(self, query):
         """`article:NAME` turned into the paths that NAME names; spelling bonuses that every
@@ -1314,6 +1412,22 @@ def _terms_of(fields: dict) -> dict:
     return {"terms": " ".join(our_terms(fields["text"], language))}
 
 
+def _or_of_words(node) -> list | None:
+    """The words of a query that is words joined by OR alone (what `--any` makes of plain
+    words), else None."""
+    if type(node) in _WORDS:
+        return [node]
+    if type(node) is not wq.Or:
+        return None
+    words = []
+    for child in node.subqueries:
+        found = _or_of_words(child)
+        if found is None:
+            return None
+        words.extend(found)
+    return words
+
+
 def _every_word(node) -> bool:
     """A bare `*` (or an empty prefix): Whoosh matches it as every document of the field."""
     return (isinstance(node, wq.Prefix) and node.text == "") or (
@@ -1393,6 +1507,9 @@ class _GuardedCollector(WrappingCollector):
 # Up to this many matches, a page sorted by date or path reads them all and sorts them
 # (30 ms at 2,000); past it, it walks the date or path terms in order (see _first_in_order).
 _FEW_TO_SORT = 2_000
+# Up to this many articles, `_story_of_article` reads each one's story from its stored fields
+# (about 15 us each) rather than the columns of the whole index.
+_FEW_STORIES = 1_000
 # Up to this many documents matched, `sentences` sorts them in memory (a few MB) rather
 # than walking every article's postings (seconds at a million sentences).
 _FEW_DOCUMENTS = 10_000

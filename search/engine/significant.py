@@ -17,25 +17,37 @@ alternatives (README "Distinctive words" gives the comparison and why G2).
   sentences evenly spaced over the whole index (read once per open index), scaled to the
   index, and never less than its count in the matches: a phrase search per candidate on
   the `text` positions cost 190 ms each for common pairs (11 s for 60 at 20k sentences).
+- **Words** are the `words` field's own (`NewsroomTokenizer("words")`, whatever the
+  sentence's language): one per position, as written and lowercased when the field holds
+  that spelling (`zürich`), else its folded form (`U.S.` is `us`), so that a word's
+  background is the field's exact count of it.
+- **Copies**: a sentence held by several articles (copies of one story, `copy` key) is
+  read once; the archive's counts leave out the other copies of the matching sentences
+  (`extra`), so a story wired to ten papers counts once on both sides.
 - **Names**: runs of capitalised words in the sentences as written (`Brazil`, `Jorge
-  Cardenas`, `ICO`), the word that opens a sentence left out when, lowercased, it is in more
-  than COMMON_SHARE of the archive's sentences (`The`, `He`, `Since`); scored the same way
-  against the archive (a one-word name's background is its lowercase word's count, an
-  upper bound, so its score is a lower bound).
-- Terms seen in fewer than MIN_COUNT foreground sentences, the query's own words, and
-  phrases with a word in more than COMMON_PHRASE_SHARE of the archive's sentences are left
-  out.
+  Cardenas`, `ICO`, `Эрдоган`, `Çavuşoğlu`), the word that opens a sentence left out when,
+  lowercased, it is in more than COMMON_SHARE of the archive's sentences (`The`, `He`,
+  `Since`); scored the same way against the archive (a one-word name's background is its
+  lowercase word's count, an upper bound, so its score is a lower bound).
+- Terms seen in fewer than MIN_COUNT foreground sentences, the query's own words (their
+  English stem, or their lemma in the sentence's language), and phrases with a word in more
+  than COMMON_PHRASE_SHARE of the archive's sentences are left out.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
+from ..language import DEFAULT, LANGUAGES
 from ..model import Significant, SignificantTerm
-from .schema import OTHER_WORD_PATTERN, shared_analyzer
+from .analysis import term as language_term
+from .schema import shared_analyzer
+from .words import NewsroomTokenizer
 
 SAMPLE_SIZE = 2_000
 BACKGROUND_SIZE = 5_000
@@ -50,12 +62,15 @@ SCORES = ("jlh", "g2", "chi2")
 COMMON_SHARE = 0.002
 
 _WORD = re.compile(r"\w")
-# Words as one compiled pattern (letters and digits, inner dots kept), then lowercased: close
-# to the `words` field's terms (which also hold the folded and joined forms), and Whoosh's
-# analyzer chain costs 5 us a token, half the time of a `search words`.
-_TOKEN = re.compile(OTHER_WORD_PATTERN)
 _POSSESSIVE = re.compile(r"['’]s$")
-_NAME = re.compile(r"(?:[A-Z][\w'’.-]*\w|[A-Z])(?:\s+(?:[A-Z][\w'’.-]*\w|[A-Z]))*")
+# The capitals of the alphabets we read (Latin with its accents, Greek, Cyrillic): Python's
+# `re` has no class for them.
+_CAPITALS = "".join(sorted({chr(c) for c in range(0x530) if chr(c).isupper()}))
+_CAPITAL = f"[{re.escape(_CAPITALS)}]"
+_NAME = re.compile(
+    rf"(?:{_CAPITAL}[\w'’.-]*\w|{_CAPITAL})(?:\s+(?:{_CAPITAL}[\w'’.-]*\w|{_CAPITAL}))*"
+)
+_TOKENIZER = NewsroomTokenizer("words")
 
 
 def significant(
@@ -67,35 +82,38 @@ def significant(
     check: Callable[[], None] = lambda: None,
     sample_size: int | None = None,
     background: _Counts | None = None,
+    extra: Callable[[int], int] | None = None,
 ) -> Significant:
     """The distinctive words, phrases and names of `documents` against the whole index.
 
-    `exclude`: stems of the query's own words, left out. `check` is called now and then
-    (the caller's deadline). `background`: the counts of `background_sample(reader)`, if
-    the caller keeps them."""
+    `exclude`: the `text` terms of the query's own words (English stems, other languages'
+    lemmas), left out. `check` is called now and then (the caller's deadline).
+    `background`: the counts of `background_sample(reader)`, if the caller keeps them.
+    `extra`: for a document of `documents`, how many other documents of the index hold the
+    same sentence (copies of its story, left out of `documents`); read for the sample only."""
     reader = searcher.reader()
     matched = sorted(documents)
-    texts = _texts(reader, _sample(matched, sample_size or SAMPLE_SIZE))
+    sentences = _texts(reader, _sample(matched, sample_size or SAMPLE_SIZE), extra)
     check()
     total = _sentence_total(reader)
     words_df = _words_frequency(reader)
     if background is None:
         background = background_sample(reader, words_df)
-    foreground = _Foreground(texts, len(matched), total, words_df)
+    foreground = _Foreground(sentences, len(matched), total, words_df)
     foreground.background = background
     stems = _stems(exclude)
     unigrams = [
-        foreground.term(word, held, words_df(word), score)
+        foreground.term(word, held, foreground.archive(word), score)
         for word, held in foreground.words.items()
-        if held >= MIN_COUNT and _stem(word) not in stems
+        if held >= MIN_COUNT and not foreground.own(word, stems)
     ]
     phrases = _phrases(foreground, stems, score)
-    names = _names(foreground, words_df, stems, score)
+    names = _names(foreground, stems, score)
     return Significant(
         matches=len(matched),
-        sample=len(texts),
-        sampled=len(texts) < len(matched),
-        archive=total,
+        sample=len(sentences),
+        sampled=len(sentences) < len(matched),
+        archive=foreground.total,
         score=score,
         words=_top(unigrams, limit),
         phrases=_top(phrases, limit),
@@ -103,34 +121,79 @@ def significant(
     )
 
 
-class _Counts:
-    """Per term, how many of a sample of sentences hold it: words, two-word phrases, names."""
+class _Sentence(NamedTuple):
+    text: str
+    language: str  # ISO 639-1
+    extra: int = 0  # how many other documents (copies) hold the same sentence
 
-    def __init__(self, texts: list[str], total: int, words_df: Callable[[str], int]) -> None:
-        self.size = len(texts)
+
+class _Counts:
+    """Per term, how many of a sample of sentences hold it: words, two-word phrases, names;
+    and per word, how many copies of those sentences the archive holds besides them."""
+
+    def __init__(
+        self, sentences: list[_Sentence], total: int, words_df: Callable[[str], int]
+    ) -> None:
+        self.size = len(sentences)
         self.total = total
         self.words: Counter[str] = Counter()
+        self.copies: Counter[str] = Counter()
         self.phrases: Counter[tuple[str, str]] = Counter()
         self.names: Counter[str] = Counter()
+        self.languages: set[str] = set()
         self.words_df = words_df
         common = COMMON_SHARE * max(total, 1)
-        for text in texts:
-            tokens = [match.group().lower() for match in _TOKEN.finditer(text)]
+        for sentence in sentences:
+            tokens = words_of(sentence.text, sentence.language)
             self.words.update(set(tokens))
-            self.phrases.update(set(zip(tokens, tokens[1:], strict=False)))
-            names = set()
-            for match in _NAME.finditer(text):
-                words = _POSSESSIVE.sub("", match.group()).split()
-                opens = not _WORD.search(text, 0, match.start())
-                if opens and words_df(words[0].lower()) > common:
-                    words = words[1:]  # `The`, `Since`, `We` opening the sentence
-                if words:
-                    names.add(" ".join(words))
-            self.names.update(names)
+            if sentence.extra:
+                self.copies.update(dict.fromkeys(set(tokens), sentence.extra))
+            self.phrases.update(set(itertools.pairwise(tokens)))
+            self.names.update(_names_in(sentence.text, words_df, common))
+            self.languages.add(sentence.language)
+        self.extra = sum(sentence.extra for sentence in sentences)
 
     def estimate(self, held: int) -> int:
         """A count in this sample, scaled to the whole index."""
         return round(held * self.total / self.size) if self.size else 0
+
+
+def words_of(text: str, code: str = DEFAULT) -> list[str]:
+    """The words of a sentence, one per position, as the `words` field holds them: the
+    spelling as written, lowercased (the language's way), when the field holds it, else
+    the folded form the field holds (`U.S.` -> "us"); a compound's joined form is left out
+    (its parts are words)."""
+    lower = LANGUAGES[code].lower if code in LANGUAGES else str.lower
+    found: list[str] = []
+    at = None
+    for term, _keyword, position, start, end, joined in _TOKENIZER.terms(text):
+        if joined:
+            continue
+        if position != at:
+            at = position
+            found.append(term)
+        elif term == lower(text[start:end]):
+            found[-1] = term
+    return found
+
+
+def _word(name: str) -> str:
+    """A one-word name as the `words` field holds it (`U.S` -> "us")."""
+    found = words_of(name)
+    return found[0] if len(found) == 1 else name.lower()
+
+
+def _names_in(text: str, words_df: Callable[[str], int], common: float) -> set[str]:
+    """The runs of capitalised words of a sentence, its opening word left out when common."""
+    names = set()
+    for match in _NAME.finditer(text):
+        words = _POSSESSIVE.sub("", match.group()).split()
+        opens = not _WORD.search(text, 0, match.start())
+        if opens and words_df(_word(words[0])) > common:
+            words = words[1:]  # `The`, `Since`, `We` opening the sentence
+        if words:
+            names.add(" ".join(words))
+    return names
 
 
 class _Foreground(_Counts):
@@ -139,10 +202,36 @@ class _Foreground(_Counts):
     background: _Counts
 
     def __init__(
-        self, texts: list[str], matches: int, total: int, words_df: Callable[[str], int]
+        self,
+        sentences: list[_Sentence],
+        matches: int,
+        total: int,
+        words_df: Callable[[str], int],
     ) -> None:
-        super().__init__(texts, total, words_df)
+        super().__init__(sentences, total, words_df)
         self.matches = matches
+        # The archive without the matching sentences' other copies (scaled from the sample).
+        self.total = total - self._scaled(self.extra)
+
+    def _scaled(self, held: int) -> int:
+        """A count in the sample, scaled to the whole match set."""
+        return round(held * self.matches / self.size) if self.size else 0
+
+    def archive(self, word: str) -> int:
+        """How many sentences of the archive hold `word`, copies of a matching sentence
+        counted once."""
+        return self.words_df(word) - self._scaled(self.copies.get(word, 0))
+
+    def own(self, word: str, own: set[str]) -> bool:
+        """Whether `word` is one of the query's own: its English stem, or its lemma in a
+        language of the matching sentences, is a term the query searched."""
+        if _stem(word) in own:
+            return True
+        return any(
+            language_term(LANGUAGES[code], word) in own
+            for code in self.languages
+            if code != DEFAULT and code in LANGUAGES
+        )
 
     def is_common(self, word: str) -> bool:
         """A word in more than COMMON_PHRASE_SHARE of the archive's sentences that is not
@@ -153,8 +242,7 @@ class _Foreground(_Counts):
 
     def term(self, text: str, held: int, background: int, score: str) -> SignificantTerm:
         """A term seen in `held` sampled sentences and `background` sentences of the index."""
-        scale = self.matches / self.size if self.size else 0.0
-        in_matches = round(held * scale)
+        in_matches = self._scaled(held)
         background = max(background, in_matches, 1)
         return SignificantTerm(
             term=text,
@@ -224,7 +312,7 @@ def _phrases(foreground: _Foreground, stems: set[str], score: str) -> list:
     background = foreground.background
     found = []
     for (first, second), held in foreground.phrases.items():
-        if held < MIN_COUNT or (_stem(first) in stems and _stem(second) in stems):
+        if held < MIN_COUNT or (foreground.own(first, stems) and foreground.own(second, stems)):
             continue
         if foreground.is_common(first) or foreground.is_common(second):
             continue
@@ -233,7 +321,7 @@ def _phrases(foreground: _Foreground, stems: set[str], score: str) -> list:
     return found
 
 
-def _names(foreground: _Foreground, words_df, stems: set[str], score: str) -> list:
+def _names(foreground: _Foreground, stems: set[str], score: str) -> list:
     """Names: a one-word name's background is its lowercase word's count (exact, an upper
     bound: `Bill` counts "bill" too); a longer name's is estimated from the background
     sample."""
@@ -242,11 +330,11 @@ def _names(foreground: _Foreground, words_df, stems: set[str], score: str) -> li
     for name, held in foreground.names.items():
         if held < MIN_COUNT:
             continue
-        words = name.lower().split()
-        if len(words) == 1:
-            if _stem(words[0]) in stems:
+        if " " not in name:
+            word = _word(name)
+            if foreground.own(word, stems):
                 continue
-            count = words_df(words[0])
+            count = foreground.archive(word)
         else:
             count = background.estimate(background.names.get(name, 0))
         found.append(foreground.term(name, held, count, score))
@@ -257,20 +345,23 @@ def background_sample(reader, words_df: Callable[[str], int] | None = None) -> _
     """The counts of BACKGROUND_SIZE sentences evenly spaced over the whole index."""
     total = _sentence_total(reader)
     step = max(1, reader.doc_count_all() // BACKGROUND_SIZE)
-    texts = _texts(reader, range(0, reader.doc_count_all(), step))
-    return _Counts(texts, total, words_df or _words_frequency(reader))
+    sentences = _texts(reader, range(0, reader.doc_count_all(), step))
+    return _Counts(sentences, total, words_df or _words_frequency(reader))
 
 
-def _texts(reader, docnums: Iterable[int]) -> list[str]:
-    """The stored text of the live sentence documents among `docnums`."""
-    texts = []
+def _texts(reader, docnums: Iterable[int], extra: Callable[[int], int] | None = None) -> list:
+    """The stored text and language of the live sentence documents among `docnums`, with
+    how many copies of each the archive holds besides (`extra`)."""
+    sentences = []
     for docnum in docnums:
         if reader.is_deleted(docnum):
             continue
         fields = reader.stored_fields(docnum)
         if isinstance(fields, dict) and isinstance(fields.get("text"), str):
-            texts.append(fields["text"])
-    return texts
+            code = fields.get("language") or DEFAULT
+            copies = extra(docnum) if extra else 0
+            sentences.append(_Sentence(fields["text"], str(code), copies))
+    return sentences
 
 
 def _words_frequency(reader) -> Callable[[str], int]:

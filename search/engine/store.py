@@ -6,6 +6,8 @@ Layout of an index folder (default `index/`)::
       CURRENT            which generation folder is live, and its schema version (JSON)
       write.lock         held (flock) by the one process allowed to write (see writer)
       ix-<token>/        a Whoosh index, checksums.json (durable), articles.json (catalog)
+      lemmas/            simplemma's dictionaries of the languages the index holds, stored so
+                         that a query reads them at once (`search.lemmas`; any generation's)
 
 Why the indirection: `search index --rebuild` (and the very first run) builds a
 complete index in a fresh `ix-<token>/` folder and publishes it by atomically
@@ -54,6 +56,7 @@ from .schema import SCHEMA_VERSION, DamagedRecord, build_schema, schema_matches
 
 POINTER = "CURRENT"
 LOCK = "write.lock"
+LEMMAS = "lemmas"
 GENERATION_PREFIX = "ix-"
 _GENERATION = re.compile(r"ix-[0-9a-f]{1,64}")
 FORMAT = "search-index"
@@ -65,6 +68,8 @@ _OPEN_ATTEMPTS = 5
 
 @dataclass(frozen=True)
 class Pointer:
+    """What CURRENT says: the live generation's folder and the schema it was written with."""
+
     generation: str
     schema_version: int
 
@@ -77,20 +82,28 @@ def read_pointer(folder: Path) -> Pointer:
     """
     where = describe(folder)
     if folder.exists() and not folder.is_dir():
-        raise NotAnIndexError(f"{folder} is a file, not an index folder; pass --index-dir a folder")
+        raise NotAnIndexError(
+            "{folder} is a file, not an index folder; pass {index_dir} a folder",
+            options=("index_dir",),
+            folder=folder,
+        )
     pointer_file = folder / POINTER
     try:
         raw = read_regular(pointer_file)
     except FileNotFoundError:
         if folder.is_dir() and foreign_entries(folder):
             raise NotAnIndexError(
-                f"{where} holds files that are not a search index; "
-                "pass --index-dir an empty or index folder"
+                "{where} holds files that are not a search index; "
+                "pass {index_dir} an empty or index folder",
+                options=("index_dir",),
+                where=where,
             ) from None
         raise NoIndexError(f'no index in {where}; run "search index" first') from None
     except NotADirectoryError:
         raise NotAnIndexError(
-            f"{folder} is a file, not an index folder; pass --index-dir a folder"
+            "{folder} is a file, not an index folder; pass {index_dir} a folder",
+            options=("index_dir",),
+            folder=folder,
         ) from None
     except PermissionError:
         raise NoIndexError(f"cannot read the index in {where} (permission denied)") from None
@@ -121,7 +134,7 @@ def read_pointer(folder: Path) -> Pointer:
 
 
 def foreign_entries(folder: Path) -> list[str]:
-    ours = {POINTER, LOCK, "alerts.json", "alerts.lock"}  # saved searches: search.alerts
+    ours = {POINTER, LOCK, LEMMAS, "alerts.json", "alerts.lock"}  # saved searches: search.alerts
     return [
         name
         for name in os.listdir(folder)
@@ -422,3 +435,23 @@ def read_segment(reader) -> None:
         # A document with a word in the field has a length: a truncated or zeroed file not.
         if not all(reader.doc_field_length(n, fieldname) for n in holding.get(fieldname, ())):
             raise DamagedRecord(f"the lengths of {fieldname} are cut short or zeroed")
+
+
+def store_dictionary(folder: Path, code: str) -> None:
+    """Store simplemma's dictionary of language `code` in the index in `folder` (once: a
+    stored copy that reads well is kept), for the queries to read at once (`search.lemmas`).
+    Other simplemma versions' copies of it are removed."""
+    from .. import lemmas
+
+    where = folder / LEMMAS
+    path = where / lemmas.file_name(code)
+    try:
+        lemmas.Stored(path, code)
+        return
+    except lemmas.StoredUnusable:
+        pass
+    where.mkdir(exist_ok=True)
+    for other in where.glob(f"{code}-simplemma-*.dict"):
+        if other != path:
+            other.unlink(missing_ok=True)
+    atomic_write(path, lemmas.stored(code) or lemmas.build(code))

@@ -9,8 +9,10 @@ sentences use them. How many edits a word may need grows with its length, as
 in Elasticsearch's AUTO fuzziness: none up to 2 letters (every short word is
 near some other), one up to 5, two beyond. As for fuzzy words, the first letter
 is kept: without it Whoosh walks the whole vocabulary once per word (measured
-at 200k sentences: 1.5 to 5 times slower). A correction is offered only if
-the corrected query itself finds something.
+at 200k sentences: 1.5 to 5 times slower). The words come from the question
+as it was read (`search.question.Question.words`), and the correction is that question
+with the words replaced; it is offered only if the corrected query itself finds something
+(the caller's `search.engine.searching.SearchIndex.did_you_mean`).
 
 The work is bounded whatever the query: a query with more than
 MAX_CORRECTED_WORDS unknown words is not a typo and gets no suggestion (with
@@ -21,16 +23,13 @@ caller's deadline) is asked between steps.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 
 from .highlight import edit_distance
 from .query import FUZZY_PREFIX
 from .schema import shared_words_analyzer
 
-_WORD = re.compile(r"(?<![\w:])[^\W\d_][\w'’]*(?![\w:*~])", re.UNICODE)
-_OPERATORS = {"AND", "OR", "NOT", "TO"}
 # A 2,000-character query of short unknown words took minutes at 60k sentences without
 # these: each word walks the vocabulary for its neighbours, then ranks every one found.
 MAX_CORRECTED_WORDS = 10
@@ -44,41 +43,23 @@ def max_edits(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
-def suggest(
-    searcher,
-    query_text: str,
-    has_hits: Callable[[str], bool],
-    check: Callable[[], None] = lambda: None,
-) -> str | None:
-    """A corrected query string, or None. `has_hits(text)` says whether a query finds
-    something; `check()` raises to stop the search for a correction (out of time)."""
+def corrections(
+    searcher, words: Sequence[str], check: Callable[[], None] = lambda: None
+) -> dict[str, str]:
+    """For each of `words` (a question's correctable words, in order) that no sentence has,
+    the nearest word the index holds, in the case typed; {} when none is found or when more
+    than MAX_CORRECTED_WORDS are unknown. `check()` raises to stop the search (out of time)."""
     reader = searcher.reader()
-    unknown = [
-        word
-        for word in _WORD.findall(query_text)
-        if word not in _OPERATORS and _unknown_form(reader, word)
-    ]
+    unknown = [word for word in words if _unknown_form(reader, word)]
     if len(unknown) > MAX_CORRECTED_WORDS:
-        return None
-    corrected = []
-    last = 0
-    changed = False
-    for match in _WORD.finditer(query_text):
-        word = match.group()
-        replacement = None
-        if word in unknown:
-            check()
-            replacement = _correct(reader, word, check)
-        corrected.append(query_text[last : match.start()])
-        corrected.append(replacement or word)
-        changed = changed or bool(replacement)
-        last = match.end()
-    corrected.append(query_text[last:])
-    if not changed:
-        return None
-    suggestion = "".join(corrected)
-    check()
-    return suggestion if has_hits(suggestion) else None
+        return {}
+    found: dict[str, str] = {}
+    for word in dict.fromkeys(unknown):
+        check()
+        replacement = _correct(reader, word, check)
+        if replacement:
+            found[word] = replacement
+    return found
 
 
 def _unknown_form(reader, word: str) -> str | None:

@@ -194,34 +194,45 @@ def write_lock(folder: Path, wait: float) -> Iterator[None]:
 def prepare_folder(folder: Path) -> None:
     """Create the index folder if needed; refuse a file or a folder of other things."""
     if folder.exists() and not folder.is_dir():
-        raise NotAnIndexError(f"{folder} is a file, not an index folder; pass --index-dir a folder")
+        raise NotAnIndexError(
+            "{folder} is a file, not an index folder; pass {index_dir} a folder",
+            options=("index_dir",),
+            folder=folder,
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise NotAnIndexError(
-            f"cannot create index folder {folder}: {_why(folder, error)}"
-        ) from None
+        broken = _broken_link(folder, error)
+        if broken is not None:
+            raise NotAnIndexError(
+                "cannot create index folder {folder}: a symbolic link that leads nowhere "
+                "({why}); pass {index_dir} a folder",
+                options=("index_dir",),
+                folder=folder,
+                why=broken,
+            ) from None
+        raise NotAnIndexError(f"cannot create index folder {folder}: {error.strerror}") from None
     if not (folder / POINTER).exists() and foreign_entries(folder):
         raise NotAnIndexError(
-            f"{describe(folder)} holds files that are not a search index; "
-            "pass --index-dir an empty or index folder"
+            "{where} holds files that are not a search index; "
+            "pass {index_dir} an empty or index folder",
+            options=("index_dir",),
+            where=describe(folder),
         )
     if not os.access(folder, os.W_OK | os.X_OK):
         why = "read-only file system" if _read_only(folder) else "permission denied"
         raise NotAnIndexError(f"cannot write to index folder {describe(folder)} ({why})")
 
 
-def _why(folder: Path, error: OSError) -> str | None:
-    """What stopped mkdir: for a symbolic link that leads nowhere (a loop, a missing target),
-    why it leads nowhere, not mkdir's "File exists"."""
+def _broken_link(folder: Path, error: OSError) -> str | None:
+    """Why mkdir met a symbolic link that leads nowhere (a loop, a missing target), rather
+    than mkdir's "File exists"; None if that is not what stopped it."""
     if isinstance(error, FileExistsError) and folder.is_symlink():
         try:
             os.stat(folder)
         except OSError as broken:
-            return (
-                f"a symbolic link that leads nowhere ({broken.strerror}); pass --index-dir a folder"
-            )
-    return error.strerror
+            return broken.strerror
+    return None
 
 
 def _read_only(folder: Path) -> bool:
@@ -233,8 +244,11 @@ def _read_only(folder: Path) -> bool:
 
 def locked(where: str, wait: float) -> IndexLockedError:
     return IndexLockedError(
-        f"another process is writing the index in {where} "
-        f"(waited {wait:g} s); try again when it finishes, or pass --wait SECONDS"
+        "another process is writing the index in {where} "
+        "(waited {seconds:g} s); try again when it finishes, or pass {wait} SECONDS",
+        options=("wait",),
+        where=where,
+        seconds=wait,
     )
 
 
@@ -386,8 +400,11 @@ class AccountedWriter(MpWriter):
         )
         if delivered != self.handed_out or any(task.exitcode != 0 for task in self.tasks):
             raise WorkerError(
-                f"an indexing worker did not deliver its documents ({delivered} of "
-                f"{self.handed_out}); nothing was committed; run again with --jobs 1"
+                "an indexing worker did not deliver its documents ({delivered} of "
+                "{handed_out}); nothing was committed; run again with {jobs} 1",
+                options=("jobs",),
+                delivered=delivered,
+                handed_out=self.handed_out,
             )
         _commit_sealed(self, segments, super()._commit_toc)
 
@@ -400,10 +417,15 @@ def worker_failure(exitcode: int) -> Exception:
         number = -exitcode
         why = ", perhaps out of memory" if number == signal.SIGKILL else ""
         return WorkerError(
-            f"an indexing worker died (killed by signal {number}{why}); nothing was committed; "
-            "run again with --jobs 1 or more memory"
+            "an indexing worker died (killed by signal {number}{why}); nothing was committed; "
+            "run again with {jobs} 1 or more memory",
+            options=("jobs",),
+            number=number,
+            why=why,
         )
     return WorkerError(
-        f"an indexing worker failed (exit status {exitcode}); nothing was committed; "
-        "run again with --jobs 1"
+        "an indexing worker failed (exit status {exitcode}); nothing was committed; "
+        "run again with {jobs} 1",
+        options=("jobs",),
+        exitcode=exitcode,
     )

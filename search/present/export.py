@@ -108,7 +108,11 @@ def load(url: str, index_name: str, sentences: Iterable[dict], progress=None) ->
     client, or else `opensearch-py`. Returns how many documents were indexed.
     """
     if not re.match(r"https?://", url):
-        raise ExportError(f"--to {url!r} is not a URL; give one like http://localhost:9200")
+        raise ExportError(
+            "{to} {url!r} is not a URL; give one like http://localhost:9200",
+            options=("to",),
+            url=url,
+        )
     client, helpers, create_index, failures = _client(url)
     try:
         return _load(client, helpers, create_index, index_name, sentences, progress)
@@ -160,6 +164,7 @@ def _client(url: str):
         return OpenSearch(url), helpers, create, (OpenSearchException,)
     except ImportError:
         raise ExportError(
-            "--to needs an Elasticsearch or OpenSearch client; "
-            "install it with: pip install -e '.[es]'"
+            "{to} needs an Elasticsearch or OpenSearch client; "
+            "install it with: pip install -e '.[es]'",
+            options=("to",),
         ) from None

@@ -50,7 +50,7 @@ from ..index import (
     TREND_BY,
     Index,
     Options,
-    ParsedQuery,
+    Question,
     check_date,
     check_range,
     live_snapshot,
@@ -224,7 +224,7 @@ def _dates(request: Request) -> tuple[str | None, str | None]:
     """The `since` and `until` of a request as days (QueryError if either is no date, or
     the range they make is empty, named as the page and the API name them)."""
     since, until = _date(request, "since"), _date(request, "until")
-    check_range(since, until, ("since", "until"))
+    check_range(since, until)
     return since, until
 
 
@@ -247,7 +247,7 @@ def _scope(request: Request) -> str:
     return scope
 
 
-def _parsed(request: Request) -> tuple[ParsedQuery, Options]:
+def _parsed(request: Request) -> tuple[Question, Options]:
     """The query of a request, parsed with its filters (QueryError: a 400), and the options
     of its answer (with the total; the caller sets the page)."""
     since, until = _dates(request)
@@ -300,11 +300,11 @@ class Overviews:
         self._kept: OrderedDict[tuple, dict] = OrderedDict()
 
     def get(self, index: Index, parsed, compare, by: str, scope: str = "sentence") -> dict:
+        # The questions themselves (language and --any included), whatever their dates.
         key = (
             index.snapshot,
-            parsed.text,
-            parsed.match_any,
-            compare.text if compare else None,
+            _everywhen(parsed),
+            _everywhen(compare) if compare else None,
             by,
             scope,
         )
@@ -324,14 +324,18 @@ def _overview(index: Index, parsed, compare, by: str, scope: str = "sentence") -
     """What the page shows around the hits, over every date whatever the page's date filter:
     the query's trend (and its comparison's), its sources, and its distinctive words (on a
     smaller sample than `search words`)."""
-    everywhen = replace(parsed, since=None, until=None, include_undated=False)
     queries = [parsed] if compare is None else [parsed, compare]
     scoped = Options(scope=scope)
     return {
         "trend": index.trend(queries, by, scoped),
         "sources": index.trend([parsed], "source", scoped),
-        "words": index.words(everywhen, scoped, limit=PAGE_WORDS, sample=PAGE_SAMPLE),
+        "words": index.words(_everywhen(parsed), scoped, limit=PAGE_WORDS, sample=PAGE_SAMPLE),
     }
+
+
+def _everywhen(asked: Question) -> Question:
+    """The question over every date: what the page's overview shows, whatever its filter."""
+    return replace(asked, since=None, until=None, include_undated=False)
 
 
 # Highlighting: escaped text, our own tags around the library's match spans ----------
@@ -600,7 +604,7 @@ async def page_search(request: Request) -> Response:
 
         found, overview = await _searcher(request).run(answer)
     except (QueryError, BadRequest) as error:
-        context["error"] = str(error)
+        context["error"] = _said(error)
         return _page(request, "search.html", context, status=_status_of(error, request))
     pages = max(1, -(-found["total"] // PAGE_SIZE))
     context.update(
@@ -627,7 +631,7 @@ def _measure(request: Request) -> str:
     return measure
 
 
-def _compare(request: Request, options: Options) -> ParsedQuery | None:
+def _compare(request: Request, options: Options) -> Question | None:
     """The page's second query, to chart beside the first (None if none is given)."""
     text = _one(request, "compare").strip()
     if not text:
@@ -635,7 +639,7 @@ def _compare(request: Request, options: Options) -> ParsedQuery | None:
     try:
         return question(text, options)
     except QueryError as error:
-        raise BadRequest(f"compare: {error}") from None
+        raise BadRequest(f"compare: {_said(error)}") from None
 
 
 def _shown_overview(request: Request, overview: dict, by: str, share: bool, form: dict) -> dict:
@@ -770,7 +774,7 @@ async def page_article(request: Request) -> Response:
     return _page(request, "article.html", context)
 
 
-def _article_query(request: Request) -> tuple[ParsedQuery | None, Options]:
+def _article_query(request: Request) -> tuple[Question | None, Options]:
     """The query an article page was opened with, to mark its words (none if it has none
     or cannot run: the article is shown all the same)."""
     try:
@@ -812,6 +816,16 @@ def _page(request: Request, name: str, context: dict, status: int = 200) -> Resp
 # Errors --------------------------------------------------------------------------------
 
 
+# How the page and the API name the options a library error names (`SearchError.render`):
+# as their parameters.
+PARAMETERS = {"since": "since", "until": "until", "by": "by", "score": "score", "lang": "lang"}
+
+
+def _said(error: Exception) -> str:
+    """An error's message as the page and the API say it."""
+    return error.render(PARAMETERS) if isinstance(error, SearchError) else str(error)
+
+
 def _status_of(error: SearchError, request: Request) -> int:
     if isinstance(error, QueryTimeoutError):
         return 503
@@ -825,8 +839,8 @@ def _status_of(error: SearchError, request: Request) -> int:
 async def on_search_error(request: Request, error: Exception) -> Response:
     status = _status_of(error, request)  # type: ignore[arg-type]
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": str(error)}, status_code=status)
-    context = {"message": str(error), "status": status}
+        return JSONResponse({"error": _said(error)}, status_code=status)
+    context = {"message": _said(error), "status": status}
     return _page(request, "error.html", context, status=status)
 
 
