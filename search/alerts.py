@@ -1,9 +1,9 @@
 """Saved searches that say what is new: `search alert add|list|remove|check`.
 
-An alert is a query (with `--any`, `--since`, `--until` as `search query` takes them) kept in
-`alerts.json` in the index folder, beside the generations, so it survives `--rebuild`.
-`check` reports the hits of each alert in the articles added or changed since that alert's
-previous check (or since it was added), each exactly once, then remembers.
+An alert is a query (with `--any`, `--since`, `--until`, `--lang` as `search query` takes
+them) kept in `alerts.json` in the index folder, beside the generations, so it survives
+`--rebuild`. `check` reports the hits of each alert in the articles added or changed since
+that alert's previous check (or since it was added), each exactly once, then remembers.
 
 How "new" is told, without a copy of the index per alert: `alerts.json` also keeps each
 indexed file's content hash with the number of the check that first saw that content
@@ -53,9 +53,16 @@ class Alert:
     seen: int = 0
     added: str = ""
     checked: str | None = None
+    language: str | None = None  # `--lang`: only articles in this language
 
     def parsed(self):
-        return parse_query(self.query, match_any=self.match_any, since=self.since, until=self.until)
+        return parse_query(
+            self.query,
+            match_any=self.match_any,
+            since=self.since,
+            until=self.until,
+            language=self.language,
+        )
 
 
 @dataclass
@@ -128,6 +135,7 @@ class Alerts:
         match_any: bool = False,
         since: str | None = None,
         until: str | None = None,
+        language: str | None = None,
     ) -> Alert:
         """Save a search; only articles added or changed from now on are new to it."""
         if not _NAME.fullmatch(name):
@@ -138,7 +146,7 @@ class Alerts:
         since = check_date(since, "since") if since else None
         until = check_date(until, "until", last=True) if until else None
         now = _now()
-        alert = Alert(name, query, match_any, since, until, added=now)
+        alert = Alert(name, query, match_any, since, until, added=now, language=language)
         alert.parsed()  # a query that cannot run is refused now, not at every check
         with self._state() as state, SearchIndex.open(self.folder) as index:
             if name in state.alerts:

@@ -28,6 +28,7 @@ from .engine.scope import BEST_SENTENCES
 from .engine.searching import DEFAULT_BUDGET, ClosedOnExit, SearchIndex, parse_reference
 from .engine.store import live_snapshot
 from .errors import InputError, QueryError
+from .language import Language, parse_code
 from .model import (
     SCOPES,
     SHAPES,
@@ -92,6 +93,15 @@ def question(text: str, options: Options = _ASKED) -> Question:
 def _compiled(query: str | Question, options: Options) -> ParsedQuery:
     """What the engine asks for a query's text (read with `options`) or question."""
     return compile_question(question(query, options) if isinstance(query, str) else query)
+
+
+def _one_language(parsed: list[ParsedQuery]) -> Language | None:
+    """The language every query keeps (`--lang`, `lang=`), whose articles are then those a
+    trend's shares are of; None when any query keeps every language."""
+    codes = {query.asked.language for query in parsed}
+    if len(codes) != 1 or None in codes:
+        return None
+    return parse_code(codes.pop() or "")
 
 
 def update(folder: Path, paths: Sequence[str | os.PathLike], **options: Any) -> IndexReport:
@@ -300,7 +310,12 @@ class Index(ClosedOnExit):
             first.setdefault(query.text, query)
         parsed = list(first.values())
         return self.reader.trend(
-            parsed, by, since=options.since, until=options.until, scope=options.scope
+            parsed,
+            by,
+            since=options.since,
+            until=options.until,
+            scope=options.scope,
+            language=_one_language(parsed),
         )
 
     def words(
@@ -344,6 +359,11 @@ class Index(ClosedOnExit):
     def status(self):
         """What `search status` reports (see `SearchIndex.status`)."""
         return self.reader.status()
+
+    def languages(self) -> list[str]:
+        """The codes of the languages a `lang:` filter can choose: English and those the
+        index's sentences are in, sorted (read from the index's terms: cheap)."""
+        return sorted({"en", *(language.code for language in self.reader.languages_held())})
 
 
 def _listed(match: ArticleMatch) -> ArticleHits:

@@ -91,6 +91,7 @@ class Language:
     months: dict[str, int] = field(repr=False)  # dateline month words, with their number
     split_rules: SplitRules | None = field(default=None, repr=False)  # None: English's
     turkic: bool = False  # dotted and dotless i: "İ" lowercases to "i", "I" to "ı"
+    weekdays: frozenset[str] = field(default=frozenset(), repr=False)  # around a dateline
     _keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @property
@@ -121,6 +122,16 @@ class Language:
         """The indexed term for `word` in this language (its key and prefix)."""
         return self.prefix + self.key(word)
 
+    def knows(self, word: str) -> bool:
+        """Whether this language's dictionary holds `word` itself, lowercased (capitalised
+        too in German, whose nouns its dictionary holds so), not only a lemma guessed from its
+        ending. (Capitalised in another language it may be a name: Polish "Kotow".)"""
+        _lemmatizer()  # the languages extra, or LanguageUnavailable
+        dictionary = _dictionaries().get_dictionary(self.code)
+        lowered = self.lower(word)
+        forms = (lowered, lowered.title()) if self.code == "de" else (lowered,)
+        return any(dictionary.get(form) is not None for form in forms)
+
 
 _MAX_CACHED = 200_000
 
@@ -137,10 +148,16 @@ def _lemmatizer():
             "reading languages other than English needs the languages extra; "
             "pip install -e '.[languages]'"
         ) from None
+    strategy = DefaultStrategy(greedy=True, dictionary_factory=_dictionaries())
+    return Lemmatizer(lemmatization_strategy=strategy).lemmatize
+
+
+@functools.cache
+def _dictionaries():
+    """The dictionaries the lemmatizer reads (`search.lemmas.Dictionaries`), one per process."""
     from .lemmas import Dictionaries
 
-    strategy = DefaultStrategy(greedy=True, dictionary_factory=Dictionaries())
-    return Lemmatizer(lemmatization_strategy=strategy).lemmatize
+    return Dictionaries()
 
 
 def _months(*rows: str) -> dict[str, int]:
@@ -158,21 +175,23 @@ _GERMAN_ABBREVIATIONS = (
     " bd bsp evtl inkl max min mind insb insbes sog tsd tel str zit o.ä i.d.r u.u z.t z.zt v.a"
     " a.d bzgl zzgl ausschl"
 )
-_FRENCH_ABBREVIATIONS = "m mm mme mmes mlle dr pr me st ste av bd cf ex p pp vol no n° env"
+_FRENCH_ABBREVIATIONS = "m mm mme mmes mlle dr pr me st ste av bd cf ex p pp vol no n° env tél tel"
 _SPANISH_ABBREVIATIONS = (
-    "sr sra srta sres dr dra ud uds pág núm art cap ej aprox av avda gral n f v vs st bros"
+    "sr sra srta sres dr dra ud uds pág núm art cap ej aprox av avda gral n f v vs st bros tel"
 )
-_ITALIAN_ABBREVIATIONS = "art att v sig sigg sig.ra dott dr prof ing avv on pag cap es n l distr"
-_PORTUGUESE_ABBREVIATIONS = "sr sra srs dr dra prof eng av pág art cap n.º nº ex"
+_ITALIAN_ABBREVIATIONS = (
+    "art att v sig sigg sig.ra dott dr prof ing avv on pag cap es n l distr tel"
+)
+_PORTUGUESE_ABBREVIATIONS = "sr sra srs dr dra prof eng av pág art cap n.º nº ex tel"
 _DUTCH_ABBREVIATIONS = (
-    "mr st mgr dhr mevr mw dr drs ir prof ca bijv o.a m.b.t nr blz art i.p.v t.o.v z.g.a"
+    "mr st mgr dhr mevr mw dr drs ir prof ca bijv o.a m.b.t nr blz art i.p.v t.o.v z.g.a tel"
 )
-_RUSSIAN_ABBREVIATIONS = "г гг т.е т.к т.д т.п др им ул д пр см стр ст проф"
-_UKRAINIAN_ABBREVIATIONS = "р рр т.п т.д ін ім вул д пр м с див ст проф напр"
-_TURKISH_ABBREVIATIONS = "dr prof doç av yrd vb vs bkz örn sn cad sok no s"
+_RUSSIAN_ABBREVIATIONS = "г гг т.е т.к т.д т.п др им ул д пр см стр ст проф тел"
+_UKRAINIAN_ABBREVIATIONS = "р рр т.п т.д ін ім вул д пр м с див ст проф напр тел"
+_TURKISH_ABBREVIATIONS = "dr prof doç av yrd vb vs bkz örn sn cad sok no s tel"
 _POLISH_ABBREVIATIONS = (
     "dr prof hab inż mgr im ul al pl św tzw np m.in ok r ds gen art ust godz nr"
-    " str rys pkt proj nadkom kom asp pn pocz u ppłk płk"
+    " str rys pkt proj nadkom kom asp pn pocz u ppłk płk tel"
 )
 
 
@@ -192,7 +211,8 @@ def _language(
     code, name, months, abbreviations, ordinals=False, numbered="", **options
 ) -> Language:
     rules = _rules(abbreviations, ordinals, months, numbered)
-    return Language(code, name, months, rules, **options)
+    weekdays = frozenset(_WEEKDAYS[code].split())
+    return Language(code, name, months, rules, weekdays=weekdays, **options)
 
 
 _ENGLISH_MONTHS = _months(
@@ -223,7 +243,8 @@ _PT = _months(
     "- - marco - - - - - - - - -",
 )
 _NL = _months(
-    "januari februari maart april mei juni juli augustus september oktober november december"
+    "januari februari maart april mei juni juli augustus september oktober november december",
+    "jan feb mrt apr - jun jul aug sep okt nov dec",
 )
 _RU = _months(
     "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
@@ -241,6 +262,22 @@ _PL = _months(
     "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad"
     " grudzień",
 )
+
+# Weekdays as datelines print them (before the date; in Turkish after it: "11 Mart 2025 Salı").
+_WEEKDAYS = {
+    "de": "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag",
+    "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+    "es": "lunes martes miércoles miercoles jueves viernes sábado sabado domingo",
+    "it": "lunedì martedì mercoledì giovedì venerdì sabato domenica"
+    " lunedi martedi mercoledi giovedi venerdi",
+    "pt": "segunda-feira terça-feira terca-feira quarta-feira quinta-feira sexta-feira sábado"
+    " sabado domingo segunda terça terca quarta quinta sexta",
+    "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+    "ru": "понедельник вторник среда четверг пятница суббота воскресенье",
+    "uk": "понеділок вівторок середа четвер п'ятниця п’ятниця субота неділя",
+    "tr": "pazartesi salı çarşamba perşembe cuma cumartesi pazar",
+    "pl": "poniedziałek wtorek środa czwartek piątek sobota niedziela",
+}
 
 LANGUAGES: dict[str, Language] = {
     language.code: language

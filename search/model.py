@@ -144,6 +144,7 @@ class ArticleText:
 
 SHAPES = ("hits", "count", "articles", "article_count")
 SCOPES = ("sentence", "article")
+SORTS = ("relevance", "date", "article")
 
 
 @dataclass(frozen=True)

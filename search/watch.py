@@ -25,6 +25,7 @@ from pathlib import Path
 from .articles.reading import Exclusions
 from .engine.indexer import IndexReport, update_index
 from .errors import IndexLockedError, InputError, SearchError
+from .language import default_language
 
 __all__ = ["Batch", "Watcher", "WatchError"]
 
@@ -79,9 +80,11 @@ class Watcher:
     # A warning: a line, or an error whose options the front end names (SearchError.render).
     on_warning: Callable[[str | SearchError], None] = lambda warning: None
     force_polling: bool = False
+    language: str | None = None  # of articles too short to tell, as `search index --language`
     stop: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
+        default_language(self.language)  # an unknown code is refused before any watching
         self.roots = [self._root(path) for path in self.paths]
         self.leave_out = Exclusions(self.exclude, skip=[self.folder])
         self.pending = False
@@ -155,7 +158,12 @@ class Watcher:
             return None
         try:
             report = update_index(
-                self.folder, self.roots, wait=self.wait, include=self.include, exclude=self.exclude
+                self.folder,
+                self.roots,
+                wait=self.wait,
+                include=self.include,
+                exclude=self.exclude,
+                language=self.language,
             )
         except IndexLockedError as error:
             self.pending = True

@@ -190,3 +190,34 @@ def test_page_lists_alerts_with_new_hit_counts(index, archive):
     with TestClient(server.create_app(index)) as client:
         assert "nothing new" in client.get("/").text
         assert "Alerts" not in client.get("/?q=Turkey").text
+
+
+def test_an_alert_in_one_language(index, archive):
+    """`--lang` as `search query` takes it (it was "No such option"): a desk that follows
+    the German coverage of a story sees only German articles."""
+    assert run(index, "alert", "add", "de", "Istanbul", "--lang", "de").exit_code == 0
+    assert run(index, "alert", "list").stdout.split("\t")[:3] == ["de", "Istanbul", "--lang de"]
+    (archive / "de.txt").write_text(
+        "Die Verhandlungen in Istanbul wurden am Dienstag fortgesetzt und sollen in der "
+        "nächsten Woche weitergehen.\n",
+        "utf-8",
+    )
+    (archive / "en.txt").write_text("The talks in Istanbul resumed on Tuesday.\n", "utf-8")
+    reindex(index, archive)
+    pytest.importorskip("httpx")
+    from starlette.testclient import TestClient
+
+    from search.web import app as server
+
+    with TestClient(server.create_app(index)) as client:
+        assert '<a href="/?q=Istanbul&amp;sort=date&amp;lang=de">de</a>' in client.get("/").text
+    assert check(index) == (
+        0,
+        [
+            "de\tde:1\tDie Verhandlungen in Istanbul wurden am Dienstag fortgesetzt und sollen "
+            "in der nächsten Woche weitergehen."
+        ],
+    )
+    result = run(index, "alert", "add", "xx", "Istanbul", "--lang", "xx")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("search: unknown language 'xx'")

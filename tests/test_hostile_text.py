@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import assert_one_line_error, invoke, run_on_a_terminal
-from search.present.text import inert, to_json
+from search.present.json import line as json_line
+from search.present.text import inert
 
 ESC = "\x1b"
 HOSTILE = f"The {ESC}]0;pwned\x07 title and {ESC}[2J clear \x9b31m and \u202egnp.exe here."
@@ -36,7 +37,7 @@ def test_inert(raw, shown):
 
 
 def test_json_escapes_every_control_character():
-    line = to_json({"text": HOSTILE})
+    line = json_line({"text": HOSTILE})
     assert ESC not in line and "\x9b" not in line and "\u202e" not in line
     assert json.loads(line)["text"] == HOSTILE
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import invoke, status
+from conftest import hits, invoke, query_json, status
 from search.articles.dateline import parse_dateline
 from search.articles.split import split_sentences
 from search.engine.analysis import LanguageAnalyzer, marked
@@ -142,6 +143,26 @@ SPLITS = [
             "María Sánchez (n. 1985) llegó ayer.",
         ],
     ),
+    # a telephone number after "tel." (found in UD Portuguese Bosque: "(tel. 011/253-1588)")
+    *[
+        (
+            code,
+            f"{before} ({tel} 011 253 1588) {after}. {next_one}.",
+            [f"{before} ({tel} 011 253 1588) {after}.", f"{next_one}."],
+        )
+        for code, before, tel, after, next_one in [
+            ("pt", "Existem empresas, como a Brasoftware", "tel.", "que importam", "O preço é bom"),
+            ("es", "Llame a la oficina", "tel.", "antes del lunes", "El plazo termina pronto"),
+            ("it", "Per informazioni", "tel.", "rivolgersi al comune", "La mostra apre domani"),
+            ("fr", "Renseignements à la mairie", "tél.", "avant lundi", "La salle ouvre demain"),
+            ("de", "Anmeldung im Rathaus", "Tel.", "bis Montag", "Die Halle öffnet morgen"),
+            ("nl", "Aanmelden bij het stadhuis", "tel.", "voor maandag", "De zaal opent morgen"),
+            ("pl", "Zapisy w ratuszu", "tel.", "do poniedziałku", "Sala otwiera się jutro"),
+            ("ru", "Запись в мэрии", "тел.", "до понедельника", "Зал откроется завтра"),
+            ("uk", "Запис у мерії", "тел.", "до понеділка", "Зала відкриється завтра"),
+            ("tr", "Kayıt belediyede", "tel.", "pazartesiye kadar", "Salon yarın açılıyor"),
+        ]
+    ],
 ]
 
 
@@ -171,6 +192,31 @@ DATELINES = [
     ("1er février 2025", datetime.date(2025, 2, 1)),
     ("Le 11 mars 2025 les troupes sont parties.", None),
     ("30 Şubat 2025", None),
+    # Turkish papers set datelines in capitals; "I" is the capital of "ı", "İ" of "i"
+    ("11 ARALIK 2025", datetime.date(2025, 12, 11)),
+    ("11 NİSAN 2025", datetime.date(2025, 4, 11)),
+    ("3 MAYIS 2024", datetime.date(2024, 5, 3)),
+    ("11 KASIM 2025 SALI", datetime.date(2025, 11, 11)),
+    ("11 AUGUſT 2025", None),  # a long s matches "s" ignoring case; no month: no date, no error
+    # a weekday before the date, as each language prints it, or after it (Turkish)
+    ("Dienstag, 11. März 2025", datetime.date(2025, 3, 11)),
+    ("Dienstag, den 11. März 2025", datetime.date(2025, 3, 11)),
+    ("mardi 11 mars 2025", datetime.date(2025, 3, 11)),
+    ("Mardi, 11 mars 2025", datetime.date(2025, 3, 11)),
+    ("martes, 11 de marzo de 2025", datetime.date(2025, 3, 11)),
+    ("martedì 11 marzo 2025", datetime.date(2025, 3, 11)),
+    ("terça-feira, 11 de março de 2025", datetime.date(2025, 3, 11)),
+    ("dinsdag 11 maart 2025", datetime.date(2025, 3, 11)),
+    ("вторник, 11 марта 2025", datetime.date(2025, 3, 11)),
+    ("вівторок, 11 березня 2025 р.", datetime.date(2025, 3, 11)),
+    ("wtorek, 11 marca 2025 r.", datetime.date(2025, 3, 11)),
+    ("11 Mart 2025 Salı", datetime.date(2025, 3, 11)),
+    ("11 Mart 2025, Salı 14:30", datetime.date(2025, 3, 11)),
+    ("11. März 2025, 14:30 Uhr", datetime.date(2025, 3, 11)),
+    ("le 11 mars 2025 à 14h30", datetime.date(2025, 3, 11)),
+    ("11 mrt 2025", datetime.date(2025, 3, 11)),
+    ("Dienstag, 11. März 2025 sagte der Minister", None),
+    ("Mardi 11 mars 2025 le ministre a parlé.", None),
 ]
 
 
@@ -567,3 +613,302 @@ def test_trend_counts_in_a_language(
     assert result.exit_code == 0, result.stderr
     (row,) = map(json.loads, result.stdout.splitlines())
     assert (row["articles"], row["sentences"]) == expected
+
+
+# Turkish capitals typed in a query (found trying a mixed archive as a new user) ----------------
+
+TURKISH = {
+    "haber.txt": "11 Mart 2025\n\nAyhan Işık'ın filmi İstanbul'da yeniden gösterildi. Irak'taki "
+    "seçimler de gündemdeydi. Iğdır valisi açıklama yaptı.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def turkish_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("turkish")
+    (root / "articles").mkdir()
+    for name, text in TURKISH.items():
+        (root / "articles" / name).write_text(text, encoding="utf-8")
+    result = invoke("index", "-q", "--index-dir", str(root / "index"), str(root / "articles"))
+    assert result.exit_code == 0, result.stderr
+    return root / "index"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Işık", [("haber", 1)]),  # typed as Turkish writes it: "I" is dotless
+        ("IŞIK", [("haber", 1)]),
+        ("ışık", [("haber", 1)]),
+        ('"Ayhan Işık"', [("haber", 1)]),
+        ("Irak", [("haber", 2)]),
+        ("Iğdır", [("haber", 3)]),
+        ("Istanbul", [("haber", 1)]),  # typed on a keyboard without "İ": still Istanbul
+        ("İstanbul", [("haber", 1)]),
+        ("istanbul", [("haber", 1)]),
+    ],
+)
+def test_turkish_capital_i_typed_in_a_query(
+    turkish_index: Path, query: str, expected: list[tuple[str, int]]
+) -> None:
+    assert hits(turkish_index, query) == expected
+
+
+def test_an_article_with_a_dateline_in_turkish_capitals_is_indexed(tmp_path: Path) -> None:
+    folder = tmp_path / "haber"
+    folder.mkdir()
+    (folder / "aralik.txt").write_text(
+        "11 ARALIK 2025\n\nHükümet salı günü muhalefetle yeni müzakereler başlatacağını "
+        "açıkladı ve ay sonuna kadar bir anlaşmaya varmak istiyor.\n",
+        encoding="utf-8",
+    )
+    index_dir = tmp_path / "index"
+    result = invoke("index", "-q", "--index-dir", str(index_dir), str(folder))
+    assert result.exit_code == 0, result.stderr
+    shown = invoke("show", "--json", "--index-dir", str(index_dir), "aralik")
+    assert [json.loads(line)["date"] for line in shown.stdout.splitlines()] == ["2025-12-11"]
+
+
+# The page's form keeps the language filter ----------------------------------------------------
+
+
+def test_the_page_form_offers_the_index_languages_and_keeps_the_one_chosen(
+    mixed_index: Path, tmp_path: Path
+) -> None:
+    """`lang=de` on the page was a filter the form could neither show nor keep: searching
+    again from the form dropped it. The form has a language choice when the index holds
+    articles in more than one language."""
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from search.web import app as server
+
+    with TestClient(server.create_app(mixed_index)) as client:
+        empty = client.get("/").text
+        chosen = client.get("/", params={"q": "Istanbul", "lang": "de"}).text
+    assert '<select name="lang">' in empty
+    options = re.findall(r'<option value="(\w*)"( selected)?>', chosen.split('name="lang"')[1])
+    assert options[:7] == [
+        ("", ""),
+        ("de", " selected"),
+        ("en", ""),
+        ("fr", ""),
+        ("ru", ""),
+        ("tr", ""),
+        ("uk", ""),
+    ]
+    assert chosen.count('class="hit"') == 1
+
+    english = tmp_path / "english"
+    english.mkdir()
+    (english / "a.txt").write_text("The talks resumed in Istanbul on Monday.\n", "utf-8")
+    assert invoke("index", "-q", "--index-dir", str(tmp_path / "ix"), str(english)).exit_code == 0
+    with TestClient(server.create_app(tmp_path / "ix")) as client:
+        assert 'name="lang"' not in client.get("/", params={"q": "Istanbul"}).text
+
+
+# Words typed without their accents, in an inflected form ---------------------------------------
+
+UNACCENTED = {
+    "koty.txt": "11 marca 2025 r.\n\nMężczyzna w czapce kuca na chodniku, a koło niego jest pięć "
+    "kotów. Dziewczynka trzyma w rękach małego kota.\n",
+    "gespraech.txt": "11. März 2025\n\nDie Gespräche in Genf wurden am Dienstag fortgesetzt und "
+    "sollen in der nächsten Woche weitergehen.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def unaccented_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("unaccented")
+    (root / "articles").mkdir()
+    for name, text in UNACCENTED.items():
+        (root / "articles" / name).write_text(text, encoding="utf-8")
+    result = invoke("index", "-q", "--index-dir", str(root / "index"), str(root / "articles"))
+    assert result.exit_code == 0, result.stderr
+    return root / "index"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kotów", [("koty", 1)]),
+        ("kotow", [("koty", 1)]),  # no lemma for a form without its accent: the form itself
+        ("Gesprache", [("gespraech", 1)]),
+        ("Gespräche", [("gespraech", 1)]),
+        ('"funf kotow"', []),  # a phrase is matched by lemmas only
+    ],
+)
+def test_a_form_typed_without_its_accents_finds_that_form(
+    unaccented_index: Path, query: str, expected: list[tuple[str, int]]
+) -> None:
+    """`kotow` typed on a keyboard without Polish letters was a miss: the dictionary knows
+    "kotów" (lemma "kot") but not "kotow". The form as written, folded, is found."""
+    assert hits(unaccented_index, query) == expected
+
+
+def test_a_form_typed_without_its_accents_is_highlighted(unaccented_index: Path) -> None:
+    found = query_json(unaccented_index, "kotow")[1]
+    assert [hit["text"][start:end] for hit in found for start, end in hit["matches"]] == ["kotów"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("Istanbul",), (4, 6, 0.666667)),
+        # --lang: the share is of that language's articles (it was 1 of all 6: 16.7%)
+        (("Istanbul", "--lang", "de"), (1, 1, 1.0)),
+        (("Istanbul", "--lang", "en"), (1, 1, 1.0)),
+        (("Istanbul", "--lang", "ru"), None),  # no Russian article holds it: a miss
+        (("Istanbul lang:de",), (1, 6, 0.166667)),  # a filter in the query: of every article
+    ],
+)
+def test_trend_share_with_lang_is_of_that_language(
+    mixed_index: Path, args: tuple, expected: tuple | None
+) -> None:
+    result = invoke("trend", "--json", "--index-dir", str(mixed_index), *args)
+    if expected is None:
+        assert result.exit_code == 1
+        return
+    assert result.exit_code == 0, result.stderr
+    (row,) = map(json.loads, result.stdout.splitlines())
+    assert (row["articles"], row["all_articles"], row["share"]) == expected
+
+
+def test_the_api_trend_share_with_lang_is_of_that_language(mixed_index: Path) -> None:
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from search.web import app as server
+
+    with TestClient(server.create_app(mixed_index)) as client:
+        found = client.get("/api/trend", params={"q": "Istanbul", "lang": "de"}).json()
+    (bucket,) = found["aggregations"]["trend"]["buckets"]
+    assert (bucket["articles"], bucket["all_articles"], bucket["share"]) == (1, 1, 1.0)
+
+
+# The language a file declares, in every format that can declare one ---------------------------
+
+SHORT_DE = "Die Sitzung wurde vertagt."  # too short to tell: the declared language decides
+
+
+def _short_eml(html: bool) -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"] = "Kurz"
+    message["From"] = "desk@example.com"
+    message["Date"] = "Tue, 11 Mar 2025 08:30:00 +0000"
+    if html:
+        message.set_content(f'<html lang="de"><body><p>{SHORT_DE}</p></body></html>', "html")
+    else:
+        message.set_content(SHORT_DE)
+        message["Content-Language"] = "de-DE"  # after set_content, which clears Content-*
+    return message.as_bytes()
+
+
+def _short_office(kind: str) -> bytes:
+    import io
+    import zipfile
+
+    dc = 'xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    if kind == "docx":
+        w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        parts = {
+            "word/document.xml": f'<w:document xmlns:w="{w}"><w:body><w:p><w:r>'
+            f"<w:t>{SHORT_DE}</w:t></w:r></w:p></w:body></w:document>",
+            "docProps/core.xml": '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
+            f'package/2006/metadata/core-properties" {dc}><dc:language>de-DE</dc:language>'
+            "</cp:coreProperties>",
+        }
+    else:
+        ns = (
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            f'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" {dc}'
+        )
+        parts = {
+            "content.xml": f"<office:document-content {ns}><office:body><office:text>"
+            f"<text:p>{SHORT_DE}</text:p></office:text></office:body></office:document-content>",
+            "meta.xml": f"<office:document-meta {ns}><office:meta><dc:language>de-DE"
+            "</dc:language></office:meta></office:document-meta>",
+        }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+DECLARED = {
+    "seite.html": f'<html lang="de"><body><p>{SHORT_DE}</p></body></html>'.encode(),
+    "notiz.md": f"---\nlang: de\n---\n\n{SHORT_DE}\n".encode(),
+    "notiz2.md": f"---\nlanguage: de-AT\n---\n\n{SHORT_DE}\n".encode(),
+    "brief.eml": _short_eml(html=False),
+    "brief_html.eml": _short_eml(html=True),
+    "dokument.docx": _short_office("docx"),
+    "dokument.odt": _short_office("odt"),
+    "ohne.txt": f"{SHORT_DE}\n".encode(),  # declares nothing: the default, English
+}
+
+
+def test_the_declared_language_of_every_format(tmp_path: Path) -> None:
+    """A short German item declared German by its file (a mail's Content-Language, Markdown
+    front matter, a Word or OpenDocument file's dc:language, an HTML mail part's lang) was
+    read as English: only a web page's `<html lang>` was read."""
+    folder = tmp_path / "kurz"
+    folder.mkdir()
+    for name, data in DECLARED.items():
+        (folder / name).write_bytes(data)
+    index_dir = tmp_path / "index"
+    result = invoke("index", "-q", "--index-dir", str(index_dir), str(folder))
+    assert result.exit_code == 0, result.stderr
+    found = {}
+    for name in DECLARED:
+        shown = invoke("show", "--json", "--index-dir", str(index_dir), name)
+        assert shown.exit_code == 0, shown.stderr
+        found[name] = {json.loads(line)["language"] for line in shown.stdout.splitlines()}
+    assert found == {name: {"en" if name == "ohne.txt" else "de"} for name in DECLARED}
+
+
+# Did-you-mean corrects typos, not the words of another language ------------------------------
+
+NEAR_WORDS = {
+    "nl.txt": "11 maart 2025\n\nDe regeringen van beide landen hebben dinsdag nieuwe "
+    "onderhandelingen met de oppositie aangekondigd.\n",
+    "fr.txt": "le 11 mars 2025\n\nLe comité publiera son rapport mardi prochain après une "
+    "longue réunion avec les syndicats.\n",
+    "de.txt": "11. März 2025\n\nDie Sitzung des Ausschusses wurde am Dienstag vertagt und soll "
+    "in der nächsten Woche fortgesetzt werden.\n",
+    "en.txt": "March 11, 2025\n\nThe committee will read the report on Tuesday.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def near_words(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("near")
+    (root / "articles").mkdir()
+    for name, text in NEAR_WORDS.items():
+        (root / "articles" / name).write_text(text, encoding="utf-8")
+    result = invoke("index", "-q", "--index-dir", str(root / "index"), str(root / "articles"))
+    assert result.exit_code == 0, result.stderr
+    return root / "index"
+
+
+@pytest.mark.parametrize(
+    ("query", "line"),
+    [
+        # Words of the index's languages that its articles do not hold: Dutch "Regeringen"
+        # and English "read" were offered for a German and a French word, one edit away
+        ("Regierungen", 'No matches for "Regierungen".'),
+        ("rend", 'No matches for "rend".'),
+        # typos are still corrected, in any language
+        ("Sitzumg", 'No matches for "Sitzumg". Did you mean: Sitzung?'),
+        ("regeringem", 'No matches for "regeringem". Did you mean: regeringen?'),
+        ("comittee", 'No matches for "comittee". Did you mean: committee?'),
+    ],
+)
+def test_did_you_mean_corrects_typos_not_words_of_a_language(
+    near_words: Path, query: str, line: str
+) -> None:
+    result = invoke("query", "--index-dir", str(near_words), query)
+    assert result.exit_code == 1
+    assert result.stderr == line + "\n"

@@ -182,7 +182,15 @@ def test_limit_is_capped_at_1000(tmp_path: Path) -> None:
         found = api(client, q="ceasefire", limit=5000)
         assert found["hits"]["total"]["value"] == 1200
         assert len(found["hits"]["hits"]) == server.MAX_LIMIT == 1000
-        assert len(ids(api(client, q="ceasefire", limit=1000, offset=1000))) == 200
+        assert found["limit_capped"] == {"asked": 5000, "limit": 1000, "next_offset": 1000}
+        rest = api(client, q="ceasefire", limit=1000, offset=1000)
+        assert len(ids(rest)) == 200
+        assert "limit_capped" not in rest  # said only when the limit asked was cut
+        assert api(client, q="ceasefire", limit=2000, offset=200)["limit_capped"] == {
+            "asked": 2000,
+            "limit": 1000,
+            "next_offset": 1200,
+        }
 
 
 def test_a_miss_suggests_a_correction(client) -> None:
@@ -726,6 +734,7 @@ def test_openapi_describes_every_api_route_and_validates_real_responses(
         {"q": "peacekeping"},
         {"q": "the"},
         {"q": "Turkey", "limit": "x"},
+        {"q": "ceasefire", "limit": 5000},
     ]:
         check("/api/search", client.get("/api/search", params=params))
     for name in (SEED_NAME, "undated_briefing", "nope"):

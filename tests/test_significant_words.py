@@ -31,6 +31,12 @@ ARTICLES = {
     "tr.txt": "11 Mart 2025\n\nDün akşam Çavuşoğlu müzakereler için Ankara'dan ayrıldı. "
     "Bakanlık sözcüsüne göre Çavuşoğlu müzakereler sırasında basına açıklama yaptı. "
     "Gazeteciler Çavuşoğlu ile yeni müzakereler hakkında konuştu.\n",
+    # More of each language, so that its matches are not all of its sentences: matches are
+    # compared with the sentences of their own language.
+    "de_wetter.txt": "12. März 2025\n\nDas Wetter war am Montag mild. Die Bauern säten im "
+    "Frühjahr Weizen. Der Fluss trat über die Ufer.\n",
+    "tr_hava.txt": "12 Mart 2025\n\nPazartesi günü hava ılıktı. Çiftçiler ilkbaharda buğday "
+    "ektiler. Nehir iki köyü su bastı.\n",
 }
 
 
@@ -114,3 +120,40 @@ def test_words_as_the_words_field_holds_them(text: str, code: str, expected: lis
 def test_every_word_counted_is_a_term_of_the_words_field(text: str, code: str) -> None:
     held = {term for term, *_ in NewsroomTokenizer("words").terms(text)}
     assert set(words_of(text, code)) <= held
+
+
+# In an archive of several languages, the matches are compared with their own language --------
+
+MIXED = {
+    "de.txt": "11. März 2025\n\nDie Verhandlung in Zürich begann am Montag. Die Verhandlung in "
+    "Zürich dauerte lange. Die Verhandlung über Zürich endete spät. Die Minister reisten ab. "
+    "Die Journalisten blieben noch. Die Stadt war ruhig.\n",
+    **{
+        f"en{number}.txt": f"March {number}, 2025\n\nThe weather was mild on day {number}. "
+        "Farmers planted wheat in the spring. Traders bought coffee and sugar. The river "
+        "flooded two villages.\n"
+        for number in range(1, 6)
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("mixed-words")
+    folder = root / "articles"
+    folder.mkdir()
+    for name, text in MIXED.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    result = invoke("index", "-q", "--index-dir", str(root / "index"), str(folder))
+    assert result.exit_code == 0, result.stderr
+    return root / "index"
+
+
+@pytest.mark.parametrize("args", [("Verhandlungen",), ("Verhandlungen", "--lang", "de")])
+def test_matches_are_compared_with_the_sentences_of_their_language(
+    mixed: Path, args: tuple
+) -> None:
+    """German "die" is in every German sentence: not what sets the matches apart, though the
+    English sentences of the archive never hold it (it was the top word, 3 of 3 matches
+    against 6 of 26 sentences). The archive is the 6 German sentences."""
+    assert _rows(mixed, *args) == [("word", "zürich", 3, 3), ("name", "Zürich", 3, 3)]

@@ -344,3 +344,24 @@ def test_serve_watch_serves_what_arrives(tmp_path, archive):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=LIMIT)
+
+
+def test_language_of_short_articles_as_search_index_takes_it(tmp_path, archive, watching):
+    """`--language` is the language of articles too short to tell, as for `search index`:
+    without it a watched archive of short German notes would be read as English."""
+    watcher = watching("--language", "de")
+    (archive / "kurz.txt").write_text("Die Verhandlungen gehen weiter.\n", encoding="utf-8")
+    assert watcher.commits_until(added=1) == [(1, 0, 0, 1)]
+    result = invoke("show", "--json", "kurz", "--index-dir", str(tmp_path / "index"))
+    assert [json.loads(line)["language"] for line in result.stdout.splitlines()] == ["de"]
+    assert found(tmp_path, "Verhandlung") == ["kurz.txt"]
+
+
+def test_unknown_language_is_one_line_before_watching(tmp_path, archive):
+    result = invoke(
+        "watch", str(archive), "--language", "xx", "--index-dir", str(tmp_path / "index")
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("search: unknown language 'xx'")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "index").exists()

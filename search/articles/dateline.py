@@ -153,8 +153,15 @@ def _make(year: int, month: int, day: int) -> datetime.date | None:
         return None
 
 
+def _month_key(word: str) -> str:
+    """A month word as looked up: lowercased, and with Turkish "ı" and "İ" as "i", since the
+    patterns match ignoring case ("ARALIK" is "aralık", "NİSAN" "nisan")."""
+    return word.lower().replace("\u0307", "").replace("ı", "i")
+
+
 def _named_month(m: re.Match[str]) -> datetime.date | None:
-    return _make(int(m["year"]), _MONTHS[m["mon"].lower()], int(m["day"]))
+    month = _MONTHS.get(_month_key(m["mon"]))
+    return _make(int(m["year"]), month, int(m["day"])) if month else None
 
 
 def _year_first(m: re.Match[str]) -> datetime.date | None:
@@ -206,23 +213,38 @@ _COMPILED = tuple(
 )
 
 
+# A time as the other languages print it: "14:30 Uhr", "14h30", "à 14h30", "um 14:30".
+_FOREIGN_TIME = rf"(?:{_TIME}|{_HOUR}\s?h\s?[0-5][0-9])(?:\s*uhr)?(?:\s*{_ZONE})?"
+_FOREIGN_CLOCK_AFTER = (
+    r"(?:T|\s*[,|·•@/–—-]\s*|\s+)(?:(?:at|um|à|a las|alle|às|om|в|о|saat)\s+)?" + _FOREIGN_TIME
+)
+
+
 @functools.cache
 def _foreign() -> tuple[re.Pattern[str], dict[str, int]]:
     """Day-first dates with the month words of the other languages we read (each
     `search.language.Language` carries its own): "11. März 2025", "le 11 mars 2025",
-    "11 de marzo de 2025", "11 березня 2025 р.", "11 марта 2025 года", "11 Mart 2025"."""
+    "11 de marzo de 2025", "11 березня 2025 р.", "11 марта 2025 года", "11 Mart 2025"; with
+    a weekday of the language before the date ("Dienstag, 11. März 2025", "mardi 11 mars
+    2025") or after it ("11 Mart 2025 Salı"), and a time ("11. März 2025, 14:30 Uhr")."""
     from ..language import LANGUAGES
 
     months: dict[str, int] = {}
+    weekdays: set[str] = set()
     for language in LANGUAGES.values():
         if language.code != "en":
-            months.update(language.months)
+            months.update((_month_key(word), number) for word, number in language.months.items())
+            weekdays.update(language.weekdays)
+    weekday = _alternatives(sorted(weekdays))
     core = (
+        rf"(?:{weekday}\.?,?\s+)?"
         rf"(?:(?:le|am|el|il|em|den|de)\s+)?(?P<day>{_DAY})(?:\.|er|º|°|-?го)?\s+(?:de\s+)?"
         rf"(?P<mon>{_alternatives(list(months))})\.?,?\s+(?:de\s+)?{_YEAR}"
         r"(?:\s*(?:г\.|года|год|р\.|року|рік|yılı|r\.|roku))?"
+        rf"(?:\s*,?\s+{weekday})?"
     )
-    return re.compile(_BEFORE + core + _AFTER, re.IGNORECASE), months
+    after = rf"(?:{_FOREIGN_CLOCK_AFTER})?(?:{_BYLINE_AFTER})?\.?"
+    return re.compile(_BEFORE + core + after, re.IGNORECASE), months
 
 
 _HAS_YEAR = re.compile(r"[0-9]{4}")
@@ -243,4 +265,5 @@ def parse_dateline(line: str) -> datetime.date | None:
             return date
     foreign, months = _foreign()
     m = foreign.fullmatch(s)
-    return _make(int(m["year"]), months[m["mon"].lower()], int(m["day"])) if m else None
+    month = months.get(_month_key(m["mon"])) if m else None
+    return _make(int(m["year"]), month, int(m["day"])) if m and month else None

@@ -60,7 +60,8 @@ class Document:
     parts: tuple[tuple[str, Document], ...] = ()
     # What the reader noticed and the indexer should say (one warning each), the file indexed.
     notes: tuple[str, ...] = ()
-    language: str | None = None  # the language the file declares (`<html lang>`), as written
+    language: str | None = None  # the language the file declares (`<html lang>`, a mail's
+    # Content-Language, front matter `lang:`, a document's dc:language), as written
 
 
 def _require(module: str, name: str):
@@ -401,13 +402,14 @@ def read_markdown(data: bytes, name: str) -> Document:
             if opener.type == "heading_open" and opener.tag == "h1" and headline is None:
                 headline = _clean(text)
             blocks.append(text)
-    return _document(
+    document = _document(
         name,
         blocks,
         meta.get("title") or headline,
         parse_date(meta.get("date")),
         meta.get("url"),
     )
+    return replace(document, language=meta.get("lang") or meta.get("language"))
 
 
 def _front_matter(content: str) -> dict[str, str]:

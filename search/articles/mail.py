@@ -17,7 +17,7 @@ import email.policy
 import email.utils
 import re
 from dataclasses import replace
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 
 from ..errors import DocumentError, InputError
 from .formats import Document, _document, parse_date, read_html
@@ -48,13 +48,22 @@ def read_eml(data: bytes, name: str) -> Document:
     except (LookupError, ValueError, AssertionError) as error:  # an unknown charset, bad base64
         raise DocumentError(f"{name}: e-mail text cannot be decoded ({error})") from None
     notes = _attachments_note(message, name)
+    # The language the message declares (Content-Language, of the part or the message).
+    declared = _header(body, "content-language") or _header(message, "content-language")
     if body.get_content_subtype() == "html":
         page = read_html(content.encode("utf-8") if isinstance(content, str) else content, name)
-        return Document(page.text, subject or page.title, date or page.date, None, notes=notes)
+        return Document(
+            page.text,
+            subject or page.title,
+            date or page.date,
+            None,
+            notes=notes,
+            language=page.language or declared,
+        )
     if not isinstance(content, str):
         raise DocumentError(f"{name}: e-mail message has no text part")
     document = _document(name, re.split(r"\n\s*\n", content), subject, date, None)
-    return replace(document, notes=notes)
+    return replace(document, notes=notes, language=declared)
 
 
 def _attachments_note(message: EmailMessage, name: str) -> tuple[str, ...]:
@@ -72,7 +81,7 @@ def _attachments_note(message: EmailMessage, name: str) -> tuple[str, ...]:
     return (f"{name}: {len(files)} attachment{plural} not indexed ({shown})",)
 
 
-def _header(message: EmailMessage, header: str) -> str | None:
+def _header(message: EmailMessage | MIMEPart, header: str) -> str | None:
     try:
         value = message.get(header)
     except (ValueError, IndexError):  # a header the parser cannot make sense of

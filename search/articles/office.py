@@ -17,6 +17,7 @@ import datetime
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from io import BytesIO
 from xml.etree import ElementTree
 
@@ -102,9 +103,9 @@ def read_docx(data: bytes, name: str) -> Document:
         if headline is None and text.strip() and _docx_style(paragraph) in _HEADLINE_STYLES:
             headline = text.strip()
         blocks.append(text)
-    return _document(
-        name, blocks, headline, parse_date(_child_text(core, f"{_DCTERMS}created")), None
-    )
+    created = parse_date(_child_text(core, f"{_DCTERMS}created"))
+    document = _document(name, blocks, headline, created, None)
+    return replace(document, language=_child_text(core, f"{_DC}language"))
 
 
 def _docx_runs(paragraph: ElementTree.Element) -> Iterator[str]:
@@ -146,7 +147,8 @@ def read_odt(data: bytes, name: str) -> Document:
                 headline = text.strip()
             blocks.append(text)
     created = _child_text(meta, f"{_META}creation-date") or _child_text(meta, f"{_DC}date")
-    return _document(name, blocks, headline, parse_date(created), None)
+    document = _document(name, blocks, headline, parse_date(created), None)
+    return replace(document, language=_child_text(meta, f"{_DC}language"))
 
 
 def _odt_text(element: ElementTree.Element) -> Iterator[str]:

@@ -66,10 +66,26 @@ class LanguageAnalyzer(Analyzer):
         return _terms(self.tokenizer(text, **kwargs), language(code))
 
     def term_positions(self, value: str) -> dict[str, list[int]] | None:
-        """The terms of an English `value` with their positions, read without tokens (see
-        `search.engine.formats`); None for another language's text."""
+        """The terms of `value` with their positions (see `search.engine.formats`): an
+        English text's read without tokens, another language's from its lemmatized tokens;
+        None if the English analyzer is not ours. The last few values' are kept: a
+        sentence's text is read by two fields (`text` and `pairs`: lemmatized once) and its
+        article's headline by `title` once for each of its sentences. The dict returned is
+        shared: read it, never change it."""
+        kept = _KEPT.get(value)
+        if kept is not None and (kept[0] is self.english or kept[0] == self.english):
+            return kept[1]
         code, text = self._split(value)
-        return stemmed_positions(self.english, text) if code == DEFAULT else None
+        if code == DEFAULT:
+            found = stemmed_positions(self.english, text)
+        else:
+            found = {}
+            for token in self(value, positions=True, mode="index"):
+                found.setdefault(token.text, []).append(token.pos)
+        if len(_KEPT) >= KEPT_VALUES:
+            del _KEPT[next(iter(_KEPT))]
+        _KEPT[value] = (self.english, found)
+        return found
 
     @staticmethod
     def _split(value: str) -> tuple[str, str]:
@@ -90,6 +106,11 @@ class LanguageAnalyzer(Analyzer):
         )
 
 
+# How many values' term positions `term_positions` keeps (the oldest goes first).
+KEPT_VALUES = 4
+_KEPT: dict[str, tuple] = {}
+
+
 def _terms(tokens, language: Language):
     for token in tokens:
         token.text = term(language, token.text)
@@ -103,11 +124,46 @@ def in_languages(node, languages: list[Language]):
 
     written = node.written
     slop = getattr(node, "slop", 1)
-    found = {tuple(term(other, word) for word in written) for other in languages}
+    found = {
+        tuple(term(other, word) for word in words)
+        for other in languages
+        for words in _typings(written, other)
+    }
     alternatives = [
         wq.Term(node.fieldname, words[0], boost=node.boost)
         if len(words) == 1
         else wq.Phrase(node.fieldname, list(words), slop=slop, boost=node.boost)
         for words in sorted(found)
     ]
-    return wq.Or([node, *alternatives])
+    return wq.Or([node, *alternatives, *_as_written(node, languages)])
+
+
+def _as_written(node, languages: list[Language]) -> list:
+    """For one word of the `text` field typed without accents that no dictionary of the
+    index's languages of `FOLDED` knows, that form as the articles write it (the `words`
+    field, folded): `kotow` finds "kotów", whose lemma "kot" the dictionaries give only for
+    the form with its accent. A word a dictionary knows (`de`, `Jahr`) is matched by its
+    lemma (and not looked up again in the long postings of a common word). An English
+    sentence with that form is one its English word matches already, but for an acronym
+    typed in capitals (`IT` is not "it"), which is left to the English rules."""
+    from whoosh import query as wq
+
+    if node.fieldname != "text" or len(node.written) != 1:
+        return []
+    folded_languages = [language for language in languages if language.code in FOLDED]
+    typed = node.written[0]
+    lowered = typed.lower()
+    if not folded_languages or fold(lowered) != lowered or (len(typed) > 1 and typed.isupper()):
+        return []
+    if any(language.knows(typed) for language in folded_languages):
+        return []
+    return [wq.Term("words", lowered, boost=node.boost)]
+
+
+def _typings(written: tuple[str, ...], language: Language) -> list[tuple[str, ...]]:
+    """The words as typed, and for Turkish also lowercased as a keyboard without Turkish
+    letters means them: a typed `I` is Turkish "ı" (`Işık`, `IŞIK`: "ışık") or, typed for
+    "İ", "i" (`Istanbul`: "istanbul")."""
+    if not language.turkic or not any("I" in word for word in written):
+        return [written]
+    return [written, tuple(word.replace("I", "i") for word in written)]

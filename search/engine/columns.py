@@ -1,40 +1,52 @@
-"""Per-document columns read in bulk from the postings: what `search trend` counts with.
+"""Per-document columns read in bulk from the postings: which article each document
+belongs to (what `--scope article` combines sets of articles with), and per article its
+date, source and story (what `search trend` counts with).
 
-Whoosh keeps no column of a document's article, date or source that a count could read,
+Whoosh keeps no column of a document's article, date or source that a question could read,
 and loading each matching document's stored fields costs about 15 us a document (1 s for
 the 59,379 sentences of `government` at 200k sentences). The `path`, `date`, `source` and
 (when the schema has it) `story` terms are few, and each term's postings list its
-documents: walking them once fills an array per field, document number -> article
-number, and per article its date, source and story. A question then turns its matches (a
-set of document numbers) into counts with array lookups alone.
+documents: the `path` terms give one table, document number -> article number
+(`scope.Owners`, `scope.read_owners`: what `--scope article` reads too), and the other
+fields' postings, read through that table, give each article's date, source and story
+(`Columns`, `read_columns`). A question then turns its matches (a set of document
+numbers) into articles and counts with list lookups alone.
 
-The columns belong to one open snapshot (`SearchIndex` builds them once, at the first
-question that needs them, and keeps them while it is open; the web server reuses an open
-index while the index is unchanged).
+Both belong to one open snapshot (`SearchIndex` reads each once, at the first question
+that needs it, and keeps it while it is open; the web server reuses an open index while
+the index is unchanged); the columns are read through the owners, never beside them.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .schema import ARTICLE
+from .scope import Owners
 
-NO_ARTICLE = -1
+NO_ARTICLE = -1  # an `Owners.of` entry: a deleted document
 
 
 @dataclass
 class Columns:
-    """Document number -> article number (`article_of`, -1 for none); per article number its
-    path, date (None: undated), source, story, and whether it has a live record."""
+    """Per article number of `owners`: its date (None: undated), source, story, and
+    whether it has a live record."""
 
-    article_of: array
-    paths: list[str]
+    owners: Owners
     dates: list[str | None]
     sources: list[str]
     stories: list[str]
     live: list[bool]
+
+    @property
+    def article_of(self) -> list[int]:
+        """Document number -> article number (NO_ARTICLE for none)."""
+        return self.owners.of
+
+    @property
+    def paths(self) -> list[str]:
+        return self.owners.paths
 
     @property
     def articles(self) -> list[int]:
@@ -42,26 +54,20 @@ class Columns:
         return [number for number, alive in enumerate(self.live) if alive]
 
 
-def read_columns(reader) -> Columns:
-    """The columns of every live document of a Whoosh reader, from its postings alone."""
-    article_of = array("i", [NO_ARTICLE]) * reader.doc_count_all()
-    paths = list(reader.field_terms("path"))
-    numbers = {path: number for number, path in enumerate(paths)}
-    for path, docnums in _postings(reader, "path"):
-        number = numbers[path]
-        for docnum in docnums:
-            article_of[docnum] = number
-    live = [False] * len(paths)
+def read_columns(reader, owners: Owners) -> Columns:
+    """The columns of every article of `owners` (the same snapshot's), from the postings
+    of the `kind`, `date`, `source` and `story` fields alone."""
+    article_of, count = owners.of, len(owners.paths)
+    live = [False] * count
     for _kind, docnums in _postings(reader, "kind"):
         for docnum in docnums:
             if article_of[docnum] != NO_ARTICLE:
                 live[article_of[docnum]] = True
     return Columns(
-        article_of=article_of,
-        paths=paths,
-        dates=_per_article(reader, "date", article_of, len(paths)),
-        sources=[source or "" for source in _per_article(reader, "source", article_of, len(paths))],
-        stories=_stories(reader, article_of, paths),
+        owners=owners,
+        dates=_per_article(reader, "date", article_of, count),
+        sources=[source or "" for source in _per_article(reader, "source", article_of, count)],
+        stories=_stories(reader, article_of, owners.paths),
         live=live,
     )
 
@@ -79,7 +85,7 @@ def record_values(reader, fieldname: str) -> dict[int, str]:
     return {docnum: found.get(docnum, "") for docnum in records} if fieldname == "source" else found
 
 
-def _per_article(reader, fieldname: str, article_of: array, count: int) -> list[str | None]:
+def _per_article(reader, fieldname: str, article_of: list[int], count: int) -> list[str | None]:
     """Each article's value of a field all its documents share (date, source, story), read
     from the first document of each term's postings that starts a new article."""
     values: list[str | None] = [None] * count
@@ -150,7 +156,7 @@ def block_ids(matcher) -> list[int]:
     return found
 
 
-def _stories(reader, article_of: array, paths: list[str]) -> list[str]:
+def _stories(reader, article_of: list[int], paths: list[str]) -> list[str]:
     """Each article's story id: the `story` field where the schema has one (copies of one
     story share it), else the article's own path (every article its own story)."""
     found = _per_article(reader, "story", article_of, len(paths))

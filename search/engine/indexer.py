@@ -317,6 +317,7 @@ class _Run:
             story = describe([article.text], stored_as, self.grouping)
             stories.append(story)
             # One at a time: see stream_articles.
+            first = True
             for sentence, paragraph in with_paragraphs(article.text, article.sentences):
                 sentences += 1
                 whoosh_writer.add_document(
@@ -332,8 +333,10 @@ class _Run:
                         language=article.language,
                         story=story.story,
                         source=source_of(path, change.source.root, article.url),
+                        first=first,
                     )
                 )
+                first = False
         self.report.notes.extend(note for _key, article in articles for note in article.notes)
         date = articles[0][1].iso_date if len(articles) == 1 else None
         # A container's record: the language most of its articles are in, and its first

@@ -463,12 +463,12 @@ def word_query(fieldname: str, text: str, *, quoted=False, slop=1, boost=1.0):
         else wq.Term(fieldname, words[0], boost=boost)
         for words in itertools.islice(_sequences(slots), MAX_ALTERNATIVES)
     ]
-    # The words as typed, lowercased, for looking them up in the index's other languages
-    # (their words are split by their own pattern, then lemmatized: `search.engine.analysis`;
-    # lowercased first as typed, so that `Istanbul` is Turkish "istanbul", not "ıstanbul").
+    # The words as typed, for looking them up in the index's other languages (their words
+    # are split by their own pattern, then lowercased the language's way and lemmatized:
+    # `search.engine.analysis`, which also reads a Turkish `Istanbul` as "istanbul").
     # The first alternative carries them: the others are the same typed words (`Müller`:
     # "muller" or "mueller"), whose lookups would be the same terms, counted twice.
-    written = tuple(match.group().lower() for match in _OTHER_WORD.finditer(text))
+    written = tuple(match.group() for match in _OTHER_WORD.finditer(text))
     if written:
         first = choices[0]
         if type(first) is wq.Term:

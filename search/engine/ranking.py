@@ -27,6 +27,8 @@ from whoosh.matching.combo import CombinationMatcher
 from whoosh.matching.mcore import Matcher
 from whoosh.matching.wrappers import FilterMatcher, InverseMatcher, RequireMatcher
 
+from .phrases import move_to
+
 
 class Bonus(wq.ConstantScoreQuery):
     """`score` added to the sentences holding a word: `Bonus(Term(field, word), score)`."""
@@ -104,8 +106,8 @@ class _BonusMatcher(Matcher):
     def id(self) -> int:
         return self.child.id()
 
-    def skip_to(self, id) -> bool:
-        return self.child.skip_to(id)
+    def skip_to(self, id) -> None:
+        move_to(self.child, id)  # a bonus follows every match: by bisection in a block
 
     def next(self) -> bool:
         return self.child.next()
@@ -169,6 +171,15 @@ class _BonusedMatcher(Matcher):
             return NullMatcher()
         if minquality and self.core.max_quality() + self.most < minquality:
             return NullMatcher()
+        require = getattr(self.core, "require", None)
+        if minquality and require is not None:
+            # A phrase passes over the sentences that cannot beat the N best with the
+            # bonuses they hold (`phrases.PairMatcher`), not with every bonus at once.
+            require(
+                lambda docnum: minquality - self._bonus_at(docnum),
+                lambda docnum, ceiling: self._reaching(docnum, minquality - ceiling),
+            )
+            return self
         core = self.core.replace(max(minquality - self.most, 0))
         return self if core is self.core else _BonusedMatcher(core, self.bonuses)
 
@@ -223,7 +234,30 @@ class _BonusedMatcher(Matcher):
 
     def score(self) -> float:
         here = self.core.id()
-        total = self.core.score()
+        total = self.core.score()  # added to one bonus at a time: the same sum, to the bit
+        for bonus in self.bonuses:
+            if bonus.is_active() and bonus.id() < here:
+                bonus.skip_to(here)
+            if bonus.is_active() and bonus.id() == here:
+                total += bonus.boost
+        return total
+
+    def _reaching(self, docnum: int, bonus: float) -> int | None:
+        """The first document from `docnum` whose bonuses add up to `bonus` (rounding
+        down, so as to pass over nothing that might tie), or None."""
+        if bonus <= 0:
+            return docnum
+        bonus -= 1e-9 * (1 + abs(bonus))
+        while self._bonus_at(docnum) < bonus:
+            later = [b.id() for b in self.bonuses if b.is_active() and b.id() > docnum]
+            if not later:
+                return None
+            docnum = min(later)
+        return docnum
+
+    def _bonus_at(self, here: int) -> float:
+        """What the bonuses add to document `here` (the core's, or one it is moving to)."""
+        total = 0.0
         for bonus in self.bonuses:
             if bonus.is_active() and bonus.id() < here:
                 bonus.skip_to(here)

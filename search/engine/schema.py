@@ -6,14 +6,17 @@ capitals kept for acronyms: what words and phrases match and BM25F ranks) and
 `words` (every word lowercased but unstemmed, folded and as written: the
 vocabulary that fuzzy words, prefixes and did-you-mean measure against, so
 `Abramovic~` is one edit from "Abramovich" as typed, not three as stems, and
-the spelling typed, which ranks first: `Browne` above "Brown"). Each sentence
+the spelling typed, which ranks first: `Browne` above "Brown"), and a third, `pairs`
+(each two neighbouring terms of `text` as one term: what a quoted phrase is read from, see
+`search.engine.phrases`). Each sentence
 also carries its article's headline, `title`
 (analyzed as `text`, stored: `title:Ukraine` searches it, and sentences whose
 headline has a query's words rank first), and where it was published, `url` (stored only),
 so that every hit and every exported sentence has them without a second read, and the
 paragraph of the file it is in, `paragraph` (stored only: the article page's paragraphs). Every
-document carries its article's story id, `story` (stored and indexed: `-l` and `search trend`
-count a story once, `show` finds the other articles of a story), and each sentence the key of
+document carries its article's story id, `story` (stored; indexed on the record and the first
+sentence of each article, which is all that `-l` and `search trend`, counting a story once,
+and `show`, finding the other articles of a story, read: `StoryField`), and each sentence the key of
 its normalised text, `copy` (indexed, and a fixed-width column: a document's key is one
 read away, with no table to load first): identical sentences share it, so a hit's copies
 are one term away.
@@ -26,7 +29,7 @@ Keeping both kinds in one index means one commit updates them together.
 
 Each indexed field costs Whoosh a posting per document (and, for unscored
 fields, a file-system check per posting when it flushes), so sentence
-documents index only what queries need: the two word fields, `path` (to replace an
+documents index only what queries need: the three word fields, `path` (to replace an
 article's sentences), `article`, `date` and `source` (filters, and the buckets of
 `search trend`). `source` is where the article comes from: the first folder below the
 folder given to `search index`, or a web page's site (see `source_of`). `kind` is set on article
@@ -44,6 +47,7 @@ from whoosh.columns import FixedBytesColumn
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 from .formats import TermFrequency, TermPositions
+from .phrases import PairField
 from .stories import SENTENCE_KEY_LENGTH, sentence_key
 from .words import KeywordStemFilter, NewsroomTokenizer
 
@@ -58,7 +62,10 @@ from .words import KeywordStemFilter, NewsroomTokenizer
 #    written on separate branches; the merge of the two is 6.) `story` (the article's story,
 #    stored and filterable) on every document; `copy` (the key of the normalised sentence,
 #    indexed and a fixed-width column) on sentences; plain-text headlines.
-SCHEMA_VERSION = 6
+# 7: `pairs` (the neighbouring terms of `text`, see search/engine/phrases.py) on sentences:
+#    a phrase is read from pairs of words, not from every word's positions. `story` indexed
+#    on records and each article's first sentence only (stored on every sentence).
+SCHEMA_VERSION = 7
 
 # The words of a text in a language other than English (before each is lemmatized by its
 # language, see `search.engine.analysis`): letters and digits, with inner dots kept (`3.5`);
@@ -130,10 +137,11 @@ def build_schema() -> Schema:
         date=ID(stored=True),
         source=ID(stored=True),
         text=_positional(language_analyzer()),
+        pairs=PairField(language_analyzer()),
         title=_positional(language_analyzer()),
         language=ID(stored=True),
         url=STORED(),
-        story=ID(stored=True),
+        story=StoryField(stored=True),
         copy=ID(sortable=FixedBytesColumn(SENTENCE_KEY_LENGTH)),
         paragraph=STORED(),
         words=_counted(words_analyzer()),
@@ -141,17 +149,50 @@ def build_schema() -> Schema:
     )
 
 
+# What a document gives a `StoryField` that it stores (as `_stored_story`) but does not index.
+UNINDEXED = "\x00"
+
+
+class StoryField(ID):
+    """The `story` field: stored on every document, indexed on an article's record and its
+    first sentence only. What reads a story from the postings wants one document of each
+    article (`columns`: each article's story; `show`: the records of a story), and a
+    posting on every sentence cost a posting per sentence. A document that stores its
+    story without indexing it gives `UNINDEXED` and the story as `_stored_story`."""
+
+    def index(self, value, **kwargs):
+        if value == UNINDEXED:
+            return iter(())
+        return super().index(value, **kwargs)
+
+
+class WordField(TEXT):
+    """A word field whose postings for a text are one list (Whoosh's `index` yields them
+    one at a time through a generator, encoding each term with a function call): the same
+    terms, frequencies, weights and values."""
+
+    def index(self, value, **kwargs):
+        if kwargs or not isinstance(value, str):
+            return super().index(value, **kwargs)
+        return [
+            (text.encode("utf-8"), frequency, weight, encoded)
+            for text, frequency, weight, encoded in self.format.word_values(
+                value, self.analyzer, mode="index"
+            )
+        ]
+
+
 def _positional(analyzer) -> TEXT:
     """A stored word field with positions, its postings made without tokens
     (`search.engine.formats`: the same bytes as Whoosh's `Positions`)."""
-    field = TEXT(analyzer=analyzer, stored=True, phrase=True)
+    field = WordField(analyzer=analyzer, stored=True, phrase=True)
     field.format = TermPositions(field_boost=field.format.field_boost)
     return field
 
 
 def _counted(analyzer) -> TEXT:
     """An unstored word field without positions, its postings made without tokens."""
-    field = TEXT(analyzer=analyzer, phrase=False)
+    field = WordField(analyzer=analyzer, phrase=False)
     field.format = TermFrequency(field_boost=field.format.field_boost)
     return field
 
@@ -219,12 +260,14 @@ def sentence_document(
     paragraph: int | None = None,
     language: str = "en",
     source: str | None = None,
+    first: bool = True,
 ) -> dict:
     """The fields of one sentence's document, as `writer.add_document` takes them
     (a field that is None is left out: Whoosh stores nothing for it). `paragraph` is the
     paragraph of the file the sentence is in (1-based). The words of `text` and `title` are
     analysed by `language` (ISO 639-1); they are stored as written. `story` is the article's
-    story; `copy` the key identical sentences share (`stories.sentence_key`)."""
+    story (indexed on the `first` sentence of its article only, stored on every one: see
+    `StoryField`); `copy` the key identical sentences share (`stories.sentence_key`)."""
     from .analysis import marked
 
     document = {
@@ -235,6 +278,7 @@ def sentence_document(
         "sentence": number,
         "date": date,
         "text": marked(text, language),
+        "pairs": marked(text, language),
         "words": text,
         "title": title if title is None else marked(title, language),
         "url": url,
@@ -243,6 +287,8 @@ def sentence_document(
         "language": None if language == "en" else language,
         "source": source,
     }
+    if story is not None and not first:
+        document["story"], document["_stored_story"] = UNINDEXED, story
     if document["text"] != text:
         document["_stored_text"] = text
     if document["title"] != title:

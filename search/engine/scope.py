@@ -42,7 +42,9 @@ Articles = set[int]
 
 @dataclass
 class Owners:
-    """Which article (a number, in path order) each document of a snapshot belongs to."""
+    """Which article (a number, in path order) each document of a snapshot belongs to: the
+    one document -> article table of a snapshot, which `columns.Columns` (`search trend`)
+    reads its dates, sources and stories through."""
 
     of: list[int]  # document number -> article number; -1 for a deleted document
     documents: list[list[int]]  # article number -> its documents, in order

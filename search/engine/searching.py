@@ -57,6 +57,7 @@ from .analysis import in_languages
 from .analysis import term as language_term
 from .highlight import match_spans, word_test
 from .names import file_stem, resolve, short_names
+from .phrases import paired
 from .query import ParsedQuery, SpellingBonus, WrittenTerm, compile_question
 from .ranking import replaces_soundly, skips_blocks_exactly, unbonused
 from .schema import ARTICLE, article_fields, article_records, our_terms, sentence_fields
@@ -169,6 +170,7 @@ class SearchIndex(ClosedOnExit):
         self._within: set[int] = set()
         self._owners: Owners | None = None
         self._languages: list[Language] | None = None
+        self._in_language: dict[str, set[int]] = {}  # article numbers per language (trend)
         # Resolved queries by the identity of the compiled query (kept beside it).
         self._resolutions: dict[int, tuple[Any, Any]] = {}
 
@@ -359,9 +361,8 @@ class SearchIndex(ClosedOnExit):
                 for number in found
             }
             return stories.__getitem__
-        columns = self.columns()
-        by_path = dict(zip(columns.paths, columns.stories, strict=True))
-        return lambda number: by_path.get(paths[number], paths[number])
+        by_article = self.columns().stories  # numbered as `owners`
+        return lambda number: by_article[number]
 
     def scope_matters(self, parsed: ParsedQuery) -> bool:
         """Whether `--scope article` may find articles that a sentence search does not."""
@@ -616,7 +617,15 @@ class SearchIndex(ClosedOnExit):
         The correction is the question with its unknown words replaced (not read again)."""
         from .suggest import corrections
 
-        words = [word.text for word in parsed.asked.words]
+        # A word a dictionary of the index's languages holds is no typo: a near word of the
+        # archive would be another word, often of another language (`Regierungen` is not
+        # Dutch "regeringen"). English has no dictionary here: its words are all corrected.
+        languages = self.languages_held()
+        words = [
+            word.text
+            for word in parsed.asked.words
+            if not any(language.knows(word.text) for language in languages)
+        ]
         with self._budgeted(), store.guard(self.folder):
             try:
                 found = corrections(self._searcher, words, self._check_deadline)
@@ -729,16 +738,19 @@ class SearchIndex(ClosedOnExit):
         since: str | None = None,
         until: str | None = None,
         scope: str = "sentence",
+        language: Language | None = None,
     ) -> Trend:
         """Each query's matching articles, stories and sentences per bucket of `by` (a
         calendar unit of the article's date, or its source), with every article of the
-        bucket; dates kept from `since` to `until`; undated matches counted apart. At
-        `scope` "article" the words may be anywhere in an article, and its sentences that
-        hold one of them are its matching sentences."""
+        bucket (of `language` only, when given); dates kept from `since` to `until`; undated
+        matches counted apart. At `scope` "article" the words may be anywhere in an article,
+        and its sentences that hold one of them are its matching sentences."""
         from .trend import Counter, buckets
 
         with self._budgeted(), store.guard(self.folder):
-            counter = Counter(self.columns(), by, since, until)
+            columns = self.columns()
+            among = None if language is None else self._articles_in(language, columns)
+            counter = Counter(columns, by, since, until, among)
             counted = []
             undated = []
             for parsed in queries:
@@ -844,12 +856,12 @@ class SearchIndex(ClosedOnExit):
         return [SourceCount(name, *found[name]) for name in sorted(found)]
 
     def columns(self) -> Columns:
-        """Each document's article, and each article's date, source and story, read from
-        the postings once per open snapshot (see `search.engine.columns`)."""
+        """Each article's date, source and story (by the article numbers of `owners`),
+        read from the postings once per open snapshot (see `search.engine.columns`)."""
         if self._columns is None:
             from .columns import read_columns
 
-            self._columns = read_columns(self._searcher.reader())
+            self._columns = read_columns(self._searcher.reader(), self.owners())
         return self._columns
 
     def _matching_documents(self, parsed: ParsedQuery, scope: str = "sentence"):
@@ -1329,7 +1341,30 @@ class SearchIndex(ClosedOnExit):
                 return in_languages(node, others)
             return node
 
-        return query.accept(resolve_names)
+        return paired(query.accept(resolve_names))
+
+    def _articles_in(self, language: Language, columns) -> set[int]:
+        """The article numbers (of `columns`) of the articles in `language`: those whose
+        documents hold its `language` term; for English, those whose documents hold none.
+        Kept while the index is open, as the columns are."""
+        from .columns import NO_ARTICLE, term_documents
+
+        found = self._in_language.get(language.code)
+        if found is not None:
+            return found
+        reader = self._searcher.reader()
+        if language.code != DEFAULT:
+            held = term_documents(reader, "language", language.code)
+            found = {columns.article_of[docnum] for docnum in held} - {NO_ARTICLE}
+        else:
+            others = {
+                columns.article_of[docnum]
+                for other in self.languages_held()
+                for docnum in term_documents(reader, "language", other.code)
+            }
+            found = set(columns.articles) - others
+        self._in_language[language.code] = found
+        return found
 
     def languages_held(self) -> list[Language]:
         """The languages other than English that the index's sentences are in."""

@@ -56,7 +56,6 @@ MIN_COUNT = 3
 # twice as frequent in the matches: the, of, said) is left out: such pairs ride on the
 # query's own words ("the government" for `government`).
 COMMON_PHRASE_SHARE = 0.05
-SCORES = ("jlh", "g2", "chi2")
 # A sentence-initial capitalised word is a name only if its lowercase form is rarer than this
 # share of the archive's sentences (`The`, `He`, `But` are far more common).
 COMMON_SHARE = 0.002
@@ -95,10 +94,11 @@ def significant(
     matched = sorted(documents)
     sentences = _texts(reader, _sample(matched, sample_size or SAMPLE_SIZE), extra)
     check()
-    total = _sentence_total(reader)
     words_df = _words_frequency(reader)
     if background is None:
         background = background_sample(reader, words_df)
+    languages = {sentence.language for sentence in sentences}
+    total = max(background.sentences_in(languages), len(matched))
     foreground = _Foreground(sentences, len(matched), total, words_df)
     foreground.background = background
     stems = _stems(exclude)
@@ -140,7 +140,7 @@ class _Counts:
         self.copies: Counter[str] = Counter()
         self.phrases: Counter[tuple[str, str]] = Counter()
         self.names: Counter[str] = Counter()
-        self.languages: set[str] = set()
+        self.languages: Counter[str] = Counter()  # sentences per language
         self.words_df = words_df
         common = COMMON_SHARE * max(total, 1)
         for sentence in sentences:
@@ -150,12 +150,20 @@ class _Counts:
                 self.copies.update(dict.fromkeys(set(tokens), sentence.extra))
             self.phrases.update(set(itertools.pairwise(tokens)))
             self.names.update(_names_in(sentence.text, words_df, common))
-            self.languages.add(sentence.language)
+            self.languages[sentence.language] += 1
         self.extra = sum(sentence.extra for sentence in sentences)
 
     def estimate(self, held: int) -> int:
         """A count in this sample, scaled to the whole index."""
         return round(held * self.total / self.size) if self.size else 0
+
+    def sentences_in(self, languages: set[str]) -> int:
+        """How many sentences of the index are in `languages`: all of them when the sample
+        holds no other language; else the sample's share of them, scaled (exact when the
+        sample is the whole index, up to BACKGROUND_SIZE sentences)."""
+        if not set(self.languages) - languages:
+            return self.total
+        return self.estimate(sum(self.languages[code] for code in languages))
 
 
 def words_of(text: str, code: str = DEFAULT) -> list[str]:
@@ -241,9 +249,11 @@ class _Foreground(_Counts):
         return archive > COMMON_PHRASE_SHARE and matches < 2 * archive
 
     def term(self, text: str, held: int, background: int, score: str) -> SignificantTerm:
-        """A term seen in `held` sampled sentences and `background` sentences of the index."""
+        """A term seen in `held` sampled sentences and `background` sentences of the index
+        (at most all the sentences compared with: a word several languages write, `in`,
+        is counted in all of them)."""
         in_matches = self._scaled(held)
-        background = max(background, in_matches, 1)
+        background = min(max(background, in_matches, 1), max(self.total, in_matches, 1))
         return SignificantTerm(
             term=text,
             score=round(SCORERS[score](in_matches, self.matches, background, self.total), 6),

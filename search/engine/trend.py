@@ -75,8 +75,15 @@ class Counter:
     """Counts one query's matches by bucket; `all_articles` of every bucket once."""
 
     def __init__(
-        self, columns: Columns, by: str, since: str | None = None, until: str | None = None
+        self,
+        columns: Columns,
+        by: str,
+        since: str | None = None,
+        until: str | None = None,
+        among: set[int] | None = None,
     ) -> None:
+        """`among`: the article numbers `all_articles` counts (None: every article), the
+        articles of one language for `--lang`."""
         self.columns = columns
         self.by = by
         self.since = since
@@ -85,6 +92,8 @@ class Counter:
         self._of_date = bucket_of(by) if by != "source" else None
         self.all_articles: dict[str, int] = {}
         for number in columns.articles:
+            if among is not None and number not in among:
+                continue
             key = self.key(number)
             if key is not None:
                 self.all_articles[key] = self.all_articles.get(key, 0) + 1

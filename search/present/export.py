@@ -16,6 +16,8 @@ Three formats, each a stream of lines:
 Every document has `text`, `article`, `path`, `name`, `sentence`, `date` (null when the
 article has no dateline) and `language`, plus `title` and `url` when the index stores them,
 and, for a sentence not in English, `terms`: our own terms for it (see engine/mapping.py).
+The document is `search.present.json.export_document`: the fields a hit of `search query
+--json` and of the web API has, under the same names.
 """
 
 from __future__ import annotations
@@ -26,19 +28,10 @@ from collections.abc import Iterable, Iterator
 
 from ..engine.mapping import index_body as index_body
 from ..errors import ExportError
-from .text import inert_json
+from .json import export_document, line
 
 FORMATS = ("es-bulk", "es-index", "jsonl")
 DEFAULT_INDEX_NAME = "search"
-
-# Stored fields copied into documents only when present.
-OPTIONAL_FIELDS = ("title", "url")
-
-
-def document_name(fields: dict) -> str:
-    """The sentence's article name as users type it: the stored `name` (the shortest unique
-    path suffix) where the index has one, the file's stem otherwise."""
-    return fields.get("name") or fields["article"]
 
 
 def article_key(path: str) -> str:
@@ -53,28 +46,9 @@ def document_id(fields: dict) -> str:
     return f"{article_key(fields['path'])}:{fields['sentence']}"
 
 
-def sentence_document(fields: dict) -> dict:
-    """The exported document of one sentence's stored fields."""
-    document = {
-        "text": fields["text"],
-        "article": fields["article"],
-        "path": fields["path"],
-        "name": document_name(fields),
-        "sentence": fields["sentence"],
-        "date": fields.get("date"),
-    }
-    for name in OPTIONAL_FIELDS:
-        if fields.get(name):
-            document[name] = fields[name]
-    document["language"] = fields.get("language") or "en"
-    if fields.get("terms"):  # a sentence not in English: our own terms (engine/mapping.py)
-        document["terms"] = fields["terms"]
-    return document
-
-
 def to_line(value) -> str:
     """One compact JSON line, the same bytes for the same value, escaped as `--json` is."""
-    return inert_json(value, separators=(",", ":"))
+    return line(value, compact=True)
 
 
 def bulk_lines(sentences: Iterable[dict], index_name: str = DEFAULT_INDEX_NAME) -> Iterator[str]:
@@ -83,18 +57,18 @@ def bulk_lines(sentences: Iterable[dict], index_name: str = DEFAULT_INDEX_NAME) 
     for fields in sentences:
         action = {"index": {"_index": index_name, "_id": document_id(fields)}}
         yield to_line(action) + "\n"
-        yield to_line(sentence_document(fields)) + "\n"
+        yield to_line(export_document(fields)) + "\n"
 
 
 def jsonl_lines(sentences: Iterable[dict]) -> Iterator[str]:
     for fields in sentences:
-        yield to_line(sentence_document(fields)) + "\n"
+        yield to_line(export_document(fields)) + "\n"
 
 
 def bulk_actions(sentences: Iterable[dict], index_name: str) -> Iterator[dict]:
     """The same documents as `bulk_lines`, as the clients' bulk helpers take them."""
     for fields in sentences:
-        yield {"_index": index_name, "_id": document_id(fields), **sentence_document(fields)}
+        yield {"_index": index_name, "_id": document_id(fields), **export_document(fields)}
 
 
 # Live loading --------------------------------------------------------------------------

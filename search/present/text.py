@@ -1,19 +1,17 @@
-"""Turning results into text: for eyes (colors, wrapping) and for scripts (JSON Lines).
+"""Turning results into text for eyes: colors, wrapping, escapes.
 
-Every command's records go through the same two paths: `to_json` gives the
-JSON object of a record, and a `format_*` function gives its human lines.
-Color is decided once (`use_color`) and carried by a `Style`, so formatting
-code never asks where its output goes.
+Every command's records go through one of two paths: a `format_*` function here gives
+its human lines, and `search.present.json` its JSON object. Color is decided once
+(`use_color`) and carried by a `Style`, so formatting code never asks where its output goes.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import textwrap
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import dataclass
 from typing import TextIO
 
 COLOR_CHOICES = ("auto", "always", "never")
@@ -22,7 +20,6 @@ COLOR_CHOICES = ("auto", "always", "never")
 # (ESC and CSI start escape sequences that can retitle a window or clear the screen), and
 # the bidirectional overrides that make text read differently from what it is.
 _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r"}
 
 
@@ -76,59 +73,6 @@ class Style:
 
     def title(self, text: str) -> str:
         return self._sgr(text, "36")
-
-
-def to_json(record) -> str:
-    """One JSON Lines line for a record (a dataclass or a dict)."""
-    data = asdict(record) if is_dataclass(record) and not isinstance(record, type) else record
-    return inert_json(data)
-
-
-def inert_json(value, separators: tuple[str, str] | None = None) -> str:
-    """`value` as one JSON line that is inert on a terminal: UTF-8 text as is, but json's
-    own escapes for C0 controls and ours, here, for C1 controls and bidi overrides. Every
-    JSON the commands write (--json, export) goes through it."""
-    line = json.dumps(value, ensure_ascii=False, separators=separators)
-    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
-
-
-def hit_json(hit, with_context: bool) -> dict:
-    data = {
-        "rank": hit.rank,
-        "score": hit.score,
-        "article": hit.article,
-        "path": hit.path,
-        "name": hit.name,
-        "sentence": hit.sentence,
-        "date": hit.date,
-        "text": hit.text,
-        "matches": [list(span) for span in hit.matches],
-        "title": hit.title,
-        "url": hit.url,
-        "copies": [copy_json(copy) for copy in hit.copies],
-        "language": hit.language,
-    }
-    if with_context:
-        data["context"] = {
-            "before": [asdict(s) for s in hit.before],
-            "after": [asdict(s) for s in hit.after],
-        }
-    return data
-
-
-def copy_json(copy) -> dict:
-    """Another place of a sentence (`name`, `path`, `sentence`) or of a story (no `sentence`)."""
-    data = {"name": copy.name, "path": copy.path}
-    if copy.sentence is not None:
-        data["sentence"] = copy.sentence
-    return data
-
-
-def article_hits_json(entry) -> dict:
-    """One article of `search query -l --json`, with the other matching articles of its story."""
-    data = asdict(entry)
-    data["copies"] = [copy_json(copy) for copy in entry.copies]
-    return data
 
 
 def copies_note(copies: list) -> str:
@@ -235,33 +179,6 @@ def wrap(text: str, width: int | None) -> list[str]:
     ) or [text]
 
 
-def article_match_json(match) -> dict:
-    """One `--scope article` result as JSON: the article, its best sentence as `text`, and
-    its best sentences (`sentence`, `text`, `matches`)."""
-    return {
-        "rank": match.rank,
-        "score": match.score,
-        "article": match.article,
-        "path": match.path,
-        "name": match.name,
-        "date": match.date,
-        "hits": match.hits,
-        "text": match.text,
-        "sentences": [
-            {
-                "sentence": s.sentence,
-                "text": s.text,
-                "matches": [list(span) for span in s.matches],
-            }
-            for s in match.sentences
-        ],
-        "title": match.title,
-        "url": match.url,
-        "copies": [copy_json(copy) for copy in match.copies],
-        "language": match.language,
-    }
-
-
 def format_article_match(match, style: Style, width: int | None) -> list[str]:
     """A `--scope article` result: a header (rank, name, date, headline), then each of its
     best sentences, numbered as `-C` numbers a hit (`6:`), with the matched words lit."""
@@ -307,35 +224,6 @@ def format_numbered(
     lines = wrap(text, None if width is None else width - len(label))
     out = [(label if i == 0 else " " * len(label)) + inert(line) for i, line in enumerate(lines)]
     return [style.dim(line) for line in out] if dim else out
-
-
-def split_json(sentence, date: str | None, language: str = "en") -> dict:
-    """One sentence of `search split --json`: its text, its offsets in the file, the date
-    and the article's language."""
-    return {
-        "sentence": sentence.number,
-        "text": sentence.text,
-        "start": sentence.start,
-        "end": sentence.end,
-        "date": date,
-        "language": language,
-    }
-
-
-def show_json(found, sentence) -> dict:
-    """One sentence of `search show --json`, with the article it belongs to."""
-    return {
-        "article": found.article,
-        "path": found.path,
-        "name": found.name,
-        "sentence": sentence.sentence,
-        "date": found.date,
-        "text": sentence.text,
-        "title": found.title,
-        "url": found.url,
-        "copies": [copy_json(copy) for copy in found.copies],
-        "language": found.language,
-    }
 
 
 def format_show_header(found, style: Style) -> list[str]:

@@ -1,4 +1,5 @@
-"""`search trend` shown: a bar chart for a terminal, JSON Lines rows, CSV.
+"""`search trend` and `search words` shown: a bar chart and tables for a terminal, and CSV
+(their JSON rows are `search.present.json`'s, the CSV columns the same).
 
 The chart has one row per bucket: its name, then for each query a bar of block characters
 (eighths of a cell, so small differences show) scaled to the largest count of the chart,
@@ -11,8 +12,10 @@ from __future__ import annotations
 import csv
 import io
 
+from .json import WORDS_KINDS, trend_row, words_rows
 from .text import inert
 
+# The CSV columns: the fields of `search.present.json`'s rows, in order.
 COLUMNS = ("query", "bucket", "articles", "stories", "sentences", "all_articles", "share")
 # A cell filled by eighths: index n is n eighths (0: nothing).
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -21,19 +24,6 @@ FULL = "█"
 NUMBERS_WIDTH = 14
 # The narrowest bar a column gets, however narrow the terminal.
 MIN_BAR = 4
-
-
-def trend_row(row) -> dict:
-    """One bucket of one query, as JSON and CSV carry it."""
-    return {
-        "query": row.query,
-        "bucket": row.bucket,
-        "articles": row.articles,
-        "stories": row.stories,
-        "sentences": row.sentences,
-        "all_articles": row.all_articles,
-        "share": row.share,
-    }
 
 
 def trend_csv(trend) -> str:
@@ -102,17 +92,8 @@ def undated_note(entry, by: str) -> str:
     )
 
 
+# The CSV columns of `search words`.
 WORDS_COLUMNS = ("kind", "term", "score", "matches", "archive")
-KINDS = (("word", "words"), ("phrase", "phrases"), ("name", "names"))
-
-
-def words_rows(found) -> list[dict]:
-    """Every term of `search words`, words then phrases then names, best first in each."""
-    return [
-        {"kind": kind, "term": t.term, "score": t.score, "matches": t.matches, "archive": t.archive}
-        for kind, attribute in KINDS
-        for t in getattr(found, attribute)
-    ]
 
 
 def words_csv(found) -> str:
@@ -127,7 +108,7 @@ def words_table(found) -> list[str]:
     """Three lists (words, phrases, names), each a table: term, score, in the matches, in
     the archive."""
     lines: list[str] = []
-    for kind, attribute in KINDS:
+    for kind, attribute in WORDS_KINDS:
         terms = getattr(found, attribute)
         if not terms:
             continue

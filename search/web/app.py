@@ -18,7 +18,6 @@ answered by `Index.answer`, the command line's one call; what it adds is the web
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import errno
 import ipaddress
 import json
@@ -29,7 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -56,7 +55,8 @@ from ..index import (
     live_snapshot,
     question,
 )
-from ..present.text import article_match_json, copy_json, hit_json
+from ..model import SCOPES, SIGNIFICANCE, SORTS
+from ..present import json as records
 from . import chart
 
 PACKAGE = Path(__file__).resolve().parent
@@ -73,9 +73,6 @@ PAGE_WORDS = 12  # distinctive words on the page
 PAGE_SAMPLE = 500  # matching sentences the page reads for them (`search words`: 2,000)
 OVERVIEWS = 64  # the page's overviews kept (see Overviews)
 MEASURES = ("articles", "share")
-SORTS = ("relevance", "date", "article")
-SCORES = ("jlh", "g2", "chi2")
-SCOPES = ("sentence", "article")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'",
     "X-Content-Type-Options": "nosniff",
@@ -195,8 +192,8 @@ def _flag(request: Request, name: str) -> bool:
     raise BadRequest(f"{name}={value!r} is not a yes/no value; use 1 or 0")
 
 
-def _number(request: Request, name: str, default: int, low: int, high: int | None = None) -> int:
-    """A whole-number parameter of at least `low`, capped at `high` (BadRequest if not).
+def _number(request: Request, name: str, default: int, low: int) -> int:
+    """A whole-number parameter of at least `low` (BadRequest if not).
 
     Its digits are counted before they are converted: Python refuses to convert more than
     4,300 of them, and no count, page or sentence number here needs more than MAX_DIGITS.
@@ -212,7 +209,7 @@ def _number(request: Request, name: str, default: int, low: int, high: int | Non
     value = int(digits)
     if value < low:
         raise BadRequest(f"{name}={_shown(text)!r} is not a whole number of at least {low}")
-    return value if high is None else min(value, high)
+    return value
 
 
 def _shown(text: str, width: int = 20) -> str:
@@ -250,15 +247,10 @@ def _scope(request: Request) -> str:
 def _parsed(request: Request) -> tuple[Question, Options]:
     """The query of a request, parsed with its filters (QueryError: a 400), and the options
     of its answer (with the total; the caller sets the page)."""
-    since, until = _dates(request)
-    options = Options(
-        match_any=_flag(request, "any"),
-        since=since,
-        until=until,
+    options = replace(
+        _filters(request),
         include_undated=_flag(request, "include_undated"),
         copies=_flag(request, "copies"),
-        scope=_scope(request),
-        language=_one(request, "lang").strip() or None,
     )
     parsed = question(_one(request, "q"), options)
     return parsed, replace(options, total=True)
@@ -358,38 +350,21 @@ def highlighted(text: str, spans, tag: str = "mark") -> Markup:
 # The API -----------------------------------------------------------------------------
 
 
-def _hit_document(hit) -> dict:
-    return {
-        "_index": "sentences",
-        "_id": f"{hit.name}:{hit.sentence}",
-        "_score": hit.score,
-        "_source": hit_json(hit, with_context=False),
-        "highlight": {"text": [str(highlighted(hit.text, hit.matches, "em"))]},
-    }
-
-
-def _article_document(match) -> dict:
-    """An article found at article scope, as a hit of the API: the article and its best
-    sentences, each highlighted."""
-    return {
-        "_index": "articles",
-        "_id": match.path,
-        "_score": match.score,
-        "_source": article_match_json(match),
-        "highlight": {
-            "text": [str(highlighted(s.text, s.matches, "em")) for s in match.sentences],
-        },
-    }
+def _marked(text: str, spans) -> str:
+    """A sentence as the API highlights it: escaped, each matched span in `<em>`."""
+    return str(highlighted(text, spans, "em"))
 
 
 async def api_search(request: Request) -> Response:
     parsed, options = _parsed(request)
     sort = _sort(request)
-    limit = _number(request, "limit", 10, 1, MAX_LIMIT)
+    asked = _number(request, "limit", 10, 1)
+    limit = min(asked, MAX_LIMIT)
     offset = _number(request, "offset", 0, 0)
     _window(offset, limit)
     options = replace(options, sort=sort, limit=limit, offset=offset)
     found = await _searcher(request).run(lambda index: _results(index, parsed, options))
+    capped = {"asked": asked, "limit": limit, "next_offset": offset + limit}
     return JSONResponse(
         {
             "took": found["took"],
@@ -397,11 +372,13 @@ async def api_search(request: Request) -> Response:
             "hits": {
                 "total": {"value": found["total"], "relation": "eq"},
                 "max_score": found["max_score"],
-                "hits": [_hit_document(hit) for hit in found["hits"]]
-                + [_article_document(match) for match in found["articles"]],
+                "hits": [records.search_hit(hit, _marked) for hit in found["hits"]]
+                + [records.search_article(match, _marked) for match in found["articles"]],
                 "undated_left_out": found["undated_left_out"],
             },
             "did_you_mean": found["suggestion"],
+            # A script that asked for more than one response gives is told, not cut short.
+            **({"limit_capped": capped} if asked > limit else {}),
         }
     )
 
@@ -409,19 +386,7 @@ async def api_search(request: Request) -> Response:
 async def api_article(request: Request) -> Response:
     name = request.path_params["name"]
     found = await _searcher(request).run(lambda index: index.article(name))
-    return JSONResponse(
-        {
-            "article": found.article,
-            "path": found.path,
-            "name": found.name,
-            "date": found.date,
-            "title": found.title,
-            "url": found.url,
-            "language": found.language,
-            "sentences": [asdict(sentence) for sentence in found.sentences],
-            "copies": [copy_json(copy) for copy in found.copies],
-        }
-    )
+    return JSONResponse(records.article_text(found))
 
 
 async def not_found(request: Request) -> Response:
@@ -431,12 +396,13 @@ async def not_found(request: Request) -> Response:
 
 async def api_status(request: Request) -> Response:
     status = await _searcher(request).run(lambda index: index.status())
-    return JSONResponse(asdict(status))
+    return JSONResponse(records.status(status))
 
 
 def _filters(request: Request) -> Options:
-    """`any`, `since`, `until`, `scope` and `lang` of a trend or words request, read as
-    /api/search reads them."""
+    """`any`, `since`, `until`, `scope` and `lang`, as every query of the API and the page
+    takes them (`search query`, `trend` and `words` take them as --any, --since, --until,
+    --scope and --lang)."""
     since, until = _dates(request)
     return Options(
         match_any=_flag(request, "any"),
@@ -455,29 +421,8 @@ def _by(request: Request, default: str = "month") -> str:
 
 
 def _trend_buckets(trend, text: str) -> list[dict]:
-    """One query's buckets as Elasticsearch's date_histogram (or terms, by source) gives
-    them: key_as_string, key (epoch ms of the bucket's first day; the source by source),
-    doc_count (matching articles), and our counts beside."""
-    found = []
-    for row in trend.buckets:
-        if row.query != text:
-            continue
-        key: object = row.bucket
-        if row.start is not None:
-            key = int(dt.datetime.combine(row.start, dt.time(), dt.timezone.utc).timestamp()) * 1000
-        found.append(
-            {
-                "key_as_string": row.bucket,
-                "key": key,
-                "doc_count": row.articles,
-                "articles": row.articles,
-                "stories": row.stories,
-                "sentences": row.sentences,
-                "all_articles": row.all_articles,
-                "share": row.share,
-            }
-        )
-    return found
+    """One query's buckets, as Elasticsearch's date_histogram (or terms) gives them."""
+    return [records.trend_bucket(row) for row in trend.buckets if row.query == text]
 
 
 async def api_trend(request: Request) -> Response:
@@ -512,18 +457,6 @@ async def api_trend(request: Request) -> Response:
     )
 
 
-def _significant(terms, found) -> dict:
-    """One list as Elasticsearch's significant_text aggregation gives it."""
-    return {
-        "doc_count": found.matches,
-        "bg_count": found.archive,
-        "buckets": [
-            {"key": t.term, "doc_count": t.matches, "bg_count": t.archive, "score": t.score}
-            for t in terms
-        ],
-    }
-
-
 async def api_words(request: Request) -> Response:
     options = _filters(request)
     parsed = question(_one(request, "q"), options)
@@ -531,8 +464,8 @@ async def api_words(request: Request) -> Response:
     if limit > MAX_WORDS:
         raise BadRequest(f"n={limit} is too many; at most {MAX_WORDS} terms in each list")
     score = _one(request, "score", "g2") or "g2"
-    if score not in SCORES:
-        raise BadRequest(f"score={score!r} is not one of {', '.join(SCORES)}")
+    if score not in SIGNIFICANCE:
+        raise BadRequest(f"score={score!r} is not one of {', '.join(SIGNIFICANCE)}")
     started = time.perf_counter()
     found = await _searcher(request).run(
         lambda index: index.words(parsed, options, limit=limit, score=score)
@@ -544,9 +477,9 @@ async def api_words(request: Request) -> Response:
             "sample": {"size": found.sample, "sampled": found.sampled},
             "score": found.score,
             "aggregations": {
-                "words": _significant(found.words, found),
-                "phrases": _significant(found.phrases, found),
-                "names": _significant(found.names, found),
+                "words": records.significant(found.words, found),
+                "phrases": records.significant(found.phrases, found),
+                "names": records.significant(found.names, found),
             },
         }
     )
@@ -570,6 +503,7 @@ async def page_search(request: Request) -> Response:
         "sort": _one(request, "sort", "relevance"),
         "compare": _one(request, "compare"),
         "scope": _one(request, "scope", "sentence"),
+        "lang": _one(request, "lang").strip(),
     }
     context: dict[str, Any] = {
         "form": form,
@@ -578,12 +512,14 @@ async def page_search(request: Request) -> Response:
         "found": None,
         "overview": None,
         "alerts": [],
+        "languages": [],
     }
     if not _one(request, "q").strip():
         folder = request.app.state.searcher.pool.folder
         context["alerts"] = await asyncio.get_running_loop().run_in_executor(
             None, alert_rows, folder
         )
+        context["languages"] = await _languages(request)
         return _page(request, "search.html", context)
     try:
         parsed, options = _parsed(request)
@@ -598,13 +534,14 @@ async def page_search(request: Request) -> Response:
         share = _measure(request) == "share"
         compare = _compare(request, options)
 
-        def answer(index: Index) -> tuple[dict, dict]:
+        def answer(index: Index) -> tuple[dict, dict, list[str]]:
             overview = request.app.state.overviews.get(index, parsed, compare, by, options.scope)
-            return _results(index, parsed, options), overview
+            return _results(index, parsed, options), overview, _offered(index)
 
-        found, overview = await _searcher(request).run(answer)
+        found, overview, context["languages"] = await _searcher(request).run(answer)
     except (QueryError, BadRequest) as error:
         context["error"] = _said(error)
+        context["languages"] = await _languages(request)
         return _page(request, "search.html", context, status=_status_of(error, request))
     pages = max(1, -(-found["total"] // PAGE_SIZE))
     context.update(
@@ -622,6 +559,20 @@ async def page_search(request: Request) -> Response:
         scope_url=_url(request, "/", scope="article", page=None),
     )
     return _page(request, "search.html", context)
+
+
+async def _languages(request: Request) -> list[str]:
+    """The languages the form offers: the index's, when it holds more than English (and
+    none when the index cannot be read: the page says why elsewhere)."""
+    try:
+        return await _searcher(request).run(_offered)
+    except SearchError:
+        return []
+
+
+def _offered(index: Index) -> list[str]:
+    languages = index.languages()
+    return languages if len(languages) > 1 else []
 
 
 def _measure(request: Request) -> str:
@@ -727,7 +678,7 @@ def alert_rows(folder: Path) -> list[dict]:
     for entry in found:
         alert = entry.alert
         params = {"q": alert.query, "any": "1" if alert.match_any else None, "sort": "date"}
-        params.update(since=alert.since, until=alert.until)
+        params.update(since=alert.since, until=alert.until, lang=alert.language)
         query = urlencode({key: value for key, value in params.items() if value})
         rows.append(
             {
