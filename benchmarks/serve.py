@@ -17,6 +17,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import json
 import os
@@ -146,6 +147,8 @@ def run_level(address: tuple[str, int], clients: int, requests: int) -> dict:
         "single_word_p95_ms": percentiles(single)[1] if single else None,
         "by_query": {urlencode(QUERIES[n]): list(figures) for n, figures in by_query.items()},
         "not_200": len(failures),
+        # Which answers were not 200, and to what: "503 /api/search?q=..." -> how many.
+        "not_200_by": dict(collections.Counter(failures).most_common()),
     }
 
 

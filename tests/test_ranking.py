@@ -228,3 +228,120 @@ def test_a_sorted_page_is_a_slice_of_the_whole_sorted_list(
         page = ranked.index.answer(text, replace(asked, limit=10, offset=offset, total=True))
         assert page.hits == everything[offset : offset + 10]
         assert page.total == len(everything)
+
+
+@pytest.fixture(scope="module")
+def with_deletions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ranked]:
+    """The ranking corpus after a re-index that replaced and removed some of its files:
+    its segments then hold deleted sentences, whose postings Whoosh filters."""
+    from search.engine.searching import SearchIndex
+    from search.index import update
+
+    rng = random.Random(20261207)
+    articles = {f"story{number:03}.md": _article(rng, number) for number in range(120)}
+    index_dir = build_index(tmp_path_factory.mktemp("deletions"), articles)
+    folder = index_dir.parent / "articles"
+    for number in range(0, 120, 5):
+        (folder / f"story{number:03}.md").unlink()
+    for number in range(2, 120, 10):
+        (folder / f"story{number:03}.md").write_text(_article(rng, number), encoding="utf-8")
+    report = update(index_dir, [folder])
+    assert report.updated and report.removed and not report.skipped, report
+    with SearchIndex.open(index_dir) as reader:  # Whoosh's own view: the deletions are there
+        leaves = [leaf for leaf, _offset in reader._searcher.reader().leaf_readers()]
+        assert any(leaf.has_deletions() for leaf in leaves), "no deleted sentences to test"
+    with Index.open(index_dir) as index:
+        yield Ranked(index)
+
+
+@pytest.mark.parametrize("text", ["government", "talks", "the", "NATO", "US", "zorblat"])
+@pytest.mark.parametrize("page", [1, 10, 25])
+def test_a_segment_with_deletions_skips_to_the_same_top(with_deletions, text: str, page: int):
+    """Issue 26: a segment with deleted sentences skips blocks too (its filter now skips
+    exactly), and never returns a deleted sentence or loses a better one."""
+    everything = with_deletions.whole(text)
+    first = with_deletions.page(text, limit=page)
+    expected = [round(hit.score, 6) for hit in everything[:page]]
+    assert [round(hit.score, 6) for hit in first] == expected
+    cut = expected[-1]
+    assert [(h.path, h.sentence) for h in first if round(h.score, 6) > cut] == [
+        (h.path, h.sentence) for h in everything[:page] if round(h.score, 6) > cut
+    ]
+    live = {(h.path, h.sentence) for h in everything}
+    assert {(h.path, h.sentence) for h in first} <= live
+
+
+def test_a_segment_with_deletions_skips_blocks(with_deletions, monkeypatch):
+    from search.engine import searching
+
+    skipped: list[int] = []
+    original = searching.scored_matches
+
+    def counted(collector):
+        yield from original(collector)
+        skipped.append(collector.skipped_times)
+
+    monkeypatch.setattr(searching, "scored_matches", counted)
+    with_deletions.page("government", limit=1)
+    assert sum(skipped) > 0
+
+
+class _Blocks:
+    """A posting list of fixed blocks, each with its best score, as Whoosh's are read."""
+
+    def __init__(self, blocks: list[list[int]], qualities: list[float]) -> None:
+        self.blocks, self.qualities = blocks, qualities
+        self.block, self.i = 0, 0
+
+    def is_active(self) -> bool:
+        return self.block < len(self.blocks)
+
+    def id(self) -> int:
+        return self.blocks[self.block][self.i]
+
+    def next(self) -> bool:
+        self.i += 1
+        if self.i < len(self.blocks[self.block]):
+            return False
+        self.block, self.i = self.block + 1, 0
+        return True
+
+    def skip_to_quality(self, minquality: float) -> int:
+        skipped = 0
+        while self.is_active() and self.qualities[self.block] <= minquality:
+            self.block, self.i, skipped = self.block + 1, 0, skipped + 1
+        return skipped
+
+
+@pytest.mark.parametrize(
+    ("deleted", "minquality", "landed", "skipped"),
+    [
+        ({3}, 1.0, 4, 1),  # the first of the block skipped to is deleted: moves past it
+        ({3, 4, 5}, 1.0, 6, 1),  # the whole block deleted: into the next
+        (set(), 1.0, 3, 1),
+        ({0}, 0.5, 1, 0),
+    ],
+)
+def test_a_deletion_filter_skips_and_still_leaves_out(deleted, minquality, landed, skipped):
+    from search.engine.skipping import DeletionFilter
+
+    child = _Blocks([[0, 1, 2], [3, 4, 5], [6, 7]], [1.0, 5.0, 2.0])
+    matcher = DeletionFilter(child, frozenset(deleted), exclude=True)
+    assert matcher.skip_to_quality(minquality) == skipped
+    assert matcher.id() == landed
+
+
+@pytest.mark.parametrize(
+    ("deleted", "moves"),
+    [
+        (set(), [False, False, True, False, False, True, False]),  # 0 -> 1 ... 6 -> 7
+        ({3}, [False, False, True, False, True, False]),  # 2 -> 4 enters the second block
+        ({2, 3, 4, 5}, [False, True, False]),  # 1 -> 6 crosses a whole block
+    ],
+)
+def test_a_deletion_filter_says_when_next_enters_a_block(deleted, moves):
+    from search.engine.skipping import DeletionFilter
+
+    child = _Blocks([[0, 1, 2], [3, 4, 5], [6, 7]], [1.0, 5.0, 2.0])
+    matcher = DeletionFilter(child, frozenset(deleted), exclude=True)
+    assert [bool(matcher.next()) for _ in moves] == moves

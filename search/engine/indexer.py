@@ -255,7 +255,12 @@ class _Run:
         procs = writer.worker_count(self.jobs) if new_bytes >= PARALLEL_BYTES else 1
         leaving = set(self.removed)
         self.grouping = Grouping.of(
-            (path, stored.grouped()) for path, stored in self.catalog.items() if path not in leaving
+            (
+                (path, stored.grouped())
+                for path, stored in self.catalog.items()
+                if path not in leaving
+            ),
+            expected=len(self.catalog) + len(self.to_read),
         )
         with (
             store.guard(self.folder),

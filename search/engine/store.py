@@ -5,7 +5,8 @@ Layout of an index folder (default `index/`)::
     index/
       CURRENT            which generation folder is live, and its schema version (JSON)
       write.lock         held (flock) by the one process allowed to write (see writer)
-      ix-<token>/        a Whoosh index, checksums.json (durable), articles.json (catalog)
+      ix-<token>/        a Whoosh index, checksums.json (durable), articles.json (catalog),
+                         columns.json (columns: written by the first reader that needs them)
       lemmas/            simplemma's dictionaries of the languages the index holds, stored so
                          that a query reads them at once (`search.lemmas`; any generation's)
 

@@ -99,7 +99,7 @@ class _Codec(W3Codec):
 
 _WRITER_OPTIONS = {"limitmb": 128, "compound": False, "codec": _Codec(blocklimit=POSTING_BLOCK)}
 # Each worker buffers postings up to limitmb: keep the whole tree small.
-_WORKER_OPTIONS = {"limitmb": 64, "multisegment": True}
+_WORKER_OPTIONS = {"limitmb": 32, "multisegment": True}
 MAX_WORKERS = 4
 # A worker's exit status when the disk filled up under it (errno's own number).
 _EXIT_NO_SPACE = errno.ENOSPC
