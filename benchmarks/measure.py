@@ -40,6 +40,7 @@ class ProcessRun:
     tree_pss_kb: int | None  # sampled peak of the process tree's summed PSS, if asked for
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # user + system of the process and the descendants it reaped
 
     @property
     def max_rss_mb(self) -> float:
@@ -85,6 +86,7 @@ def run_process(
         measured["tree_pss_kb"],
         stdout,
         stderr,
+        measured.get("cpu_seconds", 0.0),
     )
 
 

@@ -6,6 +6,8 @@ The report holds:
 
 - seconds: wall time, from just before the command is spawned to just after it is reaped;
 - status: its exit status;
+- cpu_seconds: user + system CPU time of the command and every descendant it reaped (from the
+  same `os.wait4`), the figure to compare on a loaded machine;
 - max_rss_kb: from `os.wait4`, the peak RSS of the largest single process of the command's
   tree (Linux reports the maximum over the child and the descendants it reaped, not a sum);
 - tree_pss_kb: with --sample, the peak of the sum of PSS over the command and all its
@@ -85,6 +87,7 @@ def main(argv: list[str]) -> None:
     result = {
         "seconds": seconds,
         "status": child.returncode,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "max_rss_kb": usage.ru_maxrss,
         "tree_pss_kb": sampler.peak_kb if sampler else None,
     }

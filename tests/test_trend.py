@@ -551,3 +551,23 @@ def test_the_command_says_it_read_a_sample(coffee, monkeypatch):
         "scaled from it\n"
         "No word, phrase or name is in 3 or more of the 3 sentences read.\n"
     )
+
+
+def test_trend_leaves_out_the_sentences_a_re_index_replaced(tmp_path: Path):
+    """Deleted documents (an article rewritten, one removed) are not counted: the columns
+    skip a segment's deleted documents."""
+    news = tmp_path / "news"
+    for name, text in ARTICLES.items():
+        (news / name).parent.mkdir(parents=True, exist_ok=True)
+        (news / name).write_text(text, encoding="utf-8")
+    index = tmp_path / "index"
+    assert run(index, "index", str(news), "-q").exit_code == 0
+    (news / "bbc/b2.txt").write_text("February 3, 2025\n\nOil supply fell.\n", encoding="utf-8")
+    (news / "ap/a1.txt").unlink()
+    assert run(index, "index", str(news), "-q").exit_code == 0
+    assert table(rows(index, "oil", "--by", "month")) == [
+        ("oil", "2025-01", 1, 1, 1, 2),
+        ("oil", "2025-02", 1, 1, 1, 1),
+        ("oil", "2025-03", 0, 0, 0, 0),
+        ("oil", "2025-04", 2, APRIL_STORIES, 2, 2),
+    ]
