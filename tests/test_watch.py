@@ -29,6 +29,15 @@ def story(word: str) -> str:
     return f"March 11, 2025\nThe envoy spoke of {word} at the border.\n"
 
 
+def place(path: Path, text: str) -> None:
+    """Put a whole file into the watched folder at once: written under a hidden name (which
+    the watcher ignores), then renamed. `write_text` creates the file before it writes, and
+    a watcher that reads between the two indexes an empty article first."""
+    hidden = path.with_name(f".{path.name}.part")
+    hidden.write_text(text, encoding="utf-8")
+    hidden.rename(path)
+
+
 class Watching:
     """A `search watch` process and the lines of its stderr, as they come."""
 
@@ -350,7 +359,7 @@ def test_language_of_short_articles_as_search_index_takes_it(tmp_path, archive, 
     """`--language` is the language of articles too short to tell, as for `search index`:
     without it a watched archive of short German notes would be read as English."""
     watcher = watching("--language", "de")
-    (archive / "kurz.txt").write_text("Die Verhandlungen gehen weiter.\n", encoding="utf-8")
+    place(archive / "kurz.txt", "Die Verhandlungen gehen weiter.\n")
     assert watcher.commits_until(added=1) == [(1, 0, 0, 1)]
     result = invoke("show", "--json", "kurz", "--index-dir", str(tmp_path / "index"))
     assert [json.loads(line)["language"] for line in result.stdout.splitlines()] == ["de"]
