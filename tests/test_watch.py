@@ -126,10 +126,10 @@ def found(tmp_path: Path, word: str) -> list[str]:
 @pytest.mark.parametrize("options", [(), ("--poll",)], ids=["inotify", "poll"])
 def test_created_changed_moved_deleted(tmp_path, archive, watching, options):
     watcher = watching(*options)
-    (archive / "a.txt").write_text(story("ceasefire"))
+    place(archive / "a.txt", story("ceasefire"))
     assert watcher.commits_until(added=1) == [(1, 0, 0, 1)]
     assert found(tmp_path, "ceasefire") == ["a.txt"]
-    (archive / "a.txt").write_text(story("elections"))
+    place(archive / "a.txt", story("elections"))
     assert watcher.commits_until(updated=1) == [(0, 1, 0, 1)]
     assert (found(tmp_path, "ceasefire"), found(tmp_path, "elections")) == ([], ["a.txt"])
     (archive / "a.txt").rename(archive / "b.txt")
@@ -143,7 +143,7 @@ def test_created_changed_moved_deleted(tmp_path, archive, watching, options):
 def test_burst_of_1000_files_is_a_handful_of_commits(tmp_path, archive, watching):
     watcher = watching()
     for number in range(1000):
-        (archive / f"s{number:04d}.txt").write_text(story(f"word{number}"))
+        place(archive / f"s{number:04d}.txt", story(f"word{number}"))
     commits = watcher.commits_until(added=1000)
     assert sum(c[0] for c in commits) == 1000 and commits[-1][3] == 1000
     assert len(commits) <= 10, commits
@@ -151,15 +151,15 @@ def test_burst_of_1000_files_is_a_handful_of_commits(tmp_path, archive, watching
 
 
 def test_kill_9_then_restart_catches_up(tmp_path, archive, watching):
-    (archive / "old.txt").write_text(story("ceasefire"))
+    place(archive / "old.txt", story("ceasefire"))
     first = watching()
     first.process.send_signal(signal.SIGKILL)
     first.process.wait()
-    (archive / "new.txt").write_text(story("ceasefire"))
+    place(archive / "new.txt", story("ceasefire"))
     (archive / "old.txt").unlink()
     second = watching()  # "Watching" comes after the catch-up run
     assert found(tmp_path, "ceasefire") == ["new.txt"]
-    (archive / "later.txt").write_text(story("ceasefire"))
+    place(archive / "later.txt", story("ceasefire"))
     assert second.commits_until(added=1) == [(1, 0, 0, 2)]
 
 
@@ -168,15 +168,15 @@ def after_the_watching_line(archive: Path, watcher: Watching) -> None:
 
 
 def after_the_first_commit_line(archive: Path, watcher: Watching) -> None:
-    (archive / "a.txt").write_text(story("ceasefire"))
+    place(archive / "a.txt", story("ceasefire"))
     watcher.commits_until(added=1)
 
 
 def during_a_batch(archive: Path, watcher: Watching) -> None:
-    (archive / "a.txt").write_text(story("ceasefire"))
+    place(archive / "a.txt", story("ceasefire"))
     watcher.commits_until(added=1)
     for number in range(300):  # the next batch is being gathered or committed
-        (archive / f"s{number:03d}.txt").write_text(story(f"word{number}") * 20)
+        place(archive / f"s{number:03d}.txt", story(f"word{number}") * 20)
 
 
 @pytest.mark.parametrize(
@@ -234,12 +234,12 @@ def test_index_inside_the_watched_folder_and_excluded_globs(tmp_path, archive):
     try:
         process.ready()
         (archive / "drafts").mkdir()
-        (archive / "drafts" / "d.txt").write_text(story("ceasefire"))
-        (archive / "note.md").write_text("# Note\n\nThe ceasefire held.\n")
-        (archive / ".hidden.txt").write_text(story("ceasefire"))
-        (archive / "kept.txt").write_text(story("ceasefire"))
+        place(archive / "drafts" / "d.txt", story("ceasefire"))
+        place(archive / "note.md", "# Note\n\nThe ceasefire held.\n")
+        place(archive / ".hidden.txt", story("ceasefire"))
+        place(archive / "kept.txt", story("ceasefire"))
         assert process.commits_until(added=1) == [(1, 0, 0, 1)]
-        (archive / "second.txt").write_text(story("ceasefire"))
+        place(archive / "second.txt", story("ceasefire"))
         # The index's own commits (in archive/index/) set off no run of their own.
         assert process.commits_until(added=1) == [(1, 0, 0, 2)]
         result = invoke(
@@ -295,7 +295,7 @@ def test_inotify_limit_falls_back_to_polling(tmp_path, archive, monkeypatch):
         def watch(self, debounce, step, timeout, stop):
             self.calls += 1
             if self.calls == 1:
-                (archive / "a.txt").write_text(story("ceasefire"))
+                place(archive / "a.txt", story("ceasefire"))
                 return {(1, str(archive / "a.txt"))}
             return "stop"
 
@@ -345,7 +345,7 @@ def test_serve_watch_serves_what_arrives(tmp_path, archive):
         assert process.stdout is not None and process.stderr is not None
         url = process.stdout.readline().split(" at ")[1].split(" ")[0]
         assert process.stderr.readline() == f"Watching {archive} (Ctrl-C to stop)\n"  # as watch
-        (archive / "a.txt").write_text(story("ceasefire"))
+        place(archive / "a.txt", story("ceasefire"))
         assert process.stderr.readline() == "+1 ~0 -0 articles; 1 sentences\n"
         with urllib.request.urlopen(f"{url}api/search?q=ceasefire") as response:
             body = json.load(response)
