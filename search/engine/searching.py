@@ -72,7 +72,7 @@ from .scope import (
     wanted_words,
 )
 from .scope import article_page as _article_page
-from .skipping import exact_filters, scored_matches
+from .skipping import exact_matchers, scored_matches
 from .store import live_snapshot
 from .stories import sentence_key
 
@@ -1528,7 +1528,7 @@ class _GuardedCollector(WrappingCollector):
 
     def set_subsearcher(self, subsearcher, offset) -> None:
         super().set_subsearcher(subsearcher, offset)
-        exact_filters(self.child.matcher)  # a segment with deletions skips blocks too
+        exact_matchers(self.child.matcher)  # a segment with deletions skips blocks too
         if hasattr(self.child, "replace"):
             sound = replaces_soundly(self.child.matcher)
             self.child.replace = self.replace_every if sound else 0
