@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.query.spans import SpanNear2
 
 from conftest import invoke
 from search.engine.analysis import in_languages
-from search.engine.phrases import PairPhrase, paired, pairs_of
+from search.engine.phrases import NearPhrase, PairPhrase, paired, pairs_of
 from search.engine.query import parse_query
 from search.engine.schema import build_schema, sentence_document
 from search.language import LANGUAGES
@@ -138,6 +139,41 @@ def test_the_best_n_pass_over_what_cannot_reach_them(phrase):
     positions = by_positions(f'"{phrase}"', [])
     with index.searcher() as searcher:
         assert answers(searcher, paired(positions)) == answers(searcher, positions)
+
+
+@pytest.mark.parametrize("phrase", ['"peace talks"~3', '"the peace talks"~2', '"the talks"~3'])
+def test_a_phrase_with_slop_reads_positions_only_where_a_sentence_can_reach_the_best_n(
+    phrase, monkeypatch
+):
+    """A phrase with slop is its words' intersection (`NearPhrase`); in a search for the best
+    N, a sentence whose score (from its words' weights) cannot beat the N-th best is passed
+    over before its positions are read: the same answers as positions, fewer positions read.
+    (Whoosh's collector says what score to beat once a sentence has displaced another from
+    its N best: the long sentences come first, then the short ones.)"""
+    sentences = []
+    for number in range(400):
+        words = ["the"] + ["said"] * 30
+        if number % 4 == 0:
+            words[10:10] = ["the", "peace", "new", "talks"]
+        sentences.append((" ".join(words), "en"))
+        if number == 10:
+            sentences += [("the peace talks said", "en")] * 2 + [("the peace of talks", "en")]
+    index = ram_index(sentences)
+    positions = by_positions(phrase, [])
+    near = paired(positions)
+    assert [type(node) for node in near.leaves() if isinstance(node, wq.Phrase)] == [NearPhrase]
+    reads = []
+    spans = SpanNear2.SpanNear2Matcher._get_spans
+    monkeypatch.setattr(
+        SpanNear2.SpanNear2Matcher, "_get_spans", lambda m: reads.append(m) or spans(m)
+    )
+    with index.searcher() as searcher:
+        assert answers(searcher, near) == answers(searcher, positions)
+        reads.clear()
+        searcher.search(near, limit=2)
+    words = set(phrase.split('"')[1].split())
+    holding_the_words = [text for text, _ in sentences if words <= set(text.split())]
+    assert len(reads) < len(holding_the_words) / 4
 
 
 def test_a_phrase_is_read_from_pairs_only_where_its_words_are_side_by_side():

@@ -19,8 +19,14 @@ positions are read only where one occurs more often ("the peace" and "peace talk
 sentence are not yet "the peace talk"). It scores as Whoosh's phrase does, by its words (the
 pairs are matched, never scored), so results and their order are what positions gave; in a
 search for the best N, a sentence that cannot reach them is passed over before its common
-words ("the") are read. A phrase with slop (`"a b"~3`) and a headline's phrase
-(`title:"..."`) are read by positions, as before.
+words ("the") are read. A headline's phrase (`title:"..."`) is read by positions, as before.
+
+A phrase of `text` with slop (`"peace talks"~3`, the words within 3 positions, in order) is
+a `NearPhrase`: the same matcher over the sentences holding every word (their postings'
+intersection, `Together`), where the positions are read only for a sentence whose score,
+known from the words' weights alone, can still make the best N; Whoosh reads the positions
+of every sentence holding the words, then scores those that hold the phrase. The results
+and scores are the same.
 """
 
 from __future__ import annotations
@@ -126,6 +132,47 @@ class PairField(FieldType):
         return [(text.encode("utf-8"), 1, boost, b"") for text in self.analyzer.pairs(value)]
 
 
+def _unpaired(phrase: wq.Phrase, searcher, words: list) -> bool:
+    """Whether `phrase` must be read by Whoosh's own positions: not of `text`, an index
+    without pairs (written before them), one word, or a word holding the separator."""
+    return (
+        phrase.fieldname != PAIRED_FIELD
+        or PAIRS not in searcher.schema
+        or len(words) < 2
+        or any(SEPARATOR in word for word in words)
+    )
+
+
+class NearPhrase(wq.Phrase):
+    """A phrase of `text` with slop (`"a b"~3`): its words' intersection, the positions read
+    only where a sentence's score can still make the best N (see the module's docstring)."""
+
+    written: tuple[str, ...] | None = None
+
+    def matcher(self, searcher, context=None):
+        words = list(self.words)
+        if self.slop <= 1 or _unpaired(self, searcher, words):
+            return super().matcher(searcher, context)
+        reader = searcher.reader()
+        field = searcher.schema[self.fieldname]
+        if any((self.fieldname, field.to_bytes(word)) not in reader for word in words):
+            return NullMatcher()
+        terms = [wq.Term(self.fieldname, word).matcher(searcher, context) for word in words]
+        frequency = [reader.doc_frequency(self.fieldname, word) for word in words]
+        # The rarest word leads the intersection; each word's own matcher is moved along.
+        first = dict(zip(words, terms, strict=True))  # one matcher of each different word
+        rarest = sorted(first, key=lambda word: reader.doc_frequency(self.fieldname, word))
+        leads = [first[word] for word in rarest]
+        fewest = min(frequency)
+        common = [count > COMMON_RATIO * fewest for count in frequency]
+        heaviest = [reader.term_info(self.fieldname, word).max_weight() for word in words]
+        scored = context is None or context.weighting is not None
+        found = PairMatcher(Together(leads), terms, False, common, scored, heaviest, slop=self.slop)
+        if self.boost != 1.0:
+            return WrappingMatcher(found, boost=self.boost)
+        return found
+
+
 class PairPhrase(wq.Phrase):
     """A phrase of `text` read from the `pairs` field where its words must be side by side;
     by positions otherwise (see the module's docstring)."""
@@ -134,13 +181,7 @@ class PairPhrase(wq.Phrase):
 
     def matcher(self, searcher, context=None):
         words = list(self.words)
-        if (
-            self.slop != 1
-            or self.fieldname != PAIRED_FIELD
-            or PAIRS not in searcher.schema
-            or len(words) < 2
-            or any(SEPARATOR in word for word in words)
-        ):
+        if self.slop != 1 or _unpaired(self, searcher, words):
             return super().matcher(searcher, context)
         reader = searcher.reader()
         field = searcher.schema[self.fieldname]
@@ -206,6 +247,7 @@ class PairMatcher(Matcher):
         common: list[bool],
         scored: bool = True,
         heaviest: list[float] | None = None,
+        slop: int = 1,
     ) -> None:
         self.paired = paired
         self.terms = terms
@@ -226,7 +268,7 @@ class PairMatcher(Matcher):
         self.reachable: Callable[[int, float], int | None] | None = None
         self._done = False
         # What Whoosh's own check of positions reads (`SpanNear2Matcher._get_spans`).
-        self.ms, self.slop, self.ordered, self.mindist = terms, 1, True, 1
+        self.ms, self.slop, self.ordered, self.mindist = terms, slop, True, 1
         self.scorers = _length_scorers(terms)
         self._length: tuple[int, float] = (-1, 0.0)
         # Each word's greatest weight in the segment (None: unknown; `_best` then takes
@@ -265,10 +307,14 @@ class PairMatcher(Matcher):
         if not _all_at(self.later, docnum):
             return False
         inner = self.terms[1:-1]
-        if not inner or (self.unit and all(term.weight() == 1.0 for term in inner)):
+        if self.slop == 1 and (
+            not inner or (self.unit and all(term.weight() == 1.0 for term in inner))
+        ):
             return True
         if not _all_at(self.terms, docnum):
             return False
+        if needed is not None and self._best(docnum, []) < needed:
+            return False  # its score, from the words' weights: no positions read
         return bool(SpanNear2.SpanNear2Matcher._get_spans(self))
 
     def _best(self, docnum: int, unread: list) -> float:
@@ -344,8 +390,9 @@ class PairMatcher(Matcher):
 
     def copy(self) -> PairMatcher:
         terms = [term.copy() for term in self.terms]
+        paired = self.paired.copy()
         return PairMatcher(
-            self.paired.copy(), terms, self.unit, self.common, self.scored, self.heaviest
+            paired, terms, self.unit, self.common, self.scored, self.heaviest, self.slop
         )
 
     def children(self) -> list:
@@ -486,18 +533,18 @@ def _tree_sum(values: list[float]) -> float:
 
 
 def paired(query):
-    """`query` with each phrase of `text` read from pairs (`PairPhrase`)."""
+    """`query` with each phrase of `text` read from pairs (`PairPhrase`), or with slop from
+    its words' intersection (`NearPhrase`)."""
 
     def visit(node):
         if (
             isinstance(node, wq.Phrase)
-            and not isinstance(node, PairPhrase)
+            and not isinstance(node, PairPhrase | NearPhrase)
             and node.fieldname == PAIRED_FIELD
-            and node.slop == 1
+            and node.slop >= 1
         ):
-            found = PairPhrase(
-                node.fieldname, list(node.words), node.slop, node.boost, node.char_ranges
-            )
+            kind = PairPhrase if node.slop == 1 else NearPhrase
+            found = kind(node.fieldname, list(node.words), node.slop, node.boost, node.char_ranges)
             found.written = getattr(node, "written", None)
             return found
         return node
