@@ -273,6 +273,12 @@ def test_article_scope_lists_and_counts_articles_in_the_library(door, options, e
         ("athletes steroids ban", (True, 3, None)),
         ("steroids ban", (True, 4, None)),  # 2 sentences in 2 of 4 articles
         ("athletes federation", (False, 2, 6)),
+        # A word no sentence has: no article has every word either (no table of articles
+        # read, search.engine.scope.matches_nothing); an OR still finds by its other side.
+        ("athletes zeppelin", (False, None, 4)),
+        ('athletes "zeppelin ban"', (False, None, 4)),
+        ("athletes zeppelin -ban", (False, None, 2)),
+        ("athletes zeppelin OR federation", (False, 2, 6)),
         # Nothing more to find: no note. One word, or every match already shown.
         ("athletes", (True, None, None)),
         ("horse steroids", (True, None, None)),
@@ -339,7 +345,7 @@ def test_a_bad_scope_is_one_line(athletes):
 
 # Every query as a tree of AND, OR and NOT over a few words, and the articles it must find,
 # worked out from each article's words alone.
-_WORDS = ["athletes", "steroids", "ban", "federation", "Russia", "said", "the"]
+_WORDS = ["athletes", "steroids", "ban", "federation", "Russia", "said", "the", "zeppelin"]
 _TREES = st.recursive(
     st.sampled_from(_WORDS),
     lambda inner: st.tuples(st.sampled_from(["AND", "OR", "NOT"]), inner, inner),
@@ -403,6 +409,29 @@ def _without_not(tree) -> bool:
 def test_every_sentence_match_is_in_an_article_found_at_article_scope(door, tree):
     query = _query_text(tree)
     assert sentence_names(door, query) <= scoped_names(door, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("athletes zeppelin", True),
+        ("athletes (zeppelin OR federation)", False),
+        ("(athletes zeppelin) OR (zeppelin ban)", True),
+        ('athletes "zeppelin ban"', True),
+        ("athletes -zeppelin", False),  # what NOT excludes is not wanted
+        ("zeppelin -athletes", True),
+        ("athletes federation", False),  # unsure (in no one sentence, in some article): False
+    ],
+)
+def test_a_query_with_a_word_no_sentence_has_matches_no_article(query, expected):
+    from search.engine.query import parse_query
+    from search.engine.scope import matches_nothing
+
+    def empty(leaf) -> bool:
+        words = leaf.words if hasattr(leaf, "words") else [leaf.text]
+        return "zeppelin" in words
+
+    assert matches_nothing(parse_query(query).query, empty) is expected
 
 
 # The page and the API --------------------------------------------------------------------------

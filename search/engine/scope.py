@@ -136,6 +136,28 @@ def matching_articles(node, leaf: Callable[[object], Articles], every: Articles)
     return leaf(node)
 
 
+def matches_nothing(node, empty: Callable[[object], bool]) -> bool:
+    """Whether `node` surely matches no article, read from its words alone: an AND one of
+    whose wanted parts matches nothing, an OR all of whose parts do, a leaf that `empty`
+    says no sentence holds (a word the index lacks). A miss's "--scope article would find"
+    then needs neither the sentence -> article table nor its other words' postings (`U.S.
+    trade deficit` when no sentence has "trade"). False when unsure."""
+    if node is wq.NullQuery:
+        return True
+    if isinstance(node, wq.AndMaybe | wq.AndNot):  # Bonused too
+        return matches_nothing(node.a, empty)
+    if isinstance(node, wq.Require):
+        return matches_nothing(node.a, empty) or matches_nothing(node.b, empty)
+    if isinstance(node, wq.And):
+        wanted = [child for child in node.subqueries if not isinstance(child, wq.Not)]
+        return any(matches_nothing(child, empty) for child in wanted)
+    if isinstance(node, wq.Or | wq.DisjunctionMax):
+        return all(matches_nothing(child, empty) for child in node.subqueries)
+    if isinstance(node, wq.Term | wq.Phrase):
+        return empty(node)
+    return False
+
+
 def _all_of(children, leaf, every: Articles) -> Articles:
     """The articles every child matches: the wanted ones intersected, the excluded ones
     (`NOT x`) subtracted, with no complement built."""

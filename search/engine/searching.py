@@ -66,6 +66,7 @@ from .scope import (
     BEST_SENTENCES,
     Owners,
     is_filter,
+    matches_nothing,
     matching_articles,
     read_owners,
     scope_matters,
@@ -382,6 +383,8 @@ class SearchIndex(ClosedOnExit):
         documents of the leaves that search words (not `lang:`, `date:`, ... filters: see
         `scope.is_filter`) are added to `touched`, if given (the sentences worth scoring and
         counting)."""
+        if matches_nothing(parsed.query, self._holds_no_sentence):
+            return set()
         owners = self.owners()
         searched = False  # whether a leaf searched words
 
@@ -1295,6 +1298,20 @@ class SearchIndex(ClosedOnExit):
                 (inside if within else outside).update(reader.postings("date", date).all_ids())
             self._dates[key] = (inside, outside)
         return self._dates[key]
+
+    def _holds_no_sentence(self, node) -> bool:
+        """Whether no document holds a word (or one of a phrase's words): its term is not
+        in the index. (A term whose documents are all deleted is not known here: False.)"""
+        reader = self._searcher.reader()
+        field = node.fieldname
+        words = node.words if isinstance(node, wq.Phrase) else [node.text]
+        if field not in self._searcher.schema:
+            return True
+        to_bytes = self._searcher.schema[field].to_bytes
+        try:
+            return any((field, to_bytes(word)) not in reader for word in words)
+        except ValueError:  # not a value of the field (Whoosh's phrase matches nothing too)
+            return False
 
     def _documents(self, query) -> set[int]:
         return set(self._searcher.docs_for_query(query))
