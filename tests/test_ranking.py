@@ -289,6 +289,29 @@ def test_a_segment_with_deletions_skips_blocks(with_deletions, monkeypatch):
     assert sum(skipped) > 0
 
 
+@pytest.mark.parametrize("text", ["peace OR border", "minister ceasefire", "gov*"])
+def test_a_query_of_several_words_scores_only_what_its_headline_bonuses_let_reach_the_top(
+    ranked: Ranked, text: str, monkeypatch
+):
+    """Issue 26: once the best 10 hold headline bonuses, a sentence without enough of them
+    cannot beat them, and the core of several words (`ranking.Bounded`) jumps over it
+    unscored: fewer sentences scored than match, the same first page."""
+    from search.engine import ranking
+
+    scored = []
+    original = ranking._BonusedMatcher.score
+
+    def counted(matcher):
+        scored.append(matcher.id())
+        return original(matcher)
+
+    everything = ranked.whole(text)
+    monkeypatch.setattr(ranking._BonusedMatcher, "score", counted)
+    first = ranked.page(text, limit=10)
+    assert [round(h.score, 6) for h in first] == [round(h.score, 6) for h in everything[:10]]
+    assert len(scored) < len(everything) / 2
+
+
 class _Blocks:
     """A posting list of fixed blocks, each with its best score, as Whoosh's are read."""
 

@@ -24,7 +24,7 @@ from whoosh import query as wq
 from whoosh.matching import NullMatcher
 from whoosh.matching.binary import AndNotMatcher
 from whoosh.matching.combo import CombinationMatcher
-from whoosh.matching.mcore import Matcher
+from whoosh.matching.mcore import Matcher, NoQualityAvailable
 from whoosh.matching.wrappers import FilterMatcher, InverseMatcher, RequireMatcher
 
 from .phrases import move_to
@@ -47,7 +47,11 @@ class Bonused(wq.AndMaybe):
         if not core.is_active():
             return NullMatcher()
         bonuses = self._bonus_matchers(searcher, context)
-        return _BonusedMatcher(core, bonuses) if bonuses else core
+        if not bonuses:
+            return core
+        if not hasattr(core, "require") and not isinstance(self.a, wq.Term):
+            core = Bounded(core)  # see Bounded; a word skips its blocks instead
+        return _BonusedMatcher(core, bonuses)
 
     def _bonus_matchers(self, searcher, context) -> list[_BonusMatcher]:
         """The matchers of the bonuses whose word the index holds."""
@@ -91,6 +95,113 @@ _UNSOUND_TO_REPLACE = (
     FilterMatcher,
     RequireMatcher,
 )
+
+
+class Bounded(Matcher):
+    """The core of a Bonused query that is not one word (an AND, an OR, the words of a
+    prefix), passing over the sentences that cannot make the best N.
+
+    Headline bonuses are large against a sentence's BM25F score: once the N best hold
+    some, a sentence without one cannot beat them. Whoosh's own replacement bounds the core
+    by what every bonus could add at once, so it still scored each of the core's matches
+    (17,215 for `sanctions OR tariffs` at 200,000 sentences). Here, once the collector says
+    what a sentence must score (`require`, from `_BonusedMatcher.replace`), the core jumps
+    to the next sentence whose own bonuses, added to the core's best possible score
+    (`max_quality`, a true bound where `replaces_soundly` holds), can beat it, as a phrase
+    does (`phrases.PairMatcher`). The sentences passed over could not have entered the N
+    best, so the results are the same."""
+
+    def __init__(self, child) -> None:
+        self.child = child
+        self.reachable = None
+        self._ceiling = 0.0
+        self._done = False
+
+    def require(self, needed, reachable) -> None:
+        """From now on, jump to `reachable(docnum, ceiling)`: the first sentence from
+        `docnum` that a core score up to `ceiling` could make reach the N best (None:
+        none is left). (`needed`, per sentence, is what `phrases.PairMatcher` reads.)"""
+        if not replaces_soundly(self.child):
+            return
+        try:
+            self._ceiling = self.child.max_quality()
+        except NoQualityAvailable:  # a matcher that cannot bound its scores: read all
+            return
+        self.reachable = reachable
+        self._settle()
+
+    def _settle(self) -> None:
+        child = self.child
+        while self.reachable is not None and child.is_active():
+            docnum = child.id()
+            target = self.reachable(docnum, self._ceiling)
+            if target is None:
+                self._done = True
+                return
+            if target <= docnum:
+                return
+            child.skip_to(target)
+
+    def replace(self, minquality=0):
+        """The core's own replacement (Whoosh's: an OR whose one side cannot reach
+        `minquality` alone becomes an AND-MAYBE), kept inside this one."""
+        if not self.is_active():
+            return NullMatcher()
+        child = self.child.replace(minquality)
+        if child is not self.child:
+            self.child = child
+            if self.reachable is not None and child.is_active():
+                self._ceiling = child.max_quality()  # no greater than before
+            self._settle()
+        return self if self.is_active() else NullMatcher()
+
+    def is_active(self) -> bool:
+        return not self._done and self.child.is_active()
+
+    def id(self) -> int:
+        return self.child.id()
+
+    def next(self):
+        moved = self.child.next()
+        self._settle()
+        return moved
+
+    def skip_to(self, id):
+        moved = self.child.skip_to(id)
+        self._settle()
+        return moved
+
+    def reset(self) -> None:
+        self.child.reset()
+        self._done = False
+        self._settle()
+
+    def copy(self) -> Bounded:
+        return Bounded(self.child.copy())
+
+    def children(self) -> list:
+        return [self.child]
+
+    def supports(self, astype) -> bool:
+        return self.child.supports(astype)
+
+    def value(self):
+        return self.child.value()
+
+    def value_as(self, astype):
+        return self.child.value_as(astype)
+
+    def spans(self):
+        return self.child.spans()
+
+    def max_quality(self) -> float:
+        return self.child.max_quality()
+
+    def weight(self) -> float:
+        return self.child.weight()
+
+    def score(self) -> float:
+        return self.child.score()
 
 
 class _BonusMatcher(Matcher):
@@ -171,15 +282,18 @@ class _BonusedMatcher(Matcher):
             return NullMatcher()
         if minquality and self.core.max_quality() + self.most < minquality:
             return NullMatcher()
-        require = getattr(self.core, "require", None)
-        if minquality and require is not None:
-            # A phrase passes over the sentences that cannot beat the N best with the
-            # bonuses they hold (`phrases.PairMatcher`), not with every bonus at once.
-            require(
+        if minquality and hasattr(self.core, "require"):
+            # A phrase (`phrases.PairMatcher`) or a Bounded core passes over the sentences
+            # that cannot beat the N best with the bonuses they hold, not with every bonus
+            # at once; first, as ever, what cannot with every bonus goes.
+            core = self.core.replace(max(minquality - self.most, 0))
+            if not core.is_active():
+                return NullMatcher()
+            core.require(
                 lambda docnum: minquality - self._bonus_at(docnum),
                 lambda docnum, ceiling: self._reaching(docnum, minquality - ceiling),
             )
-            return self
+            return self if core is self.core else _BonusedMatcher(core, self.bonuses)
         core = self.core.replace(max(minquality - self.most, 0))
         return self if core is self.core else _BonusedMatcher(core, self.bonuses)
 
