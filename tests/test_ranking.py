@@ -371,3 +371,51 @@ def test_a_deletion_filter_says_when_next_enters_a_block(deleted, moves):
     child = _Blocks([[0, 1, 2], [3, 4, 5], [6, 7]], [1.0, 5.0, 2.0])
     matcher = DeletionFilter(child, frozenset(deleted), exclude=True)
     assert [bool(matcher.next()) for _ in moves] == moves
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.sets(st.integers(0, 699), max_size=400),
+    b=st.sets(st.integers(0, 699), max_size=400),
+    skips=st.lists(st.integers(0, 699), max_size=5),
+)
+def test_an_and_meets_by_bisection_at_the_same_documents(a, b, skips):
+    """`skipping.BisectingIntersection` (Whoosh's AND, its sides moved by bisection within a
+    block of postings) stops at exactly the documents both words hold, across blocks (700
+    documents: several of Whoosh's 128-posting blocks), also after skips."""
+    from whoosh import fields
+    from whoosh import query as wq
+    from whoosh.filedb.filestore import RamStorage
+
+    from search.engine.skipping import BisectingIntersection, exact_matchers
+
+    index = RamStorage().create_index(fields.Schema(text=fields.TEXT))
+    writer = index.writer()
+    for docnum in range(700):
+        words = [word for word, held in (("alpha", a), ("beta", b)) if docnum in held]
+        writer.add_document(text=" ".join(words or ["gamma"]))
+    writer.commit()
+    expected = sorted(a & b)
+    with index.searcher() as searcher:
+        matcher = wq.And([wq.Term("text", "alpha"), wq.Term("text", "beta")]).matcher(searcher)
+        exact_matchers(matcher)
+        if not expected:
+            assert not matcher.is_active()
+            return
+        assert type(matcher) is BisectingIntersection
+        found, wanted, place = [], [], 0
+        for target in sorted(skips):  # skip to each target, then take one document
+            if matcher.is_active() and matcher.id() < target:
+                matcher.skip_to(target)
+            if matcher.is_active():
+                found.append(matcher.id())
+                matcher.next()
+            while place < len(expected) and expected[place] < target:
+                place += 1
+            if place < len(expected):
+                wanted.append(expected[place])
+                place += 1
+        while matcher.is_active():
+            found.append(matcher.id())
+            matcher.next()
+    assert found == wanted + expected[place:]

@@ -21,15 +21,23 @@ its required side landed past `id`; the optional side then lags one document beh
 sentence is scored without it (`gov* OR the the`: the best sentence, "... the the new
 government ...", dropped out of the top 10). `exact_matchers` swaps in `FollowingAndMaybe`
 at the start of each segment and after every replacement.
+
+One more swap is for speed alone: Whoosh's `IntersectionMatcher` (an AND) moves each side to
+the other's document with `skip_to`, which steps through a block of postings one at a time;
+a rare word beside a common one ("minister ceasefire": 72,819 steps for 833 sentences at
+200,000 sentences) spends the search there. `BisectingIntersection` moves them by bisection
+within a block (`phrases.move_to`), to the same documents.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from whoosh.matching.binary import AndMaybeMatcher
+from whoosh.matching.binary import AndMaybeMatcher, IntersectionMatcher
 from whoosh.matching.mcore import ReadTooFar
 from whoosh.matching.wrappers import FilterMatcher
+
+from .phrases import move_to
 
 
 class DeletionFilter(FilterMatcher):
@@ -66,7 +74,33 @@ class FollowingAndMaybe(AndMaybeMatcher):
         return moved
 
 
-_EXACT = {FilterMatcher: DeletionFilter, AndMaybeMatcher: FollowingAndMaybe}
+class BisectingIntersection(IntersectionMatcher):
+    """An IntersectionMatcher whose sides meet by bisection within a block of postings."""
+
+    def _find_next(self):
+        a, b = self.a, self.b
+        a_id, b_id = a.id(), b.id()
+        moved = False
+        while a_id != b_id:
+            if a_id < b_id:
+                move_to(a, b_id)
+                if not a.is_active():
+                    return None
+                a_id = a.id()
+            else:
+                move_to(b, a_id)
+                if not b.is_active():
+                    return None
+                b_id = b.id()
+            moved = True  # may have entered a new block: the caller re-reads its quality
+        return moved
+
+
+_EXACT = {
+    FilterMatcher: DeletionFilter,
+    AndMaybeMatcher: FollowingAndMaybe,
+    IntersectionMatcher: BisectingIntersection,
+}
 
 
 def exact_matchers(matcher) -> None:
