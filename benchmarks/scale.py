@@ -431,12 +431,14 @@ def indexing_table(runs: list[dict]) -> str:
 def query_table(runs: list[dict]) -> str:
     """One row per query: process wall (x floor, CPU), in-process p50 / p95, hits."""
 
-    def row_of(figures: dict, name: str) -> dict:
-        return next(row for row in figures["rows"] if row["name"] == name)
+    def row_of(figures: dict, name: str) -> dict | None:
+        return next((row for row in figures["rows"] if row["name"] == name), None)
 
     def cell(name: str) -> Callable[[dict], str]:
         def shown(figures: dict) -> str:
             row, floor = row_of(figures, name), figures["floor"]
+            if row is None:  # a run from before the row was added
+                return "-"
             if "refused" in row:
                 return f"refused: {row['refused']}"
             process = row["process"]
