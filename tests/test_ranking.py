@@ -257,7 +257,15 @@ def with_deletions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ranked]
         yield Ranked(index)
 
 
-@pytest.mark.parametrize("text", ["government", "talks", "the", "NATO", "US", "zorblat"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *["government", "talks", "the", "NATO", "US", "zorblat"],
+        # Several words: their matchers are replaced in a segment with deletions too.
+        *["peace OR border", "minister ceasefire", '"peace talks"', '"peace talks"~3', "gov*"],
+        *["US -vote talk~", "gov* OR the the", "the government vote"],
+    ],
+)
 @pytest.mark.parametrize("page", [1, 10, 25])
 def test_a_segment_with_deletions_skips_to_the_same_top(with_deletions, text: str, page: int):
     """Issue 26: a segment with deleted sentences skips blocks too (its filter now skips
@@ -272,6 +280,22 @@ def test_a_segment_with_deletions_skips_to_the_same_top(with_deletions, text: st
     ]
     live = {(h.path, h.sentence) for h in everything}
     assert {(h.path, h.sentence) for h in first} <= live
+
+
+@pytest.mark.slow  # 80 examples, several seconds
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), any_word=st.booleans())
+def test_any_query_pages_as_it_ranks_with_deletions(with_deletions, words, any_word: bool):
+    """As `test_any_query_pages_as_it_ranks`, in segments with deleted sentences, where
+    matchers of several words are now replaced too (`ranking.replaces_soundly`)."""
+    text, asked = " ".join(words), replace(EVERY, match_any=any_word)
+    try:
+        everything = with_deletions.whole(text, asked)
+    except QueryError:
+        return
+    first = with_deletions.page(text, asked, limit=10)
+    assert [round(h.score, 6) for h in first] == [round(h.score, 6) for h in everything[:10]]
+    assert {(h.path, h.sentence) for h in first} <= {(h.path, h.sentence) for h in everything}
 
 
 def test_a_segment_with_deletions_skips_blocks(with_deletions, monkeypatch):

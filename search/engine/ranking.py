@@ -28,6 +28,7 @@ from whoosh.matching.mcore import Matcher, NoQualityAvailable
 from whoosh.matching.wrappers import FilterMatcher, InverseMatcher, RequireMatcher
 
 from .phrases import move_to
+from .skipping import DeletionFilter
 
 
 class Bonus(wq.ConstantScoreQuery):
@@ -76,8 +77,14 @@ def replaces_soundly(matcher) -> bool:
     - a rebuilt AndNot does not move its excluded word up to where its new first side
       stands, so a sentence with the excluded word slipped in (`US -vote talk~`, --any);
       a Not, and Whoosh's filters, would have their inner matcher pruned by score.
+
+    A segment's filter of its deleted sentences (`skipping.DeletionFilter`, swapped in before
+    this is asked) is sound: what it wraps is a word's postings, whose replacement (none,
+    once the word cannot reach the top N) it wraps again with the same deletions. Without
+    it, no query of more than one word (phrases included) passed over anything in a segment
+    with deletions, which every re-index that replaces a file makes.
     """
-    if isinstance(matcher, _UNSOUND_TO_REPLACE):
+    if isinstance(matcher, _UNSOUND_TO_REPLACE) and type(matcher) is not DeletionFilter:
         return False
     return all(replaces_soundly(child) for child in matcher.children())
 
