@@ -480,3 +480,32 @@ def test_lengths_read_whole_are_whoosh_lengths():
         ours = {key: reader.doc_field_length(key[1], key[0], 1) for key in whoosh}
     assert ours == whoosh
     assert {length for (name, _), length in ours.items() if name == "text"} > {1, 2}
+
+
+@pytest.fixture(scope="module")
+def with_copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ranked]:
+    """The ranking corpus with a wire story's paragraph copied into every third article."""
+    rng = random.Random(20261207)
+    wire = " ".join(_sentence(rng) for _ in range(12)) + " The peace talks would resume."
+    articles = {}
+    for number in range(60):
+        text = _article(rng, number)
+        articles[f"story{number:03}.md"] = text + (f"\n{wire}\n" if number % 3 == 0 else "")
+    with Index.open(build_index(tmp_path_factory.mktemp("copies"), articles)) as index:
+        yield Ranked(index)
+
+
+@pytest.mark.parametrize("text", ["government", "the", "peace OR border", "gov*", '"peace talks"'])
+@pytest.mark.parametrize("few", [0, 10**9], ids=["cut-from-the-column", "one-at-a-time"])
+def test_a_collapsed_total_counts_each_sentence_once(with_copies, text: str, few, monkeypatch):
+    """The total with copies collapsed is the number of different sentences, whether the
+    `copy` keys are cut from the column read whole (compared as stored bytes) or read one
+    at a time: as many as the collapsed list holds."""
+    from search.engine import searching
+
+    monkeypatch.setattr(searching, "_FEW_KEYS", few)
+    asked = replace(EVERY, copies=False)
+    total = with_copies.index.answer(text, replace(asked, shape="count")).total
+    paged = with_copies.index.answer(text, replace(asked, limit=10, total=True)).total
+    assert total == paged == len(with_copies.whole(text, asked))
+    assert total < with_copies.count(text)  # copies collapsed
