@@ -495,7 +495,9 @@ def with_copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ranked]:
         yield Ranked(index)
 
 
-@pytest.mark.parametrize("text", ["government", "the", "peace OR border", "gov*", '"peace talks"'])
+@pytest.mark.parametrize(
+    "text", ["government", "the", "peace OR border", "gov*", "talk~", "*ment", '"peace talks"']
+)
 @pytest.mark.parametrize("few", [0, 10**9], ids=["cut-from-the-column", "one-at-a-time"])
 def test_a_collapsed_total_counts_each_sentence_once(with_copies, text: str, few, monkeypatch):
     """The total with copies collapsed is the number of different sentences, whether the

@@ -1226,7 +1226,7 @@ class SearchIndex(ClosedOnExit):
         core = unbonused(parsed.query)
         if not collapse and isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
             return self._documents_holding(core.fieldname, core.text)
-        words = _or_of_words(core)
+        words = _or_of_words(core) or self._words_of_pattern(core)
         if not collapse and words and not parsed.dated:
             return len(self._documents_of_words(words, parsed.mask))
         if collapse and words and not parsed.dated:
@@ -1237,6 +1237,22 @@ class SearchIndex(ClosedOnExit):
         if not collapse:
             return len(found)
         return len(self._sentence_keys(sorted(found.docs())))
+
+    def _words_of_pattern(self, node) -> list | None:
+        """The words a prefix, wildcard or fuzzy word stands for, as terms (what it matches
+        is the sentences holding any of them), else None."""
+        if not isinstance(node, wq.MultiTerm) or _every_word(node):
+            return None
+        found = self._expanded(node)
+        if isinstance(found, wq.Term):
+            return [found]
+        if not isinstance(found, _Listed):
+            return None
+        field = found.fieldname
+        return [
+            wq.Term(field, word.decode("utf-8") if isinstance(word, bytes) else word)
+            for word in found.words
+        ]
 
     def _sentence_keys(self, documents: list[int]) -> set[bytes]:
         """The different `copy` keys of `documents` (sorted), as the bytes a column holds:
