@@ -78,6 +78,7 @@ from .stories import sentence_key
 
 if TYPE_CHECKING:
     from .columns import Columns
+    from .copies import Copies
 
 # What only a trend, the words, the sources or --scope article ask is imported by the method
 # that asks it (`columns`, `trend`, `significant`): a plain query process does not load it
@@ -164,6 +165,8 @@ class SearchIndex(ClosedOnExit):
         self._stems: dict[str, list[str]] = {}
         self._dates: dict[tuple, tuple[set, set]] = {}
         self._columns: Columns | None = None
+        self._copy_groups: Copies | None = None
+        self._deleted: list[int] | None = None
         self._background: Any = None  # search.engine.significant's background sample
         # The last query's matching documents, whatever their date (the page asks its trend,
         # its sources and its words of one query in a row): ((text, any, scope), documents).
@@ -1217,19 +1220,56 @@ class SearchIndex(ClosedOnExit):
         return scores
 
     def _count(self, parsed: ParsedQuery, collapse: bool = False) -> int:
+        """How many sentences match (with `collapse`, how many different sentences). The
+        matches of a query hold no article record: a query that could match one masks them."""
         core = unbonused(parsed.query)
-        if not collapse and isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
+        if isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
+            if collapse:
+                return self._distinct_holding(core.fieldname, core.text)
             return self._documents_holding(core.fieldname, core.text)
         words = _or_of_words(core)
         if not collapse and words and not parsed.dated:
             return len(self._documents_of_words(words, parsed.mask))
-        if collapse and isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
-            # One word: its postings a block at a time, not a collector's step per match.
-            return len(self._sentence_keys(sorted(self._documents_of_words([core], None))))
         found = self._search(parsed.query, limit=None, scored=False, **self._limits(parsed))
         if not collapse:
             return len(found)
-        return len(self._sentence_keys(sorted(found.docs())))
+        return self._distinct(found.docs())
+
+    def _distinct(self, documents: set[int]) -> int:
+        """How many different sentences (`copy` keys) `documents` hold: a few read key by
+        key, unless the snapshot's table of copies is already read; more through the table
+        (see `search.engine.copies`)."""
+        if self._copy_groups is None and len(documents) < _FEW_KEYS:
+            return len(self._sentence_keys(sorted(documents)))
+        copies = self.copy_groups()
+        return copies.distinct(len(documents), copies.among(documents))
+
+    def _distinct_holding(self, fieldname: str, text: str) -> int:
+        """How many different sentences hold a term: its live documents, less the copies
+        among them, read by moving its postings to the sentences that have copies (see
+        `search.engine.copies`); for a rare term, when the table is not read yet, its few
+        documents' keys."""
+        from .columns import term_documents
+        from .copies import held_by
+
+        held = self._documents_holding(fieldname, text)
+        if self._copy_groups is None and held < _FEW_KEYS:
+            reader = self._searcher.reader()
+            return self._distinct(set(term_documents(reader, fieldname, text)))
+        copies = self.copy_groups()
+        self._check_deadline()
+        shared = held_by(self._searcher.reader(), fieldname, text, copies.members)
+        return copies.distinct(held, shared)
+
+    def copy_groups(self) -> Copies:
+        """The snapshot's table of copied sentences, read once (see `search.engine.copies`)."""
+        if self._copy_groups is None:
+            from .copies import cached_copies
+
+            generation = Path(self._searcher._ix.storage.folder)
+            reader = self._searcher.reader()
+            self._copy_groups = cached_copies(reader, generation, self._check_deadline)
+        return self._copy_groups
 
     def _sentence_keys(self, documents: list[int]) -> set:
         """The different `copy` keys of `documents` (sorted)."""
@@ -1253,18 +1293,30 @@ class SearchIndex(ClosedOnExit):
         return found
 
     def _documents_holding(self, fieldname: str, text: str) -> int:
-        """How many live documents hold a term: its document frequency in each segment,
-        less the deleted ones (walking 59,379 postings of `government` at 200k sentences
-        costs 60 ms; a segment without deletions answers at once)."""
-        total = 0
-        for leaf, _offset in self._searcher.reader().leaf_readers():
+        """How many live documents hold a term: its document frequency, less the deleted
+        documents that hold it, found by moving its postings to each (walking the 59,379
+        postings of `government` at 200k sentences costs 60 ms; an index without deletions
+        answers at once)."""
+        from .copies import held_by
+
+        reader = self._searcher.reader()
+        held = reader.doc_frequency(fieldname, text)
+        if held and self._deleted_documents():
             self._check_deadline()
-            held = leaf.doc_frequency(fieldname, text)
-            if held and leaf.has_deletions():
-                postings = leaf.postings(fieldname, text).all_ids()
-                held = sum(1 for docnum in postings if not leaf.is_deleted(docnum))
-            total += held
-        return total
+            held -= len(held_by(reader, fieldname, text, self._deleted_documents()))
+        return held
+
+    def _deleted_documents(self) -> list[int]:
+        """The snapshot's deleted document numbers, ascending, read once."""
+        if self._deleted is None:
+            from .columns import deleted_documents
+
+            self._deleted = sorted(
+                offset + docnum
+                for leaf, offset in self._searcher.reader().leaf_readers()
+                for docnum in deleted_documents(leaf)
+            )
+        return self._deleted
 
     def _limits(self, parsed: ParsedQuery) -> dict:
         """Whoosh's `filter` and `mask` for a query: article records masked where they could

@@ -1,0 +1,210 @@
+"""Which sentences of a snapshot are copies of one another: what a collapsed total counts with.
+
+A total that collapses copies counts the different `copy` keys among the matching sentences.
+Reading each match's key costs about 2 us a match (0.7 s of the 1 s a total of `government`,
+295,116 matches, took at a million sentences), yet most sentences share their key with no
+other. So each snapshot keeps one table of the live sentences that do share it (`Copies`:
+their document numbers, sorted, and each one's group, the number of its group's first
+document), and a total of matches M is
+
+    |M| - |M & shared| + |the groups of M & shared|
+
+(each group touched counts once, every other match once): only the matches among the shared
+sentences are looked at. For a single word even those are found without reading its postings:
+the word's posting matcher is moved to each shared sentence (`holding`), so a total costs what
+the few shared sentences cost, not what the word's matches do.
+
+The table is read once per snapshot from each segment's `copy` column (its fixed-width values
+read whole and compared as bytes; from the stored text where a segment has no column) and kept
+in the generation folder (`copies.json`, `cached_copies`) for the next process, as the columns
+of `search trend` are (`search.engine.columns`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.columns import FixedBytesColumn, TranslatingColumnReader
+
+from .columns import block_ids, deleted_documents
+from .durable import atomic_write, read_regular
+from .schema import ARTICLE
+from .stories import sentence_key
+
+# The table of a snapshot, kept in its generation folder for the next process to read.
+CACHE = "copies.json"
+# A term's postings per document `held_by` may probe before it reads them whole instead: a
+# probe opens at most one posting block (64 postings, see search.engine.writer), so past
+# one probe per two blocks the reading costs less.
+_POSTINGS_PER_PROBE = 128
+
+
+@dataclass
+class Copies:
+    """The live sentences of a snapshot that share their `copy` key with another live one:
+    `members` (document numbers, ascending) and, for each, its group (the first member's
+    document number)."""
+
+    members: array
+    groups: array
+    _group_of: dict[int, int] = field(init=False, repr=False)
+    _shared: frozenset[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._group_of = dict(zip(self.members, self.groups, strict=True))
+        self._shared = frozenset(self._group_of)
+
+    def among(self, documents: set[int]) -> frozenset[int]:
+        """The members among `documents`."""
+        return self._shared.intersection(documents)
+
+    def distinct(self, count: int, shared: Iterable[int]) -> int:
+        """How many different sentences `count` matches hold, `shared` being those of them
+        that are members."""
+        shared = list(shared)
+        return count - len(shared) + len(set(map(self._group_of.__getitem__, shared)))
+
+
+def read_copies(reader, check: Callable[[], None] = lambda: None) -> Copies:
+    """The table of one snapshot: every live sentence's key, compared as bytes, then only
+    the sentences whose key another one holds kept, with their group."""
+    keys = list(_live_keys(reader, check))
+    held = Counter(key for _docnum, key in keys)
+    check()
+    firsts: dict[bytes, int] = {}
+    members: array = array("i")
+    groups: array = array("i")
+    for docnum, key in keys:
+        if held[key] > 1:
+            members.append(docnum)
+            groups.append(firsts.setdefault(key, docnum))
+    return Copies(members, groups)
+
+
+def _live_keys(reader, check: Callable[[], None]) -> Iterable[tuple[int, bytes]]:
+    """(document number, key as bytes) of every live sentence, in document order."""
+    for leaf, offset in reader.leaf_readers():
+        check()
+        deleted = deleted_documents(leaf)
+        count = leaf.doc_count_all()
+        raw = _raw_column(leaf)
+        if raw is None:  # a segment written without the column: the stored texts
+            for local in range(count):
+                fields = leaf.stored_fields(local)
+                if local not in deleted and fields.get("kind") != ARTICLE:
+                    yield offset + local, sentence_key(fields["text"]).encode("utf-8")
+            continue
+        width, written, default = raw._fixedlen, raw._count, raw._default
+        whole = raw._dbfile.get(raw._basepos, width * written)
+        for local in range(min(count, written)):
+            key = whole[local * width : (local + 1) * width]
+            if key != default and local not in deleted:  # article records have no key
+                yield offset + local, key
+
+
+def _raw_column(leaf):
+    """A segment's `copy` column as Whoosh's fixed-width reader, or None without one."""
+    try:  # opened with the snapshot (`store.opened`) if the segment has one
+        column = leaf.column_reader("copy")
+    except OSError:
+        return None
+    raw = column.raw_column() if isinstance(column, TranslatingColumnReader) else column
+    return raw if isinstance(raw, FixedBytesColumn.Reader) else None
+
+
+def holding(reader, fieldname: str, text: str, documents: Sequence[int]) -> list[int]:
+    """Which of `documents` (ascending) hold a term, deleted or not: the term's posting
+    matcher is moved to each in turn, so only the posting blocks that may hold one are
+    read (block headers alone tell which)."""
+    found: list[int] = []
+    for leaf, offset in reader.leaf_readers():
+        end = offset + leaf.doc_count_all()
+        start = bisect_left(documents, offset)
+        local = [d - offset for d in documents[start : bisect_left(documents, end, start)]]
+        btext = leaf.schema[fieldname].to_bytes(text) if fieldname in leaf.schema else None
+        if not local or btext is None or (fieldname, btext) not in leaf:
+            continue
+        matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+        for docnum in local:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                found.append(offset + docnum)
+    return found
+
+
+def held_by(reader, fieldname: str, text: str, documents: Sequence[int]) -> list[int]:
+    """`holding`; or, for documents as many as the posting blocks they would open, the
+    term's postings read whole and intersected with them."""
+    if len(documents) * _POSTINGS_PER_PROBE < reader.doc_frequency(fieldname, text):
+        return holding(reader, fieldname, text, documents)
+    wanted = set(documents)
+    found: list[int] = []
+    for leaf, offset in reader.leaf_readers():
+        btext = leaf.schema[fieldname].to_bytes(text) if fieldname in leaf.schema else None
+        if btext is None or (fieldname, btext) not in leaf:
+            continue
+        matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+        found.extend(d for d in (offset + local for local in block_ids(matcher)) if d in wanted)
+    return found
+
+
+def cached_copies(reader, generation: Path, check: Callable[[], None] = lambda: None) -> Copies:
+    """`read_copies` of a snapshot, read from the generation folder's `CACHE` when that
+    describes this very commit, else read from the columns and kept there, when the folder
+    can be written, for the next process. Nothing in the file is trusted: it is checked
+    against the snapshot's document count and every member's group."""
+    key = [reader.generation(), reader.doc_count_all()]
+    path = generation / CACHE
+    with suppress(OSError, ValueError, KeyError, TypeError):
+        loaded = _decoded(json.loads(read_regular(path)), key)
+        if loaded is not None:
+            return loaded
+    copies = read_copies(reader, check)
+    with suppress(OSError):  # a folder we may not write, a full disk: read again next time
+        atomic_write(path, json.dumps(_encoded(copies, key), separators=(",", ":")).encode())
+    return copies
+
+
+def _encoded(copies: Copies, key: list) -> dict:
+    return {
+        "key": key,
+        "byteorder": sys.byteorder,
+        "members": base64.b64encode(copies.members.tobytes()).decode("ascii"),
+        "groups": base64.b64encode(copies.groups.tobytes()).decode("ascii"),
+    }
+
+
+def _decoded(data: dict, key: list) -> Copies | None:
+    """The table a cache file holds, if it describes the snapshot `key` names and has the
+    table's shape (members ascending and within the snapshot, each group a member that is
+    its own group and holds at least two); else None."""
+    if data["key"] != key or data["byteorder"] not in ("little", "big"):
+        return None
+    members, groups = array("i"), array("i")
+    members.frombytes(base64.b64decode(data["members"], validate=True))
+    groups.frombytes(base64.b64decode(data["groups"], validate=True))
+    if data["byteorder"] != sys.byteorder:
+        members.byteswap()
+        groups.byteswap()
+    if len(members) != len(groups):
+        return None
+    if members and not (members[0] >= 0 and members[-1] < key[1]):
+        return None
+    if any(a >= b for a, b in zip(members, members[1:], strict=False)):
+        return None
+    copies = Copies(members, groups)
+    sizes = Counter(groups)
+    if any(copies._group_of.get(group) != group or n < 2 for group, n in sizes.items()):
+        return None
+    return copies
