@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from whoosh.columns import FixedBytesColumn, TranslatingColumnReader
@@ -42,10 +43,11 @@ from .stories import sentence_key
 
 # The table of a snapshot, kept in its generation folder for the next process to read.
 CACHE = "copies.json"
-# A term's postings per document `held_by` may probe before it reads them whole instead: a
-# probe opens at most one posting block (64 postings, see search.engine.writer), so past
-# one probe per two blocks the reading costs less.
-_POSTINGS_PER_PROBE = 128
+# A term's postings per document `held_by` may probe before it reads them whole instead. A
+# probe reads at most one posting block (64 postings, see search.engine.writer) and walks
+# the block headers on the way, and documents probed together (an article's sentences) share
+# blocks; reading costs every block and every posting. Past four probes a block, it wins.
+_POSTINGS_PER_PROBE = 16
 
 
 @dataclass
@@ -123,8 +125,10 @@ def _raw_column(leaf):
 
 def holding(reader, fieldname: str, text: str, documents: Sequence[int]) -> list[int]:
     """Which of `documents` (ascending) hold a term, deleted or not: the term's posting
-    matcher is moved to each in turn, so only the posting blocks that may hold one are
-    read (block headers alone tell which)."""
+    list is moved to each in turn, over the blocks that cannot hold it by their headers
+    alone, and within a block by bisection, so only the blocks that may hold one are read
+    (Whoosh's `skip_to` reads the block it lands on and steps through it one posting at a
+    time)."""
     found: list[int] = []
     for leaf, offset in reader.leaf_readers():
         end = offset + leaf.doc_count_all()
@@ -135,12 +139,21 @@ def holding(reader, fieldname: str, text: str, documents: Sequence[int]) -> list
             continue
         matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
         for docnum in local:
-            if not matcher.is_active():
-                break
-            matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
+            if matcher._maxid < docnum:
+                matcher._skip_to_block(partial(_ends_before, matcher, docnum))
+                if not matcher.is_active():
+                    break
+            if matcher._ids is None:
+                matcher._read_ids()
+            # The block ends at or past `docnum`: the bisection lands within it.
+            matcher._i = bisect_left(matcher._ids, docnum, matcher._i)
+            if matcher._ids[matcher._i] == docnum:
                 found.append(offset + docnum)
     return found
+
+
+def _ends_before(matcher, docnum: int) -> bool:
+    return matcher._maxid < docnum
 
 
 def held_by(reader, fieldname: str, text: str, documents: Sequence[int]) -> list[int]:

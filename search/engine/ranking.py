@@ -82,9 +82,10 @@ def replaces_soundly(matcher) -> bool:
 
 def _posting_list(matcher) -> W3LeafMatcher | None:
     """A word's posting list, bare or under the filter of a segment's deleted documents
-    (`skipping.DeletionFilter`); None for any other matcher."""
-    if type(matcher) is DeletionFilter and matcher.boost == 1.0:
-        matcher = matcher.child
+    (Whoosh's FilterMatcher, made a `skipping.DeletionFilter` once searched); None for any
+    other matcher."""
+    if type(matcher) in (FilterMatcher, DeletionFilter) and matcher._exclude:
+        matcher = matcher.child if matcher.boost == 1.0 else None
     return matcher if type(matcher) is W3LeafMatcher and not matcher._atend else None
 
 
@@ -120,20 +121,24 @@ class _BonusMatcher(Matcher):
         move_to(self.child, id)  # a bonus follows every match: by bisection in a block
 
     def holds_between(self, first: int, last: int) -> bool:
-        """Whether the word has a document from `first` to `last` (the matcher moved to
-        `first` at least). Where its block ends within them, its last document says so
-        from the block's header; only otherwise are the block's documents read."""
-        child = self.child
-        if type(child) is W3LeafMatcher and not child._atend:
-            if child._maxid < first:
-                child._skip_to_block(lambda: child._maxid < first)
-            if not child.is_active():
+        """Whether the word may have a document from `first` to `last` (a bound: in a
+        segment with deletions, a deleted one counts too). Its posting list is moved there
+        by block headers; where its block ends within them, its last document says so, and
+        only otherwise are the block's documents read. (Under a deletion filter the list
+        moves alone: `skip_to` and `score` move the filter on from where it stands.)"""
+        postings = _posting_list(self.child)
+        if postings is None:
+            if self.is_active() and self.id() < first:
+                self.skip_to(first)
+            return self.is_active() and self.id() <= last
+        if postings._maxid < first:
+            postings._skip_to_block(lambda: postings._maxid < first)
+            if not postings.is_active():
                 return False
-            if child._maxid <= last:
-                return True
-        if self.is_active() and self.id() < first:
-            self.skip_to(first)
-        return self.is_active() and self.id() <= last
+        if postings._maxid <= last:
+            return True
+        move_to(postings, first)
+        return postings.id() <= last
 
     def next(self) -> bool:
         return self.child.next()

@@ -1245,20 +1245,27 @@ class SearchIndex(ClosedOnExit):
         return copies.distinct(len(documents), copies.among(documents))
 
     def _distinct_holding(self, fieldname: str, text: str) -> int:
-        """How many different sentences hold a term: its live documents, less the copies
-        among them, read by moving its postings to the sentences that have copies (see
+        """How many different sentences hold a term: its documents, less those deleted and
+        the copies among the others, both found in one pass that moves its postings to the
+        deleted documents and to the sentences that have copies (see
         `search.engine.copies`); for a rare term, when the table is not read yet, its few
         documents' keys."""
         from .columns import term_documents
         from .copies import held_by
 
-        held = self._documents_holding(fieldname, text)
-        if self._copy_groups is None and held < _FEW_KEYS:
-            reader = self._searcher.reader()
+        reader = self._searcher.reader()
+        if self._copy_groups is None and reader.doc_frequency(fieldname, text) < _FEW_KEYS:
             return self._distinct(set(term_documents(reader, fieldname, text)))
         copies = self.copy_groups()
         self._check_deadline()
-        shared = held_by(self._searcher.reader(), fieldname, text, copies.members)
+        deleted = self._deleted_documents()
+        probed = sorted(set(deleted).union(copies.members)) if deleted else copies.members
+        found = held_by(reader, fieldname, text, probed)
+        if not deleted:
+            return copies.distinct(reader.doc_frequency(fieldname, text), found)
+        gone = set(deleted)
+        shared = [docnum for docnum in found if docnum not in gone]
+        held = reader.doc_frequency(fieldname, text) - (len(found) - len(shared))
         return copies.distinct(held, shared)
 
     def copy_groups(self) -> Copies:
