@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import json
 import sys
+import threading
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -77,19 +78,28 @@ class Copies:
 
 
 def read_copies(reader, check: Callable[[], None] = lambda: None) -> Copies:
-    """The table of one snapshot: every live sentence's key, compared as bytes, then only
-    the sentences whose key another one holds kept, with their group."""
-    keys = list(_live_keys(reader, check))
-    held = Counter(key for _docnum, key in keys)
+    """The table of one snapshot, from two reads of every live sentence's key: the first
+    keeps the hashes seen twice (a set of numbers: a million keys held as bytes cost 150 MB),
+    the second groups the sentences with such a hash by their key itself, and keeps the
+    groups of two or more."""
+    seen: set[int] = set()
+    twice: set[int] = set()
+    for _docnum, key in _live_keys(reader, check):
+        number = hash(key)
+        if number in seen:
+            twice.add(number)
+        else:
+            seen.add(number)
+    del seen
     check()
-    firsts: dict[bytes, int] = {}
-    members: array = array("i")
-    groups: array = array("i")
-    for docnum, key in keys:
-        if held[key] > 1:
-            members.append(docnum)
-            groups.append(firsts.setdefault(key, docnum))
-    return Copies(members, groups)
+    grouped: dict[bytes, list[int]] = {}
+    for docnum, key in _live_keys(reader, check):
+        if hash(key) in twice:
+            grouped.setdefault(key, []).append(docnum)
+    pairs = sorted(
+        (docnum, held[0]) for held in grouped.values() if len(held) > 1 for docnum in held
+    )
+    return Copies(array("i", (d for d, _ in pairs)), array("i", (g for _, g in pairs)))
 
 
 def _live_keys(reader, check: Callable[[], None]) -> Iterable[tuple[int, bytes]]:
@@ -179,14 +189,29 @@ def cached_copies(reader, generation: Path, check: Callable[[], None] = lambda: 
     against the snapshot's document count and every member's group."""
     key = [reader.generation(), reader.doc_count_all()]
     path = generation / CACHE
+    global _latest
+    with _reading:  # the server's threads: one reads the table, the others then share it
+        if _latest is not None and _latest[0] == (path, key):
+            return _latest[1]
+        copies = _loaded(path, key)
+        if copies is None:
+            copies = read_copies(reader, check)
+            with suppress(OSError):  # a folder we may not write, a full disk: read next time
+                data = json.dumps(_encoded(copies, key), separators=(",", ":")).encode()
+                atomic_write(path, data)
+        _latest = ((path, key), copies)
+        return copies
+
+
+# The last table read in this process, for the other open indexes of the same snapshot.
+_latest: tuple[tuple[Path, list], Copies] | None = None
+_reading = threading.Lock()
+
+
+def _loaded(path: Path, key: list) -> Copies | None:
     with suppress(OSError, ValueError, KeyError, TypeError):
-        loaded = _decoded(json.loads(read_regular(path)), key)
-        if loaded is not None:
-            return loaded
-    copies = read_copies(reader, check)
-    with suppress(OSError):  # a folder we may not write, a full disk: read again next time
-        atomic_write(path, json.dumps(_encoded(copies, key), separators=(",", ":")).encode())
-    return copies
+        return _decoded(json.loads(read_regular(path)), key)
+    return None
 
 
 def _encoded(copies: Copies, key: list) -> dict:
