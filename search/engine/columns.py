@@ -21,9 +21,10 @@ first process to need them after a commit also keeps both in the generation fold
 
 from __future__ import annotations
 
-import base64
+import itertools
 import json
 import sys
+import zlib
 from array import array
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -32,12 +33,12 @@ from pathlib import Path
 
 from .durable import atomic_write, read_regular
 from .schema import ARTICLE
-from .scope import Owners
+from .scope import Documents, Owners
 
 NO_ARTICLE = -1  # an `Owners.of` entry: a deleted document
 # The owners and columns of a snapshot, kept in its generation folder for the next process
 # to read (`cached_columns`); it names the commit (TOC generation) it describes.
-CACHE = "columns.json"
+CACHE = "columns.bin"
 
 
 @dataclass
@@ -91,64 +92,172 @@ def cached_columns(reader, generation: Path, owners: Callable[[], Owners]) -> Co
     process to read.
 
     Reading the postings cost 2.1 s CPU at 1M sentences (4 s of a 4 s `search trend` under
-    load); reading the file back costs tens of ms. A commit writes a new TOC, so a file of an
-    earlier one is never taken for this one's; nothing else is trusted either: the file is
-    checked whole against the snapshot's document count before it is used.
+    load); reading the file back costs a few ms (see `cached`). A commit writes a new TOC,
+    so a file of an earlier one is never taken for this one's; nothing else is trusted
+    either: the file is checked whole (a checksum) and against the snapshot's document
+    count before it is used.
     """
-    key = [reader.generation(), reader.doc_count_all()]
-    path = generation / CACHE
-    with suppress(OSError, ValueError, KeyError, TypeError):
-        loaded = _decoded(json.loads(read_regular(path)), key)
-        if loaded is not None:
-            return loaded
+    columns = cached(reader, generation)
+    if columns is not None:
+        return columns
     columns = read_columns(reader, owners())
     with suppress(OSError):  # a folder we may not write, a full disk: read again next time
-        atomic_write(path, json.dumps(_encoded(columns, key), separators=(",", ":")).encode())
+        if (encoded := _encoded(columns, _key(reader))) is not None:
+            atomic_write(generation / CACHE, encoded)
     return columns
 
 
-def _encoded(columns: Columns, key: list) -> dict:
-    return {
+def cached(reader, generation: Path) -> Columns | None:
+    """The columns the generation folder's `CACHE` keeps for this snapshot, if it keeps
+    them whole; else None (nothing is read from the postings)."""
+    with suppress(OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return _decoded(read_regular(generation / CACHE), _key(reader))
+    return None
+
+
+def _key(reader) -> list[int]:
+    """What names a snapshot: its commit (TOC generation) and its document count."""
+    return [reader.generation(), reader.doc_count_all()]
+
+
+# The file: a first line naming the format, a JSON line (the snapshot's key, the byte order,
+# each section's length in items, the body's CRC-32), then the body: the sections' bytes one
+# after another. Numbers are 4-byte ints (array "i"); text is UTF-8, values joined by NUL
+# (no path, date, source or story holds one; columns that would are not kept).
+_MAGIC = b"search columns 2\n"
+_INTS = (
+    "article_of",  # document -> article number (NO_ARTICLE: deleted)
+    "first",  # article -> its first run (Documents.first)
+    "starts",  # run -> its first document
+    "lengths",  # run -> its length
+    "dates",  # article -> its date's number in `values` (-1: undated)
+    "sources",  # article -> its source's number in `values`
+    "stories",  # article -> its story's number in `values`
+)
+_TEXTS = ("live", "paths", "values")  # `live`: one byte an article, 1 for a live record
+
+
+def _encoded(columns: Columns, key: list[int]) -> bytes | None:
+    """The bytes of a `CACHE` file of `columns`; None if a text holds a NUL."""
+    values: dict[str, int] = {}
+    codes = {
+        name: array("i", (-1 if v is None else values.setdefault(v, len(values)) for v in column))
+        for name, column in (
+            ("dates", columns.dates),
+            ("sources", columns.sources),
+            ("stories", columns.stories),
+        )
+    }
+    documents = columns.owners.documents
+    ints = {
+        "article_of": array("i", columns.article_of),
+        "first": documents.first,
+        "starts": documents.starts,
+        "lengths": documents.lengths,
+        **codes,
+    }
+    texts = {
+        "live": bytes(columns.live),
+        "paths": "\0".join(columns.paths).encode("utf-8"),
+        "values": "\0".join(values).encode("utf-8"),
+    }
+    if any("\0" in text for text in itertools.chain(columns.paths, values)):
+        return None
+    body = b"".join([*(ints[name].tobytes() for name in _INTS), *texts.values()])
+    header = {
         "key": key,
         "byteorder": sys.byteorder,
-        "article_of": base64.b64encode(array("i", columns.article_of).tobytes()).decode("ascii"),
-        "paths": columns.paths,
-        "dates": columns.dates,
-        "sources": columns.sources,
-        "stories": columns.stories,
-        "live": columns.live,
+        "sizes": [len(ints[name]) for name in _INTS] + [len(texts[name]) for name in _TEXTS],
+        "values": len(values),
+        "crc": zlib.crc32(body),
     }
+    return _MAGIC + json.dumps(header).encode("ascii") + b"\n" + body
 
 
-def _decoded(data: dict, key: list) -> Columns | None:
-    """The columns a cache file holds, if it describes the snapshot `key` names and every
-    value has its shape; else None."""
-    if data["key"] != key or data["byteorder"] not in ("little", "big"):
+def _decoded(raw: bytes, key: list[int]) -> Columns | None:
+    """The columns a cache file's bytes hold, if they describe the snapshot `key` names and
+    every section has its shape; else None."""
+    if not raw.startswith(_MAGIC):
         return None
-    article_of = array("i")
-    article_of.frombytes(base64.b64decode(data["article_of"], validate=True))
-    if data["byteorder"] != sys.byteorder:
-        article_of.byteswap()
-    paths, dates, sources = data["paths"], data["dates"], data["sources"]
-    stories, live = data["stories"], data["live"]
-    count = len(paths)
-    if len(article_of) != key[1] or any(len(v) != count for v in (dates, sources, stories, live)):
+    line, _newline, body = raw[len(_MAGIC) :].partition(b"\n")
+    header = json.loads(line)
+    sizes = header["sizes"]
+    if header["key"] != key or header["byteorder"] not in ("little", "big"):
         return None
-    if article_of and not NO_ARTICLE <= min(article_of) <= max(article_of) < count:
+    if len(sizes) != len(_INTS) + len(_TEXTS) or not all(isinstance(n, int) for n in sizes):
         return None
-    texts = (*paths, *sources, *stories)
-    if not all(isinstance(text, str) for text in texts):
+    if 4 * sum(sizes[: len(_INTS)]) + sum(sizes[len(_INTS) :]) != len(body):
         return None
-    if not all(date is None or isinstance(date, str) for date in dates):
+    if zlib.crc32(body) != header["crc"]:
         return None
-    if not all(isinstance(alive, bool) for alive in live):
+    view = memoryview(body)
+    ints: dict[str, array] = {}
+    at = 0
+    for name, size in zip(_INTS, sizes, strict=False):
+        ints[name] = array("i")
+        ints[name].frombytes(view[at : at + 4 * size])
+        if header["byteorder"] != sys.byteorder:
+            ints[name].byteswap()
+        at += 4 * size
+    texts = {}
+    for name, size in zip(_TEXTS, sizes[len(_INTS) :], strict=True):
+        texts[name] = bytes(view[at : at + size])
+        at += size
+    return _checked(ints, texts, key[1], header["values"])
+
+
+def _checked(
+    ints: dict[str, array], texts: dict[str, bytes], documents: int, kinds: int
+) -> Columns | None:
+    """Columns of the decoded sections, if each has its length and its numbers their range
+    (`kinds`: how many values the `values` text joins)."""
+    first, starts, lengths = ints["first"], ints["starts"], ints["lengths"]
+    count = len(first) - 1
+    paths = _split(texts["paths"], count)
+    values = _split(texts["values"], kinds)
+    article_of = ints["article_of"]
+    if len(article_of) != documents or len(paths) != count or len(values) != kinds:
         return None
-    of = article_of.tolist()
-    documents: list[list[int]] = [[] for _ in paths]
-    for docnum, number in enumerate(of):
-        if number != NO_ARTICLE:
-            documents[number].append(docnum)
-    return Columns(Owners(of, documents, paths), dates, sources, stories, live)
+    if len(texts["live"]) != count:
+        return None
+    if any(len(ints[name]) != count for name in ("dates", "sources", "stories")):
+        return None
+    if not _within(article_of, NO_ARTICLE, count) or not _within(ints["dates"], -1, len(values)):
+        return None
+    if not all(_within(ints[name], 0, len(values)) for name in ("sources", "stories")):
+        return None
+    runs = len(starts)
+    if (
+        len(lengths) != runs
+        or first[0] != 0
+        or first[-1] != runs
+        or not _within(starts, 0, documents)
+    ):
+        return None
+    if any(a > b for a, b in itertools.pairwise(first)) or not _within(lengths, 1, documents + 1):
+        return None
+    if max((s + n for s, n in zip(starts, lengths, strict=True)), default=0) > documents:
+        return None
+    if not set(texts["live"]) <= {0, 1}:
+        return None
+    owners = Owners(article_of.tolist(), Documents(first, starts, lengths), paths)
+    return Columns(
+        owners=owners,
+        dates=[values[code] if code >= 0 else None for code in ints["dates"]],
+        sources=[values[code] for code in ints["sources"]],
+        stories=[values[code] for code in ints["stories"]],
+        live=[alive == 1 for alive in texts["live"]],
+    )
+
+
+def _split(text: bytes, count: int) -> list[str]:
+    """`count` values joined by NUL (none: no text at all)."""
+    return text.decode("utf-8").split("\0") if count else []
+
+
+def _within(numbers: array, low: int, high: int) -> bool:
+    """Whether every number is at least `low` and below `high`."""
+    return not numbers or (low <= min(numbers) and max(numbers) < high)
 
 
 def record_values(reader, fieldname: str) -> dict[int, str]:
