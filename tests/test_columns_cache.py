@@ -136,10 +136,16 @@ DAMAGE = {
     "a byte changed": lambda raw: raw[:-1] + bytes([raw[-1] ^ 1]),
     "an earlier commit": lambda raw: _rebuilt(raw, {"key": [_key(raw)[0] - 1, _key(raw)[1]]}),
     "another document count": lambda raw: _rebuilt(raw, {"key": [_key(raw)[0], _key(raw)[1] + 1]}),
-    "an article number out of range": lambda raw: _rebuilt(
-        raw, article_of=_ints([_count(raw, "dates")] * _key(raw)[1])
+    "an article with runs past the last": lambda raw: _rebuilt(
+        raw, first=_ints([0] * _count(raw, "dates") + [_count(raw, "starts") + 1])
     ),
-    "a short article table": lambda raw: _rebuilt(raw, article_of=_ints([0])),
+    "a run missing": lambda raw: _rebuilt(raw, starts=_sections(raw)[1]["starts"][:-4]),
+    "runs out of order": lambda raw: _rebuilt(
+        raw,
+        first=_ints(
+            [0, _count(raw, "starts")] + [0] * (_count(raw, "dates") - 2) + [_count(raw, "starts")]
+        ),
+    ),
     "a section of another length": lambda raw: _rebuilt(raw, dates=_sections(raw)[1]["dates"][:-4]),
     "a date that is no value": lambda raw: _rebuilt(raw, dates=_ints([99] * _count(raw, "dates"))),
     "a run past the documents": lambda raw: _rebuilt(

@@ -18,6 +18,7 @@ shows.
 from __future__ import annotations
 
 import itertools
+import operator
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -71,6 +72,27 @@ class Documents(Sequence[list[int]]):
         for run in range(self.first[number], self.first[number + 1]):
             found.extend(range(starts[run], starts[run] + lengths[run]))
         return found
+
+    def owner_table(self, size: int) -> list[int] | None:
+        """Document number -> article number (-1: none) for `size` documents, a slice per
+        run; None if the runs do not fit (a run outside the documents, or runs that are
+        not each one article's, in order)."""
+        first, starts, lengths = self.first, self.starts, self.lengths
+        runs = len(starts)
+        if len(lengths) != runs or first[0] != 0 or first[-1] != runs:
+            return None
+        if not all(map(operator.le, first, itertools.islice(first, 1, None))):
+            return None
+        if runs and (min(starts) < 0 or min(lengths) < 1):
+            return None
+        of = [-1] * size
+        for number in range(len(self)):
+            for run in range(first[number], first[number + 1]):
+                start, length = starts[run], lengths[run]
+                if start + length > size:
+                    return None
+                of[start : start + length] = [number] * length
+        return of
 
     def held(self) -> set[int]:
         """The article numbers that have a document."""
