@@ -315,7 +315,7 @@ def term_documents(reader, fieldname: str, text: str) -> list[int]:
         docnums = block_ids(leaf._terms.matcher(fieldname, btext, fieldformat))
         if deleted := deleted_documents(leaf):
             docnums = [docnum for docnum in docnums if docnum not in deleted]
-        found.extend(docnum + offset for docnum in docnums)
+        found.extend(map(offset.__add__, docnums) if offset else docnums)
     return found
 
 
@@ -335,16 +335,29 @@ def block_ids(matcher) -> list[int]:
     """Every document number of a fresh posting matcher. Whoosh's own `all_ids` makes a
     generator step and two method calls per posting (100 ms for the 20k `path` postings at
     20k sentences); its posting-list matcher holds a block's numbers as one tuple, read
-    here a block at a time (58 ms). Any other matcher is walked as Whoosh walks it."""
-    if not all(hasattr(matcher, name) for name in ("_read_ids", "_next_block", "_ids")):
+    here a block at a time (58 ms). The block's numbers are stored as differences, which
+    Whoosh adds up in a Python generator; `itertools.accumulate` adds them in C (the 59,379
+    postings of `government` at 200,000 sentences: 46 -> 38 ms). Any other matcher is
+    walked as Whoosh walks it."""
+    if not all(hasattr(matcher, name) for name in _BLOCK_MATCHER):
         return list(matcher.all_ids())
     found: list[int] = []
     while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        found.extend(matcher._ids[matcher._i :])
+        if matcher._ids is None and matcher._i == 0:
+            if matcher._data is None:
+                matcher._read_data()
+            ids = matcher._data[0]
+            found.extend(ids if matcher._byteids else itertools.accumulate(ids))
+        else:
+            if matcher._ids is None:
+                matcher._read_ids()
+            found.extend(matcher._ids[matcher._i :])
         matcher._next_block()
     return found
+
+
+# What `block_ids` reads of Whoosh's posting-list matcher (`whoosh3.W3LeafMatcher`).
+_BLOCK_MATCHER = ("_read_ids", "_read_data", "_data", "_byteids", "_i", "_next_block", "_ids")
 
 
 def _stories(reader, article_of: list[int], paths: list[str]) -> list[str]:

@@ -350,38 +350,21 @@ class SearchIndex(ClosedOnExit):
 
     def _story_of_article(self, found: set[int]) -> Callable[[int], str]:
         """Article number (of `owners`) -> its story id (its path when it has none), for the
-        articles `found`. From the columns once they are read; until then, for a few
-        articles, from the stored fields of each one's first document: reading the columns
-        walks every posting of five fields (0.3 s at 200,000 sentences), too much to learn
-        the stories of the handful of articles a sentence-scope miss asks about."""
-        paths = self.owners().paths
-        if self._columns is None and len(found) <= _FEW_STORIES:
-            reader = self._searcher.reader()
-            documents = self.owners().documents
-            stories = {
-                number: reader.stored_fields(documents[number][0]).get("story") or paths[number]
-                for number in found
-            }
-            return stories.__getitem__
+        articles `found`: from the columns, read with the owners."""
         by_article = self.columns().stories  # numbered as `owners`
-        return lambda number: by_article[number]
+        return by_article.__getitem__
 
     def scope_matters(self, parsed: ParsedQuery) -> bool:
         """Whether `--scope article` may find articles that a sentence search does not."""
         return scope_matters(parsed.query)
 
     def owners(self) -> Owners:
-        """Which article each document belongs to, read once per snapshot: with the
-        columns, when a process has kept them for this snapshot (a few ms at 1,000,000
-        sentences), else from the `path` postings (about a second there)."""
+        """Which article each document belongs to, read once per snapshot with the columns
+        (see `columns`): from the file a process keeps for the snapshot (a few ms at
+        1,000,000 sentences), else from the postings, and then kept for the next."""
         if self._owners is None:
-            from .columns import cached
-
-            self._columns = cached(self._searcher.reader(), self._generation())
-            if self._columns is not None:
-                self._owners = self._columns.owners
-            else:
-                self._owners = read_owners(self._searcher.reader(), self._check_deadline)
+            self.columns()
+        assert self._owners is not None
         return self._owners
 
     def _generation(self) -> Path:
@@ -871,14 +854,17 @@ class SearchIndex(ClosedOnExit):
 
     def columns(self) -> Columns:
         """Each article's date, source and story (by the article numbers of `owners`),
-        read from the postings once per open snapshot (see `search.engine.columns`)."""
+        read once per open snapshot (see `search.engine.columns`): from the generation's
+        file when a process has kept it for this snapshot, else from the postings (the
+        `path` postings through `read_owners`, then four fields'), and then kept there."""
         if self._columns is None:
             from .columns import cached_columns
 
             reader = self._searcher.reader()
-            self._columns = cached_columns(reader, self._generation(), self.owners)
-            if self._owners is None:  # read with the columns: the same snapshot's
-                self._owners = self._columns.owners
+            self._columns = cached_columns(
+                reader, self._generation(), lambda: read_owners(reader, self._check_deadline)
+            )
+            self._owners = self._columns.owners
         return self._columns
 
     def _matching_documents(self, parsed: ParsedQuery, scope: str = "sentence"):
@@ -1565,9 +1551,6 @@ class _GuardedCollector(WrappingCollector):
 # Up to this many matches, a page sorted by date or path reads them all and sorts them
 # (30 ms at 2,000); past it, it walks the date or path terms in order (see _first_in_order).
 _FEW_TO_SORT = 2_000
-# Up to this many articles, `_story_of_article` reads each one's story from its stored fields
-# (about 15 us each) rather than the columns of the whole index.
-_FEW_STORIES = 1_000
 # From this many documents of a segment on, their `copy` keys are cut from the column read
 # whole (see _column_values).
 _FEW_KEYS = 2_000
