@@ -102,7 +102,7 @@ def cached_columns(reader, generation: Path, owners: Callable[[], Owners]) -> Co
         return columns
     columns = read_columns(reader, owners())
     with suppress(OSError):  # a folder we may not write, a full disk: read again next time
-        if (encoded := _encoded(columns, _key(reader))) is not None:
+        if (encoded := _encoded(columns, snapshot_key(reader))) is not None:
             atomic_write(generation / CACHE, encoded)
     return columns
 
@@ -111,11 +111,11 @@ def cached(reader, generation: Path) -> Columns | None:
     """The columns the generation folder's `CACHE` keeps for this snapshot, if it keeps
     them whole; else None (nothing is read from the postings)."""
     with suppress(OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return _decoded(read_regular(generation / CACHE), _key(reader))
+        return _decoded(read_regular(generation / CACHE), snapshot_key(reader))
     return None
 
 
-def _key(reader) -> list[int]:
+def snapshot_key(reader) -> list[int]:
     """What names a snapshot: its commit (TOC generation) and its document count."""
     return [reader.generation(), reader.doc_count_all()]
 
