@@ -104,6 +104,7 @@ def cached_columns(reader, generation: Path, owners: Callable[[], Owners]) -> Co
     with suppress(OSError):  # a folder we may not write, a full disk: read again next time
         if (encoded := _encoded(columns, snapshot_key(reader))) is not None:
             atomic_write(generation / CACHE, encoded)
+            (generation / "columns.json").unlink(missing_ok=True)  # the file it replaces
     return columns
 
 
