@@ -215,3 +215,15 @@ def test_the_owners_read_back_are_the_snapshots(indexed):
         list(fresh.documents),
         fresh.paths,
     )
+
+
+def test_the_json_file_of_an_earlier_version_is_replaced(indexed):
+    """An index written by a version that kept the columns as JSON loses that file when
+    the columns are kept again."""
+    _news, index = indexed
+    earlier = cache_of(index).with_name("columns.json")
+    earlier.write_text('{"key": [1, 1]}')
+    first = trend(index)
+    assert not earlier.exists()
+    assert cache_of(index).is_file()
+    assert trend(index) == first
