@@ -99,7 +99,7 @@ class Documents(Sequence[list[int]]):
     def held(self) -> set[int]:
         """The article numbers that have a document."""
         first = self.first
-        return {number for number in range(len(self)) if first[number] < first[number + 1]}
+        return set(itertools.compress(range(len(self)), map(operator.lt, first, first[1:])))
 
 
 @dataclass
