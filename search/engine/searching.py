@@ -1295,6 +1295,14 @@ class SearchIndex(ClosedOnExit):
         return self._dates[key]
 
     def _documents(self, query) -> set[int]:
+        """The live documents `query` matches. A word's are its postings read a block at a
+        time (`term_documents`): Whoosh's `docs_for_query` makes a generator step and two
+        method calls per posting (the 73,770 postings of `sanctions pipeline referendum`
+        at 1,000,000 sentences, `--scope article`: 0.2 s)."""
+        if isinstance(query, wq.Term) and _plain_term(type(query)):
+            from .columns import term_documents
+
+            return set(term_documents(self._searcher.reader(), query.fieldname, query.text))
         return set(self._searcher.docs_for_query(query))
 
     def _resolved(self, parsed: ParsedQuery) -> ParsedQuery:
@@ -1576,6 +1584,11 @@ def _column_values(leaf, column, documents: list[int], offset: int) -> Iterable[
     values = map(bytes.decode, pieces) if _decoded_as_text(leaf, "copy") else map(translate, pieces)
     rest = ((docnum, column[docnum - offset]) for docnum in documents[len(written) :])
     return itertools.chain(zip(written, values, strict=True), rest)
+
+
+def _plain_term(kind: type[wq.Term]) -> bool:
+    """Whether a `Term` class matches as Whoosh's own does (ours only add what they keep)."""
+    return kind.matcher is wq.Term.matcher and kind.docs is wq.Term.docs
 
 
 def _decoded_as_text(leaf, fieldname: str) -> bool:
