@@ -822,16 +822,19 @@ class SearchIndex(ClosedOnExit):
         many other documents of the index hold its sentence. Without a filter (dates,
         `lang:`, `source:`, `article:`) at sentence scope every copy of a matching sentence
         matches too, so they are counted among the matches; otherwise in the index."""
-        keys = self._keys_by_document(documents)
-        ordered = list(map(keys.__getitem__, documents))
+        ordered = self._keys_in_order(documents)
         held = Tally(ordered)  # counted in C, as the first of each key is found:
         first = dict(zip(reversed(ordered), reversed(documents), strict=True))  # the last wins
+
+        def key(docnum: int) -> str:  # asked of the sample's documents only
+            return ordered[bisect_left(documents, docnum)]
+
         filtered = parsed.dated or scope != "sentence" or any(map(is_filter, query.leaves()))
         if filtered:
             return sorted(
                 first.values()
-            ), lambda docnum: self._documents_holding("copy", keys[docnum]) - 1
-        return sorted(first.values()), lambda docnum: held[keys[docnum]] - 1
+            ), lambda docnum: self._documents_holding("copy", key(docnum)) - 1
+        return sorted(first.values()), lambda docnum: held[key(docnum)] - 1
 
     def sources(self) -> list[SourceCount]:
         """Every source with its articles and the first and last of their dates, from the
@@ -1101,9 +1104,13 @@ class SearchIndex(ClosedOnExit):
         return rows, len(scored)
 
     def _keys_by_document(self, documents: list[int]) -> dict[int, str]:
-        """The `copy` key of each of `documents` (sorted): from each segment's column, or
-        from the stored text in a segment written without one."""
-        keys: dict[int, str] = {}
+        """The `copy` key of each of `documents` (sorted)."""
+        return dict(zip(documents, self._keys_in_order(documents), strict=True))
+
+    def _keys_in_order(self, documents: list[int]) -> list[str]:
+        """The `copy` key of each of `documents` (sorted), in their order: from each
+        segment's column, or from the stored text in a segment written without one."""
+        keys: list[str] = []
         for leaf, offset in self._searcher.reader().leaf_readers():
             end = offset + leaf.doc_count_all()
             local = documents[bisect_left(documents, offset) : bisect_left(documents, end)]
@@ -1114,9 +1121,9 @@ class SearchIndex(ClosedOnExit):
             except OSError:
                 for docnum in local:
                     text = sentence_fields(leaf.stored_fields(docnum - offset))["text"]
-                    keys[docnum] = sentence_key(text)
+                    keys.append(sentence_key(text))
             else:
-                keys.update(_column_values(leaf, column, local, offset))
+                keys.extend(_column_values(leaf, column, local, offset))
         return keys
 
     def _copies(self, parsed, rows, keys: dict) -> dict[tuple[str, int], list[Copy]]:
@@ -1567,23 +1574,23 @@ _FEW_KEYS = 2_000
 _FEW_DOCUMENTS = 10_000
 
 
-def _column_values(leaf, column, documents: list[int], offset: int) -> Iterable[tuple]:
-    """(document, value) of a segment's `copy` column for `documents` (offset to the
-    whole reader's numbers). Past a few thousand, the fixed-width column is read whole
-    (24 bytes a sentence) and cut: a value read alone costs two method calls and a file
-    read (0.7 s of the 1 s a total of `government`, 295,116 matches, took at 1M). The
+def _column_values(leaf, column, documents: list[int], offset: int) -> Iterable[str]:
+    """The values of a segment's `copy` column for `documents` (offset to the whole
+    reader's numbers), in their order. Past a few thousand, the fixed-width column is read
+    whole (24 bytes a sentence) and cut: a value read alone costs two method calls and a
+    file read (0.7 s of the 1 s a total of `government`, 295,116 matches, took at 1M). The
     cutting and decoding are `map`s, loops in C, not a Python step per document."""
     raw = column.raw_column() if isinstance(column, TranslatingColumnReader) else None
     if len(documents) < _FEW_KEYS or not isinstance(raw, FixedBytesColumn.Reader):
-        return ((docnum, column[docnum - offset]) for docnum in documents)
+        return (column[docnum - offset] for docnum in documents)
     width, count, translate = raw._fixedlen, raw._count, column._translate
     whole = bytes(raw._dbfile.get(raw._basepos, width * count))
     written = documents[: bisect_left(documents, offset + count)]  # past them: the default
     starts = list(map(width.__mul__, map((-offset).__add__, written)))
     pieces = map(whole.__getitem__, map(slice, starts, map(width.__add__, starts)))
     values = map(bytes.decode, pieces) if _decoded_as_text(leaf, "copy") else map(translate, pieces)
-    rest = ((docnum, column[docnum - offset]) for docnum in documents[len(written) :])
-    return itertools.chain(zip(written, values, strict=True), rest)
+    rest = (column[docnum - offset] for docnum in documents[len(written) :])
+    return itertools.chain(values, rest)
 
 
 def _plain_term(kind: type[wq.Term]) -> bool:
