@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import operator
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
@@ -137,7 +138,8 @@ def read_owners(reader, check: Callable[[], None]) -> Owners:
     numbers: dict[str, int] = {}
     runs: list[tuple[int, int, int]] = []  # (article number, first document, length)
     for leaf, offset in reader.leaf_readers():
-        deletions = leaf.has_deletions()
+        deleted = deleted_documents(leaf)
+        gone = sorted(deleted)
         for text, info in leaf.iter_field("path"):
             check()
             path = text.decode("utf-8") if isinstance(text, bytes) else text
@@ -147,8 +149,8 @@ def read_owners(reader, check: Callable[[], None]) -> Owners:
                 held = range(low, high + 1)
             else:
                 held = leaf.postings("path", path).all_ids()
-            if deletions:
-                held = [docnum for docnum in held if not leaf.is_deleted(docnum)]
+            if deleted and bisect_left(gone, high + 1) > bisect_left(gone, low):  # some gone
+                held = [docnum for docnum in held if docnum not in deleted]
             number = numbers.setdefault(path, len(paths))
             if number == len(paths):
                 paths.append(path)
@@ -160,6 +162,18 @@ def read_owners(reader, check: Callable[[], None]) -> Owners:
                     of[offset + docnum] = number
                 runs.extend((number, start, length) for start, length in _runs(held, offset))
     return Owners(of, documents_of(runs, len(paths)), paths)
+
+
+def deleted_documents(leaf) -> set[int] | frozenset[int]:
+    """A segment reader's deleted document numbers, as one set: asking `is_deleted` of each
+    posting goes through three method calls (4.5 million calls, a quarter of the columns'
+    time, at 1M sentences after a re-index that replaced 1% of the files)."""
+    if not leaf.has_deletions():
+        return frozenset()
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    if segment is not None and hasattr(segment, "deleted_docs"):
+        return set(segment.deleted_docs())
+    return {docnum for docnum in range(leaf.doc_count_all()) if leaf.is_deleted(docnum)}
 
 
 def _runs(documents: Iterable[int], offset: int) -> Iterator[tuple[int, int]]:
