@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from array import array
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.engine.scope import _runs, documents_of
+from search.engine.scope import Documents, _runs, documents_of
 
 
 def runs_of(table: list[int]) -> list[tuple[int, int, int]]:
@@ -52,6 +54,7 @@ BROKEN = {
     "a run past the documents": (documents_of([(0, 2, 3)], 1), 4),
     "a run before the first": (documents_of([(0, -1, 2)], 1), 4),
     "an empty run": (documents_of([(0, 1, 0)], 1), 4),
+    "no article table at all": (Documents(array("i"), array("i"), array("i")), 4),
 }
 
 

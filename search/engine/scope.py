@@ -82,7 +82,7 @@ class Documents(Sequence[list[int]]):
         sentences, about 25 ms)."""
         first, starts, lengths = self.first, self.starts, self.lengths
         runs = len(starts)
-        if len(lengths) != runs or first[0] != 0 or first[-1] != runs:
+        if not first or len(lengths) != runs or first[0] != 0 or first[-1] != runs:
             return None
         of = [-1] * size
         if not runs:
