@@ -6,7 +6,8 @@ Layout of an index folder (default `index/`)::
       CURRENT            which generation folder is live, and its schema version (JSON)
       write.lock         held (flock) by the one process allowed to write (see writer)
       ix-<token>/        a Whoosh index, checksums.json (durable), articles.json (catalog),
-                         columns.json (columns: written by the first reader that needs them)
+                         columns.bin (columns) and background.json (significant): written
+                         by the first reader that needs them, for its snapshot
       lemmas/            simplemma's dictionaries of the languages the index holds, stored so
                          that a query reads them at once (`search.lemmas`; any generation's)
 
