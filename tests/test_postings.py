@@ -141,3 +141,27 @@ def test_index_written_as_whoosh_writes_it(tmp_path, monkeypatch):
     # Logically equal, not byte for byte: Whoosh pickles a block's values, and a value we
     # encode once and reuse (a word seen once, at the same position) is pickled as one object.
     assert postings_digest(ours_index) == postings_digest(plain_index)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sets(st.binary(min_size=1, max_size=12), max_size=600), st.binary(max_size=6))
+def test_term_table_is_whooshs_byte_for_byte(keys, value):
+    """The compact term table writes Whoosh's `OrderedHashWriter` file exactly: the same
+    hash tables (collisions probed in the same order), directory, extras and index."""
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+    from search.engine.writer import _TermTable
+
+    storage = RamStorage()
+    written = {}
+    for name, table_class in (("whoosh", OrderedHashWriter), ("ours", _TermTable)):
+        table = table_class(storage.create_file(name))
+        table.extras["fieldmap"] = {"text": 0}
+        for key in sorted(keys):
+            table.add(key, value + key[:3])
+        table.close()
+        written[name] = storage.open_file(name).read()
+    assert written["ours"] == written["whoosh"]
+    reader = OrderedHashReader(storage.open_file("ours"), len(written["ours"]))
+    assert {key: reader[key] for key in keys} == {key: value + key[:3] for key in keys}

@@ -21,13 +21,16 @@ import pickle
 import queue
 import shutil
 import signal
+import struct
 import time
+from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from whoosh import multiproc
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, _lenfield
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
@@ -85,13 +88,78 @@ class _LengthsOnce:
 _UNREAD: list = []
 
 
+_POINTER = struct.Struct("!Iq")  # a hash table slot of Whoosh's term file: hash, position
+_LENGTHS = struct.Struct("!ii")  # a key's and a value's length before them
+
+
+class _TermTable(OrderedHashWriter):
+    """Whoosh's term table writer (`OrderedHashWriter`), each term's hash and position kept
+    as two 8-byte numbers in an array instead of a tuple of two ints in a list (about 120
+    bytes): a worker holds one entry per distinct term of its segment until the segment is
+    written, 700,000 terms at 200,000 sentences (`pairs` and `copy` are most of them). The
+    same file, byte for byte: the same slots, probed in the same order."""
+
+    lastkey: bytes
+
+    def __init__(self, dbfile) -> None:
+        super().__init__(dbfile)
+        self.buckets = [array("Q") for _ in range(256)]  # hash, position, hash, position...
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        dbfile = self.dbfile
+        position = dbfile.tell()
+        self.index.append(position)
+        dbfile.write(_LENGTHS.pack(len(key), len(value)))
+        dbfile.write(key)
+        dbfile.write(value)
+        hashed = self.hashfn(key)
+        bucket = self.buckets[hashed & 255]
+        bucket.append(hashed)
+        bucket.append(position)
+        self.lastkey = key
+
+    def _write_hashes(self) -> None:
+        """Whoosh's hash tables: per bucket twice as many slots as entries, each entry at
+        (hash >> 8) % slots or the next free slot after it; an empty slot is (0, 0)."""
+        dbfile = self.dbfile
+        for number, entries in enumerate(self.buckets):
+            self.directory.append((dbfile.tell(), len(entries)))  # 2 slots an entry
+            slots = len(entries)
+            table = [(0, 0)] * slots
+            taken = bytearray(slots)
+            for at in range(0, slots, 2):
+                hashed = entries[at]
+                slot = (hashed >> 8) % slots
+                while taken[slot]:
+                    slot = (slot + 1) % slots
+                taken[slot] = 1
+                table[slot] = (hashed, entries[at + 1])
+            self.buckets[number] = array("Q")
+            dbfile.write(b"".join(_POINTER.pack(hashed, at) for hashed, at in table))
+
+
+class _FieldWriter(W3FieldWriter):
+    """Whoosh's field writer, its term table a `_TermTable`."""
+
+    def __init__(self, codec, storage, segment) -> None:
+        super().__init__(codec, storage, segment)
+        # Whoosh's table has written its header and holds no term yet: it only changes class.
+        self._tindex.__class__ = _TermTable
+        self._tindex.buckets = [array("Q") for _ in range(256)]
+
+
 class _Codec(W3Codec):
     """Whoosh's codec, whose writer reads each field's lengths once per segment (see
-    `_LengthsOnce`). Segments record it as Whoosh's own codec, so an index written with
-    it is read by Whoosh alone, as before."""
+    `_LengthsOnce`) and keeps its term table compact (`_TermTable`). Segments record it
+    as Whoosh's own codec, so an index written with it is read by Whoosh alone, as before."""
 
     def per_document_reader(self, storage, segment):
         return _LengthsOnce(super().per_document_reader(storage, segment))
+
+    def field_writer(self, storage, segment):
+        return _FieldWriter(self, storage, segment)
 
     def __reduce__(self):
         return (W3Codec, (self._blocklimit, self._compression, self._inlinelimit))
@@ -353,11 +421,13 @@ class _ChunkedPool(PostingPool):
 # What Whoosh's pool counts for a posting besides its field name, term and value (bytes).
 _POSTING_SIZE = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21
 # How many postings a run pickles at once. The commit reads up to 128 runs at once (Whoosh's
-# `maxfiles`), a chunk of each in memory: a million sentences make about 75 runs a worker,
-# 75 x 4,096 postings of about 200 bytes, 60 MB, while its pool (64 MB) is empty. (Smaller
-# chunks wrote the same postings but not the same bytes: Whoosh pickles each block's values,
-# and which of them are one object changes with the chunks; 4,096 writes Whoosh's own bytes.)
-RUN_CHUNK = 4096
+# `maxfiles`), a chunk of each in memory: a million sentences make about 170 runs a worker (at
+# 32 MB a pool), so chunks of 4,096 postings held 128 x 4,096 postings of about 250 bytes, 130
+# MB a worker, while its pool was empty; chunks of 512 hold 16 MB. Whoosh pickles each block's
+# values, and which equal values are one object (pickled once) follows the chunks, so the
+# posting files' bytes differ from Whoosh's where a block spans two chunks; what they decode to
+# does not (tests/test_postings.py).
+RUN_CHUNK = 512
 
 
 def _chunked(writer: SegmentWriter) -> SegmentWriter:
