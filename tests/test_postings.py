@@ -90,6 +90,9 @@ def postings_digest(folder: Path) -> tuple[int, str]:
                 matcher.next()
         for number, fields in reader.iter_docs():
             digest.update(repr((number, sorted(fields.items()))).encode())
+        for name in sorted(reader.schema.names()):
+            if reader.has_column(name):
+                digest.update(repr((name, list(reader.column_reader(name)))).encode())
     return count, digest.hexdigest()
 
 
@@ -100,9 +103,11 @@ def term_stats(info) -> tuple:
 
 
 def test_index_written_as_whoosh_writes_it(tmp_path, monkeypatch):
-    """One corpus indexed by `search index`, then again with Whoosh's own formats and
-    codec in the schema and writer: the same postings, lengths and stored fields."""
+    """One corpus indexed by `search index`, then again with Whoosh's own formats, codec
+    and `add_document` in the schema and writer: the same postings, lengths, stored fields
+    and columns."""
     from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.writing import SegmentWriter
 
     from search.engine import schema, writer
 
@@ -116,6 +121,13 @@ def test_index_written_as_whoosh_writes_it(tmp_path, monkeypatch):
             f"The U.S.-led peace talks in Zürich resumed on day {number}.\n"
             "NATO SAYS IT WILL MEET AGAIN. Officials e-mailed Müller the peace talks' "
             "agenda, and the talks went on.\n",
+            encoding="utf-8",
+        )
+    for number in range(2):  # a headline on every sentence, and a language's analysis
+        (corpus / f"berlin{number}.md").write_text(
+            f"# Friedensgespräche in Zürich, Tag {number}\n\nDie Regierung in Berlin hat am Montag neue "
+            "Gespräche über einen Waffenstillstand angekündigt. Die Minister treffen sich "
+            f"am {number + 3}. März in Zürich, sagte ein Sprecher der Regierung.\n",
             encoding="utf-8",
         )
     ours_index = tmp_path / "ours"
@@ -133,6 +145,7 @@ def test_index_written_as_whoosh_writes_it(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "build_schema", plain_schema)
     options = {**writer._WRITER_OPTIONS, "codec": W3Codec(blocklimit=writer.POSTING_BLOCK)}
     monkeypatch.setattr(writer, "_WRITER_OPTIONS", options)
+    monkeypatch.setattr(writer._DocumentWriter, "add_document", SegmentWriter.add_document)
     plain_index = tmp_path / "plain"
     assert (
         invoke("index", str(corpus), "--index-dir", str(plain_index), "--jobs", "1").exit_code == 0

@@ -324,6 +324,7 @@ class _Run:
             self.grouping.remove(stored_as)
             story = describe([article.text], stored_as, self.grouping)
             stories.append(story)
+            source = source_of(path, change.source.root, article.url)  # once an article
             # One at a time: see stream_articles.
             first = True
             for sentence, paragraph in with_paragraphs(article.text, article.sentences):
@@ -340,7 +341,7 @@ class _Run:
                         paragraph=paragraph,
                         language=article.language,
                         story=story.story,
-                        source=source_of(path, change.source.root, article.url),
+                        source=source,
                         first=first,
                     )
                 )

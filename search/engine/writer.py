@@ -393,6 +393,24 @@ class _ChunkedPool(PostingPool):
             self.save()
         self.current.append(item)
 
+    def add_field(self, fieldname: str, docnum: int, items, boost: float) -> int:
+        """Add one field's postings of one document (`field.index`'s tuples), counted as
+        `add` counts them, and return the sum of their frequencies (the field's length).
+        A run is cut after a field rather than inside it: the same postings, sorted."""
+        current = self.current
+        count = size = length = 0
+        for text, frequency, weight, value in items:
+            current.append((fieldname, text, docnum, weight * boost, value))
+            size += 2 * len(text) + len(value or b"")
+            length += frequency
+            count += 1
+        if count:
+            self.fieldnames.add(fieldname)
+            self.currentsize += size + (_POSTING_SIZE + len(fieldname)) * count
+            if self.currentsize > self.limit:
+                self.save()
+        return length
+
     def _write_run(self, f, items):
         chunk = []
         for item in items:  # a sorted list, or an iterator of merged runs (reduce_to)
@@ -438,23 +456,74 @@ def _chunked(writer: SegmentWriter) -> SegmentWriter:
     return writer
 
 
-class _SealingWriter(SegmentWriter):
-    """Whoosh's one-process writer, whose commit records its checksums before publishing."""
+class _DocumentWriter(SegmentWriter):
+    """Whoosh's segment writer, with a posting pool of `_ChunkedPool`, adding a document's
+    postings a field at a time (`_ChunkedPool.add_field`) and reusing a field's postings when
+    its value is the one of the document before: an article's sentences share its path, name,
+    date, source and headline. The same postings, lengths and stored values as Whoosh's
+    `add_document`, for a schema without spelling fields or term vectors (ours); any other
+    is left to Whoosh."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _chunked(self)
+        fields = [self.schema[name] for name in self.schema.names()]
+        self._plain = not any(field.separate_spelling() or field.vector for field in fields)
+        self._last: dict[str, tuple[object, list]] = {}
+
+    def add_document(self, **fields):
+        if not self._plain:
+            return super().add_document(**fields)
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                boost = self._field_boost(fields, fieldname, docboost)
+                items = self._postings(fieldname, field, value)
+                length = self.pool.add_field(fieldname, docnum, items, boost)
+                if not field.scorable:
+                    length = 0
+            stored = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
+            column = field.column_type
+            if column and stored is not None:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(stored))
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _postings(self, fieldname: str, field, value) -> list:
+        """`field.index(value)` as a list, the last one kept for the next document."""
+        last = self._last.get(fieldname)
+        if last is not None and type(last[0]) is type(value) and last[0] == value:
+            return last[1]
+        items = field.index(value)
+        if not isinstance(items, list):
+            items = list(items)
+        self._last[fieldname] = (value, items)
+        return items
+
+
+class _SealingWriter(_DocumentWriter):
+    """Whoosh's one-process writer, whose commit records its checksums before publishing."""
 
     def _commit_toc(self, segments):
         _commit_sealed(self, segments, super()._commit_toc)
 
 
-class _WorkerWriter(SegmentWriter):
-    """A worker's writer: Whoosh's, with the pool of `_ChunkedPool`."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _chunked(self)
+class _WorkerWriter(_DocumentWriter):
+    """A worker's writer: Whoosh's, adding documents as `_DocumentWriter` does."""
 
 
 def _remove_uncommitted(writer, live: list) -> None:
