@@ -125,8 +125,9 @@ def test_index_written_as_whoosh_writes_it(tmp_path, monkeypatch):
         )
     for number in range(2):  # a headline on every sentence, and a language's analysis
         (corpus / f"berlin{number}.md").write_text(
-            f"# Friedensgespräche in Zürich, Tag {number}\n\nDie Regierung in Berlin hat am Montag neue "
-            "Gespräche über einen Waffenstillstand angekündigt. Die Minister treffen sich "
+            f"# Friedensgespräche in Zürich, Tag {number}\n\n"
+            "Die Regierung in Berlin hat am Montag neue Gespräche über einen "
+            "Waffenstillstand angekündigt. Die Minister treffen sich "
             f"am {number + 3}. März in Zürich, sagte ein Sprecher der Regierung.\n",
             encoding="utf-8",
         )
