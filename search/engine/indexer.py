@@ -257,18 +257,19 @@ class _Run:
         new_bytes = sum(change.size for change in self.to_read)
         procs = writer.worker_count(self.jobs) if new_bytes >= PARALLEL_BYTES else 1
         leaving = set(self.removed)
-        self.grouping = Grouping.of(
-            (
-                (path, stored.grouped())
-                for path, stored in self.catalog.items()
-                if path not in leaving
-            ),
-            expected=len(self.catalog) + len(self.to_read),
-        )
         with (
             store.guard(self.folder),
             writer.open_writer(self.index, procs) as whoosh_writer,
         ):
+            # Grouped once the workers are forked: they never read the stories' table.
+            self.grouping = Grouping.of(
+                (
+                    (path, stored.grouped())
+                    for path, stored in self.catalog.items()
+                    if path not in leaving
+                ),
+                expected=len(self.catalog) + len(self.to_read),
+            )
             for change in self.to_read:
                 self.index_file(whoosh_writer, change)
                 self.step(change.size, READING)
