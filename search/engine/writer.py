@@ -405,8 +405,9 @@ def open_writer(index, procs: int = 1):
         shutil.rmtree(os.path.join(index.storage.folder, f"{index.indexname}.tmp"), True)
         raise
     live = list(writer.segments)  # Whoosh may extend writer.segments as it commits
+    forks = isinstance(writer, AccountedWriter)
     try:
-        if isinstance(writer, AccountedWriter):
+        if forks:
             writer.start_workers()
         yield writer
         writer.commit()
@@ -417,7 +418,8 @@ def open_writer(index, procs: int = 1):
         _remove_uncommitted(writer, live)
         raise
     finally:
-        gc.unfreeze()
+        if forks:
+            gc.unfreeze()
 
 
 def _commit_sealed(writer, segments, commit_toc) -> None:
