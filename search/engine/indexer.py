@@ -126,6 +126,7 @@ def update_index(
             raise
         try:
             run.plan(found.sources, paths, progress, prune, exclude)
+            found.sources.clear()  # planned: the run holds what it reads (and lets it go)
             if run.changes:
                 run.write()
             with store.guard(folder):
@@ -206,7 +207,7 @@ class _Run:
     @property
     def changes(self) -> bool:
         """Whether this run commits: a fresh index always does, a live one if files changed."""
-        return self.fresh or bool(self.to_read or self.removed)
+        return self.fresh or self.committed or bool(self.to_read or self.removed)
 
     def plan(
         self,
@@ -270,7 +271,11 @@ class _Run:
                 ),
                 expected=len(self.catalog) + len(self.to_read),
             )
-            for change in self.to_read:
+            # Each file let go of once read: 700 bytes a file (its path, its plan), 35 MB
+            # at 50,000 files, no longer held at the commit, the run's peak of memory.
+            self.to_read.reverse()
+            while self.to_read:
+                change = self.to_read.pop()
                 self.index_file(whoosh_writer, change)
                 self.step(change.size, READING)
             for gone in self.removed:
