@@ -8,10 +8,13 @@ whoosh.index, whoosh.qparser, click"`) and then every query by every `search` gi
 virtual environment of main, and this tree's), so a burst of load hits all of them alike.
 
 Usage: python benchmarks/query_cpu.py INDEX_DIR --search A/bin/search [--search B/bin/search]
-           [--rounds 15] [--compile]
+           [--rounds 15] [--compile] [--analysis]
 With --compile, each install's `search` package is compiled to bytecode first, as
-`pip install` does (see run.py's Method). Prints one Markdown table: per query and install,
-the median CPU and wall milliseconds and their ratios to the floor's.
+`pip install` does (see run.py's Method). With --analysis, the rows are scale.py's analysis
+commands instead (`trend government --by month`, `words government`, `--scope article` of
+three words: issue 26); their first round (not counted) keeps each install's per-snapshot
+files. Prints one Markdown table: per query and install, the median CPU and wall
+milliseconds and their ratios to the floor's.
 """
 
 from __future__ import annotations
@@ -27,6 +30,22 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run import FLOOR_IMPORTS, QUERIES  # noqa: E402
+from scale import COMMON_WORD, SCOPE_QUERY  # noqa: E402
+
+# (name, shown, the arguments after `search`) of each row.
+Row = tuple[str, str, list[str]]
+ANALYSIS: list[Row] = [
+    ("trend", f"trend {COMMON_WORD} --by month", ["trend", COMMON_WORD, "--by", "month"]),
+    ("words", f"words {COMMON_WORD}", ["words", COMMON_WORD]),
+    (
+        "scope",
+        f"query --scope article {SCOPE_QUERY}",
+        ["query", "--scope", "article", SCOPE_QUERY, "-n", "10", "--json"],
+    ),
+]
+QUERY_ROWS: list[Row] = [
+    (query.name, query.ours, ["query", query.ours, "-n", "10", "--json"]) for query in QUERIES
+]
 
 
 def timed(argv: list[str]) -> tuple[float, float]:
@@ -65,22 +84,23 @@ def main() -> None:
     parser.add_argument("--search", action="append", required=True, type=Path)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--compile", action="store_true")
+    parser.add_argument("--analysis", action="store_true")
     args = parser.parse_args()
     if args.compile:
         for search in args.search:
             compile_package(search)
+    rows = ANALYSIS if args.analysis else QUERY_ROWS
     floor_argv = [interpreter_of(args.search[0]), "-c", FLOOR_IMPORTS]
     floor: list[tuple[float, float]] = []
     runs: dict[tuple[str, int], list[tuple[float, float]]] = {}
     for round_number in range(args.rounds + 1):  # round 0 warms the caches, not counted
         figures = [timed(floor_argv)]
-        for query in QUERIES:
+        for _name, _shown, words in rows:
             for search in args.search:
-                argv = [str(search), "query", query.ours, "--index-dir", str(args.index)]
-                figures.append(timed([*argv, "-n", "10", "--json"]))
+                figures.append(timed([str(search), *words, "--index-dir", str(args.index)]))
         if round_number:
             floor.append(figures[0])
-            keys = [(q.name, n) for q in QUERIES for n in range(len(args.search))]
+            keys = [(name, n) for name, _shown, _words in rows for n in range(len(args.search))]
             for key, figure in zip(keys, figures[1:], strict=True):
                 runs.setdefault(key, []).append(figure)
     floor_cpu, floor_wall = median_pair(floor)
@@ -91,10 +111,10 @@ def main() -> None:
         header += [f"[{number}] CPU ms", f"[{number}] CPU / floor", f"[{number}] wall / floor"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    for query in QUERIES:
-        cells = [f"{query.name}: `{query.ours}`"]
+    for name, shown, _words in rows:
+        cells = [f"{name}: `{shown}`"]
         for number in range(len(args.search)):
-            cpu, wall = median_pair(runs[(query.name, number)])
+            cpu, wall = median_pair(runs[(name, number)])
             cells += [f"{cpu:.0f}", f"{cpu / floor_cpu:.2f}x", f"{wall / floor_wall:.2f}x"]
         print("| " + " | ".join(cells) + " |")
     for number, search in enumerate(args.search):

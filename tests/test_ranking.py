@@ -289,6 +289,53 @@ def test_a_segment_with_deletions_skips_blocks(with_deletions, monkeypatch):
     assert sum(skipped) > 0
 
 
+def _blocks(reader, fieldname: str, text: bytes) -> int:
+    """How many posting blocks a word has, in every segment (read from their headers)."""
+    count = 0
+    for leaf, _offset in reader.leaf_readers():
+        if (fieldname, text) not in leaf:
+            continue
+        matcher = leaf._terms.matcher(fieldname, text, leaf.schema[fieldname].format)
+        while matcher.is_active():
+            count += 1
+            matcher._next_block()
+    return count
+
+
+@pytest.mark.parametrize("fixture", ["ranked", "with_deletions"])
+def test_a_skipped_block_is_never_read(request, monkeypatch, fixture):
+    """Issue 26: a word's top N skips blocks by their headers; the documents of a block
+    are read (unpickled and decoded) only where it may reach the top. (In a segment with
+    deletions, the block a skip lands on is read to leave out its deleted documents:
+    one block more for each run of skipped blocks.)"""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    from search.engine import searching
+
+    chosen: Ranked = request.getfixturevalue(fixture)
+    blocks = _blocks(chosen.index.reader._searcher.reader(), "text", b"govern")
+    best = chosen.whole("government")[:1]
+    read: list[int] = []
+    skipped: list[int] = []
+    original, scored = W3LeafMatcher._read_ids, searching.scored_matches
+
+    def reading(matcher) -> None:
+        if matcher.term() == ("text", b"govern"):
+            read.append(matcher._maxid)
+        original(matcher)
+
+    def skipping(collector):
+        yield from scored(collector)
+        skipped.append(collector.skipped_times)
+
+    monkeypatch.setattr(W3LeafMatcher, "_read_ids", reading)
+    monkeypatch.setattr(searching, "scored_matches", skipping)
+    assert chosen.page("government", limit=1) == best
+    assert sum(skipped) > 0
+    landed = len(skipped) if fixture == "with_deletions" else 0
+    assert len(read) + sum(skipped) <= blocks + landed
+
+
 class _Blocks:
     """A posting list of fixed blocks, each with its best score, as Whoosh's are read."""
 

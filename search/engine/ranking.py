@@ -21,6 +21,7 @@ word skips exactly.
 from __future__ import annotations
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import NullMatcher
 from whoosh.matching.binary import AndNotMatcher
 from whoosh.matching.combo import CombinationMatcher
@@ -28,6 +29,7 @@ from whoosh.matching.mcore import Matcher
 from whoosh.matching.wrappers import FilterMatcher, InverseMatcher, RequireMatcher
 
 from .phrases import move_to
+from .skipping import DeletionFilter
 
 
 class Bonus(wq.ConstantScoreQuery):
@@ -78,6 +80,15 @@ def replaces_soundly(matcher) -> bool:
     return all(replaces_soundly(child) for child in matcher.children())
 
 
+def _posting_list(matcher) -> W3LeafMatcher | None:
+    """A word's posting list, bare or under the filter of a segment's deleted documents
+    (Whoosh's FilterMatcher, made a `skipping.DeletionFilter` once searched); None for any
+    other matcher."""
+    if type(matcher) in (FilterMatcher, DeletionFilter) and matcher._exclude:
+        matcher = matcher.child if matcher.boost == 1.0 else None
+    return matcher if type(matcher) is W3LeafMatcher and not matcher._atend else None
+
+
 def skips_blocks_exactly(query) -> bool:
     """Whether Whoosh's block-max skipping returns the exact top N for `query`: for one
     word (Whoosh's term matchers bound their own blocks), with or without bonuses."""
@@ -108,6 +119,26 @@ class _BonusMatcher(Matcher):
 
     def skip_to(self, id) -> None:
         move_to(self.child, id)  # a bonus follows every match: by bisection in a block
+
+    def holds_between(self, first: int, last: int) -> bool:
+        """Whether the word may have a document from `first` to `last` (a bound: in a
+        segment with deletions, a deleted one counts too). Its posting list is moved there
+        by block headers; where its block ends within them, its last document says so, and
+        only otherwise are the block's documents read. (Under a deletion filter the list
+        moves alone: `skip_to` and `score` move the filter on from where it stands.)"""
+        postings = _posting_list(self.child)
+        if postings is None:
+            if self.is_active() and self.id() < first:
+                self.skip_to(first)
+            return self.is_active() and self.id() <= last
+        if postings._maxid < first:
+            postings._skip_to_block(lambda: postings._maxid < first)
+            if not postings.is_active():
+                return False
+        if postings._maxid <= last:
+            return True
+        move_to(postings, first)
+        return postings.id() <= last
 
     def next(self) -> bool:
         return self.child.next()
@@ -142,6 +173,9 @@ class _BonusedMatcher(Matcher):
         self.core = core
         self.bonuses = bonuses
         self.most = sum(bonus.boost for bonus in bonuses)
+        self._postings = _posting_list(core)
+        # No document of the core's current block is below this (see `_skip_blocks`).
+        self._floor = 0
 
     def is_active(self) -> bool:
         return self.core.is_active()
@@ -150,7 +184,11 @@ class _BonusedMatcher(Matcher):
         return self.core.id()
 
     def next(self):
-        return self.core.next()
+        last = self._postings._maxid if self._postings is not None else None
+        moved = self.core.next()
+        if moved and last is not None:  # into a later block: its documents come after `last`
+            self._floor = last + 1
+        return moved
 
     def skip_to(self, id):
         return self.core.skip_to(id)
@@ -209,10 +247,35 @@ class _BonusedMatcher(Matcher):
         block, cannot beat `minquality`."""
         if not hasattr(self.core, "block_max_id"):
             return self.core.skip_to_quality(minquality - self.most)
+        postings = self._postings
+        if postings is None or postings._atend:
+            skipped = 0
+            while self.core.is_active() and self.block_quality() <= minquality:
+                self.core.skip_to(self.core.block_max_id() + 1)
+                skipped += 1
+            return skipped
+        return self._skip_blocks(postings, minquality)
+
+    def _skip_blocks(self, postings: W3LeafMatcher, minquality) -> int:
+        """`skip_to_quality` over a posting list's blocks by their headers alone: a skipped
+        block's documents are never read (each read unpickles and decodes 64 numbers, and a
+        common word's top 10 skips most of its blocks). Where a block's documents are not
+        read, they are bounded below by the end of the block before (`_floor`), so its
+        bonuses are looked for from there: a range that holds the block's, and a bound
+        never below the exact one."""
         skipped = 0
-        while self.core.is_active() and self.block_quality() <= minquality:
-            self.core.skip_to(self.core.block_max_id() + 1)
+        first = self.core.id() if postings._ids is not None else self._floor
+        while postings.is_active():
+            last = postings._maxid
+            if self.core.block_quality() + self._bonus_between(first, last) > minquality:
+                break
+            postings._next_block()
+            first = last + 1
             skipped += 1
+        if postings._ids is None:  # stopped at a block not read: its documents from `first`
+            self._floor = first
+        if skipped and self.core is not postings:
+            self.core._find_next()  # a deletion filter leaves out what it landed on
         return skipped
 
     def _bonus_in_block(self) -> float:
@@ -220,14 +283,11 @@ class _BonusedMatcher(Matcher):
         a document in it (all of them when the core cannot say where its block ends)."""
         if not hasattr(self.core, "block_max_id"):
             return self.most
-        first, last = self.core.id(), self.core.block_max_id()
-        total = 0.0
-        for bonus in self.bonuses:
-            if bonus.is_active() and bonus.id() < first:
-                bonus.skip_to(first)
-            if bonus.is_active() and bonus.id() <= last:
-                total += bonus.boost
-        return total
+        return self._bonus_between(self.core.id(), self.core.block_max_id())
+
+    def _bonus_between(self, first: int, last: int) -> float:
+        """The boosts of the bonuses with a document from `first` to `last`."""
+        return sum(bonus.boost for bonus in self.bonuses if bonus.holds_between(first, last))
 
     def weight(self) -> float:
         return self.core.weight()

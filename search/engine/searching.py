@@ -23,8 +23,10 @@ stopped with QueryTimeoutError. A did-you-mean that runs out of time offers noth
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
 from bisect import bisect_left
+from collections import Counter as Tally
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, ScoredCollector, WrappingCollector
 from whoosh.columns import FixedBytesColumn, TranslatingColumnReader
+from whoosh.fields import FieldType
 from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
@@ -78,6 +81,7 @@ from .stories import sentence_key
 
 if TYPE_CHECKING:
     from .columns import Columns
+    from .copies import Copies
 
 # What only a trend, the words, the sources or --scope article ask is imported by the method
 # that asks it (`columns`, `trend`, `significant`): a plain query process does not load it
@@ -98,6 +102,8 @@ MAX_EXPANDED_TERMS = 10_000
 
 # Resolved queries one snapshot keeps (see SearchIndex._resolved).
 _RESOLUTIONS_KEPT = 64
+# One-term totals one snapshot keeps (see SearchIndex._held_by_term).
+_COUNTS_KEPT = 1024
 
 # The most digits a sentence number may have: Python converts at most 4,300, and no
 # article holds a billion billion sentences.
@@ -164,6 +170,9 @@ class SearchIndex(ClosedOnExit):
         self._stems: dict[str, list[str]] = {}
         self._dates: dict[tuple, tuple[set, set]] = {}
         self._columns: Columns | None = None
+        self._copy_groups: Copies | None = None
+        self._deleted: list[int] | None = None
+        self._held: dict[tuple[str, str, bool], int] = {}  # one term's counts (_held_by_term)
         self._background: Any = None  # search.engine.significant's background sample
         # The last query's matching documents, whatever their date (the page asks its trend,
         # its sources and its words of one query in a row): ((text, any, scope), documents).
@@ -350,31 +359,26 @@ class SearchIndex(ClosedOnExit):
 
     def _story_of_article(self, found: set[int]) -> Callable[[int], str]:
         """Article number (of `owners`) -> its story id (its path when it has none), for the
-        articles `found`. From the columns once they are read; until then, for a few
-        articles, from the stored fields of each one's first document: reading the columns
-        walks every posting of five fields (0.3 s at 200,000 sentences), too much to learn
-        the stories of the handful of articles a sentence-scope miss asks about."""
-        paths = self.owners().paths
-        if self._columns is None and len(found) <= _FEW_STORIES:
-            reader = self._searcher.reader()
-            documents = self.owners().documents
-            stories = {
-                number: reader.stored_fields(documents[number][0]).get("story") or paths[number]
-                for number in found
-            }
-            return stories.__getitem__
+        articles `found`: from the columns, read with the owners."""
         by_article = self.columns().stories  # numbered as `owners`
-        return lambda number: by_article[number]
+        return by_article.__getitem__
 
     def scope_matters(self, parsed: ParsedQuery) -> bool:
         """Whether `--scope article` may find articles that a sentence search does not."""
         return scope_matters(parsed.query)
 
     def owners(self) -> Owners:
-        """Which article each document belongs to, read once per snapshot."""
+        """Which article each document belongs to, read once per snapshot with the columns
+        (see `columns`): from the file a process keeps for the snapshot (a few ms at
+        1,000,000 sentences), else from the postings, and then kept for the next."""
         if self._owners is None:
-            self._owners = read_owners(self._searcher.reader(), self._check_deadline)
+            self.columns()
+        assert self._owners is not None
         return self._owners
+
+    def _generation(self) -> Path:
+        """The folder of the open snapshot's generation."""
+        return Path(self._searcher._ix.storage.folder)
 
     def _scoped(self, parsed: ParsedQuery, touched: set[int] | None = None) -> set[int]:
         """The articles (numbers of `owners`) an expanded, resolved query matches at article
@@ -776,11 +780,11 @@ class SearchIndex(ClosedOnExit):
         """The words, two-word phrases and names that set the query's matching sentences
         apart from the whole index (see `search.engine.significant`)."""
         from .columns import term_documents
-        from .significant import background_sample, significant
+        from .significant import kept_background, significant
 
         with self._budgeted(), store.guard(self.folder):
             if self._background is None:
-                self._background = background_sample(self._searcher.reader())
+                self._background = kept_background(self._searcher.reader(), self._generation())
             resolved = self._resolved(parsed)
             if scope == "article":
                 # Every sentence of the articles matched: the articles are the foreground.
@@ -824,19 +828,19 @@ class SearchIndex(ClosedOnExit):
         many other documents of the index hold its sentence. Without a filter (dates,
         `lang:`, `source:`, `article:`) at sentence scope every copy of a matching sentence
         matches too, so they are counted among the matches; otherwise in the index."""
-        keys = self._keys_by_document(documents)
-        first: dict[str, int] = {}
-        held: dict[str, int] = {}
-        for docnum in documents:
-            key = keys[docnum]
-            first.setdefault(key, docnum)
-            held[key] = held.get(key, 0) + 1
+        ordered = self._keys_in_order(documents)
+        held = Tally(ordered)  # counted in C, as the first of each key is found:
+        first = dict(zip(reversed(ordered), reversed(documents), strict=True))  # the last wins
+
+        def key(docnum: int) -> str:  # asked of the sample's documents only
+            return ordered[bisect_left(documents, docnum)]
+
         filtered = parsed.dated or scope != "sentence" or any(map(is_filter, query.leaves()))
         if filtered:
             return sorted(
                 first.values()
-            ), lambda docnum: self._documents_holding("copy", keys[docnum]) - 1
-        return sorted(first.values()), lambda docnum: held[keys[docnum]] - 1
+            ), lambda docnum: self._documents_holding("copy", key(docnum)) - 1
+        return sorted(first.values()), lambda docnum: held[key(docnum)] - 1
 
     def sources(self) -> list[SourceCount]:
         """Every source with its articles and the first and last of their dates, from the
@@ -859,14 +863,17 @@ class SearchIndex(ClosedOnExit):
 
     def columns(self) -> Columns:
         """Each article's date, source and story (by the article numbers of `owners`),
-        read from the postings once per open snapshot (see `search.engine.columns`)."""
+        read once per open snapshot (see `search.engine.columns`): from the generation's
+        file when a process has kept it for this snapshot, else from the postings (the
+        `path` postings through `read_owners`, then four fields'), and then kept there."""
         if self._columns is None:
             from .columns import cached_columns
 
-            generation = Path(self._searcher._ix.storage.folder)
-            self._columns = cached_columns(self._searcher.reader(), generation, self.owners)
-            if self._owners is None:  # read with the columns: the same snapshot's
-                self._owners = self._columns.owners
+            reader = self._searcher.reader()
+            self._columns = cached_columns(
+                reader, self._generation(), lambda: read_owners(reader, self._check_deadline)
+            )
+            self._owners = self._columns.owners
         return self._columns
 
     def _matching_documents(self, parsed: ParsedQuery, scope: str = "sentence"):
@@ -1103,12 +1110,16 @@ class SearchIndex(ClosedOnExit):
         return rows, len(scored)
 
     def _keys_by_document(self, documents: list[int]) -> dict[int, str]:
-        """The `copy` key of each of `documents` (sorted): from each segment's column, or
-        from the stored text in a segment written without one."""
-        keys: dict[int, str] = {}
+        """The `copy` key of each of `documents` (sorted)."""
+        return dict(zip(documents, self._keys_in_order(documents), strict=True))
+
+    def _keys_in_order(self, documents: list[int]) -> list[str]:
+        """The `copy` key of each of `documents` (sorted), in their order: from each
+        segment's column, or from the stored text in a segment written without one."""
+        keys: list[str] = []
         for leaf, offset in self._searcher.reader().leaf_readers():
             end = offset + leaf.doc_count_all()
-            local = [d for d in documents[bisect_left(documents, offset) :] if d < end]
+            local = documents[bisect_left(documents, offset) : bisect_left(documents, end)]
             if not local:
                 continue
             try:  # opened with the snapshot (`store.opened`) if the segment has one
@@ -1116,9 +1127,9 @@ class SearchIndex(ClosedOnExit):
             except OSError:
                 for docnum in local:
                     text = sentence_fields(leaf.stored_fields(docnum - offset))["text"]
-                    keys[docnum] = sentence_key(text)
+                    keys.append(sentence_key(text))
             else:
-                keys.update(_column_values(leaf, column, local, offset))
+                keys.extend(_column_values(leaf, column, local, offset))
         return keys
 
     def _copies(self, parsed, rows, keys: dict) -> dict[tuple[str, int], list[Copy]]:
@@ -1217,19 +1228,76 @@ class SearchIndex(ClosedOnExit):
         return scores
 
     def _count(self, parsed: ParsedQuery, collapse: bool = False) -> int:
+        """How many sentences match (with `collapse`, how many different sentences). The
+        matches of a query hold no article record: a query that could match one masks them."""
         core = unbonused(parsed.query)
-        if not collapse and isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
-            return self._documents_holding(core.fieldname, core.text)
+        if isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
+            return self._held_by_term(core.fieldname, core.text, collapse)
         words = _or_of_words(core)
         if not collapse and words and not parsed.dated:
             return len(self._documents_of_words(words, parsed.mask))
-        if collapse and isinstance(core, wq.Term) and not parsed.dated and parsed.mask is None:
-            # One word: its postings a block at a time, not a collector's step per match.
-            return len(self._sentence_keys(sorted(self._documents_of_words([core], None))))
         found = self._search(parsed.query, limit=None, scored=False, **self._limits(parsed))
         if not collapse:
             return len(found)
-        return len(self._sentence_keys(sorted(found.docs())))
+        return self._distinct(found.docs())
+
+    def _held_by_term(self, fieldname: str, text: str, collapse: bool) -> int:
+        """How many live sentences (with `collapse`, different sentences) hold a term, kept
+        for the snapshot: a server asks the total of the same common words again and again,
+        and with deletions or copies a common word's costs tens of ms at 1M sentences."""
+        key = (fieldname, text, collapse)
+        if key not in self._held:
+            if collapse:
+                found = self._distinct_holding(fieldname, text)
+            else:
+                found = self._documents_holding(fieldname, text)
+            if len(self._held) >= _COUNTS_KEPT:
+                self._held.clear()
+            self._held[key] = found
+        return self._held[key]
+
+    def _distinct(self, documents: set[int]) -> int:
+        """How many different sentences (`copy` keys) `documents` hold: a few read key by
+        key, unless the snapshot's table of copies is already read; more through the table
+        (see `search.engine.copies`)."""
+        if self._copy_groups is None and len(documents) < _FEW_KEYS:
+            return len(self._sentence_keys(sorted(documents)))
+        copies = self.copy_groups()
+        return copies.distinct(len(documents), copies.among(documents))
+
+    def _distinct_holding(self, fieldname: str, text: str) -> int:
+        """How many different sentences hold a term: its documents, less those deleted and
+        the copies among the others, both found in one pass that moves its postings to the
+        deleted documents and to the sentences that have copies (see
+        `search.engine.copies`); for a rare term, when the table is not read yet, its few
+        documents' keys."""
+        from .columns import term_documents
+        from .copies import held_by
+
+        reader = self._searcher.reader()
+        if self._copy_groups is None and reader.doc_frequency(fieldname, text) < _FEW_KEYS:
+            return self._distinct(set(term_documents(reader, fieldname, text)))
+        copies = self.copy_groups()
+        self._check_deadline()
+        deleted = self._deleted_documents()
+        probed = sorted(set(deleted).union(copies.members)) if deleted else copies.members
+        found = held_by(reader, fieldname, text, probed)
+        if not deleted:
+            return copies.distinct(reader.doc_frequency(fieldname, text), found)
+        gone = set(deleted)
+        shared = [docnum for docnum in found if docnum not in gone]
+        held = reader.doc_frequency(fieldname, text) - (len(found) - len(shared))
+        return copies.distinct(held, shared)
+
+    def copy_groups(self) -> Copies:
+        """The snapshot's table of copied sentences, read once (see `search.engine.copies`)."""
+        if self._copy_groups is None:
+            from .copies import cached_copies
+
+            generation = Path(self._searcher._ix.storage.folder)
+            reader = self._searcher.reader()
+            self._copy_groups = cached_copies(reader, generation, self._check_deadline)
+        return self._copy_groups
 
     def _sentence_keys(self, documents: list[int]) -> set:
         """The different `copy` keys of `documents` (sorted)."""
@@ -1253,18 +1321,30 @@ class SearchIndex(ClosedOnExit):
         return found
 
     def _documents_holding(self, fieldname: str, text: str) -> int:
-        """How many live documents hold a term: its document frequency in each segment,
-        less the deleted ones (walking 59,379 postings of `government` at 200k sentences
-        costs 60 ms; a segment without deletions answers at once)."""
-        total = 0
-        for leaf, _offset in self._searcher.reader().leaf_readers():
+        """How many live documents hold a term: its document frequency, less the deleted
+        documents that hold it, found by moving its postings to each (walking the 59,379
+        postings of `government` at 200k sentences costs 60 ms; an index without deletions
+        answers at once)."""
+        from .copies import held_by
+
+        reader = self._searcher.reader()
+        held = reader.doc_frequency(fieldname, text)
+        if held and self._deleted_documents():
             self._check_deadline()
-            held = leaf.doc_frequency(fieldname, text)
-            if held and leaf.has_deletions():
-                postings = leaf.postings(fieldname, text).all_ids()
-                held = sum(1 for docnum in postings if not leaf.is_deleted(docnum))
-            total += held
-        return total
+            held -= len(held_by(reader, fieldname, text, self._deleted_documents()))
+        return held
+
+    def _deleted_documents(self) -> list[int]:
+        """The snapshot's deleted document numbers, ascending, read once."""
+        if self._deleted is None:
+            from .columns import deleted_documents
+
+            self._deleted = sorted(
+                offset + docnum
+                for leaf, offset in self._searcher.reader().leaf_readers()
+                for docnum in deleted_documents(leaf)
+            )
+        return self._deleted
 
     def _limits(self, parsed: ParsedQuery) -> dict:
         """Whoosh's `filter` and `mask` for a query: article records masked where they could
@@ -1297,6 +1377,14 @@ class SearchIndex(ClosedOnExit):
         return self._dates[key]
 
     def _documents(self, query) -> set[int]:
+        """The live documents `query` matches. A word's are its postings read a block at a
+        time (`term_documents`): Whoosh's `docs_for_query` makes a generator step and two
+        method calls per posting (the 73,770 postings of `sanctions pipeline referendum`
+        at 1,000,000 sentences, `--scope article`: 0.2 s)."""
+        if isinstance(query, wq.Term) and _plain_term(type(query)):
+            from .columns import term_documents
+
+            return set(term_documents(self._searcher.reader(), query.fieldname, query.text))
         return set(self._searcher.docs_for_query(query))
 
     def _resolved(self, parsed: ParsedQuery) -> ParsedQuery:
@@ -1553,9 +1641,6 @@ class _GuardedCollector(WrappingCollector):
 # Up to this many matches, a page sorted by date or path reads them all and sorts them
 # (30 ms at 2,000); past it, it walks the date or path terms in order (see _first_in_order).
 _FEW_TO_SORT = 2_000
-# Up to this many articles, `_story_of_article` reads each one's story from its stored fields
-# (about 15 us each) rather than the columns of the whole index.
-_FEW_STORIES = 1_000
 # From this many documents of a segment on, their `copy` keys are cut from the column read
 # whole (see _column_values).
 _FEW_KEYS = 2_000
@@ -1564,23 +1649,38 @@ _FEW_KEYS = 2_000
 _FEW_DOCUMENTS = 10_000
 
 
-def _column_values(leaf, column, documents: list[int], offset: int) -> Iterable[tuple]:
-    """(document, value) of a segment's `copy` column for `documents` (offset to the
-    whole reader's numbers). Past a few thousand, the fixed-width column is read whole
-    (24 bytes a sentence) and cut: a value read alone costs two method calls and a file
-    read (0.7 s of the 1 s a total of `government`, 295,116 matches, took at 1M)."""
+def _column_values(leaf, column, documents: list[int], offset: int) -> Iterable[str]:
+    """The values of a segment's `copy` column for `documents` (offset to the whole
+    reader's numbers), in their order. Past a few thousand, the fixed-width column is read
+    whole (24 bytes a sentence) and cut: a value read alone costs two method calls and a
+    file read (0.7 s of the 1 s a total of `government`, 295,116 matches, took at 1M). The
+    cutting and decoding are `map`s, loops in C, not a Python step per document."""
     raw = column.raw_column() if isinstance(column, TranslatingColumnReader) else None
     if len(documents) < _FEW_KEYS or not isinstance(raw, FixedBytesColumn.Reader):
-        return ((docnum, column[docnum - offset]) for docnum in documents)
+        return (column[docnum - offset] for docnum in documents)
     width, count, translate = raw._fixedlen, raw._count, column._translate
-    whole = raw._dbfile.get(raw._basepos, width * count)
+    whole = bytes(raw._dbfile.get(raw._basepos, width * count))
+    written = documents[: bisect_left(documents, offset + count)]  # past them: the default
+    starts = list(map(width.__mul__, map((-offset).__add__, written)))
+    pieces = map(whole.__getitem__, map(slice, starts, map(width.__add__, starts)))
+    values = map(bytes.decode, pieces) if _decoded_as_text(leaf, "copy") else map(translate, pieces)
+    rest = (column[docnum - offset] for docnum in documents[len(written) :])
+    return itertools.chain(values, rest)
 
-    def value(local: int):
-        if local >= count:  # past the values written: the column's default
-            return column[local]
-        return translate(whole[local * width : (local + 1) * width])
 
-    return ((docnum, value(docnum - offset)) for docnum in documents)
+def _plain_term(kind: type[wq.Term]) -> bool:
+    """Whether a `Term` class matches as Whoosh's own does (ours only add what they keep)."""
+    return kind.matcher is wq.Term.matcher and kind.docs is wq.Term.docs
+
+
+def _decoded_as_text(leaf, fieldname: str) -> bool:
+    """Whether a field's column values are its bytes as UTF-8 (Whoosh's `FieldType` way,
+    which `ID` keeps), so that `bytes.decode` reads them as the field would."""
+    field = type(leaf.schema[fieldname])
+    return (
+        field.from_column_value is FieldType.from_column_value
+        and field.from_bytes is FieldType.from_bytes
+    )
 
 
 def sentence_or_record_path(fields) -> str:

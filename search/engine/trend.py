@@ -11,6 +11,7 @@ year or source (Media Cloud's normalised count over time).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter as Tally
 from collections.abc import Callable, Iterable
 
 from ..model import TrendBucket
@@ -88,19 +89,36 @@ class Counter:
         self.by = by
         self.since = since
         self.until = until
-        self._keys: dict[str | None, str | None] = {}
+        self._keys: dict[tuple[str | None, str], str | None] = {}
         self._of_date = bucket_of(by) if by != "source" else None
+        numbers = columns.articles
+        if among is not None:
+            numbers = [number for number in numbers if number in among]
         self.all_articles: dict[str, int] = {}
-        for number in columns.articles:
-            if among is not None and number not in among:
-                continue
-            key = self.key(number)
+        for (date, source), held in Tally(self._values(numbers)).items():
+            key = self._key(date, source)
             if key is not None:
-                self.all_articles[key] = self.all_articles.get(key, 0) + 1
+                self.all_articles[key] = self.all_articles.get(key, 0) + held
+
+    def _values(self, numbers: Iterable[int]) -> Iterable[tuple[str | None, str]]:
+        """The (date, source) of each article: what its bucket depends on. Read with
+        `map`, not a Python step per article (50,000 articles at 1,000,000 sentences)."""
+        dates, sources = self.columns.dates, self.columns.sources
+        numbers = numbers if isinstance(numbers, list) else list(numbers)
+        return zip(map(dates.__getitem__, numbers), map(sources.__getitem__, numbers), strict=True)
 
     def key(self, article: int) -> str | None:
         """The bucket of an article; None if it is undated (by calendar) or out of range."""
-        date = self.columns.dates[article]
+        return self._key(self.columns.dates[article], self.columns.sources[article])
+
+    def _key(self, date: str | None, source: str) -> str | None:
+        """The bucket of an article of that date and source, worked out once per pair."""
+        pair = (date, source if self._of_date is None else "")
+        if pair not in self._keys:
+            self._keys[pair] = self._bucket(date, source)
+        return self._keys[pair]
+
+    def _bucket(self, date: str | None, source: str) -> str | None:
         if date is not None and (
             (self.since is not None and date < self.since)
             or (self.until is not None and date > self.until)
@@ -109,36 +127,33 @@ class Counter:
         if self._of_date is None:
             if date is None and (self.since or self.until):
                 return None
-            return self.columns.sources[article]
+            return source
         if date is None:
             return None
-        if date not in self._keys:
-            self._keys[date] = self._of_date(date)
-        return self._keys[date]
+        return self._of_date(date)
 
     def count(self, documents: Iterable[int]) -> tuple[dict[str, list], tuple[int, int]]:
         """Per bucket [sentences, articles, stories] of the matching documents, and the
         (articles, sentences) of undated matches, counted apart."""
         columns = self.columns
-        article_of = columns.article_of
-        sentences: dict[int, int] = {}
-        for docnum in documents:
-            number = article_of[docnum]
-            if number != NO_ARTICLE:
-                sentences[number] = sentences.get(number, 0) + 1
+        sentences = Tally(map(columns.article_of.__getitem__, documents))  # counted in C
+        sentences.pop(NO_ARTICLE, None)
+        numbers = list(sentences)
         found: dict[str, list] = {}
         undated = [0, 0]
-        for number, held in sentences.items():
-            key = self.key(number)
+        stories = columns.stories
+        for number, (date, source) in zip(numbers, self._values(numbers), strict=True):
+            held = sentences[number]
+            key = self._key(date, source)
             if key is None:
-                if columns.dates[number] is None:
+                if date is None:
                     undated[0] += 1
                     undated[1] += held
                 continue
             entry = found.setdefault(key, [0, 0, set()])
             entry[0] += held
             entry[1] += 1
-            entry[2].add(columns.stories[number])
+            entry[2].add(stories[number])
         return found, (undated[0], undated[1])
 
 
