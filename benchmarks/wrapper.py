@@ -1,6 +1,6 @@
 """Run one command and report its wall time, exit status and memory as JSON (for measure.py).
 
-Usage: python benchmarks/wrapper.py REPORT.json [--sample SECONDS] COMMAND [ARG ...]
+Usage: python benchmarks/wrapper.py REPORT.json [--sample SECONDS [--trace FILE]] COMMAND [ARG ...]
 
 The report holds:
 
@@ -13,6 +13,10 @@ The report holds:
 - tree_pss_kb: with --sample, the peak of the sum of PSS over the command and all its
   descendants, sampled every SECONDS (PSS splits pages shared by forked workers among them,
   so the sum counts each page once). This is what a parallel writer costs in memory in all.
+
+With --trace FILE (and --sample), every sample is also written to FILE as a JSON line: the
+seconds since the start and each process's PSS in KB by pid (the command's own pid first),
+to see which process grows, and when.
 """
 
 from __future__ import annotations
@@ -55,27 +59,37 @@ def pss_kb(pid: int) -> int:
 class TreeSampler(threading.Thread):
     """Samples the summed PSS of a process tree until stopped; keeps the peak."""
 
-    def __init__(self, pid: int, interval: float) -> None:
+    def __init__(self, pid: int, interval: float, trace: Path | None = None) -> None:
         super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
+        self.pid, self.interval, self.trace = pid, interval, trace
         self.peak_kb = 0
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        start = time.perf_counter()
+        out = self.trace.open("w") if self.trace else None
         while not self.stopped.is_set():
-            total = sum(pss_kb(pid) for pid in descendants(self.pid))
-            self.peak_kb = max(self.peak_kb, total)
+            sizes = {pid: pss_kb(pid) for pid in descendants(self.pid)}
+            self.peak_kb = max(self.peak_kb, sum(sizes.values()))
+            if out:
+                seconds = round(time.perf_counter() - start, 2)
+                out.write(json.dumps({"t": seconds, "pss_kb": sizes}) + "\n")
+                out.flush()
             self.stopped.wait(self.interval)
+        if out:
+            out.close()
 
 
 def main(argv: list[str]) -> None:
     report, argv = Path(argv[0]), argv[1:]
-    interval = None
+    interval, trace = None, None
     if argv[:1] == ["--sample"]:
         interval, argv = float(argv[1]), argv[2:]
+    if argv[:1] == ["--trace"]:
+        trace, argv = Path(argv[1]), argv[2:]
     start = time.perf_counter()
     child = subprocess.Popen(argv)
-    sampler = TreeSampler(child.pid, interval) if interval else None
+    sampler = TreeSampler(child.pid, interval, trace) if interval else None
     if sampler:
         sampler.start()
     _, status, usage = os.wait4(child.pid, 0)

@@ -90,6 +90,9 @@ def postings_digest(folder: Path) -> tuple[int, str]:
                 matcher.next()
         for number, fields in reader.iter_docs():
             digest.update(repr((number, sorted(fields.items()))).encode())
+        for name in sorted(reader.schema.names()):
+            if reader.has_column(name):
+                digest.update(repr((name, list(reader.column_reader(name)))).encode())
     return count, digest.hexdigest()
 
 
@@ -100,9 +103,11 @@ def term_stats(info) -> tuple:
 
 
 def test_index_written_as_whoosh_writes_it(tmp_path, monkeypatch):
-    """One corpus indexed by `search index`, then again with Whoosh's own formats and
-    codec in the schema and writer: the same postings, lengths and stored fields."""
+    """One corpus indexed by `search index`, then again with Whoosh's own formats, codec
+    and `add_document` in the schema and writer: the same postings, lengths, stored fields
+    and columns."""
     from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.writing import SegmentWriter
 
     from search.engine import schema, writer
 
@@ -116,6 +121,14 @@ def test_index_written_as_whoosh_writes_it(tmp_path, monkeypatch):
             f"The U.S.-led peace talks in Zürich resumed on day {number}.\n"
             "NATO SAYS IT WILL MEET AGAIN. Officials e-mailed Müller the peace talks' "
             "agenda, and the talks went on.\n",
+            encoding="utf-8",
+        )
+    for number in range(2):  # a headline on every sentence, and a language's analysis
+        (corpus / f"berlin{number}.md").write_text(
+            f"# Friedensgespräche in Zürich, Tag {number}\n\n"
+            "Die Regierung in Berlin hat am Montag neue Gespräche über einen "
+            "Waffenstillstand angekündigt. Die Minister treffen sich "
+            f"am {number + 3}. März in Zürich, sagte ein Sprecher der Regierung.\n",
             encoding="utf-8",
         )
     ours_index = tmp_path / "ours"
@@ -133,6 +146,7 @@ def test_index_written_as_whoosh_writes_it(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "build_schema", plain_schema)
     options = {**writer._WRITER_OPTIONS, "codec": W3Codec(blocklimit=writer.POSTING_BLOCK)}
     monkeypatch.setattr(writer, "_WRITER_OPTIONS", options)
+    monkeypatch.setattr(writer._DocumentWriter, "add_document", SegmentWriter.add_document)
     plain_index = tmp_path / "plain"
     assert (
         invoke("index", str(corpus), "--index-dir", str(plain_index), "--jobs", "1").exit_code == 0
@@ -141,3 +155,27 @@ def test_index_written_as_whoosh_writes_it(tmp_path, monkeypatch):
     # Logically equal, not byte for byte: Whoosh pickles a block's values, and a value we
     # encode once and reuse (a word seen once, at the same position) is pickled as one object.
     assert postings_digest(ours_index) == postings_digest(plain_index)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sets(st.binary(min_size=1, max_size=12), max_size=600), st.binary(max_size=6))
+def test_term_table_is_whooshs_byte_for_byte(keys, value):
+    """The compact term table writes Whoosh's `OrderedHashWriter` file exactly: the same
+    hash tables (collisions probed in the same order), directory, extras and index."""
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+    from search.engine.writer import _TermTable
+
+    storage = RamStorage()
+    written = {}
+    for name, table_class in (("whoosh", OrderedHashWriter), ("ours", _TermTable)):
+        table = table_class(storage.create_file(name))
+        table.extras["fieldmap"] = {"text": 0}
+        for key in sorted(keys):
+            table.add(key, value + key[:3])
+        table.close()
+        written[name] = storage.open_file(name).read()
+    assert written["ours"] == written["whoosh"]
+    reader = OrderedHashReader(storage.open_file("ours"), len(written["ours"]))
+    assert {key: reader[key] for key in keys} == {key: value + key[:3] for key in keys}

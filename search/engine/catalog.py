@@ -22,9 +22,10 @@ from .stories import Story
 CATALOG = "articles.json"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredArticle:
-    """What the index recorded about one article file."""
+    """What the index recorded about one article file (held for every article while a run
+    lasts: slots, no dict an instance)."""
 
     path: str
     size: int

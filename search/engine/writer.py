@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import math
 import multiprocessing
 import os
@@ -21,15 +22,26 @@ import pickle
 import queue
 import shutil
 import signal
+import struct
 import time
+import zlib
+from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from whoosh import multiproc
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3PostingsWriter,
+    _lenfield,
+)
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from ..errors import IndexLockedError, InputError, NotAnIndexError, SearchError, WorkerError
@@ -85,13 +97,122 @@ class _LengthsOnce:
 _UNREAD: list = []
 
 
+_POINTER = struct.Struct("!Iq")  # a hash table slot of Whoosh's term file: hash, position
+_LENGTHS = struct.Struct("!ii")  # a key's and a value's length before them
+
+
+class _TermTable(OrderedHashWriter):
+    """Whoosh's term table writer (`OrderedHashWriter`), each term's hash and position kept
+    as two 8-byte numbers in an array instead of a tuple of two ints in a list (about 120
+    bytes): a worker holds one entry per distinct term of its segment until the segment is
+    written, 700,000 terms at 200,000 sentences (`pairs` and `copy` are most of them). The
+    same file, byte for byte: the same slots, probed in the same order."""
+
+    lastkey: bytes
+
+    def __init__(self, dbfile) -> None:
+        super().__init__(dbfile)
+        self.buckets = [array("Q") for _ in range(256)]  # hash, position, hash, position...
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        dbfile = self.dbfile
+        position = dbfile.tell()
+        self.index.append(position)
+        dbfile.write(_LENGTHS.pack(len(key), len(value)))
+        dbfile.write(key)
+        dbfile.write(value)
+        hashed = self.hashfn(key)
+        bucket = self.buckets[hashed & 255]
+        bucket.append(hashed)
+        bucket.append(position)
+        self.lastkey = key
+
+    def _write_hashes(self) -> None:
+        """Whoosh's hash tables: per bucket twice as many slots as entries, each entry at
+        (hash >> 8) % slots or the next free slot after it; an empty slot is (0, 0)."""
+        dbfile = self.dbfile
+        for number, entries in enumerate(self.buckets):
+            self.directory.append((dbfile.tell(), len(entries)))  # 2 slots an entry
+            slots = len(entries)
+            table = [(0, 0)] * slots
+            taken = bytearray(slots)
+            for at in range(0, slots, 2):
+                hashed = entries[at]
+                slot = (hashed >> 8) % slots
+                while taken[slot]:
+                    slot = (slot + 1) % slots
+                taken[slot] = 1
+                table[slot] = (hashed, entries[at + 1])
+            self.buckets[number] = array("Q")
+            dbfile.write(b"".join(_POINTER.pack(hashed, at) for hashed, at in table))
+
+
+class _FieldWriter(W3FieldWriter):
+    """Whoosh's field writer, its term table a `_TermTable`."""
+
+    def __init__(self, codec, storage, segment) -> None:
+        super().__init__(codec, storage, segment)
+        # Whoosh's table has written its header and holds no term yet: it only changes class.
+        self._tindex.__class__ = _TermTable
+        self._tindex.buckets = [array("Q") for _ in range(256)]
+
+
+# A block of postings whose pickle is shorter than this is written as it is, not compressed:
+# zlib makes short pickles longer. At 20,000 sentences 132,120 of the 159,923 blocks written
+# are under 80 bytes (3.0 MB; compressed, 3.8 MB), and compressing every block was 3% of the
+# CPU of a cold index (2.3 of 73 s, profiled). Each block records whether it is compressed,
+# and Whoosh reads both kinds. (Whoosh meant to leave blocks under 20 bytes alone, but sets
+# the level again on the next line.)
+COMPRESS_FROM = 80
+
+
+class _PostingsWriter(W3PostingsWriter):
+    """Whoosh's postings writer, compressing only blocks of `COMPRESS_FROM` bytes or more."""
+
+    def _write_block(self, last=False):
+        """Whoosh's `_write_block`, the compression level 0 for a short block."""
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        data = (self._mini_ids(), self._mini_weights(), self._mini_values())
+        databytes = pickle.dumps(data, 2)
+        level = self._compression if len(databytes) >= COMPRESS_FROM else 0
+        if level:
+            databytes = zlib.compress(databytes, level)
+        ids = self._ids
+        lengths = (length_to_byte(self._minlength), length_to_byte(self._maxlength))
+        info = (len(ids), ids[-1], self._maxweight, level, *lengths)
+        infobytes = pickle.dumps(info, 2)
+        blocklength = len(infobytes) + len(databytes)
+        postfile = self._postfile
+        postfile.write_int(-blocklength if last else blocklength)
+        postfile.write(infobytes)
+        postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+
+
 class _Codec(W3Codec):
     """Whoosh's codec, whose writer reads each field's lengths once per segment (see
-    `_LengthsOnce`). Segments record it as Whoosh's own codec, so an index written with
-    it is read by Whoosh alone, as before."""
+    `_LengthsOnce`) and keeps its term table compact (`_TermTable`). Segments record it
+    as Whoosh's own codec, so an index written with it is read by Whoosh alone, as before."""
 
     def per_document_reader(self, storage, segment):
         return _LengthsOnce(super().per_document_reader(storage, segment))
+
+    def field_writer(self, storage, segment):
+        return _FieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _PostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
 
     def __reduce__(self):
         return (W3Codec, (self._blocklimit, self._compression, self._inlinelimit))
@@ -284,7 +405,10 @@ def open_writer(index, procs: int = 1):
         shutil.rmtree(os.path.join(index.storage.folder, f"{index.indexname}.tmp"), True)
         raise
     live = list(writer.segments)  # Whoosh may extend writer.segments as it commits
+    forks = isinstance(writer, AccountedWriter)
     try:
+        if forks:
+            writer.start_workers()
         yield writer
         writer.commit()
     except BaseException:
@@ -293,6 +417,9 @@ def open_writer(index, procs: int = 1):
             writer.cancel()
         _remove_uncommitted(writer, live)
         raise
+    finally:
+        if forks:
+            gc.unfreeze()
 
 
 def _commit_sealed(writer, segments, commit_toc) -> None:
@@ -325,6 +452,24 @@ class _ChunkedPool(PostingPool):
             self.save()
         self.current.append(item)
 
+    def add_field(self, fieldname: str, docnum: int, items, boost: float) -> int:
+        """Add one field's postings of one document (`field.index`'s tuples), counted as
+        `add` counts them, and return the sum of their frequencies (the field's length).
+        A run is cut after a field rather than inside it: the same postings, sorted."""
+        current = self.current
+        count = size = length = 0
+        for text, frequency, weight, value in items:
+            current.append((fieldname, text, docnum, weight * boost, value))
+            size += 2 * len(text) + len(value or b"")
+            length += frequency
+            count += 1
+        if count:
+            self.fieldnames.add(fieldname)
+            self.currentsize += size + (_POSTING_SIZE + len(fieldname)) * count
+            if self.currentsize > self.limit:
+                self.save()
+        return length
+
     def _write_run(self, f, items):
         chunk = []
         for item in items:  # a sorted list, or an iterator of merged runs (reduce_to)
@@ -353,11 +498,13 @@ class _ChunkedPool(PostingPool):
 # What Whoosh's pool counts for a posting besides its field name, term and value (bytes).
 _POSTING_SIZE = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21
 # How many postings a run pickles at once. The commit reads up to 128 runs at once (Whoosh's
-# `maxfiles`), a chunk of each in memory: a million sentences make about 75 runs a worker,
-# 75 x 4,096 postings of about 200 bytes, 60 MB, while its pool (64 MB) is empty. (Smaller
-# chunks wrote the same postings but not the same bytes: Whoosh pickles each block's values,
-# and which of them are one object changes with the chunks; 4,096 writes Whoosh's own bytes.)
-RUN_CHUNK = 4096
+# `maxfiles`), a chunk of each in memory: a million sentences make about 170 runs a worker (at
+# 32 MB a pool), so chunks of 4,096 postings held 128 x 4,096 postings of about 250 bytes, 130
+# MB a worker, while its pool was empty; chunks of 512 hold 16 MB. Whoosh pickles each block's
+# values, and which equal values are one object (pickled once) follows the chunks, so the
+# posting files' bytes differ from Whoosh's where a block spans two chunks; what they decode to
+# does not (tests/test_postings.py).
+RUN_CHUNK = 512
 
 
 def _chunked(writer: SegmentWriter) -> SegmentWriter:
@@ -368,23 +515,74 @@ def _chunked(writer: SegmentWriter) -> SegmentWriter:
     return writer
 
 
-class _SealingWriter(SegmentWriter):
-    """Whoosh's one-process writer, whose commit records its checksums before publishing."""
+class _DocumentWriter(SegmentWriter):
+    """Whoosh's segment writer, with a posting pool of `_ChunkedPool`, adding a document's
+    postings a field at a time (`_ChunkedPool.add_field`) and reusing a field's postings when
+    its value is the one of the document before: an article's sentences share its path, name,
+    date, source and headline. The same postings, lengths and stored values as Whoosh's
+    `add_document`, for a schema without spelling fields or term vectors (ours); any other
+    is left to Whoosh."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _chunked(self)
+        fields = [self.schema[name] for name in self.schema.names()]
+        self._plain = not any(field.separate_spelling() or field.vector for field in fields)
+        self._last: dict[str, tuple[object, list]] = {}
+
+    def add_document(self, **fields):
+        if not self._plain:
+            return super().add_document(**fields)
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                boost = self._field_boost(fields, fieldname, docboost)
+                items = self._postings(fieldname, field, value)
+                length = self.pool.add_field(fieldname, docnum, items, boost)
+                if not field.scorable:
+                    length = 0
+            stored = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
+            column = field.column_type
+            if column and stored is not None:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(stored))
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _postings(self, fieldname: str, field, value) -> list:
+        """`field.index(value)` as a list, the last one kept for the next document."""
+        last = self._last.get(fieldname)
+        if last is not None and type(last[0]) is type(value) and last[0] == value:
+            return last[1]
+        items = field.index(value)
+        if not isinstance(items, list):
+            items = list(items)
+        self._last[fieldname] = (value, items)
+        return items
+
+
+class _SealingWriter(_DocumentWriter):
+    """Whoosh's one-process writer, whose commit records its checksums before publishing."""
 
     def _commit_toc(self, segments):
         _commit_sealed(self, segments, super()._commit_toc)
 
 
-class _WorkerWriter(SegmentWriter):
-    """A worker's writer: Whoosh's, with the pool of `_ChunkedPool`."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _chunked(self)
+class _WorkerWriter(_DocumentWriter):
+    """A worker's writer: Whoosh's, adding documents as `_DocumentWriter` does."""
 
 
 def _remove_uncommitted(writer, live: list) -> None:
@@ -446,6 +644,21 @@ class AccountedWriter(MpWriter):
         self.handed_out = 0
         # Whoosh extends self.segments in place as it commits: remember the live ones now.
         self.live_segments = {segment.segment_id() for segment in self.segments}
+
+    def start_workers(self) -> None:
+        """Fork every worker now (Whoosh forks each at its first batch), with what this
+        process holds frozen (`gc.freeze`) until the writer is done.
+
+        A forked worker shares its parent's pages until either writes to one; Python's
+        collector writes into every object it walks, so the parent's next full collection
+        gave each worker a private copy of everything the parent held at the fork (its
+        plan of the run, the catalog): 70 MB a worker at 1,000,000 sentences. Frozen
+        objects are never walked. Forking before the run's stories are grouped (the caller
+        groups them after opening the writer) keeps their table out of the workers too.
+        """
+        gc.freeze()
+        while len(self.tasks) < self.procs:
+            self._new_task()
 
     def _new_task(self):
         task = _Task(
