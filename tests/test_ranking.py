@@ -492,43 +492,6 @@ def test_an_and_meets_by_bisection_at_the_same_documents(a, b, skips):
     assert found == wanted + expected[place:]
 
 
-def test_lengths_read_whole_are_whoosh_lengths():
-    """`engine/lengths.py`: a field's lengths read a segment's column at a time are the
-    lengths Whoosh reads one document at a time, in every segment, for every field (a field
-    a document lacks, and a field no document has, too)."""
-    from whoosh import fields
-    from whoosh.filedb.filestore import RamStorage
-
-    from search.engine.lengths import WholeLengths, read_lengths_whole
-
-    schema = fields.Schema(text=fields.TEXT, title=fields.TEXT, empty=fields.TEXT)
-    index = RamStorage().create_index(schema)
-    rng = random.Random(5)
-    for _segment in range(3):
-        writer = index.writer()
-        for _ in range(300):
-            words = " ".join("w" * rng.randint(1, 3) for _ in range(rng.choice([0, 1, 7, 40, 300])))
-            writer.add_document(text=words, title="headline" if rng.random() < 0.3 else "")
-        writer.commit(merge=False)
-    names = ["text", "title", "empty"]
-    with index.searcher() as searcher:
-        reader = searcher.reader()
-        whoosh = {
-            (name, docnum): reader.doc_field_length(docnum, name, 1)
-            for name in names
-            for docnum in range(reader.doc_count_all())
-        }
-    with index.searcher() as searcher:
-        reader = searcher.reader()
-        read_lengths_whole(reader, names)
-        leaves = [leaf._perdoc._readers for leaf, _ in reader.leaf_readers()]
-        assert len(leaves) == 3
-        assert all(isinstance(held["_text_len"], WholeLengths) for held in leaves)
-        ours = {key: reader.doc_field_length(key[1], key[0], 1) for key in whoosh}
-    assert ours == whoosh
-    assert {length for (name, _), length in ours.items() if name == "text"} > {1, 2}
-
-
 @pytest.fixture(scope="module")
 def with_copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ranked]:
     """The ranking corpus with a wire story's paragraph copied into every third article."""

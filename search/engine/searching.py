@@ -60,7 +60,6 @@ from . import store
 from .analysis import in_languages
 from .analysis import term as language_term
 from .highlight import match_spans, word_test
-from .lengths import read_lengths_whole
 from .names import file_stem, resolve, short_names
 from .phrases import paired
 from .query import ParsedQuery, SpellingBonus, WrittenTerm, compile_question
@@ -203,8 +202,6 @@ class SearchIndex(ClosedOnExit):
         # The snapshot is the state read just before opening: a commit in between is seen
         # at the next look (`is_current`), never mistaken for the state opened.
         searcher, snapshot = resources.enter_context(store.opened(folder))
-        scored = [name for name, field in searcher.schema.items() if field.scorable]
-        read_lengths_whole(searcher.reader(), scored)
         return cls(folder, searcher, resources, verified=verify, snapshot=snapshot, budget=budget)
 
     def is_current(self) -> bool:
