@@ -31,7 +31,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from .durable import atomic_write, read_regular
+from .kept import keep, read_kept, snapshot_key
 from .schema import ARTICLE
 from .scope import Documents, Owners, deleted_documents
 
@@ -87,22 +87,19 @@ def read_columns(reader, owners: Owners) -> Columns:
 def cached_columns(reader, generation: Path, owners: Callable[[], Owners]) -> Columns:
     """`read_columns` of a snapshot (and its owners), read from the generation folder's
     `CACHE` when that describes this very commit, else read from the postings (`owners()`
-    the snapshot's owners) and kept there, when the folder can be written, for the next
-    process to read.
+    the snapshot's owners) and kept there (`kept`), for the next process to read.
 
     Reading the postings cost 2.1 s CPU at 1M sentences (4 s of a 4 s `search trend` under
-    load); reading the file back costs a few ms (see `cached`). A commit writes a new TOC,
-    so a file of an earlier one is never taken for this one's; nothing else is trusted
-    either: the file is checked whole (a checksum) and against the snapshot's document
-    count before it is used.
+    load); reading the file back costs a few ms (see `cached`). Nothing in the file is
+    trusted: it is checked whole (a checksum) and against the snapshot's document count
+    before it is used.
     """
     columns = cached(reader, generation)
     if columns is not None:
         return columns
     columns = read_columns(reader, owners())
-    with suppress(OSError):  # a folder we may not write, a full disk: read again next time
-        if (encoded := _encoded(columns, snapshot_key(reader))) is not None:
-            atomic_write(generation / CACHE, encoded)
+    if keep(generation / CACHE, _encoded(columns, snapshot_key(reader))):
+        with suppress(OSError):
             (generation / "columns.json").unlink(missing_ok=True)  # the file it replaces
     return columns
 
@@ -110,14 +107,8 @@ def cached_columns(reader, generation: Path, owners: Callable[[], Owners]) -> Co
 def cached(reader, generation: Path) -> Columns | None:
     """The columns the generation folder's `CACHE` keeps for this snapshot, if it keeps
     them whole; else None (nothing is read from the postings)."""
-    with suppress(OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return _decoded(read_regular(generation / CACHE), snapshot_key(reader))
-    return None
-
-
-def snapshot_key(reader) -> list[int]:
-    """What names a snapshot: its commit (TOC generation) and its document count."""
-    return [reader.generation(), reader.doc_count_all()]
+    key = snapshot_key(reader)
+    return read_kept(generation / CACHE, lambda raw: _decoded(raw, key))
 
 
 # The file: a first line naming the format, a JSON line (the snapshot's key, the byte order,

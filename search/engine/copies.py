@@ -30,7 +30,6 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -38,7 +37,7 @@ from pathlib import Path
 from whoosh.columns import FixedBytesColumn, TranslatingColumnReader
 
 from .columns import block_ids, deleted_documents
-from .durable import atomic_write, read_regular
+from .kept import kept, snapshot_key
 from .schema import ARTICLE
 from .stories import sentence_key
 
@@ -187,18 +186,18 @@ def cached_copies(reader, generation: Path, check: Callable[[], None] = lambda: 
     describes this very commit, else read from the columns and kept there, when the folder
     can be written, for the next process. Nothing in the file is trusted: it is checked
     against the snapshot's document count and every member's group."""
-    key = [reader.generation(), reader.doc_count_all()]
+    key = snapshot_key(reader)
     path = generation / CACHE
     global _latest
     with _reading:  # the server's threads: one reads the table, the others then share it
         if _latest is not None and _latest[0] == (path, key):
             return _latest[1]
-        copies = _loaded(path, key)
-        if copies is None:
-            copies = read_copies(reader, check)
-            with suppress(OSError):  # a folder we may not write, a full disk: read next time
-                data = json.dumps(_encoded(copies, key), separators=(",", ":")).encode()
-                atomic_write(path, data)
+        copies = kept(
+            path,
+            lambda raw: _decoded(json.loads(raw), key),
+            lambda: read_copies(reader, check),
+            lambda copies: json.dumps(_encoded(copies, key), separators=(",", ":")).encode(),
+        )
         _latest = ((path, key), copies)
         return copies
 
@@ -206,12 +205,6 @@ def cached_copies(reader, generation: Path, check: Callable[[], None] = lambda: 
 # The last table read in this process, for the other open indexes of the same snapshot.
 _latest: tuple[tuple[Path, list], Copies] | None = None
 _reading = threading.Lock()
-
-
-def _loaded(path: Path, key: list) -> Copies | None:
-    with suppress(OSError, ValueError, KeyError, TypeError):
-        return _decoded(json.loads(read_regular(path)), key)
-    return None
 
 
 def _encoded(copies: Copies, key: list) -> dict:

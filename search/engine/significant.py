@@ -43,15 +43,13 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 from pathlib import Path
 from typing import NamedTuple
 
 from ..language import DEFAULT, LANGUAGES
 from ..model import Significant, SignificantTerm
 from .analysis import term as language_term
-from .columns import snapshot_key
-from .durable import atomic_write, read_regular
+from .kept import kept, snapshot_key
 from .schema import shared_analyzer
 from .words import NewsroomTokenizer
 
@@ -378,22 +376,25 @@ def kept_background(reader, generation: Path) -> _Counts:
     and counting it (5,000 stored sentences read and split into words, phrases and names)
     was 0.3 s of every `search words` process; reading it back is tens of ms."""
     key = snapshot_key(reader)
-    path = generation / BACKGROUND_CACHE
     words_df = _words_frequency(reader)
-    with suppress(OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        kept = _background_of(read_regular(path), key, words_df)
-        if kept is not None:
-            return kept
-    counts = background_sample(reader, words_df)
+    return kept(
+        generation / BACKGROUND_CACHE,
+        lambda raw: _background_of(raw, key, words_df),
+        lambda: background_sample(reader, words_df),
+        lambda counts: _background_file(counts, key),
+    )
+
+
+def _background_file(counts: _Counts, key: list[int]) -> bytes:
+    """A BACKGROUND_CACHE file: a header line (the snapshot's key, the body's checksum),
+    then the counts as JSON."""
     body = {name: getattr(counts, name) for name in _COUNTED}
     body["phrases"] = {
         f"{first} {second}": held for (first, second), held in counts.phrases.items()
     }
     encoded = json.dumps({"size": counts.size, "total": counts.total, **body}).encode("utf-8")
     header = json.dumps({"key": key, "crc": zlib.crc32(encoded)}).encode("ascii")
-    with suppress(OSError):  # a folder we may not write, a full disk: counted again next time
-        atomic_write(path, header + b"\n" + encoded)
-    return counts
+    return header + b"\n" + encoded
 
 
 def _background_of(raw: bytes, key: list[int], words_df: Callable[[str], int]) -> _Counts | None:
