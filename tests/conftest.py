@@ -21,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -474,3 +475,21 @@ def one_slow_test_at_a_time(request: pytest.FixtureRequest, tmp_path_factory) ->
     with open(lock, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
+
+
+# Whoosh puts a RAM index's posting pool in `<tmp>/MAIN.tmp`, one folder for every process
+# on the machine, and deletes its files as its writer ends: a second suite (or xdist worker)
+# writing a RAM index at the same time lost its pool's files under it (FileNotFoundError at
+# a commit). Each process here keeps its pools in a folder of its own.
+_RAM_POOLS = tempfile.TemporaryDirectory(prefix="search-test-pools-")
+
+
+def private_ram_storage():
+    """A Whoosh RamStorage whose writers' posting pools live in this process's own folder."""
+    from whoosh.filedb.filestore import FileStorage, RamStorage
+
+    class PrivateRamStorage(RamStorage):
+        def temp_storage(self, name=None):
+            return FileStorage(str(Path(_RAM_POOLS.name, name or "pool.tmp"))).create()
+
+    return PrivateRamStorage()

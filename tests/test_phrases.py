@@ -9,17 +9,15 @@ position; a table checks the README's phrases through the command.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
-from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.query.spans import SpanNear2
 
-from conftest import invoke
+from conftest import invoke, private_ram_storage
 from search.engine.analysis import in_languages
 from search.engine.phrases import NearPhrase, PairPhrase, paired, pairs_of
 from search.engine.query import parse_query
@@ -43,22 +41,9 @@ PHRASE = st.lists(st.sampled_from(WORDS), min_size=2, max_size=4).map(" ".join)
 
 
 # Removed with the process that made it.
-POOLS = tempfile.TemporaryDirectory(prefix="search-test-pools-")
-
-
-class PrivateRamStorage(RamStorage):
-    """Whoosh puts a RAM index's posting pool in `<tmp>/MAIN.tmp`, one folder for every
-    process on the machine, and deletes its files as its writer ends: a second suite (or
-    xdist worker) writing a RAM index at the same time lost its pool's files under it. Each
-    process here keeps its pools in a folder of its own."""
-
-    def temp_storage(self, name=None):
-        return FileStorage(str(Path(POOLS.name, name or "pool.tmp"))).create()
-
-
 def ram_index(sentences: list[tuple[str, str]]):
     """An index in memory of `(text, language)` sentences, one article each."""
-    index = PrivateRamStorage().create_index(build_schema())
+    index = private_ram_storage().create_index(build_schema())
     writer = index.writer()
     for number, (text, language) in enumerate(sentences, start=1):
         writer.add_document(

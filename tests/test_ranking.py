@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import build_index
+from conftest import build_index, private_ram_storage
 from search.errors import QueryError
 from search.index import Index, Options
 from search.model import Hit
@@ -456,11 +456,10 @@ def test_an_and_meets_by_bisection_at_the_same_documents(a, b, skips):
     documents: several of Whoosh's 128-posting blocks), also after skips."""
     from whoosh import fields
     from whoosh import query as wq
-    from whoosh.filedb.filestore import RamStorage
 
     from search.engine.skipping import BisectingIntersection, exact_matchers
 
-    index = RamStorage().create_index(fields.Schema(text=fields.TEXT))
+    index = private_ram_storage().create_index(fields.Schema(text=fields.TEXT))
     writer = index.writer()
     for docnum in range(700):
         words = [word for word, held in (("alpha", a), ("beta", b)) if docnum in held]
