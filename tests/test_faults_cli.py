@@ -466,7 +466,9 @@ def test_ctrl_c_while_click_runs_is_one_line(tmp_path, moment):
 
 
 # A Ctrl-C that lands in a hook Python runs as the command forks a worker (logging's lock,
-# for one): Python only prints such an exception and the run goes on, to its commit.
+# for one): Python only prints such an exception and the run goes on, to its commit. Before
+# the fork, the command holds Ctrl-C back until its workers are forked (one landing inside
+# logging's hooks had its lock released unacquired, and Python printed that traceback).
 _CTRL_C_AS_IT_FORKS = """
 import os, signal, sys
 
@@ -475,8 +477,15 @@ def ctrl_c_in_the_hook():
     for _ in range(3):  # Python runs the handler here, inside the hook
         pass
 
+def ctrl_c_before_logging_locks():
+    os.kill(os.getpid(), signal.SIGINT)  # handled in whatever Python code runs next
+
 signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.register_at_fork(after_in_parent=ctrl_c_in_the_hook)
+import logging  # its fork hooks first: ours runs before its `before` and after its `after`
+if {hook!r} == "before":
+    os.register_at_fork(before=ctrl_c_before_logging_locks)
+else:
+    os.register_at_fork(after_in_parent=ctrl_c_in_the_hook)
 from search.cli import main
 sys.argv[0] = {command!r}
 main()
@@ -484,9 +493,10 @@ main()
 
 
 @pytest.mark.slow
-def test_a_ctrl_c_swallowed_as_a_worker_forks_stops_the_run_before_its_commit(tmp_path, big):
+@pytest.mark.parametrize("hook", ["before", "after_in_parent"])
+def test_a_ctrl_c_swallowed_as_a_worker_forks_stops_the_run_before_its_commit(tmp_path, big, hook):
     index_dir = tmp_path / "index"
-    code = _CTRL_C_AS_IT_FORKS.format(command=str(SEARCH_BIN))
+    code = _CTRL_C_AS_IT_FORKS.format(command=str(SEARCH_BIN), hook=hook)
     args = [sys.executable, "-c", code, "index", str(big), "--index-dir", str(index_dir)]
     result = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert result.returncode == 130, result.stderr

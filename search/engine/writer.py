@@ -264,6 +264,8 @@ class _Workers:
         """
         # Ctrl-C reaches the whole process group: the parent handles it and stops us.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if hasattr(signal, "pthread_sigmask"):  # held back by the parent as it forked us
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         if self.lock_descriptor is not None:
             with suppress(OSError):
                 os.close(self.lock_descriptor)
@@ -281,6 +283,25 @@ class _Workers:
 
 
 _workers = _Workers()
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """SIGINT held back while this thread forks workers, delivered when they are forked.
+
+    A Ctrl-C inside `os.fork()` lands between the standard library's fork hooks (logging
+    takes its lock before a fork and releases it after, in parent and child): the release
+    then failed and Python printed its traceback above `search: interrupted`. Held, the
+    Ctrl-C arrives once the workers exist, and stops the run as anywhere else.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 @contextmanager
@@ -657,8 +678,9 @@ class AccountedWriter(MpWriter):
         groups them after opening the writer) keeps their table out of the workers too.
         """
         gc.freeze()
-        while len(self.tasks) < self.procs:
-            self._new_task()
+        with _ctrl_c_held():
+            while len(self.tasks) < self.procs:
+                self._new_task()
 
     def _new_task(self):
         task = _Task(
