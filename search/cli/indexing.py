@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import runtime
-from .options import echo_lines, index_dir_option, json_option, watch_options
+from .options import echo_lines, index_dir_option, json_option, wait_option, watch_options
 from .runtime import CommandError, said, stopping
 
 DEFAULT_SEEDS = "seeds"
@@ -21,14 +21,7 @@ DEFAULT_SEEDS = "seeds"
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_dir_option
 @click.option("--rebuild", is_flag=True, help="Build a fresh index and swap it in when complete.")
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=10.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for another process that is writing the index.",
-)
+@wait_option("How long to wait for another process that is writing the index.")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),

@@ -139,6 +139,18 @@ def timeout_option(help: str):
     return click.option("--timeout", type=Seconds(), default=None, metavar="SECONDS", help=help)
 
 
+def wait_option(help: str):
+    """`--wait`: how long a writer waits for another process's write lock."""
+    return click.option(
+        "--wait",
+        type=click.FloatRange(min=0),
+        default=10.0,
+        show_default=True,
+        metavar="SECONDS",
+        help=help,
+    )
+
+
 def csv_option(rows: str):
     """`--csv`, which `--json` excludes (see `match_and_format`)."""
     return click.option(
@@ -193,23 +205,12 @@ def echo_lines(lines, err: bool = False) -> None:
 def watch_options(function):
     """--include, --exclude, --wait, --poll and --language, as `watch` and `serve --watch`
     take them."""
-    for option in reversed(
-        [
-            click.option("--include", multiple=True, metavar="GLOB", help="As for index."),
-            click.option("--exclude", multiple=True, metavar="GLOB", help="As for index."),
-            click.option(
-                "--wait",
-                type=click.FloatRange(min=0),
-                default=10.0,
-                show_default=True,
-                metavar="SECONDS",
-                help="How long each commit waits for another process writing the index.",
-            ),
-            click.option(
-                "--poll", is_flag=True, help="Poll the folders every second instead of inotify."
-            ),
-            click.option("--language", metavar="CODE", help="As for index."),
-        ]
-    ):
-        function = option(function)
-    return function
+    return _stacked(
+        click.option("--include", multiple=True, metavar="GLOB", help="As for index."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="As for index."),
+        wait_option("How long each commit waits for another process writing the index."),
+        click.option(
+            "--poll", is_flag=True, help="Poll the folders every second instead of inotify."
+        ),
+        click.option("--language", metavar="CODE", help="As for index."),
+    )(function)
