@@ -326,19 +326,17 @@ class _BonusedMatcher(Matcher):
             return NullMatcher()
         if minquality and self.core.max_quality() + self.most < minquality:
             return NullMatcher()
+        core = self.core.replace(max(minquality - self.most, 0))
         if minquality and hasattr(self.core, "require"):
             # A phrase (`phrases.PairMatcher`) or a Bounded core passes over the sentences
             # that cannot beat the N best with the bonuses they hold, not with every bonus
-            # at once; first, as ever, what cannot with every bonus goes.
-            core = self.core.replace(max(minquality - self.most, 0))
+            # at once; first, as ever, what cannot with every bonus goes (above).
             if not core.is_active():
                 return NullMatcher()
             core.require(
                 lambda docnum: minquality - self._bonus_at(docnum),
                 lambda docnum, ceiling: self._reaching(docnum, minquality - ceiling),
             )
-            return self if core is self.core else _BonusedMatcher(core, self.bonuses)
-        core = self.core.replace(max(minquality - self.most, 0))
         return self if core is self.core else _BonusedMatcher(core, self.bonuses)
 
     def supports(self, astype) -> bool:

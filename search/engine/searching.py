@@ -1300,9 +1300,8 @@ class SearchIndex(ClosedOnExit):
         if self._copy_groups is None:
             from .copies import cached_copies
 
-            generation = Path(self._searcher._ix.storage.folder)
             reader = self._searcher.reader()
-            self._copy_groups = cached_copies(reader, generation, self._check_deadline)
+            self._copy_groups = cached_copies(reader, self._generation(), self._check_deadline)
         return self._copy_groups
 
     def _words_of_pattern(self, node) -> list | None:

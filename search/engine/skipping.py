@@ -104,8 +104,8 @@ _EXACT = {
 
 
 def exact_matchers(matcher) -> None:
-    """Turn every FilterMatcher in `matcher`'s tree into a DeletionFilter, and every
-    AndMaybeMatcher into a FollowingAndMaybe (same state)."""
+    """Turn every matcher in `matcher`'s tree that `_EXACT` names into its swap (the same
+    state): DeletionFilter, FollowingAndMaybe, BisectingIntersection."""
     exact = _EXACT.get(type(matcher))
     if exact is not None:
         matcher.__class__ = exact

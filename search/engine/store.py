@@ -6,8 +6,9 @@ Layout of an index folder (default `index/`)::
       CURRENT            which generation folder is live, and its schema version (JSON)
       write.lock         held (flock) by the one process allowed to write (see writer)
       ix-<token>/        a Whoosh index, checksums.json (durable), articles.json (catalog),
-                         columns.bin (columns) and background.json (significant): written
-                         by the first reader that needs them, for its snapshot
+                         columns.bin (columns), copies.json (copies) and background.json
+                         (significant): written by the first reader that needs them, for
+                         its snapshot (kept)
       lemmas/            simplemma's dictionaries of the languages the index holds, stored so
                          that a query reads them at once (`search.lemmas`; any generation's)
 
